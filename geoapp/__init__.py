@@ -1,0 +1,3 @@
+"""geoapp: put Indonesian local-government program records on kelurahan maps."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Match record rows to kelurahan: code, coordinates, name, alias, fuzzy."""

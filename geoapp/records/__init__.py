@@ -1,0 +1,1 @@
+"""Read CSV and XLSX program records as they really arrive from city offices."""
