@@ -1,0 +1,115 @@
+"""More ``geoapp`` commands: aggregate, review, alias, demo, serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from geoapp import cli_text as T
+from geoapp.cli import current_lang, domain_errors, load_context, main, read_bytes, read_options, run_file, say
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@read_options
+@click.option("--measure", "measures", multiple=True, metavar="COLUMN", help="Numeric column to sum (repeatable). Row counts are always included.")
+@click.option("--population", type=click.Path(dir_okay=False), help="Population table (CSV/XLSX) per kelurahan, matched like any input; adds per-1,000-resident rates.")
+@click.option("--population-col", metavar="C", help="Population column in --population (default: a header with 'penduduk'/'population').")
+@click.option("--level", type=click.Choice(["kelurahan", "kecamatan"]), default="kelurahan", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="LAYER.geojson, .csv or .gpkg.")
+@domain_errors
+def aggregate(input_path: str, measures: tuple[str, ...], population: str | None, population_col: str | None, level: str, output: str, **kwargs: Any) -> None:
+    """Match INPUT and aggregate it per kelurahan (or kecamatan) into a map layer.
+
+    Writes counts, sums, per-km2 figures and, with --population, per-1,000-resident rates.
+    Kelurahan without any matched row get null ("no data"), never zero.
+    """
+    from geoapp.boundaries import load_boundaries, load_kecamatan
+    from geoapp.export import write_layer
+    from geoapp.layers import aggregate_run, population_series
+    from geoapp.pipeline import MatchOptions, run_match
+
+    boundaries_path = kwargs.get("boundaries")
+    run = run_file(input_path, kwargs)
+    frame = load_boundaries(read_bytes(boundaries_path), filename=Path(boundaries_path).name).frame if boundaries_path else load_boundaries().frame
+    pop = None
+    if population:
+        pop_run = run_match(read_bytes(population), Path(population).name, MatchOptions(lang=current_lang()), boundaries=frame)
+        pop = population_series(pop_run, population_col)
+    kecamatan = None if boundaries_path or level != "kecamatan" else load_kecamatan()
+    layer = aggregate_run(run, list(measures), frame, population=pop, level=level, kecamatan=kecamatan)
+    write_layer(layer, output, layer_name=Path(output).stem)
+    with_data = int(layer["jumlah_baris"].gt(0).sum())
+    say(T.AGGREGATED, features=len(layer), level=level, with_data=with_data, without=len(layer) - with_data)
+    say(T.WROTE, path=output)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@read_options
+@domain_errors
+def review(input_path: str, **kwargs: Any) -> None:
+    """Walk through INPUT's review rows and pick the right kelurahan for each spelling.
+
+    Every choice is saved to the --aliases file and used automatically next time.
+    """
+    from geoapp.matching.aliases import AliasStore
+    from geoapp.review import review_groups
+
+    aliases_path = kwargs.get("aliases") or "aliases.csv"
+    kwargs["aliases"] = aliases_path
+    run = run_file(input_path, kwargs)
+    groups = review_groups(run)
+    if not groups:
+        say(T.REVIEW_NOTHING)
+        return
+    store = AliasStore.load(aliases_path)
+    saved = 0
+    for group in groups:
+        choice = ask_choice(group)
+        if choice is None:
+            break
+        if choice > 0:
+            store.add(group.name, group.suggestions[choice - 1].kode, kecamatan=group.kecamatan or None)
+            saved += 1
+    store.save()
+    say(T.REVIEW_SAVED, count=saved, path=aliases_path)
+
+
+def ask_choice(group: Any) -> int | None:
+    say(T.REVIEW_ITEM, name=group.name, kecamatan=group.kecamatan or "-", rows=group.rows, note=group.note)
+    for i, s in enumerate(group.suggestions, 1):
+        click.echo(f"  {i}. {s.nama} ({s.nama_kecamatan}) {s.kode}  [{s.score:.0f}]")
+    allowed = ["q", "0", *[str(i) for i in range(1, len(group.suggestions) + 1)]]
+    answer = click.prompt(T.REVIEW_PROMPT.text(current_lang()), type=click.Choice(allowed), show_choices=False)
+    return None if answer == "q" else int(answer)
+
+
+@main.group()
+def alias() -> None:
+    """Manage the alias file of confirmed spellings."""
+
+
+@alias.command("add")
+@click.argument("name")
+@click.argument("kode")
+@click.option("--kecamatan", help="Only use this alias for rows of this kecamatan.")
+@click.option("--aliases", default="aliases.csv", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--boundaries", type=click.Path(dir_okay=False))
+@domain_errors
+def alias_add(name: str, kode: str, kecamatan: str | None, aliases: str, boundaries: str | None) -> None:
+    """Record that NAME means the kelurahan with code KODE."""
+    from geoapp.codes import normalise_kode
+    from geoapp.errors import GeoappError
+    from geoapp.pipeline import gazetteer_for
+
+    frame, store = load_context(boundaries, aliases)
+    names = gazetteer_for(frame).names_by_kode()
+    dotted = normalise_kode(kode)
+    if dotted not in names:
+        raise GeoappError(T.UNKNOWN_KODE, 422, kode=kode, example=next(iter(names)))
+    store.add(name, dotted, kecamatan=kecamatan)
+    store.save()
+    say(T.ALIAS_ADDED, name=name, kode=dotted, nama=names[dotted][0], path=aliases)

@@ -1,0 +1,98 @@
+"""User-facing texts of the command line, in both interface languages."""
+
+from geoapp.i18n import Msg
+
+ERROR_PREFIX = Msg("error_prefix", "Galat", "Error")
+READING = Msg("reading", "Membaca {path} ...", "Reading {path} ...")
+MATCHING = Msg("matching", "Mencocokkan baris dengan kelurahan", "Matching rows to kelurahan")
+READ_INFO = Msg(
+    "read_info",
+    "Format {format}, encoding {encoding}, pemisah {delimiter}, baris judul kolom {header_row}{sheet}",
+    "Format {format}, encoding {encoding}, delimiter {delimiter}, header row {header_row}{sheet}",
+)
+COLUMNS_USED = Msg("columns_used", "Kolom yang dipakai: {columns}", "Columns used: {columns}")
+ROWS_SUMMARY = Msg(
+    "rows_summary",
+    "Baris: {total} = {matched} cocok + {review} perlu ditinjau + {unmatched} tidak cocok "
+    "+ {excluded} dikecualikan (baris jumlah); {blank} baris kosong dilewati",
+    "Rows: {total} = {matched} matched + {review} to review + {unmatched} unmatched "
+    "+ {excluded} excluded (total rows); {blank} blank rows skipped",
+)
+METHODS_SUMMARY = Msg("methods_summary", "Cocok menurut: {methods}", "Matched by: {methods}")
+SUM_LINE = Msg(
+    "sum_line",
+    "Jumlah '{column}': {total} = cocok {matched} + tinjau {review} + tidak cocok {unmatched}{check}",
+    "Sum of '{column}': {total} = matched {matched} + review {review} + unmatched {unmatched}{check}",
+)
+SUM_OK = Msg("sum_ok", " (seimbang)", " (balanced)")
+SUM_DIFF = Msg("sum_diff", " (SELISIH {difference}!)", " (DIFFERENCE {difference}!)")
+DECLARED_TOTAL = Msg(
+    "declared_total",
+    "Baris jumlah di berkas menyebut {declared} untuk '{column}'; jumlah baris data {total}{check}",
+    "The file's total row says {declared} for '{column}'; the data rows sum to {total}{check}",
+)
+DECLARED_SAME = Msg("declared_same", " (sama)", " (same)")
+DECLARED_DIFF = Msg("declared_diff", " (BERBEDA {difference})", " (DIFFERS by {difference})")
+UNPARSED = Msg(
+    "unparsed",
+    "{count} sel di kolom '{column}' bukan angka dan tidak dijumlahkan",
+    "{count} cells in column '{column}' are not numbers and were not summed",
+)
+WROTE = Msg("wrote", "Ditulis: {path}", "Wrote: {path}")
+REVIEW_HINT = Msg(
+    "review_hint",
+    "{count} baris perlu ditinjau. Jalankan 'geoapp review' untuk memilih kelurahan yang benar; "
+    "pilihan disimpan sebagai alias.",
+    "{count} rows need review. Run 'geoapp review' to pick the right kelurahan; "
+    "choices are saved as aliases.",
+)
+SAMPLE_WRITTEN = Msg(
+    "sample_written",
+    "Data sampel (bukan data resmi) ditulis ke {outdir}:",
+    "Sample data (not official records) written to {outdir}:",
+)
+REVIEW_NOTHING = Msg("review_nothing", "Tidak ada baris yang perlu ditinjau.", "No rows need review.")
+REVIEW_ITEM = Msg(
+    "review_item",
+    "'{name}' (kecamatan: {kecamatan}) — {rows} baris. {note}",
+    "'{name}' (kecamatan: {kecamatan}) — {rows} rows. {note}",
+)
+REVIEW_PROMPT = Msg(
+    "review_prompt",
+    "Pilih nomor, 0 = biarkan tidak cocok, q = selesai",
+    "Choose a number, 0 = leave unmatched, q = finish",
+)
+REVIEW_SAVED = Msg(
+    "review_saved", "{count} alias disimpan ke {path}", "{count} aliases saved to {path}"
+)
+ALIAS_ADDED = Msg(
+    "alias_added", "Alias '{name}' -> {kode} ({nama}) disimpan ke {path}",
+    "Alias '{name}' -> {kode} ({nama}) saved to {path}",
+)
+UNKNOWN_KODE = Msg(
+    "unknown_kode",
+    "Kode '{kode}' tidak ada di batas wilayah. Contoh kode yang benar: {example}.",
+    "Code '{kode}' is not in the boundary set. Example of a valid code: {example}.",
+)
+MEASURE_NOT_FOUND = Msg(
+    "measure_not_found",
+    "Kolom ukuran '{measure}' tidak ditemukan di antara kolom angka. Kolom angka yang ada: {available}.",
+    "Measure column '{measure}' is not among the numeric columns. Numeric columns: {available}.",
+)
+POPULATION_COLUMN = Msg(
+    "population_column",
+    "Tabel penduduk '{filename}' tidak punya kolom jumlah penduduk yang dikenali. Kolom angka: "
+    "{available}. Pilih dengan --population-col.",
+    "Population table '{filename}' has no recognisable population column. Numeric columns: "
+    "{available}. Choose one with --population-col.",
+)
+FILE_NOT_FOUND = Msg(
+    "file_not_found",
+    "Berkas '{path}' tidak ditemukan atau tidak bisa dibaca. Periksa nama dan lokasinya.",
+    "File '{path}' was not found or cannot be read. Check its name and location.",
+)
+AGGREGATED = Msg(
+    "aggregated",
+    "{features} {level}: {with_data} punya data, {without} tanpa data",
+    "{features} {level}: {with_data} with data, {without} without data",
+)
