@@ -1,0 +1,37 @@
+"""Dataset and user storage (SQLAlchemy 2 ORM on SQLite). Framework-neutral: no Flask."""
+
+from geoapp.store.adapter import rows_from_run
+from geoapp.store.compare import compare
+from geoapp.store.datasets import (
+    activate,
+    active_dataset,
+    check_program,
+    delete_dataset,
+    details,
+    get_dataset,
+    list_datasets,
+    require_dataset,
+    rollback,
+    row_dicts,
+    stage_import,
+    summary,
+)
+from geoapp.store.db import cleanup_staged, create_engine_for, init_db, session_factory
+from geoapp.store.models import PROGRAMS, ROLES, STATES, Dataset, DatasetRow, User
+from geoapp.store.users import (
+    authenticate,
+    ensure_default_planner,
+    find_user,
+    get_user,
+    has_role,
+    set_password,
+)
+
+__all__ = [
+    "PROGRAMS", "ROLES", "STATES", "Dataset", "DatasetRow", "User",
+    "activate", "active_dataset", "authenticate", "check_program", "cleanup_staged",
+    "compare", "create_engine_for", "delete_dataset", "details", "ensure_default_planner",
+    "find_user", "get_dataset", "get_user", "has_role", "init_db", "list_datasets",
+    "require_dataset", "rollback", "row_dicts", "rows_from_run", "session_factory",
+    "set_password", "stage_import", "summary",
+]

@@ -1,0 +1,88 @@
+"""Turn a pipeline ``MatchRun`` into the row dicts ``stage_import`` stores.
+
+Uses only ``run.table`` (RecordTable) and ``run.result`` (MatchResult) attributes,
+so the store does not depend on how the rows were produced.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from geoapp.store.jsonsafe import to_jsonable
+
+
+def measure_names(headers: list[str], positions: list[int]) -> dict[int, str]:
+    """Column position -> unique measure name (the header; duplicates get ' (2)', ...)."""
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for pos in positions:
+        base = str(headers[pos]).strip() if pos < len(headers) else ""
+        base = base or f"kolom {pos + 1}"
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base} ({n})"
+        used.add(name)
+        names[pos] = name
+    return names
+
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+_LIMITS = {"lat": 90.0, "lon": 180.0}
+
+
+def _coordinate(table, cells: list[list[Any]], role: str, index: int) -> float | None:
+    """A decimal-degree coordinate from the mapped column, or None (range-checked)."""
+    pos = getattr(table.mapping, role, None)
+    if pos is None:
+        return None
+    values = table.numeric.get(pos)
+    if values is not None:
+        value = _float(values[index])
+    else:
+        value = _float(str(cells[index][pos]).strip().replace(",", "."))
+    return value if value is not None and abs(value) <= _LIMITS[role] else None
+
+
+def _suggestions(items) -> list[dict[str, Any]]:
+    return [to_jsonable(s) for s in (items or [])]
+
+
+def rows_from_run(run) -> list[dict[str, Any]]:
+    """One dict per input row (total rows included), aligned with ``run.table.cells``.
+
+    Measures are the numeric columns except those mapped as kode/lat/lon. Latitude and
+    longitude come from the mapped columns when they hold plain decimal degrees.
+    """
+    table, result = run.table, run.result
+    roles = {getattr(table.mapping, r, None) for r in ("kode", "lat", "lon")}
+    positions = sorted(p for p in table.numeric if p not in roles)
+    names = measure_names(list(table.headers), positions)
+    cells = table.cells.to_numpy(dtype=object).tolist()
+    rows: list[dict[str, Any]] = []
+    for i in range(len(cells)):
+        score = _float(result.score[i])
+        rows.append({
+            "position": i,
+            "source_row": int(table.source_rows[i]),
+            "cells": ["" if v is None else str(v) for v in cells[i]],
+            "kode": result.kode[i] or None,
+            "status": str(result.status[i]),
+            "method": str(result.method[i] or ""),
+            "score": score,
+            "note": str(result.note[i] or ""),
+            "suggestions": _suggestions(result.suggestions[i] if i < len(result.suggestions) else []),
+            "measures": {names[p]: _float(table.numeric[p][i]) for p in positions},
+            "lat": _coordinate(table, cells, "lat", i),
+            "lon": _coordinate(table, cells, "lon", i),
+            "is_total": bool(table.is_total[i]),
+        })
+    return rows

@@ -1,0 +1,115 @@
+"""SQLAlchemy ORM models: users, dataset versions and their rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+PROGRAMS = ("umkm", "blk", "kwt", "ecofarm", "kampung", "jobfair", "penduduk")
+STATES = ("staged", "active", "archived", "deleted")
+VISIBLE_STATES = ("active", "archived")
+ROLES = ("planner", "admin")
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (timezone-aware)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="planner")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Dataset(Base):
+    """One imported version of one program's records."""
+
+    __tablename__ = "datasets"
+    __table_args__ = (
+        UniqueConstraint("program", "version", name="uq_program_version"),
+        # At most one active version per program, enforced by the database.
+        Index(
+            "uq_one_active_per_program", "program", unique=True,
+            sqlite_where=text("state = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12), default="staged", index=True)
+    sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported_by: Mapped[str | None] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_by: Mapped[str | None] = mapped_column(String(64))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"))
+    source_name: Mapped[str] = mapped_column(String(255), default="")
+    source_sha256: Mapped[str] = mapped_column(String(64), default="")
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    matched_count: Mapped[int] = mapped_column(Integer, default=0)
+    review_count: Mapped[int] = mapped_column(Integer, default=0)
+    unmatched_count: Mapped[int] = mapped_column(Integer, default=0)
+    excluded_count: Mapped[int] = mapped_column(Integer, default=0)
+    total_row_count: Mapped[int] = mapped_column(Integer, default=0)
+    headers_json: Mapped[str] = mapped_column(Text, default="[]")
+    measures_json: Mapped[str] = mapped_column(Text, default="[]")
+    ledger_json: Mapped[str] = mapped_column(Text, default="{}")
+    report_json: Mapped[str] = mapped_column(Text, default="{}")
+
+    rows: Mapped[list[DatasetRow]] = relationship(
+        back_populates="dataset", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="DatasetRow.position",
+    )
+
+
+class DatasetRow(Base):
+    """One input row of a dataset version, with its match outcome."""
+
+    __tablename__ = "dataset_rows"
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "position", name="uq_dataset_position"),
+        Index("ix_rows_dataset_kode", "dataset_id", "kode"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    cells_json: Mapped[str] = mapped_column(Text, default="[]")
+    kode: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12))
+    method: Mapped[str] = mapped_column(String(12), default="")
+    score: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    suggestions_json: Mapped[str] = mapped_column(Text, default="[]")
+    measures_json: Mapped[str] = mapped_column(Text, default="{}")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    is_total: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    dataset: Mapped[Dataset] = relationship(back_populates="rows")

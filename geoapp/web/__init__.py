@@ -1,0 +1,67 @@
+"""The Flask app: ``create_app(test_config=None)`` (pallets tutorial layout).
+
+Blueprints: ``pages`` (HTML), ``api`` (JSON below /api) and ``auth`` (login/logout).
+Per-request database sessions live on ``g`` (see ``geoapp.web.db``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+import geoapp
+from geoapp.settings import load_settings
+
+REPO_ROOT = Path(geoapp.__file__).resolve().parent.parent
+TEMPLATES = REPO_ROOT / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+INSTANCE_ENV = "GEOAPP_INSTANCE"
+
+
+def instance_path_for(test_config: Mapping[str, Any] | None = None) -> Path:
+    """INSTANCE_PATH from the test config, else $GEOAPP_INSTANCE, else <repo>/instance."""
+    chosen = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(INSTANCE_ENV)
+    return Path(chosen or REPO_ROOT / "instance").resolve()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; ``test_config`` overrides every other setting source."""
+    instance = instance_path_for(test_config)
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        instance_relative_config=True,
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
+    )
+    instance.mkdir(parents=True, exist_ok=True)
+    overrides = {k: v for k, v in (test_config or {}).items() if k != "INSTANCE_PATH"}
+    app.config.update(load_settings(instance, overrides))
+    _configure(app)
+    _register(app)
+    return app
+
+
+def _configure(app: Flask) -> None:
+    from geoapp.web.security import configure_security
+    from geoapp.web.web_json import StrictJSONProvider
+
+    app.json = StrictJSONProvider(app)
+    configure_security(app)
+
+
+def _register(app: Flask) -> None:
+    from geoapp.web import api, auth, db, errors, i18n, pages, vendor
+
+    db.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(vendor.bp)

@@ -1,0 +1,76 @@
+"""JSON API below /api. Reading is public; changing data needs a role and the CSRF header.
+
+State-changing calls must send the ``X-CSRFToken`` header (value from the page's
+``<meta name="csrf-token">``) together with the login session cookie.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from geoapp import __version__
+from geoapp.errors import GeoappError
+from geoapp.i18n import Msg
+from geoapp.store import (
+    PROGRAMS,
+    check_program,
+    compare,
+    delete_dataset,
+    details,
+    list_datasets,
+    require_dataset,
+    rollback,
+    summary,
+)
+from geoapp.web.auth import login_required
+from geoapp.web.db import get_db
+from geoapp.web.i18n import current_lang
+
+bp = Blueprint("api", __name__)
+
+BAD_ID = Msg("api.bad_id", id="Parameter '{name}' harus berupa nomor dataset; diterima '{value}'.",
+             en="Parameter '{name}' must be a dataset number; received '{value}'.")
+
+
+def _int_arg(name: str) -> int:
+    value = request.args.get(name, "")
+    if not value.isdigit() or len(value) > 12:
+        raise GeoappError(BAD_ID, 400, name=name, value=value[:40])
+    return int(value)
+
+
+@bp.get("/status")
+def status():
+    """Version, language and programs: a cheap liveness check."""
+    return jsonify(app="geoapp", version=__version__, lang=current_lang(), programs=list(PROGRAMS))
+
+
+@bp.get("/datasets")
+def datasets():
+    program = request.args.get("program") or None
+    if program is not None:
+        check_program(program)
+    return jsonify(datasets=[summary(d) for d in list_datasets(get_db(), program)])
+
+
+@bp.get("/datasets/<int:dataset_id>")
+def dataset(dataset_id: int):
+    return jsonify(details(require_dataset(get_db(), dataset_id)))
+
+
+@bp.get("/compare")
+def compare_versions():
+    return jsonify(compare(get_db(), _int_arg("a"), _int_arg("b")))
+
+
+@bp.post("/programs/<program>/rollback")
+@login_required("admin")
+def rollback_program(program: str):
+    check_program(program)
+    return jsonify(active=summary(rollback(get_db(), program)))
+
+
+@bp.delete("/datasets/<int:dataset_id>")
+@login_required("admin")
+def delete(dataset_id: int):
+    return jsonify(deleted=summary(delete_dataset(get_db(), dataset_id, user=g.user.username)))

@@ -1,0 +1,44 @@
+"""Shared fixtures: the Flask app on a temporary instance folder, client and CLI runner."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geoapp.web import create_app
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """A fresh app on its own instance folder; CSRF stays ON unless a test turns it off."""
+    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
+                      "LOAD_SAMPLE_DATA": False})
+    yield app
+    app.extensions["geoapp_db"]["engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client) -> str:
+    """The CSRF token of the client's session, read from the page's meta tag."""
+    html = client.get("/auth/login").get_data(as_text=True)
+    return _TOKEN.search(html).group(1)
+
+
+@pytest.fixture
+def token():
+    return csrf_token

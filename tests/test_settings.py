@@ -1,0 +1,62 @@
+"""Settings: declared once, overridden by config.toml, environment and explicit values."""
+
+from __future__ import annotations
+
+import pytest
+
+from geoapp.errors import GeoappError
+from geoapp.settings import SETTINGS, describe, load_settings
+
+
+def test_defaults_and_instance_relative_paths(tmp_path):
+    values = load_settings(tmp_path, environ={})
+    assert values["MAX_CONTENT_LENGTH"] == 20 * 1024 * 1024 and values["DEFAULT_LANG"] == "id"
+    assert values["DATABASE"] == str(tmp_path / "geoapp.sqlite3")
+    assert values["ALIASES"] == str(tmp_path / "aliases.csv")
+    assert values["BOUNDARIES"] == ""
+
+
+def test_precedence_file_then_env_then_overrides(tmp_path):
+    (tmp_path / "config.toml").write_text('MAX_ROWS = 100\nDEFAULT_LANG = "en"\nLANGUAGES = ["id"]\n')
+    values = load_settings(tmp_path, environ={"GEOAPP_MAX_ROWS": "200"})
+    assert values["MAX_ROWS"] == 200 and values["DEFAULT_LANG"] == "en"
+    assert values["LANGUAGES"] == ["id"]
+    values = load_settings(tmp_path, {"MAX_ROWS": 5}, environ={"GEOAPP_MAX_ROWS": "200"})
+    assert values["MAX_ROWS"] == 5
+
+
+def test_environment_types(tmp_path):
+    env = {"GEOAPP_SESSION_COOKIE_SECURE": "yes", "GEOAPP_LANGUAGES": "id, en",
+           "GEOAPP_DATABASE": "/srv/geo.db"}
+    values = load_settings(tmp_path, environ=env)
+    assert values["SESSION_COOKIE_SECURE"] is True and values["LANGUAGES"] == ["id", "en"]
+    assert values["DATABASE"] == "/srv/geo.db"
+
+
+@pytest.mark.parametrize("env", [{"GEOAPP_MAX_ROWS": "banyak"}, {"GEOAPP_MAX_ROWS": "-1"},
+                                 {"GEOAPP_SESSION_COOKIE_SECURE": "mungkin"}])
+def test_bad_environment_value_names_setting(tmp_path, env):
+    with pytest.raises(GeoappError) as err:
+        load_settings(tmp_path, environ=env)
+    name = next(iter(env))
+    assert name in err.value.text("en") and "Allowed" in err.value.text("en")
+
+
+def test_unknown_or_broken_config_file(tmp_path):
+    (tmp_path / "config.toml").write_text("MAX_ROWZ = 1\n")
+    with pytest.raises(GeoappError) as err:
+        load_settings(tmp_path, environ={})
+    assert "MAX_ROWZ" in err.value.text("en") and "MAX_ROWS" in err.value.text("en")
+    (tmp_path / "config.toml").write_text("MAX_ROWS = = 1\n")
+    with pytest.raises(GeoappError) as err:
+        load_settings(tmp_path, environ={})
+    assert "config.toml" in err.value.text("id")
+
+
+def test_describe_lists_every_setting_once():
+    rows = describe()
+    assert [r["name"] for r in rows] == [s.name for s in SETTINGS]
+    assert len({r["name"] for r in rows}) == len(rows)
+    assert all(r["help"] and r["env"] == "GEOAPP_" + r["name"] for r in rows)
+    assert {"DATABASE", "MAX_CONTENT_LENGTH", "MAX_ROWS", "TILE_URL", "UPLOAD_DIR"} <= {
+        r["name"] for r in rows}
