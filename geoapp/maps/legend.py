@@ -1,0 +1,39 @@
+"""Legend entries for a classified choropleth."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geoapp.i18n import Msg
+from geoapp.maps.classify import Classification
+from geoapp.maps.formatting import format_number, format_rupiah
+
+NO_DATA = Msg("map_no_data", id="Tidak ada data", en="No data")
+RANGE_FIRST = Msg("map_range_first", id="{low} – {high}", en="{low} – {high}")
+RANGE_NEXT = Msg("map_range_next", id="> {low} – {high}", en="> {low} – {high}")
+
+
+def format_break(x: float, kind: str, lang: str) -> str:
+    """A class bound: rupiah whole, others with up to 2 decimals when fractional."""
+    if kind == "rupiah":
+        return format_rupiah(x, lang)
+    if float(x).is_integer():
+        return format_number(x, lang, 0)
+    return format_number(x, lang, 1 if kind == "rate" else 2)
+
+
+def legend_entries(cls: Classification, kind: str, lang: str) -> list[dict[str, object]]:
+    """One ``{"text", "n"}`` per class, light to dark, with the count of kelurahan."""
+    entries: list[dict[str, object]] = []
+    low = cls.minimum
+    for i, high in enumerate(cls.bins):
+        msg = RANGE_FIRST if i == 0 else RANGE_NEXT
+        text = msg.text(lang, low=format_break(low, kind, lang), high=format_break(high, kind, lang))
+        entries.append({"text": text, "n": int(np.sum(cls.classes == i))})
+        low = high
+    return entries
+
+
+def nodata_entry(cls: Classification, lang: str) -> dict[str, object]:
+    """The "Tidak ada data" entry with its count."""
+    return {"text": NO_DATA.text(lang), "n": int(np.sum(cls.classes < 0))}

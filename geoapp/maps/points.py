@@ -1,0 +1,106 @@
+"""Point layer payloads (KWT groups, ecofarm sites, kampung tematik)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+from shapely.geometry import Point
+
+from geoapp.errors import GeoappError
+from geoapp.i18n import Msg, Note
+from geoapp.maps.formatting import format_number
+from geoapp.maps.frames import to_lonlat
+from geoapp.maps.palettes import QUALITATIVE, theme_color
+from geoapp.maps.specs import PointLayerSpec
+
+THEME_SHAPES = ("circle", "square", "diamond", "triangle")
+MAX_TEXT = 300
+
+MISSING_POINT_COLUMN = Msg(
+    "map_missing_point_column",
+    id="Kolom '{column}' untuk lapisan titik '{key}' tidak ada. Kolom yang ada: {available}.",
+    en="Column '{column}' for point layer '{key}' does not exist. Columns present: {available}.",
+)
+NO_THEME = Msg("map_no_theme", id="Tanpa tema", en="No theme")
+SKIPPED_POINTS = Msg(
+    "map_skipped_points",
+    id="{count} dari {total} titik tidak ditampilkan karena tidak punya koordinat yang sah.",
+    en="{count} of {total} points are not shown because they have no valid coordinates.",
+)
+
+
+def _fields(spec: PointLayerSpec) -> list[tuple[str, str]]:
+    fields = spec.popup_fields
+    pairs = list(fields.items()) if isinstance(fields, Mapping) else [(c, c) for c in fields]
+    columns = list(spec.frame.columns)
+    for column, _ in pairs + ([(spec.theme_column, "")] if spec.theme_column else []):
+        if column not in columns:
+            raise GeoappError(MISSING_POINT_COLUMN, 400, column=str(column)[:60], key=spec.key,
+                              available=", ".join(str(c)[:40] for c in columns[:30]))
+    return [(str(c), str(label)) for c, label in pairs]
+
+
+def _cell(value: object, lang: str) -> str | None:
+    """A popup value as text; None when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return None
+        decimals = 0 if float(value).is_integer() else 2
+        return format_number(value, lang, decimals)
+    return str(value)[:MAX_TEXT]
+
+
+def _lat_lon(geom: object) -> tuple[float, float] | None:
+    if geom is None or getattr(geom, "is_empty", True):
+        return None
+    pt = geom if isinstance(geom, Point) else geom.representative_point()
+    lon, lat = pt.x, pt.y
+    if not (math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180):
+        return None
+    return round(lat, 5), round(lon, 5)
+
+
+def _themes(spec: PointLayerSpec, lang: str) -> tuple[list[dict], list[int]]:
+    if not spec.theme_column:
+        return [{"label": spec.title, "color": spec.color.lower(), "shape": spec.icon}], \
+            [0] * len(spec.frame)
+    raw = [_cell(v, lang) or "" for v in spec.frame[spec.theme_column].tolist()]
+    labels = sorted({t.strip() for t in raw if t.strip()})
+    index = {t: i for i, t in enumerate(labels)}
+    themes = [{"label": t, "color": theme_color(i),
+               "shape": THEME_SHAPES[(i // len(QUALITATIVE)) % len(THEME_SHAPES)]}
+              for i, t in enumerate(labels)]
+    if any(not t.strip() for t in raw):
+        themes.append({"label": NO_THEME.text(lang), "color": "#6b6b6b", "shape": "circle"})
+    return themes, [index.get(t.strip(), len(labels)) for t in raw]
+
+
+def point_payload(spec: PointLayerSpec, lang: str) -> tuple[dict, list[Note]]:
+    """The layer's points ``[lat, lon, theme, [values...]]``, fields, themes and notes."""
+    fields = _fields(spec)
+    frame = to_lonlat(spec.frame.reset_index(drop=True), spec.key)
+    themes, theme_of = _themes(dataclasses.replace(spec, frame=frame), lang)
+    columns: Sequence[list] = [frame[c].tolist() for c, _ in fields]
+    points, skipped = [], 0
+    for i, geom in enumerate(frame.geometry.tolist()):
+        at = _lat_lon(geom)
+        if at is None:
+            skipped += 1
+            continue
+        points.append([at[0], at[1], theme_of[i], [_cell(col[i], lang) for col in columns]])
+    notes = [Note.of(SKIPPED_POINTS, count=skipped, total=len(frame))] if skipped else []
+    return {
+        "key": spec.key,
+        "title": str(spec.title),
+        "cluster": bool(spec.cluster),
+        "icon": spec.icon,
+        "fields": [label for _, label in fields],
+        "themes": themes,
+        "p": points,
+        "note": notes[0].text(lang) if notes else None,
+    }, notes
