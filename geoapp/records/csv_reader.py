@@ -1,0 +1,133 @@
+"""Read CSV text bytes into a raw grid of text cells (all rows, no header yet)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geoapp.errors import GeoappError
+from geoapp.i18n import Msg, Note
+
+DELIMITERS = (",", ";", "\t", "|")
+SAMPLE_BYTES = 65536
+
+CSV_CUT_OFF = Msg(
+    "csv_cut_off",
+    id="Berkas tampaknya terpotong di akhir (karakter UTF-8 tidak lengkap); bagian itu diabaikan.",
+    en="The file seems cut off at the end (incomplete UTF-8 character); that part was ignored.",
+)
+CSV_BAD_BYTES = Msg(
+    "csv_bad_bytes",
+    id="Beberapa byte tidak dapat dibaca sebagai teks dan diganti dengan '?'. Simpan berkas sebagai CSV UTF-8.",
+    en="Some bytes could not be read as text and were replaced by '?'. Save the file as CSV UTF-8.",
+)
+CSV_UNREADABLE = Msg(
+    "csv_unreadable",
+    id="Berkas '{filename}' tidak dapat dibaca sebagai CSV: {detail}. Periksa tanda kutip, atau simpan ulang sebagai CSV UTF-8.",
+    en="The file '{filename}' could not be read as CSV: {detail}. Check the quote marks, or save it again as CSV UTF-8.",
+)
+
+
+@dataclass
+class CsvGrid:
+    """Raw CSV content: ``grid`` has columns 0..n-1 of text, one row per source record."""
+
+    grid: pd.DataFrame
+    encoding: str
+    delimiter: str
+    first_row: int = 1                      # source row number of grid row 0
+    notes: list[Note] = field(default_factory=list)
+
+
+def detect_encoding(data: bytes) -> tuple[str, str, list[Note]]:
+    """(pandas encoding, encoding to report, notes): UTF-8 (with/without BOM), else cp1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        name = "utf-8-sig"
+        body = data[3:]
+    else:
+        name, body = "utf-8", data
+    try:
+        body.decode("utf-8")
+        return name, name, []
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(body) - 3 and exc.reason == "unexpected end of data":
+            return name, name, [Note.of(CSV_CUT_OFF)]
+    try:
+        data.decode("cp1252")
+        return "cp1252", "cp1252", []
+    except UnicodeDecodeError:
+        return "cp1252", "cp1252", [Note.of(CSV_BAD_BYTES)]
+
+
+def _sample_text(data: bytes, encoding: str) -> str:
+    text = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
+    if len(data) > SAMPLE_BYTES and "\n" in text:
+        text = text[: text.rfind("\n")]
+    return text
+
+
+def _field_counts(sample: str, delimiter: str) -> list[int]:
+    try:
+        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    except csv.Error:
+        return []
+    return [len(r) for r in rows if any(c.strip() for c in r)]
+
+
+def sniff_delimiter(sample: str) -> tuple[str, int]:
+    """Pick the delimiter giving the most rows with the same (>1) field count; also max fields."""
+    best = (",", (0, 0), 1)
+    for delim in DELIMITERS:
+        counts = _field_counts(sample, delim)
+        if not counts:
+            continue
+        common, rows = Counter(c for c in counts if c > 1).most_common(1)[0] if any(
+            c > 1 for c in counts) else (1, 0)
+        score = (rows, common)
+        if score > best[1]:
+            best = (delim, score, max(counts))
+    if best[1][0] == 0:
+        return ",", max(_field_counts(sample, ",") or [1])
+    return best[0], best[2]
+
+
+def _max_fields(text: str, delimiter: str) -> int:
+    return max((len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)), default=1)
+
+
+def _read(data: bytes, *, encoding: str, delimiter: str, ncols: int, skip: int,
+          nrows: int | None) -> pd.DataFrame:
+    return pd.read_csv(
+        io.BytesIO(data), sep=delimiter, header=None, names=list(range(ncols)), index_col=False,
+        dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+        encoding=encoding, encoding_errors="replace", skiprows=skip, nrows=nrows,
+        quotechar='"', doublequote=True, engine="c",
+    )
+
+
+def read_csv_grid(data: bytes, filename: str, *, nrows: int | None = None) -> CsvGrid:
+    """Decode, sniff and parse CSV bytes into a text grid (every record, blank ones too)."""
+    encoding, reported, notes = detect_encoding(data)
+    sample = _sample_text(data, encoding)
+    skip = 0
+    first = sample.split("\n", 1)[0].strip().lower()
+    if first.startswith("sep=") and len(first) == 5 and first[4] in "".join(DELIMITERS) + "\t":
+        delimiter, skip = first[4], 1
+        ncols = _max_fields(sample.split("\n", 1)[1] if "\n" in sample else "", delimiter)
+    else:
+        delimiter, ncols = sniff_delimiter(sample)
+    try:
+        try:
+            grid = _read(data, encoding=encoding, delimiter=delimiter, ncols=ncols, skip=skip, nrows=nrows)
+        except pd.errors.ParserError:
+            text = data.decode(encoding, errors="replace")
+            ncols = _max_fields(text, delimiter)
+            grid = _read(data, encoding=encoding, delimiter=delimiter, ncols=ncols, skip=skip, nrows=nrows)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise GeoappError(CSV_UNREADABLE, 422, filename=filename, detail=detail) from exc
+    return CsvGrid(grid=grid, encoding=reported, delimiter=delimiter, first_row=1 + skip, notes=notes)
