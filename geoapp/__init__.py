@@ -6,7 +6,7 @@ import os
 # These are read by GDAL when it loads, so they are set before pyogrio is imported.
 os.environ.setdefault(
     "GDAL_SKIP",
-    "VRT OGR_VRT WMS WMTS WCS WFS OAPIF OGCAPI CSW HTTP PLScenes STACIT STACTA EEDA NGW Elasticsearch CouchDB AmigoCloud Carto DAAS",
+    "VRT OGR_VRT GDALG GPSBabel ADBC WMS WMTS WCS WFS OAPIF OGCAPI CSW HTTP PLScenes STACIT STACTA EEDA NGW Elasticsearch AmigoCloud Carto DAAS",
 )
 os.environ.setdefault("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", ".none")
 os.environ.setdefault("GDAL_HTTP_TIMEOUT", "1")

@@ -103,10 +103,10 @@ def alias_add(name: str, kode: str, kecamatan: str | None, aliases: str, boundar
     """Record that NAME means the kelurahan with code KODE."""
     from geoapp.codes import normalise_kode
     from geoapp.errors import GeoappError
-    from geoapp.pipeline import gazetteer_for
+    from geoapp.pipeline import gazetteer_for, names_by_kode
 
     frame, store = load_context(boundaries, aliases)
-    names = gazetteer_for(frame).names_by_kode()
+    names = names_by_kode(gazetteer_for(frame))
     dotted = normalise_kode(kode)
     if dotted not in names:
         raise GeoappError(T.UNKNOWN_KODE, 422, kode=kode, example=next(iter(names)))

@@ -24,11 +24,11 @@ def numeric_labels(table: RecordTable) -> dict[int, str]:
     return labels
 
 
-def exact_sum(values: np.ndarray) -> float | None:
-    """Correctly rounded sum of the non-empty values; None when every cell is empty."""
+def exact_sum(values: np.ndarray) -> float:
+    """Correctly rounded sum of the non-empty values (0 when there are none)."""
     finite = values[~np.isnan(values)]
     if finite.size == 0:
-        return None
+        return 0
     total = math.fsum(finite.tolist())
     return int(total) if float(total).is_integer() and abs(total) < 2**53 else total
 
@@ -43,17 +43,16 @@ def _column_sums(values: np.ndarray, status: np.ndarray) -> dict[str, Any]:
     out: dict[str, Any] = {"total": exact_sum(values[counted])}
     for group in SUM_GROUPS:
         out[group] = exact_sum(values[status == group])
-    parts = [v for v in (out[g] for g in SUM_GROUPS) if v is not None]
-    reconciled = math.fsum(parts) if parts else None
-    total = out["total"]
-    out["difference"] = 0 if total is None and reconciled is None else _diff(total, reconciled)
-    out["declared_total"] = exact_sum(values[status == "excluded"])
+    reconciled = math.fsum(out[g] for g in SUM_GROUPS)
+    out["difference"] = _diff(out["total"], reconciled)
+    excluded = values[status == "excluded"]
+    out["declared_total"] = exact_sum(excluded) if np.any(~np.isnan(excluded)) else None
     return out
 
 
-def _diff(total: float | None, reconciled: float | None) -> float:
-    diff = (total or 0) - (reconciled or 0)
-    return 0 if abs(diff) < 1e-6 * max(1.0, abs(total or 0)) else diff
+def _diff(total: float, reconciled: float) -> float:
+    diff = total - reconciled
+    return 0 if abs(diff) < 1e-6 * max(1.0, abs(total)) else diff
 
 
 def build_ledger(table: RecordTable, result: MatchResult) -> dict[str, Any]:

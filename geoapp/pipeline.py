@@ -200,7 +200,7 @@ def output_frame(run: MatchRun) -> pd.DataFrame:
     table, result = run.table, run.result
     out = table.cells.copy()
     out.columns = list(table.headers)
-    names = _names_by_kode(run.gazetteer)
+    names = names_by_kode(run.gazetteer)
     kode = pd.Series(result.kode, dtype=object)
     out["kode_kelurahan"] = kode.fillna("").to_numpy()
     out["nama_kelurahan"] = kode.map(lambda k: names.get(k, ("", ""))[0]).to_numpy()
@@ -212,6 +212,7 @@ def output_frame(run: MatchRun) -> pd.DataFrame:
     return out
 
 
-def _names_by_kode(gazetteer: Gazetteer) -> dict[str, tuple[str, str]]:
-    frame = gazetteer.frame
-    return dict(zip(frame["kode"], zip(frame["nama"], frame["nama_kecamatan"], strict=True), strict=True))
+def names_by_kode(gazetteer: Gazetteer) -> dict[str, tuple[str, str]]:
+    """kode -> (nama kelurahan, nama kecamatan) for every kelurahan of a gazetteer."""
+    pairs = zip(gazetteer.nama, gazetteer.nama_kecamatan, strict=True)
+    return dict(zip(gazetteer.kode, pairs, strict=True))

@@ -42,3 +42,13 @@ def csrf_token(client) -> str:
 @pytest.fixture
 def token():
     return csrf_token
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory):
+    """The seeded sample program files, written once per test session."""
+    from geoapp.sample_data import write_sample_data
+
+    folder = tmp_path_factory.mktemp("sample")
+    write_sample_data(folder)
+    return folder

@@ -26,17 +26,19 @@ def bootstrap(app: Flask) -> dict[str, Any]:
 
 
 def load_sample_data(app: Flask, session) -> dict[str, Any]:
-    """Hook for the labelled sample-data import (filled in by the pipeline owner).
+    """Import the labelled sample data once, when no dataset exists yet."""
+    from pathlib import Path
 
-    Tolerant: when the pipeline or sample data module is missing it reports that
-    and the app still starts.
-    """
-    try:
-        import geoapp.pipeline  # noqa: F401
-        import geoapp.sample_data  # noqa: F401
-    except ImportError as exc:
-        return {"loaded": 0, "skipped": f"pipeline not available ({exc.name})"}
-    return {"loaded": 0, "skipped": "sample import not wired yet"}
+    from geoapp.importing import import_sample_data
+    from geoapp.sample_data import write_sample_data
+    from geoapp.store import list_datasets
+
+    if list_datasets(session):
+        return {"loaded": 0, "skipped": "datasets already present"}
+    folder = Path(app.instance_path) / "sample"
+    write_sample_data(folder)
+    datasets = import_sample_data(session, folder)
+    return {"loaded": len(datasets), "folder": str(folder)}
 
 
 def credentials_banner(planner: tuple[str, str]) -> str:

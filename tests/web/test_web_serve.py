@@ -19,10 +19,18 @@ def test_bootstrap_creates_planner_once(app):
     assert serve_module.bootstrap(app)["planner"] is None
 
 
-def test_bootstrap_sample_hook_is_tolerant(app):
+def test_bootstrap_imports_labelled_sample_data_once(app):
     app.config["LOAD_SAMPLE_DATA"] = True
     info = serve_module.bootstrap(app)
-    assert info["sample"]["loaded"] == 0 and "skipped" in info["sample"]
+    assert info["sample"]["loaded"] == 7
+    with app.app_context():
+        from geoapp.store import active_dataset
+        from geoapp.web.db import get_db
+
+        umkm = active_dataset(get_db(), "umkm")
+        assert umkm.sample and "sampel" in umkm.title
+        assert umkm.matched_count > 0
+    assert serve_module.bootstrap(app)["sample"]["loaded"] == 0
 
 
 def test_serve_prints_credentials_once_and_runs_waitress(tmp_path, monkeypatch, capsys):

@@ -1,0 +1,59 @@
+"""The reconciliation ledger on tiny hand-made tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geoapp.ledger import build_ledger
+from geoapp.matching.types import MatchResult
+from geoapp.records.types import ColumnMapping, ReadInfo, RecordTable
+
+
+def table(values: list[float], headers=("Kelurahan", "Jumlah", "Jumlah")) -> RecordTable:
+    n = len(values)
+    cells = pd.DataFrame({0: ["x"] * n, 1: ["1"] * n, 2: ["2"] * n})
+    arr = np.array(values, dtype="float64")
+    return RecordTable(
+        headers=list(headers), cells=cells, source_rows=np.arange(2, n + 2),
+        is_total=np.array([False] * (n - 1) + [True]),
+        numeric={1: arr, 2: arr * 2}, number_formats={1: "id", 2: "id"},
+        unparsed_numbers={1: 1, 2: 0}, mapping=ColumnMapping(kelurahan=0),
+        info=ReadInfo(filename="t.csv", file_format="csv", blank_rows=3),
+    )
+
+
+def result(statuses: list[str]) -> MatchResult:
+    n = len(statuses)
+    return MatchResult(
+        kode=np.array([None] * n, dtype=object), status=np.array(statuses, dtype=object),
+        method=np.array([""] * n, dtype=object), score=np.full(n, np.nan),
+        note=np.array([""] * n, dtype=object), suggestions=[[] for _ in range(n)],
+    )
+
+
+def test_rows_and_sums_reconcile_and_totals_are_excluded():
+    ledger = build_ledger(table([1, 2.5, np.nan, 4, 100]), result(["matched", "review", "unmatched", "unmatched", "excluded"]))
+    assert ledger["rows"] == {"total": 5, "matched": 1, "review": 1, "unmatched": 2, "excluded": 1, "blank_skipped": 3}
+    sums = ledger["sums"]["Jumlah"]
+    assert sums["total"] == 7.5 and sums["matched"] == 1 and sums["review"] == 2.5 and sums["unmatched"] == 4
+    assert sums["difference"] == 0 and sums["declared_total"] == 100
+    assert ledger["balanced"] is True
+
+
+def test_duplicate_headers_get_distinct_labels_and_unparsed_cells_are_reported():
+    ledger = build_ledger(table([1, 2, 0]), result(["matched", "matched", "excluded"]))
+    assert set(ledger["sums"]) == {"Jumlah", "Jumlah (kolom 3)"}
+    assert ledger["sums"]["Jumlah (kolom 3)"]["total"] == 6
+    assert ledger["unparsed_numbers"] == {"Jumlah": 1}
+
+
+def test_empty_groups_sum_to_zero_not_missing():
+    ledger = build_ledger(table([5, 0]), result(["matched", "excluded"]))
+    assert ledger["sums"]["Jumlah"]["review"] == 0 and ledger["sums"]["Jumlah"]["unmatched"] == 0
+
+
+def test_exact_sums_do_not_drift():
+    values = [0.1] * 10 + [0]
+    ledger = build_ledger(table(values), result(["matched"] * 10 + ["excluded"]))
+    assert ledger["sums"]["Jumlah"]["total"] == 1
