@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_venv()
     if argv[0] == "run":
-        cmd = [str(BIN / "geoapp"), "demo", *argv[1:]]
+        cmd = [str(BIN / "geoapp"), "serve", *argv[1:]]
     else:
         cmd = [str(BIN / "python"), "-m", "pytest", *argv[1:]]
     return subprocess.call(cmd, cwd=ROOT)

@@ -113,3 +113,52 @@ def alias_add(name: str, kode: str, kecamatan: str | None, aliases: str, boundar
     store.add(name, dotted, kecamatan=kecamatan)
     store.save()
     say(T.ALIAS_ADDED, name=name, kode=dotted, nama=names[dotted][0], path=aliases)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--instance", type=click.Path(file_okay=False), help="Instance folder (database, secret key, uploads, aliases). Default: ./instance or $GEOAPP_INSTANCE.")
+@domain_errors
+def serve(host: str, port: int, threads: int, instance: str | None) -> None:
+    """Run the planners' map with waitress (a production WSGI server).
+
+    On first start it creates the SQLite database in the instance folder, imports the
+    labelled sample data and prints the planner account's password once. For development
+    only, `flask --app geoapp.web run --debug` runs Flask's own server instead.
+    """
+    from geoapp.web.serve import serve as run_server
+
+    run_server(host=host, port=port, threads=threads, instance=instance)
+
+
+@main.command("settings")
+def settings_command() -> None:
+    """List every setting with its default, environment variable and meaning.
+
+    Override a setting in instance/config.toml or with the environment variable.
+    """
+    from geoapp.settings import describe
+
+    for item in describe():
+        click.echo(f"{item['name']} = {item['default']!r}  (${item['env']})")
+        click.echo(f"    {item['help']}")
+
+
+@main.command("set-password")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["planner", "admin"]), default="planner", show_default=True)
+@click.option("--instance", type=click.Path(file_okay=False))
+@click.password_option()
+@domain_errors
+def set_password_command(username: str, role: str, instance: str | None, password: str) -> None:
+    """Create a user or change a user's password and role."""
+    from geoapp.store import set_password
+    from geoapp.web import create_app
+
+    app = create_app({"INSTANCE_PATH": instance} if instance else None)
+    with app.app_context():
+        with app.extensions["geoapp_db"]["sessions"]() as session:
+            set_password(session, username, password, role)
+    click.echo(f"{username} ({role}) OK")
