@@ -29,7 +29,10 @@ def exact_sum(values: np.ndarray) -> float:
     finite = values[~np.isnan(values)]
     if finite.size == 0:
         return 0
-    total = math.fsum(finite.tolist())
+    if np.all(finite == np.round(finite)) and np.abs(finite).sum() < 2**53:
+        total = float(finite.sum())  # whole numbers below 2**53 add up exactly
+    else:
+        total = math.fsum(finite.tolist())
     return int(total) if float(total).is_integer() and abs(total) < 2**53 else total
 
 

@@ -1,0 +1,283 @@
+"""Resolve one written kelurahan (and kecamatan) name against the gazetteer.
+
+Order: exact key, alias, fuzzy. A fuzzy candidate is accepted only when it is
+unambiguous: a small edit distance for the name's length, the same distinguishing
+words (Utara, Barat, Jaya...), no stray short words, and no rival candidate about
+as close. Everything else becomes suggestions for review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from geoapp.matching.aliases import AliasStore
+from geoapp.matching.gazetteer import Gazetteer
+from geoapp.names import name_keys, normalise_name
+
+# Words that tell sibling kelurahan apart: "Panunggangan" vs "Panunggangan Utara".
+DISTINGUISHING = frozenset({
+    "utara", "selatan", "barat", "timur", "tengah", "jaya", "baru", "indah", "makmur",
+    "sari", "raya", "wetan", "kulon", "lor", "kidul", "permai", "asri", "mulya", "mulia",
+    "lama", "hilir", "hulu", "ilir", "udik", "atas", "bawah", "dalam", "luar", "besar",
+    "kecil", "anyar", "pinang", "satu", "dua", "tiga", "empat", "i", "ii", "iii", "iv", "v",
+})
+REVIEW_SCORE = 80.0       # best suggestion at least this -> review rather than unmatched
+SUGGEST_SCORE = 60.0      # suggestions below this are not shown
+CANDIDATES = 12           # fuzzy candidates fetched per written variant
+
+
+@dataclass
+class NameResult:
+    """How a written name resolved.
+
+    kind: ``empty`` (no text), ``exact``, ``alias``, ``fuzzy`` (accepted, ``row`` set),
+    ``ambiguous`` (several equally good), ``conflict`` (exists, but not in the given
+    kecamatan), ``weak`` (close candidates, none safe), ``none`` (nothing close).
+    """
+
+    kind: str
+    row: int = -1
+    score: float = float("nan")
+    suggestions: list[tuple[int, float]] = field(default_factory=list)
+    kecamatan_of_name: set[str] = field(default_factory=set)   # name is a kecamatan name
+
+    @property
+    def accepted(self) -> bool:
+        return self.kind in ("exact", "alias", "fuzzy")
+
+    def candidate_rows(self) -> set[int]:
+        rows = {r for r, _ in self.suggestions}
+        return rows | ({self.row} if self.row >= 0 else set())
+
+
+@dataclass
+class KecamatanResult:
+    """kind: ``empty``, ``city`` (a kota/kabupaten name, ignored), ``known``, ``unknown``."""
+
+    kind: str
+    codes: frozenset[str] = frozenset()
+
+
+def allowed_edits(length: int) -> int:
+    """Typos tolerated for a name of ``length`` letters (spacing-free)."""
+    if length < 6:
+        return 0
+    return 1 if length < 12 else 2
+
+
+def _dist_word(token: str) -> str | None:
+    """The distinguishing word a token stands for, allowing one typo in longer tokens."""
+    if token in DISTINGUISHING:
+        return token
+    if len(token) < 3:
+        return None
+    near = [w for w in DISTINGUISHING if len(w) >= 4 and OSA.distance(token, w) <= 1]
+    prefixed = [w for w in DISTINGUISHING if w != token and w.startswith(token)]
+    return near[0] if len(near) == 1 and not (set(prefixed) - set(near)) else None
+
+
+def _dist_set(tokens: list[str]) -> frozenset[str]:
+    return frozenset(w for w in (_dist_word(t) for t in tokens) if w)
+
+
+def _variants(text: str) -> list[tuple[list[str], str]]:
+    """(tokens, spacing-free key) for every spaced comparison key of ``text``.
+
+    Spacing-free keys of multi-word keys are left out so that the word rules
+    (distinguishing words, short words) always see the words as written.
+    """
+    keys = name_keys(text)
+    joined = {k.replace(" ", "") for k in keys if " " in k}
+    return [(k.split(), k.replace(" ", "")) for k in keys if " " in k or k not in joined]
+
+
+GLUED = -1   # marker: word counts differ, words cannot be compared one to one
+
+
+def _words_agree(v_tokens: list[str], tokens: list[str]) -> bool:
+    """Word by word, distinguishing words agree (one typo allowed in words of 3+ letters)."""
+    for a, b in zip(v_tokens, tokens, strict=True):
+        if a == b or (a not in DISTINGUISHING and b not in DISTINGUISHING):
+            continue
+        if a in DISTINGUISHING or len(a) < 3 or OSA.distance(a, b) > 1:
+            return False
+    return True
+
+
+def _safe_fuzzy(variant: tuple[list[str], str], tokens: list[str], compact: str) -> int | None:
+    """The margin a rival must keep when ``variant`` may be a typo of the candidate, else None.
+
+    Same word count: the distinguishing words must agree word by word, and no rival
+    kelurahan may be within one more edit. Different word count (spacing lost or
+    added): returns GLUED, the caller widens the margin when distinguishing words are
+    involved. Words of one or two letters the candidate lacks always block ("Cipadu J").
+    """
+    v_tokens, v_compact = variant
+    if OSA.distance(v_compact, compact) > allowed_edits(len(compact)):
+        return None
+    if any(len(t) <= 2 and t not in tokens for t in v_tokens):
+        return None
+    if len(v_tokens) != len(tokens):
+        return GLUED
+    return 1 if _words_agree(v_tokens, tokens) else None
+
+
+def resolve_kecamatan(gaz: Gazetteer, text: str | None) -> KecamatanResult:
+    """Which kecamatan a written kecamatan name means."""
+    if text is None or not normalise_name(text):
+        return KecamatanResult("empty")
+    first = str(text).strip().casefold().split(" ")[0].rstrip(".")
+    if first in ("kota", "kabupaten", "kab"):
+        return KecamatanResult("city")
+    keys = name_keys(text)
+    hits = gaz.kecamatan_for_keys(keys)
+    if hits:
+        return KecamatanResult("known", frozenset(hits))
+    fuzzy = set()
+    for kk, nama in gaz.kecamatan_names.items():
+        target = normalise_name(nama)
+        if any(_safe_fuzzy(v, target.split(), target.replace(" ", "")) is not None
+               for v in _variants(text)):
+            fuzzy.add(kk)
+    return KecamatanResult("known", frozenset(fuzzy)) if len(fuzzy) == 1 else \
+        KecamatanResult("unknown")
+
+
+def _pool(gaz: Gazetteer, kec: KecamatanResult) -> set[int] | None:
+    if kec.kind != "known":
+        return None
+    return {r for kk in kec.codes for r in gaz.members.get(kk, [])}
+
+
+def resolve_name(gaz: Gazetteer, text: str | None, kec: KecamatanResult,
+                 aliases: AliasStore | None, kec_text: str | None = None) -> NameResult:
+    """Resolve one written kelurahan name, within ``kec`` when it is known."""
+    if text is None or not normalise_name(text):
+        return NameResult("empty")
+    keys = name_keys(text)
+    pool = _pool(gaz, kec)
+    as_kec = gaz.kecamatan_for_keys(keys)
+    result = (_exact(gaz, keys, pool) or _alias(gaz, text, kec_text, pool, aliases)
+              or _fuzzy(gaz, text, pool))
+    if not result.accepted and not result.suggestions:
+        result.suggestions = suggest(gaz, text, pool, result)
+    result.kecamatan_of_name = as_kec
+    return result
+
+
+def _exact(gaz: Gazetteer, keys: list[str], pool: set[int] | None) -> NameResult | None:
+    hits = gaz.lookup_keys(keys)
+    if not hits:
+        return None
+    inside = hits if pool is None else hits & pool
+    if len(inside) == 1:
+        return NameResult("exact", row=next(iter(inside)), score=100.0)
+    if len(inside) > 1:
+        return NameResult("ambiguous", suggestions=[(r, 100.0) for r in sorted(inside)])
+    return NameResult("conflict", suggestions=[(r, 100.0) for r in sorted(hits)])
+
+
+def _alias(gaz: Gazetteer, text: str, kec_text: str | None, pool: set[int] | None,
+           aliases: AliasStore | None) -> NameResult | None:
+    if aliases is None:
+        return None
+    kode = aliases.lookup(text, kec_text)
+    row = gaz.by_kode.get(kode) if kode else None
+    if row is None:
+        return None
+    if pool is not None and row not in pool:
+        return NameResult("conflict", suggestions=[(row, 100.0)])
+    return NameResult("alias", row=row, score=100.0)
+
+
+def _candidates(gaz: Gazetteer, variants: list[tuple[list[str], str]]) -> set[int]:
+    rows: set[int] = set()
+    for _, compact in variants:
+        found = process.extract(compact, gaz.compact_names, scorer=fuzz.ratio,
+                                limit=CANDIDATES, score_cutoff=50)
+        rows.update(idx for _, _, idx in found)
+    return rows
+
+
+def _fuzzy(gaz: Gazetteer, text: str, pool: set[int] | None) -> NameResult:
+    variants = _variants(text)
+    raw: dict[int, int] = {}
+    ok: dict[int, tuple[int, int]] = {}      # row -> (distance, margin)
+    for row in _candidates(gaz, variants):
+        tokens = normalise_name(gaz.nama[row]).split()
+        compact = gaz.compact_names[row]
+        for v in variants:
+            dist = OSA.distance(v[1], compact)
+            raw[row] = min(raw.get(row, dist), dist)
+            margin = _safe_fuzzy(v, tokens, compact)
+            if margin is not None and (row not in ok or _better((dist, margin), ok[row])):
+                ok[row] = (dist, margin)
+    accepted = _unique_best(gaz, ok, raw, pool)
+    if accepted is not None:
+        return NameResult("fuzzy", row=accepted, score=_ratio(gaz, variants, accepted))
+    anywhere = _unique_best(gaz, ok, raw, None) if pool is not None else None
+    if anywhere is not None:
+        return NameResult("conflict", suggestions=[(anywhere, _ratio(gaz, variants, anywhere))])
+    return NameResult("none")
+
+
+def _better(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Smaller distance first; at equal distance a word-by-word comparison beats GLUED."""
+    return (a[0], a[1] == GLUED) < (b[0], b[1] == GLUED)
+
+
+def _ratio(gaz: Gazetteer, variants: list[tuple[list[str], str]], row: int) -> float:
+    return round(max(fuzz.ratio(c, gaz.compact_names[row]) for _, c in variants), 1)
+
+
+def _row_dist_words(gaz: Gazetteer, row: int) -> frozenset[str]:
+    return _dist_set(normalise_name(gaz.nama[row]).split())
+
+
+def _core(gaz: Gazetteer, row: int) -> tuple[str, ...]:
+    """A name's words without its distinguishing words: 'Cipadu Jaya' -> ('cipadu',)."""
+    return tuple(t for t in normalise_name(gaz.nama[row]).split() if _dist_word(t) is None)
+
+
+def _unique_best(gaz: Gazetteer, ok: dict[int, tuple[int, int]], raw: dict[int, int],
+                 pool: set[int] | None) -> int | None:
+    """The closest acceptable row, provided no other row is within its margin.
+
+    When a near rival is a sibling with an extra distinguishing word ("Cipadu" vs
+    "Cipadu Jaya" for "CipaduJ"), or a glued input hides the best row's words, the
+    rival must be two more edits away instead of one.
+    """
+    inside = {r: dm for r, dm in ok.items() if pool is None or r in pool}
+    if not inside:
+        return None
+    best, (dist, margin) = min(inside.items(), key=lambda kv: (kv[1][0], kv[1][1] < 0, kv[0]))
+    rivals = {r: d for r, d in raw.items() if r != best and (pool is None or r in pool)}
+    words = _row_dist_words(gaz, best)
+    core = _core(gaz, best)
+    near = [r for r, d in rivals.items() if d <= dist + 2]
+    sibling = any(_core(gaz, r) == core and _row_dist_words(gaz, r) > words for r in near)
+    margin = 2 if sibling or (margin == GLUED and words) else 1
+    if any(d <= dist + margin for d in rivals.values()):
+        return None
+    return best
+
+
+def suggest(gaz: Gazetteer, text: str, pool: set[int] | None,
+            result: NameResult) -> list[tuple[int, float]]:
+    """Up to three (row, score) best first; within the kecamatan when any there is close."""
+    variants = _variants(text)
+    scores: dict[int, float] = {}
+    for row in _candidates(gaz, variants):
+        target = normalise_name(gaz.nama[row])
+        scores[row] = max(fuzz.WRatio(" ".join(t), target) for t, _ in variants)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], gaz.kode[kv[0]]))
+    if pool is not None and any(r in pool and s >= SUGGEST_SCORE for r, s in ranked):
+        ranked = [(r, s) for r, s in ranked if r in pool]
+    ranked = [(r, round(s, 1)) for r, s in ranked if s >= SUGGEST_SCORE][:3]
+    if result.kind == "none" and ranked and ranked[0][1] >= REVIEW_SCORE:
+        tie = len(ranked) > 1 and ranked[1][1] == ranked[0][1]
+        result.kind = "ambiguous" if tie else "weak"
+    return ranked
