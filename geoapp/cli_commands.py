@@ -8,7 +8,16 @@ from typing import Any
 import click
 
 from geoapp import cli_text as T
-from geoapp.cli import current_lang, domain_errors, load_context, main, read_bytes, read_options, run_file, say
+from geoapp.cli import (
+    current_lang,
+    domain_errors,
+    load_context,
+    main,
+    read_bytes,
+    read_options,
+    run_file,
+    say,
+)
 
 
 @main.command()
