@@ -1,0 +1,128 @@
+"""The framework-neutral upload steps and review decisions (no Flask)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from geoapp import upload_flow as flow
+from geoapp.errors import GeoappError
+from geoapp.matching.aliases import AliasStore
+from geoapp.review_actions import Decision, apply_decisions, apply_review_choice
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "upload"
+
+
+@pytest.fixture
+def started(tmp_path):
+    data = (DATA / "messy_umkm.csv").read_bytes()
+    state = flow.start_upload(tmp_path, data, "C:\\Users\\x\\messy.csv", program="umkm",
+                              title="  UMKM   2020 ", user="perencana")
+    return tmp_path, state
+
+
+def test_start_upload_stores_under_a_server_name(started):
+    folder, state = started
+    assert state.filename == "messy.csv" and state.title == "UMKM 2020"
+    assert sorted(p.name for p in folder.iterdir()) == [f"{state.token}.json",
+                                                        f"{state.token}.upload"]
+    loaded = flow.load_state(folder, state.token, "perencana")
+    assert loaded == state
+
+
+@pytest.mark.parametrize("token", ["../../etc/passwd", "", "A" * 32, "0" * 31])
+def test_load_state_rejects_bad_tokens(started, token):
+    folder, _ = started
+    with pytest.raises(GeoappError) as info:
+        flow.load_state(folder, token, "perencana")
+    assert info.value.status == 404
+
+
+def test_load_state_is_bound_to_its_owner(started):
+    folder, state = started
+    with pytest.raises(GeoappError):
+        flow.load_state(folder, state.token, "orang-lain")
+
+
+def test_check_upload_rules():
+    assert flow.check_upload(b"a,b\n1,2\n", "x.csv") == "csv"
+    with pytest.raises(GeoappError) as info:
+        flow.check_upload(b"a,b\n1,2\n", "x.xlsx")
+    assert info.value.status == 422 and "CSV" in info.value.text("en")
+    with pytest.raises(GeoappError) as info:
+        flow.check_upload(b"a,b\n", "x.exe")
+    assert info.value.status == 400
+    with pytest.raises(GeoappError) as info:
+        flow.check_upload(b"a" * 11, "x.csv", limit=10)
+    assert info.value.status == 413
+
+
+def test_bad_title_and_program_store_nothing(tmp_path):
+    data = (DATA / "messy_umkm.csv").read_bytes()
+    with pytest.raises(GeoappError):
+        flow.start_upload(tmp_path, data, "a.csv", program="umkm", title="  ", user="u")
+    with pytest.raises(GeoappError):
+        flow.start_upload(tmp_path, data, "a.csv", program="nope", title="t", user="u")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_review_choice_pick_saves_alias_and_decides_rows(started, tmp_path):
+    folder, state = started
+    aliases = AliasStore.load(tmp_path / "aliases.csv")
+    preview = flow.build_preview(folder, state, aliases=aliases)
+    group = preview.groups[0]
+    decision = apply_review_choice(preview.run, "pick", group.row_indexes, "36.71.06.1003",
+                                   None, "perencana", aliases)
+    assert AliasStore.load(tmp_path / "aliases.csv").lookup("Sudimara", "Ciledug") == "36.71.06.1003"
+    decided = apply_decisions(preview.run, [decision])
+    i = group.row_indexes[0]
+    assert decided.result.status[i] == "matched" and decided.result.kode[i] == "36.71.06.1003"
+    assert preview.run.result.status[i] == "review"          # the original run is untouched
+    assert decided.ledger["rows"]["matched"] == preview.run.ledger["rows"]["matched"] + 1
+    assert decided.ledger["balanced"]
+
+
+def test_review_choice_validation(started):
+    folder, state = started
+    run = flow.build_preview(folder, state, aliases=None).run
+    review = [i for i, s in enumerate(run.result.status) if s == "review"]
+    with pytest.raises(GeoappError):       # reason required
+        apply_review_choice(run, "unmatched", review, None, "", "u", None)
+    with pytest.raises(GeoappError):       # unknown kode
+        apply_review_choice(run, "pick", review, "36.71.99.9999", None, "u", None)
+    with pytest.raises(GeoappError):       # a matched row is not a review row
+        apply_review_choice(run, "pick", [0], "36.71.06.1003", None, "u", None)
+    with pytest.raises(GeoappError):       # unknown action
+        apply_review_choice(run, "delete", review, None, None, "u", None)
+    ok = apply_review_choice(run, "unmatched", review, None, " tidak  jelas ", "u", None)
+    assert ok.reason == "tidak jelas" and ok.kode is None
+
+
+def test_stale_decisions_are_skipped(started):
+    folder, state = started
+    run = flow.build_preview(folder, state, aliases=None).run
+    stale = Decision("pick", [0], "36.71.06.1003", "", "u")   # row 0 is matched already
+    out = apply_decisions(run, [stale])
+    assert out.result.kode[0] == run.result.kode[0]
+
+
+def test_changing_read_options_drops_decisions(started):
+    folder, state = started
+    info = flow.build_preview(folder, state, aliases=None).table.info
+    state.decisions = [Decision("unmatched", [1], None, "x", "u")]
+    flow.change_options(state, sheet=None, header_row=None, columns={"kelurahan": 1},
+                        read_as=info)
+    assert state.decisions == [] and state.columns == {"kelurahan": 1}
+    flow.change_options(state, sheet=None, header_row=1, columns={"kelurahan": 2},
+                        read_as=info)
+    assert state.columns == {} and state.header_row == 1   # a new header row: auto columns
+
+
+def test_cleanup_removes_only_old_uploads(started):
+    folder, state = started
+    old = os.path.getmtime(folder / f"{state.token}.json")
+    assert flow.cleanup_uploads(folder, max_age_s=3600, now=old + 10) == 0
+    assert flow.cleanup_uploads(folder, max_age_s=3600, now=old + 7200) == 1
+    assert list(folder.iterdir()) == []
