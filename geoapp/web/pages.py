@@ -1,21 +1,81 @@
-"""HTML pages. For now only the home placeholder; map and data pages come later."""
+"""HTML pages: the planners' map ``/`` and the kelurahan profile ``/kelurahan/<kode>``.
+
+Views only turn the request into plain values (``geoapp.web.map_view``),
+call the core and render a template.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
+from geoapp import figures
+from geoapp.maps.classify import K_MAX, K_MIN
+from geoapp.programs import PROGRAMS as PROGRAM_CATALOGUE
 from geoapp.store import PROGRAMS, active_dataset
+from geoapp.web import map_view
 from geoapp.web.db import get_db
+from geoapp.web.i18n import current_lang, tr
 
 bp = Blueprint("pages", __name__)
 
 
-@bp.route("/")
+def _scheme_labels() -> list[tuple[str, str]]:
+    return [("quantiles", _("Quantiles")), ("fisher_jenks", _("Natural breaks (Fisher-Jenks)")),
+            ("equal_interval", _("Equal interval"))]
+
+
+def _controls(req: map_view.MapRequest, available, options) -> dict:
+    """What the form's selects offer, with the current choices."""
+    variants = []
+    for program, defs in map_view.area_variants(available).items():
+        variants.append({"program": program, "title": tr(PROGRAM_CATALOGUE[program].title),
+                         "options": [(d.key, tr(d.title)) for d in defs],
+                         "selected": req.variant(program)})
+    subs = [(value, f"{tr(PROGRAM_CATALOGUE[p].title)}: {v}" if p in PROGRAM_CATALOGUE else v)
+            for value, p, v in map_view.subprogram_choices(options)]
+    return {
+        "schemes": _scheme_labels(), "k_values": list(range(K_MIN, K_MAX + 1)),
+        "variants": variants, "subprograms": subs,
+        "subprogram_value": f"{req.subprogram[0]}:{req.subprogram[1]}" if req.subprogram else "",
+        "years": [str(y) for y in options.get("years") or []],
+        "kecamatan": [(str(k), str(n)) for k, n in options.get("kecamatan") or []],
+    }
+
+
+def _layer_rows(page: map_view.PageMap) -> list[dict]:
+    return [{"key": d.definition.key, "title": tr(d.definition.title), "source": d.source_label,
+             "sample": d.sample, "links": map_view.download_links(d.definition, page.request)}
+            for d in page.layers]
+
+
+@bp.get("/")
 def index():
     session = get_db()
-    active = [d for d in (active_dataset(session, p) for p in PROGRAMS) if d is not None]
-    return render_template("index.html", datasets=active)
+    lang = current_lang()
+    available = figures.available_layers(session)
+    options = figures.filter_options(session)
+    req = map_view.parse_map_args(request.args, available, options)
+    page = map_view.build_page(session, req, available, lang=lang,
+                               tiles=current_app.config.get("TILE_URL") or None)
+    datasets = [d for d in (active_dataset(session, p) for p in PROGRAMS) if d is not None]
+    return render_template(
+        "index.html", page=page, parts=map_view.map_parts(page.fmap), req=req,
+        controls=_controls(req, available, options), layers=_layer_rows(page),
+        notes=[n.text(lang) for n in page.notes], sample=page.sample,
+        empty=not available, datasets=datasets,
+        upload_url=url_or("upload.new", "/data/upload"))
+
+
+@bp.get("/kelurahan/<path:kode>")
+def kelurahan(kode: str):
+    dotted = map_view.check_kode(kode)
+    if dotted != kode:
+        return redirect(url_for("pages.kelurahan", kode=dotted), code=301)
+    session = get_db()
+    view = map_view.build_profile(session, dotted, current_lang())
+    return render_template("kelurahan.html", view=view)
 
 
 def url_or(endpoint: str, fallback: str) -> str:

@@ -1,0 +1,424 @@
+"""The map page's logic: query arguments -> plain choices -> figures -> a Folium map.
+
+Views stay thin: ``parse_map_args`` validates the GET arguments against what the
+store offers (allowlists, clear 400 errors), ``build_page`` computes the layers
+through ``geoapp.figures`` and builds the map, and ``map_parts`` splits the Folium
+document into the pieces map.html embeds (assets, map div + data, init script).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from geoapp import figures
+from geoapp.boundaries import load_boundaries, load_kecamatan
+from geoapp.codes import normalise_kode
+from geoapp.errors import GeoappError
+from geoapp.figures import Filters, LayerData, LayerDef
+from geoapp.i18n import Msg, Note
+from geoapp.maps import (
+    ChoroplethSpec,
+    PointLayerSpec,
+    build_map,
+    ecofarm_layer,
+    kampung_tematik_layer,
+    kwt_layer,
+)
+from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
+from geoapp.maps.formatting import format_value
+from geoapp.maps.legend import NO_DATA
+from geoapp.maps.page import T_RANK
+from geoapp.numbers import format_percent
+from geoapp.programs import PROGRAMS as PROGRAM_CATALOGUE
+
+MAP_PROGRAMS = ("umkm", "blk", "kwt", "jobfair")      # choropleths, in this order
+POINT_KEYS = ("kwt-titik", "ecofarm-titik", "kampung-tematik")
+PALETTES = {"umkm": "YlGnBu", "blk": "YlOrRd", "kwt": "YlGn", "jobfair": "PuBu"}
+FORMATS = ("geojson", "csv", "gpkg", "png")
+DEFAULT_SCHEME, DEFAULT_K = "quantiles", 5
+PARAMS = ("scheme", "k", "year", "program", "kecamatan")   # plus v_<program>
+POINT_PRESETS = {"kwt-titik": kwt_layer, "ecofarm-titik": ecofarm_layer,
+                 "kampung-tematik": kampung_tematik_layer}
+
+BAD_CHOICE = Msg(
+    "map_page.bad_choice",
+    id="Parameter '{name}' tidak sah: diterima '{value}'. Pilihan yang diterima: {allowed}.",
+    en="Parameter '{name}' is not valid: received '{value}'. Allowed: {allowed}.",
+)
+BAD_K = Msg(
+    "map_page.bad_k",
+    id="Parameter 'k' (jumlah kelas) harus bilangan bulat {min} sampai {max}; diterima '{value}'.",
+    en="Parameter 'k' (number of classes) must be a whole number from {min} to {max}; "
+       "received '{value}'.",
+)
+LAYER_FAILED = Msg(
+    "map_page.layer_failed",
+    id="Lapisan '{layer}' tidak dapat ditampilkan: {reason}",
+    en="Layer '{layer}' could not be shown: {reason}",
+)
+YEAR_ONLY = Msg(
+    "map_page.year_only",
+    id="Saringan tahun {year} hanya berlaku untuk program yang punya kolom tahun: {programs}.",
+    en="The year filter {year} only applies to programs that have a year column: {programs}.",
+)
+SAMPLE_SUFFIX = Msg("map_page.sample_suffix", id="data sampel", en="sample data")
+F_KELURAHAN = Msg("map_page.field_kelurahan", id="Kelurahan", en="Kelurahan")
+F_JENIS = Msg("map_page.field_jenis", id="Jenis", en="Type")
+F_LUAS = Msg("map_page.field_luas", id="Luas (m²)", en="Area (m²)")
+EXTRA_POPUP = {"ecofarm-titik": {"tema": F_JENIS, "luas": F_LUAS}}
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    """The validated choices of the map page's form."""
+
+    scheme: str = DEFAULT_SCHEME
+    k: int = DEFAULT_K
+    variants: tuple[tuple[str, str], ...] = ()     # (program, layer key)
+    year: str | None = None
+    subprogram: tuple[str, str] | None = None      # (program, value)
+    kecamatan: str | None = None
+    year_programs: tuple[str, ...] | None = None   # programs with a year column (None: all)
+
+    def variant(self, program: str) -> str | None:
+        return dict(self.variants).get(program)
+
+    def filters_for(self, program: str) -> Filters:
+        """The figures filters of one program (the sub-program only applies to its own)."""
+        sub = self.subprogram[1] if self.subprogram and self.subprogram[0] == program else None
+        has_years = self.year_programs is None or program in self.year_programs
+        return Filters(year=self.year if has_years else None, subprogram=sub,
+                       kecamatan=self.kecamatan)
+
+
+@dataclass
+class PageMap:
+    """Everything the map page shows besides the static texts."""
+
+    request: MapRequest
+    area: list[LayerData] = field(default_factory=list)
+    points: list[LayerData] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    fmap: folium.Map | None = None
+
+    @property
+    def layers(self) -> list[LayerData]:
+        return self.area + self.points
+
+    @property
+    def sample(self) -> bool:
+        return any(layer.sample for layer in self.layers)
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """The pieces of a Folium document that map.html embeds in the page."""
+
+    js: tuple[str, ...]
+    css: tuple[str, ...]
+    body: str
+    script: str
+
+
+# ----------------------------------------------------------------- choices
+
+
+def area_variants(available: list[LayerDef]) -> dict[str, list[LayerDef]]:
+    """Map programs -> their available area layers (the first is the default)."""
+    out: dict[str, list[LayerDef]] = {}
+    for d in available:
+        if d.kind == "area" and d.program in MAP_PROGRAMS:
+            out.setdefault(d.program, []).append(d)
+    return {p: out[p] for p in MAP_PROGRAMS if p in out}
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _choice(args: Mapping[str, str], name: str, allowed: list[str]) -> str | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    if value not in allowed:
+        raise GeoappError(BAD_CHOICE, 400, name=name, value=value[:60],
+                          allowed=", ".join(a[:40] for a in allowed[:40]) or "-")
+    return value
+
+
+def _parse_k(args: Mapping[str, str]) -> int:
+    value = (args.get("k") or "").strip()
+    if not value:
+        return DEFAULT_K
+    if not value.isdigit() or not K_MIN <= int(value) <= K_MAX:
+        raise GeoappError(BAD_K, 400, value=value[:20], min=K_MIN, max=K_MAX)
+    return int(value)
+
+
+def subprogram_choices(options: Mapping[str, object]) -> list[tuple[str, str, str]]:
+    """(form value, program, sub-program) for every sub-program the active data has."""
+    subs = options.get("subprograms") or {}
+    out = []
+    for program, values in dict(subs).items():  # type: ignore[arg-type]
+        for value in values or []:
+            out.append((f"{program}:{value}", str(program), _text(value)))
+    return out
+
+
+def parse_map_args(args: Mapping[str, str], available: list[LayerDef],
+                   options: Mapping[str, object]) -> MapRequest:
+    """Validate the map page's GET arguments; GeoappError 400 naming what is allowed."""
+    scheme = _choice(args, "scheme", list(SCHEMES)) or DEFAULT_SCHEME
+    variants = []
+    for program, defs in area_variants(available).items():
+        chosen = _choice(args, f"v_{program}", [d.key for d in defs])
+        variants.append((program, chosen or defs[0].key))
+    years = [_text(y) for y in options.get("years") or []]
+    kecamatan = [_text(k) for k, _ in options.get("kecamatan") or []]
+    subs = subprogram_choices(options)
+    sub_value = _choice(args, "program", [s[0] for s in subs])
+    subprogram = next(((p, v) for value, p, v in subs if value == sub_value), None)
+    by_program = options.get("years_by_program")
+    return MapRequest(scheme=scheme, k=_parse_k(args), variants=tuple(variants),
+                      year=_choice(args, "year", years), subprogram=subprogram,
+                      kecamatan=_choice(args, "kecamatan", kecamatan),
+                      year_programs=None if by_program is None else tuple(by_program))
+
+
+def download_links(definition: LayerDef, req: MapRequest) -> dict[str, str]:
+    """Format -> /api/layers/<key>.<fmt> URL carrying the current filters."""
+    filters = req.filters_for(definition.program)
+    base = {k: v for k, v in (("year", filters.year), ("subprogram", filters.subprogram),
+                               ("kecamatan", filters.kecamatan)) if v}
+    links = {}
+    for fmt in FORMATS:
+        params = dict(base)
+        if fmt == "png" and definition.kind == "area":
+            params.update(scheme=req.scheme, k=str(req.k))
+        query = urlencode(params)
+        links[fmt] = f"/api/layers/{definition.key}.{fmt}" + (f"?{query}" if query else "")
+    return links
+
+
+# ----------------------------------------------------------------- figures
+
+
+def _load(loader, session, definition: LayerDef, req: MapRequest, lang: str,
+          notes: list[Note]) -> LayerData | None:
+    try:
+        data = loader(session, definition.key, req.filters_for(definition.program))
+        return replace(data, source_label=figures.layer_source_text(session, data, lang))
+    except GeoappError as exc:
+        notes.append(Note.of(LAYER_FAILED, layer=definition.title.text(lang),
+                             reason=exc.text(lang)))
+        return None
+
+
+def load_layers(session, req: MapRequest, available: list[LayerDef], lang: str) -> PageMap:
+    """Compute the chosen area layer of every map program and the point layers."""
+    page = PageMap(req)
+    if req.year and req.year_programs is not None:
+        names = [PROGRAM_CATALOGUE[p].title.text(lang) for p in req.year_programs
+                 if p in PROGRAM_CATALOGUE]
+        page.notes.append(Note.of(YEAR_ONLY, year=req.year, programs=", ".join(names) or "-"))
+    chosen = {req.variant(p) for p in MAP_PROGRAMS}
+    for definition in available:
+        if definition.kind == "area" and definition.key in chosen:
+            data = _load(figures.area_layer, session, definition, req, lang, page.notes)
+            page.area += [data] if data is not None else []
+    by_key = {d.key: d for d in available}
+    for key in POINT_KEYS:
+        if key in by_key:
+            data = _load(figures.point_layer, session, by_key[key], req, lang, page.notes)
+            page.points += [data] if data is not None else []
+    page.area.sort(key=lambda d: MAP_PROGRAMS.index(d.definition.program))
+    return page
+
+
+def kelurahan_frame(kecamatan: str | None) -> gpd.GeoDataFrame:
+    """The kelurahan the map draws: the whole city, or one kecamatan."""
+    frame = load_boundaries().frame
+    if kecamatan:
+        frame = frame[frame["kode_kecamatan"] == kecamatan]
+    return frame.reset_index(drop=True)
+
+
+def _values(data: LayerData) -> pd.Series:
+    frame = data.frame
+    if len(frame) == 0 or "value" not in frame.columns:
+        return pd.Series(dtype="float64")
+    values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    return pd.Series(values.to_numpy(), index=frame["kode"].astype(str).to_numpy())
+
+
+def choropleths(kel: gpd.GeoDataFrame, page: PageMap,
+                lang: str) -> tuple[gpd.GeoDataFrame, list[ChoroplethSpec]]:
+    """The kelurahan frame with one value column per area layer, and their specs."""
+    kel = kel.copy()
+    specs = []
+    for i, data in enumerate(page.area):
+        column = f"value_{i}"
+        kel[column] = kel["kode"].astype(str).map(_values(data)).astype("float64")
+        d = data.definition
+        specs.append(ChoroplethSpec(
+            key=d.key, title=d.title.text(lang), column=column, kind=d.value_kind,
+            palette=PALETTES.get(d.program, "YlGnBu"), scheme=page.request.scheme,
+            k=page.request.k, dataset_label=data.source_label or None))
+    return kel, specs
+
+
+def point_specs(page: PageMap, lang: str) -> list[PointLayerSpec]:
+    """The point layer specs (titles say "data sampel" when the data is sample data)."""
+    specs = []
+    for data in page.points:
+        d = data.definition
+        spec = POINT_PRESETS[d.key](data.frame, lang, key=d.key)
+        title = d.title.text(lang)
+        extra = {**EXTRA_POPUP.get(d.key, {}), "nama_kelurahan": F_KELURAHAN}
+        fields = dict(spec.popup_fields)
+        fields.update({c: m.text(lang) for c, m in extra.items() if c in data.frame.columns})
+        if data.sample:
+            title = f"{title} ({SAMPLE_SUFFIX.text(lang)})"
+        specs.append(replace(spec, title=title, popup_fields=fields))
+    return specs
+
+
+def build_page(session, req: MapRequest, available: list[LayerDef], *, lang: str,
+               tiles: str | None, boundaries_url: str = "/api/batas.json",
+               asset_prefix: str = "/static/vendor") -> PageMap:
+    """Compute the layers and build the Folium map for the map page."""
+    page = load_layers(session, req, available, lang)
+    kel, chor = choropleths(kelurahan_frame(req.kecamatan), page, lang)
+    page.fmap = build_map(kelurahan=kel, kecamatan=load_kecamatan(), choropleths=chor,
+                          point_layers=point_specs(page, lang), lang=lang,
+                          asset_prefix=asset_prefix, boundaries_url=boundaries_url,
+                          tiles=tiles or None)
+    page.notes += list(getattr(page.fmap, "geoapp_notes", []))
+    return page
+
+
+def map_parts(fmap: folium.Map) -> MapParts:
+    """Split the Folium document: asset URLs, map div + data block, init script.
+
+    Folium's own page header (full-page html/body styles, a viewport meta that
+    blocks zooming) is left out; the page's CSS sizes the map instead.
+    """
+    root = fmap.get_root()
+    root.render()
+    js = tuple(url for _, url in getattr(fmap, "default_js", []))
+    css = tuple(url for _, url in getattr(fmap, "default_css", []))
+    return MapParts(js=js, css=css, body=root.html.render(), script=root.script.render())
+
+
+# ----------------------------------------------------------------- kelurahan profile
+
+SVG_WIDTH, SVG_PAD = 320.0, 8.0
+BAR_PROGRAMS = ("umkm", "blk", "kwt", "jobfair")
+POINT_LISTS = ("kampung", "kwt", "ecofarm")
+
+
+def check_kode(text: str) -> str:
+    """The dotted kelurahan kode (other written forms are normalised first).
+
+    GeoappError 400 for a malformed kode, 404 for a kode that is not in the city.
+    """
+    dotted = normalise_kode(text) or str(text)
+    return figures.check_kode(dotted)
+
+
+def value_text(value: float | None, kind: str, lang: str) -> str:
+    """A figure in the reader's number format; "Tidak ada data" (not 0) for no data."""
+    shown = format_value(value, kind, lang)
+    return NO_DATA.text(lang) if shown is None else shown
+
+
+def rank_text(rank: int | None, total: int, lang: str) -> str:
+    return "" if rank is None else T_RANK.text(lang, rank=rank, total=total)
+
+
+def percentile(rank: int | None, total: int) -> float | None:
+    """Share (0-100) of the kelurahan with data whose value is at most this one's."""
+    if rank is None or total <= 0:
+        return None
+    return 100.0 * (total - rank + 1) / total
+
+
+def _figure_row(fig: dict, lang: str) -> dict:
+    return {**fig, "value_text": value_text(fig["value"], fig["value_kind"], lang),
+            "rank_kecamatan_text": rank_text(fig["rank_kecamatan"], fig["ranked_kecamatan"], lang),
+            "rank_city_text": rank_text(fig["rank_city"], fig["ranked_city"], lang),
+            "percentile": percentile(fig["rank_city"], fig["ranked_city"])}
+
+
+def bar_rows(rows: list[dict], lang: str) -> list[dict]:
+    """One bar per program: its first per-kelurahan total (rank percentile in the city)."""
+    out = []
+    for program in BAR_PROGRAMS:
+        row = next((r for r in rows if r["program"] == program and r["per"] == "total"), None)
+        if row is not None:
+            pct = row["percentile"]
+            out.append({**row, "width": 0.0 if pct is None else round(pct * 2.0, 1),
+                        "pct_text": "" if pct is None else format_percent(pct, lang, 0)})
+    return out
+
+
+def _ring_path(coords, x0: float, y0: float, kx: float, scale: float) -> str:
+    points = [f"{(x - x0) * kx * scale + SVG_PAD:.1f},{(y0 - y) * scale + SVG_PAD:.1f}"
+              for x, y in coords]
+    return "M" + "L".join(points) + "Z"
+
+
+def _geom_path(geom, x0: float, y0: float, kx: float, scale: float) -> str:
+    polygons = getattr(geom, "geoms", [geom])
+    rings = []
+    for poly in polygons:
+        rings.append(_ring_path(poly.exterior.coords, x0, y0, kx, scale))
+        rings += [_ring_path(r.coords, x0, y0, kx, scale) for r in poly.interiors]
+    return "".join(rings)
+
+
+def outline_svg(kode: str) -> dict:
+    """An inline-SVG outline of the kelurahan among its kecamatan's kelurahan (numbers only)."""
+    frame = load_boundaries().frame
+    row = frame.loc[frame["kode"] == kode].iloc[0]
+    kec = frame[frame["kode_kecamatan"] == row["kode_kecamatan"]]
+    minx, miny, maxx, maxy = kec.total_bounds
+    kx = math.cos(math.radians((miny + maxy) / 2))
+    scale = (SVG_WIDTH - 2 * SVG_PAD) / max((maxx - minx) * kx, 1e-9)
+    height = (maxy - miny) * scale + 2 * SVG_PAD
+    shapes = [{"d": _geom_path(g.simplify(0.00003), minx, maxy, kx, scale), "self": k == kode}
+              for k, g in zip(kec["kode"], kec.geometry, strict=True)]
+    shapes.sort(key=lambda s: s["self"])  # the kelurahan itself is drawn last, on top
+    return {"width": SVG_WIDTH, "height": round(height, 1), "shapes": shapes}
+
+
+def _place_rows(points: list[dict], program: str, lang: str) -> list[dict]:
+    measures = {m.key: m for m in PROGRAM_CATALOGUE[program].measures}
+    out = []
+    for p in points:
+        extra = [(m.title.text(lang), value_text(p.get(key), m.kind, lang))
+                 for key, m in measures.items() if key in p]
+        out.append({"nama": p.get("nama") or "", "tema": p.get("tema") or "",
+                    "alamat": p.get("alamat") or "", "extra": extra})
+    return out
+
+
+def build_profile(session, kode: str, lang: str) -> dict:
+    """Everything the kelurahan profile page shows."""
+    profile = figures.kelurahan_profile(session, kode, lang)
+    rows = [_figure_row(f, lang) for f in profile["figures"] if f["program"] != "penduduk"]
+    points = profile.get("points") or {}
+    places = [{"program": p, "title": PROGRAM_CATALOGUE[p].title.text(lang),
+               "rows": _place_rows(points.get(p) or [], p, lang)} for p in POINT_LISTS]
+    return {"profile": profile, "figures": rows, "bars": bar_rows(rows, lang), "places": places,
+            "outline": outline_svg(profile["kode"]),
+            "luas_text": value_text(profile.get("luas_km2"), "number", lang),
+            "penduduk_text": value_text(profile.get("penduduk"), "count", lang),
+            "sources": list((profile.get("sources") or {}).values())}
