@@ -65,3 +65,9 @@ def _register(app: Flask) -> None:
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(vendor.bp)
+    from geoapp.web.layers_api import bp as layers_bp
+    app.register_blueprint(layers_bp, url_prefix="/api")
+    from geoapp.web.upload import bp as upload_bp
+    app.register_blueprint(upload_bp, url_prefix="/data")
+    from geoapp.web.finder import bp as finder_bp
+    app.register_blueprint(finder_bp)

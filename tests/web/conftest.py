@@ -1,0 +1,40 @@
+"""Web fixtures backed by the seeded sample data (see tests/sample_app.py).
+
+- ``sample_app`` / ``sample_client``: a fresh app on a private copy of the sample
+  instance (tests may import, activate or delete datasets).
+- ``shared_sample_app`` / ``shared_sample_client``: one app per test session on its own
+  copy, for read-only tests (faster; never change data through it).
+"""
+
+from __future__ import annotations
+
+import pytest
+import sample_app as samples
+from sample_app import sample_template  # noqa: F401  (fixture re-exported)
+
+
+@pytest.fixture
+def sample_app(sample_template, tmp_path, monkeypatch):  # noqa: F811
+    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
+        monkeypatch.delenv(name, raising=False)
+    app = samples.make_app(samples.copy_instance(sample_template, tmp_path / "instance"))
+    yield app
+    samples.dispose_app(app)
+
+
+@pytest.fixture
+def sample_client(sample_app):
+    return sample_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def shared_sample_app(sample_template, tmp_path_factory):  # noqa: F811
+    base = tmp_path_factory.mktemp("shared_sample")
+    app = samples.make_app(samples.copy_instance(sample_template, base / "instance"))
+    yield app
+    samples.dispose_app(app)
+
+
+@pytest.fixture
+def shared_sample_client(shared_sample_app):
+    return shared_sample_app.test_client()
