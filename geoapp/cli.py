@@ -236,3 +236,4 @@ def sample_data(outdir: str, seed: int) -> None:
 
 
 from geoapp import cli_commands  # noqa: E402,F401  (registers the remaining commands)
+from geoapp import cli_ops  # noqa: E402,F401  (backup and restore)
