@@ -235,5 +235,5 @@ def sample_data(outdir: str, seed: int) -> None:
         click.echo(f"  {path}")
 
 
-from geoapp import cli_commands  # noqa: E402,F401  (registers the remaining commands)
-from geoapp import cli_ops  # noqa: E402,F401  (backup and restore)
+# Importing these modules registers their commands on `main`.
+from geoapp import cli_commands, cli_ops  # noqa: E402,F401

@@ -58,6 +58,7 @@ SETTINGS: list[Setting] = [
     Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only."),
     Setting("LOAD_SAMPLE_DATA", True, "Import the labelled sample data on first start."),
     Setting("CREATE_DEFAULT_PLANNER", True, "Create a planner account on first start."),
+    Setting("FINDER_ACTIVITY_RADIUS_M", 500, "Program activity within this many metres of a place is shown on its finder card."),
 ]
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
