@@ -11,6 +11,7 @@ the upload. Uploads older than ``MAX_AGE_S`` are removed by ``cleanup_uploads``.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -40,6 +41,7 @@ from geoapp.store.adapter import rows_from_run
 from geoapp.store.models import Dataset
 
 MAX_AGE_S = 2 * 24 * 3600
+DEFAULT_UPLOAD_QUOTA = 200 * 1024 * 1024  # UPLOAD_QUOTA_BYTES: bytes the upload folder may hold
 MAX_FILENAME = 120
 NONE_COLUMN = 0  # a role explicitly set to "no column"
 _TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -84,6 +86,21 @@ NOTHING_MATCHED = Msg(
     "upload.nothing_matched",
     id="Belum ada baris yang cocok dengan kelurahan, jadi data ini belum dapat disimpan. Pilih kolom kelurahan/kode/koordinat yang benar atau perbaiki baris di tinjauan.",
     en="No row matches a kelurahan yet, so this data cannot be stored. Choose the right kelurahan/kode/coordinate column or fix rows in the review.",
+)
+QUOTA_FULL = Msg(
+    "upload.quota_full",
+    id="Ruang unggahan penuh (batas {limit} MB). Selesaikan atau buang unggahan yang menunggu tinjauan, lalu coba lagi; atau minta admin menaikkan UPLOAD_QUOTA_BYTES.",
+    en="The upload space is full (limit {limit} MB). Finish or discard uploads awaiting review and try again, or ask the admin to raise UPLOAD_QUOTA_BYTES.",
+)
+DISK_FULL = Msg(
+    "upload.disk_full",
+    id="Disk server penuh, jadi berkas tidak dapat disimpan. Tidak ada data yang berubah. Coba lagi nanti atau hubungi admin.",
+    en="The server's disk is full, so the file could not be stored. No data was changed. Try again later or contact the admin.",
+)
+WRITE_FAILED = Msg(
+    "upload.write_failed",
+    id="Berkas tidak dapat disimpan di server. Tidak ada data yang berubah. Coba lagi atau hubungi admin.",
+    en="The file could not be stored on the server. No data was changed. Try again or contact the admin.",
 )
 BUSY = Msg(
     "upload.busy",
@@ -183,7 +200,37 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def save_state(upload_dir: str | Path, state: UploadState) -> None:
     _, meta = _paths(upload_dir, state.token)
-    _write_atomic(meta, json.dumps(state.as_dict(), ensure_ascii=False).encode("utf-8"))
+    try:
+        _write_atomic(meta, json.dumps(state.as_dict(), ensure_ascii=False).encode("utf-8"))
+    except OSError as exc:
+        raise _storage_error(exc) from None
+
+
+def _storage_error(exc: OSError) -> GeoappError:
+    """A failed write as a user message: 507 when the disk (or quota) is full."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return GeoappError(DISK_FULL, 507)
+    return GeoappError(WRITE_FAILED, 500)
+
+
+def folder_bytes(upload_dir: str | Path) -> int:
+    """Bytes held by the files directly in the upload folder."""
+    total = 0
+    folder = Path(upload_dir)
+    if folder.is_dir():
+        for path in folder.iterdir():
+            try:
+                total += path.stat().st_size if path.is_file() else 0
+            except OSError:
+                continue
+    return total
+
+
+def check_quota(upload_dir: str | Path, incoming: int, quota: int | None = None) -> None:
+    """Refuse (507) an upload that would take the folder past its quota."""
+    limit = DEFAULT_UPLOAD_QUOTA if quota is None else quota
+    if limit and folder_bytes(upload_dir) + incoming > limit:
+        raise GeoappError(QUOTA_FULL, 507, limit=f"{limit / 2**20:g}")
 
 
 def load_state(upload_dir: str | Path, token: str, user: str) -> UploadState:
@@ -235,20 +282,33 @@ def cleanup_uploads(upload_dir: str | Path, max_age_s: float = MAX_AGE_S,
 
 def start_upload(upload_dir: str | Path, data: bytes, filename: str, *, program: str,
                  title: str, user: str, limit: int | None = None,
-                 max_rows: int | None = None, header_row: int | None = None) -> UploadState:
-    """Check and read the upload; only a readable file is stored. Return its new state."""
+                 max_rows: int | None = None, header_row: int | None = None,
+                 quota: int | None = None) -> UploadState:
+    """Check and read the upload; only a readable file is stored. Return its new state.
+
+    ``quota``: the most bytes the upload folder may hold (None = ``DEFAULT_UPLOAD_QUOTA``,
+    0 = no limit); a full folder or disk gives a 507 and leaves no file behind.
+    """
     get_program(program)
     name = display_name(filename)
     title = clean_title(title)
     kind = check_upload(data, name, limit)
+    check_quota(upload_dir, len(data), quota)  # before the costly read
     sheet = _readable_sheet(data, name, kind, max_rows, header_row)  # bad files fail here
     token = secrets.token_hex(16)
     state = UploadState(token, user, program, title, name, hashlib.sha256(data).hexdigest(),
                         time.time(), sheet=sheet, header_row=header_row)
     Path(upload_dir).mkdir(parents=True, exist_ok=True)
     data_path, _ = _paths(upload_dir, token)
-    _write_atomic(data_path, data)
-    save_state(upload_dir, state)
+    try:
+        try:
+            _write_atomic(data_path, data)
+        except OSError as exc:
+            raise _storage_error(exc) from None
+        save_state(upload_dir, state)
+    except BaseException:
+        discard(upload_dir, token)  # never leave half an upload behind
+        raise
     return state
 
 

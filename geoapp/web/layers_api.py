@@ -289,7 +289,8 @@ def layer_file(name: str):
         body = _cached_bytes(cache_key, lambda: _json_bytes(_meta(data(), filters, lang)))
         return _send(body, "application/json")
     body = _cached_bytes(cache_key, lambda: _render(data(), filters, fmt, lang, params))
-    version_name = _filename(data(), filters, fmt)
+    name_key = (*cache_key, "filename")
+    version_name = _cached_bytes(name_key, lambda: _filename(data(), filters, fmt).encode()).decode()
     return _send(body, FORMATS[fmt], filename=version_name)
 
 

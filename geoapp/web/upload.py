@@ -145,6 +145,7 @@ def new():
             title=request.form.get("title", ""), user=g.user.username,
             limit=current_app.config.get("MAX_CONTENT_LENGTH") or None, max_rows=_max_rows(),
             header_row=_optional_int("header_row"),
+            quota=current_app.config.get("UPLOAD_QUOTA_BYTES"),
         )
     except GeoappError as exc:
         return _render_form(exc, exc.status)
