@@ -1,0 +1,202 @@
+"""Planners manage places (kampung tematik, KWT, ecofarm) below /kampung/kelola.
+
+Routes: ``/kampung/kelola`` (list), ``/kampung/kelola/baru`` (add), ``/<id>/ubah`` (edit),
+``/<id>/hapus`` (confirm + delete). The work is done by ``geoapp.place_admin``; this module
+turns form fields into plain values and outcomes into pages. Every form carries the
+active dataset id it was made from (``base_<kind>``), so a save over someone else's newer
+version is refused instead of silently undoing it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+
+from geoapp import place_admin as core
+from geoapp.errors import GeoappError
+from geoapp.i18n import Msg
+from geoapp.matching.gazetteer import Gazetteer
+from geoapp.programs import PROGRAMS
+from geoapp.web.auth import login_required
+from geoapp.web.db import get_db
+from geoapp.web.i18n import current_lang, tr
+
+bp = Blueprint("places_admin", __name__)
+
+SCOPE = "/kampung/kelola"
+MAX_CONFIRM_LEN = 400
+
+BAD_BASE = Msg("place_admin.bad_base",
+               id="Isian '{name}' harus nomor dataset; diterima '{value}'. Muat ulang halaman.",
+               en="Field '{name}' must be a dataset number; received '{value}'. Reload the page.")
+SAVED = Msg("place_admin.saved",
+            id="'{name}' disimpan; {program} versi {version} kini aktif.",
+            en="'{name}' was saved; {program} version {version} is now active.")
+DELETED = Msg("place_admin.deleted",
+              id="'{name}' dihapus; {program} versi {version} kini aktif. Versi sebelumnya "
+                 "tetap tersimpan dan dapat dikembalikan.",
+              en="'{name}' was deleted; {program} version {version} is now active. The earlier "
+                 "version is kept and can be restored.")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@lru_cache(maxsize=2)
+def _gazetteer_for_path(path: str) -> Gazetteer:
+    from geoapp.boundaries import load_boundaries
+
+    return Gazetteer.from_boundaries(load_boundaries(path).frame)
+
+
+def _gazetteer() -> Gazetteer:
+    path = current_app.config.get("BOUNDARIES") or ""
+    return _gazetteer_for_path(path) if path else core.default_gazetteer()
+
+
+def _kind_titles() -> list[tuple[str, str]]:
+    return [(k, tr(PROGRAMS[k].title)) for k in core.KINDS]
+
+
+def _kelurahan_choices() -> list[tuple[str, str]]:
+    gaz = _gazetteer()
+    items = [(gaz.kode[i], f"{gaz.nama[i]} ({gaz.nama_kecamatan[i]})") for i in range(len(gaz))]
+    return sorted(items, key=lambda item: item[1].casefold())
+
+
+def _bases() -> dict[str, int | None]:
+    """The active dataset id per place kind (what a form is made from)."""
+    out = {}
+    for kind in core.KINDS:
+        dataset = core.load_program(get_db(), kind).dataset
+        out[kind] = None if dataset is None else dataset.id
+    return out
+
+
+def _base_from_form(kind: str) -> int | None:
+    name = f"base_{kind}"
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise GeoappError(BAD_BASE, 400, name=name, value=raw[:20])
+    return int(raw)
+
+
+def _confirmed() -> set[str]:
+    raw = (request.form.get("confirm_duplicates") or "")[:MAX_CONFIRM_LEN]
+    return {p.strip() for p in raw.split(",") if p.strip()}
+
+
+def _duplicate_view(items: list[core.Duplicate]) -> list[dict[str, Any]]:
+    lang = current_lang()
+    return [{"id": d.id, "name": d.name, "kelurahan": d.kelurahan or "",
+             "distance": "" if d.distance_m == float("inf")
+             else core.places.format_distance(d.distance_m, lang),
+             "same_name": "name" in d.reasons, "near": "near" in d.reasons} for d in items]
+
+
+def _form_page(values: core.PlaceInput, *, place_id: str | None, bases: dict[str, int | None],
+               error: GeoappError | None = None, outcome: core.SaveOutcome | None = None,
+               status: int = 200):
+    checked = outcome.checked if outcome is not None else None
+    duplicates = outcome.unconfirmed if outcome is not None else []
+    html = render_template(
+        "place_form.html", values=values, place_id=place_id, bases=bases,
+        kinds=_kind_titles(), kelurahan=_kelurahan_choices(),
+        error=None if error is None else tr(error),
+        corrections=[tr(n) for n in checked.corrections] if checked else [],
+        notes=[tr(n) for n in checked.notes] if checked else [],
+        duplicates=_duplicate_view(duplicates),
+        confirm_value=",".join(d.id for d in duplicates),
+        upload_url=url_for("upload.new"),
+        near_m=int(core.NEAR_M))
+    return html, status
+
+
+def _save(place_id: str | None):
+    values = core.PlaceInput.from_mapping(request.form)
+    bases = _bases()
+    try:
+        kind = core.check_kind(values.kind)
+        outcome = core.save_place(get_db(), values, user=g.user.username,
+                                  base_id=_base_from_form(kind), place_id=place_id,
+                                  confirmed=_confirmed(), gazetteer=_gazetteer())
+    except GeoappError as exc:
+        if exc.status == 404:
+            raise
+        return _form_page(values, place_id=place_id, bases=_form_bases(bases), error=exc,
+                          status=exc.status)
+    if not outcome.saved:
+        return _form_page(outcome.checked.values, place_id=place_id,
+                          bases=_form_bases(bases), outcome=outcome)
+    dataset = outcome.dataset
+    flash(tr(SAVED, name=outcome.checked.values.name, version=dataset.version,
+             program=tr(PROGRAMS[dataset.program].title)), "success")
+    for note in outcome.checked.notes:
+        flash(tr(note), "info")
+    return redirect(url_for("places_admin.index", kind=dataset.program))
+
+
+def _form_bases(current: dict[str, int | None]) -> dict[str, int | None]:
+    """Bases to put back in a re-shown form: the ones it was made from (when readable)."""
+    out = dict(current)
+    for kind in core.KINDS:
+        raw = (request.form.get(f"base_{kind}") or "").strip()
+        if raw.isdigit() and len(raw) <= 9:
+            out[kind] = int(raw)
+        elif f"base_{kind}" in request.form and not raw:
+            out[kind] = None
+    return out
+
+
+# --------------------------------------------------------------------------- routes
+
+
+@bp.get(SCOPE)
+@login_required("planner")
+def index():
+    kind = request.args.get("kind") or None
+    if kind is not None:
+        kind = core.check_kind(kind)
+    items = core.list_places(get_db(), kind, gazetteer=_gazetteer())
+    versions = {k: core.load_program(get_db(), k).dataset for k in core.KINDS}
+    return render_template("places_admin.html", places=items, kind=kind, kinds=_kind_titles(),
+                           kind_titles=dict(_kind_titles()), versions=versions,
+                           upload_url=url_for("upload.new"))
+
+
+@bp.route(f"{SCOPE}/baru", methods=["GET", "POST"])
+@login_required("planner")
+def add():
+    if request.method == "POST":
+        return _save(None)
+    kind = request.args.get("kind") or "kampung"
+    values = core.PlaceInput(kind=kind if kind in core.KINDS else "kampung")
+    return _form_page(values, place_id=None, bases=_bases())
+
+
+@bp.route(f"{SCOPE}/<place_id>/ubah", methods=["GET", "POST"])
+@login_required("planner")
+def edit(place_id: str):
+    if request.method == "POST":
+        return _save(place_id)
+    place = core.get_place(get_db(), place_id, gazetteer=_gazetteer())
+    return _form_page(place.as_input(), place_id=place.id, bases=_bases())
+
+
+@bp.route(f"{SCOPE}/<place_id>/hapus", methods=["GET", "POST"])
+@login_required("planner")
+def delete(place_id: str):
+    place = core.get_place(get_db(), place_id, gazetteer=_gazetteer())
+    if request.method == "GET":
+        return render_template("place_form.html", delete=place, bases=_bases(),
+                               kind_titles=dict(_kind_titles()))
+    dataset = core.delete_place(get_db(), place_id, user=g.user.username,
+                                base_id=_base_from_form(place.kind))
+    flash(tr(DELETED, name=place.name, version=dataset.version,
+             program=tr(PROGRAMS[dataset.program].title)), "success")
+    return redirect(url_for("places_admin.index", kind=place.kind))
+
