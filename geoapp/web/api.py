@@ -25,6 +25,7 @@ from geoapp.store import (
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang
+from geoapp.web.params import check_params
 
 bp = Blueprint("api", __name__)
 
@@ -42,12 +43,13 @@ def _int_arg(name: str) -> int:
 @bp.get("/status")
 def status():
     """Version, language and programs: a cheap liveness check."""
+    check_params(())
     return jsonify(app="geoapp", version=__version__, lang=current_lang(), programs=list(PROGRAMS))
 
 
 @bp.get("/datasets")
 def datasets():
-    program = request.args.get("program") or None
+    program = check_params(("program",)).get("program") or None
     if program is not None:
         check_program(program)
     return jsonify(datasets=[summary(d) for d in list_datasets(get_db(), program)])
@@ -55,11 +57,13 @@ def datasets():
 
 @bp.get("/datasets/<int:dataset_id>")
 def dataset(dataset_id: int):
+    check_params(())
     return jsonify(details(require_dataset(get_db(), dataset_id)))
 
 
 @bp.get("/compare")
 def compare_versions():
+    check_params(("a", "b"))
     return jsonify(compare(get_db(), _int_arg("a"), _int_arg("b")))
 
 

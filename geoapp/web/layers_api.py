@@ -29,7 +29,9 @@ from geoapp.figures import Filters, LayerData
 from geoapp.i18n import Msg
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
 from geoapp.web.db import get_db
-from geoapp.web.i18n import current_lang, languages
+from geoapp.web.i18n import current_lang
+from geoapp.web.params import BAD_VALUE
+from geoapp.web.params import check_params as _check_params
 
 bp = Blueprint("layers_api", __name__)
 
@@ -40,23 +42,6 @@ PNG_PARAMS = ("scheme", "k")
 MAX_VALUE_LEN = 100
 BATAS_MAX_AGE = 86400
 
-BAD_PARAM = Msg(
-    "layers_api.bad_param",
-    id="Parameter '{name}' tidak dikenal di alamat ini. Parameter yang diterima: {allowed}.",
-    en="Parameter '{name}' is not accepted here. Accepted parameters: {allowed}.",
-)
-REPEATED_PARAM = Msg(
-    "layers_api.repeated_param",
-    id="Parameter '{name}' dikirim lebih dari sekali. Kirim satu nilai saja.",
-    en="Parameter '{name}' was sent more than once. Send a single value.",
-)
-BAD_VALUE = Msg(
-    "layers_api.bad_value",
-    id="Nilai '{value}' untuk parameter '{name}' tidak ada di data lapisan ini. "
-       "Nilai yang diterima: {allowed}.",
-    en="Value '{value}' for parameter '{name}' is not in this layer's data. "
-       "Accepted values: {allowed}.",
-)
 BAD_FORMAT = Msg(
     "layers_api.bad_format",
     id="Format '{fmt}' tidak tersedia untuk lapisan. Pilihan: {allowed}.",
@@ -106,23 +91,6 @@ def _json_bytes(obj: object) -> bytes:
 
 
 # --------------------------------------------------------------------------- parameters
-
-
-def _check_params(allowed: tuple[str, ...]) -> dict[str, str]:
-    """The query parameters as a dict; anything not in ``allowed`` (or repeated) is a 400."""
-    accepted = ("lang", *allowed)
-    out: dict[str, str] = {}
-    for name in request.args:
-        if name not in accepted:
-            raise GeoappError(BAD_PARAM, 400, name=name[:40], allowed=", ".join(accepted))
-        values = request.args.getlist(name)
-        if len(values) > 1:
-            raise GeoappError(REPEATED_PARAM, 400, name=name)
-        out[name] = values[0]
-    if "lang" in out and out["lang"] not in languages():
-        raise GeoappError(BAD_VALUE, 400, name="lang", value=out["lang"][:40],
-                          allowed=", ".join(languages()))
-    return out
 
 
 def _choose(name: str, value: str, allowed: list[str]) -> str:

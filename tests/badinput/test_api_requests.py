@@ -65,7 +65,5 @@ def test_allowlisted_filter_still_works(hostile_app):
     assert client.get(f"/api/layers/{LAYER}?kecamatan=36.71.01").status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="geoapp/web/api.py (not ours) ignores unknown "
-                                       "parameters instead of refusing them")
 def test_datasets_api_refuses_unknown_parameters(hostile_app):
     assert hostile_app.test_client().get("/api/datasets?sort=kode;drop").status_code == 400
