@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from geopandas import GeoDataFrame
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from geoapp.aggregate import COUNT, PER_1000, PER_KM2, aggregate_kelurahan, rank_within
@@ -196,6 +197,7 @@ def clear_cache() -> None:
     """Forget every cached result (tests; the cache is also keyed by dataset identity)."""
     with _cache_lock:
         _cache.clear()
+    _infos_cache.clear()
 
 
 # --------------------------------------------------------------------------- datasets
@@ -226,10 +228,33 @@ def _info(session: Session, ds: Dataset) -> DatasetInfo:
                  tuple(str(m) for m in jsonsafe.loads(ds.measures_json, [])), identity)
 
 
-def active_infos(session: Session) -> dict[str, DatasetInfo]:
-    """The active dataset of every program that has one (one query)."""
+# Any commit in this process may change which versions are active: it bumps the generation.
+# Changes made by other processes (a second server, the CLI) are seen within INFOS_TTL_S.
+INFOS_TTL_S = 2.0
+_generation = [0]
+_infos_cache: dict[str, tuple[int, float, dict[str, DatasetInfo]]] = {}
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_generation(_session: Session) -> None:
+    _generation[0] += 1
+
+
+def _query_infos(session: Session) -> dict[str, DatasetInfo]:
     found = session.scalars(select(Dataset).where(Dataset.state == "active"))
     return {ds.program: _info(session, ds) for ds in found if ds.program in PROGRAMS}
+
+
+def active_infos(session: Session) -> dict[str, DatasetInfo]:
+    """The active dataset of every program that has one (memoised between commits)."""
+    url, now = str(session.get_bind().url), time.monotonic()
+    cached = _infos_cache.get(url)
+    if cached and cached[0] == _generation[0] and now - cached[1] < INFOS_TTL_S:
+        return dict(cached[2])
+    generation = _generation[0]
+    infos = _query_infos(session)
+    _infos_cache[url] = (generation, now, infos)
+    return dict(infos)
 
 
 def _cell(cells: list, pos: int | None) -> str | None:

@@ -13,6 +13,7 @@ present in the data; user text never reaches SQL, column names or file names.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -74,11 +75,17 @@ def clear_cache() -> None:
         _responses.clear()
 
 
+@functools.lru_cache(maxsize=256)
+def _etag(body: bytes) -> str:
+    """The ETag of a cached body (bytes cache their hash, so a repeat lookup is cheap)."""
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
 def _send(body: bytes, mimetype: str, *, cache: str = "no-cache",
           filename: str | None = None) -> Response:
     """A response with an ETag (304 when the client has it) and Cache-Control."""
     response = Response(body, content_type=mimetype)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.set_etag(_etag(body))
     response.headers["Cache-Control"] = cache
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
