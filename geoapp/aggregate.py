@@ -43,36 +43,33 @@ _ERR_LENGTH = Msg(
 )
 
 
-def _as_kode_array(kode: Sequence[str | None] | np.ndarray) -> np.ndarray:
-    """Object array of codes, with every empty value (None, NaN, '') as None."""
-    arr = np.asarray(kode, dtype=object)
-    empty = pd.isna(arr) | (arr == "")
-    arr = arr.copy()
-    arr[empty] = None
-    return arr
+def _positions(kode: Sequence[str | None] | np.ndarray, index: pd.Index) -> np.ndarray:
+    """Boundary row position per record row; -1 for rows without a code (None, NaN, '').
+
+    The codes are factorized once, so the lookup runs on distinct codes only.
+    """
+    codes, uniques = pd.factorize(np.asarray(kode, dtype=object), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    found = index.get_indexer(uniques) if len(uniques) else np.zeros(0, dtype=np.int64)
+    empty = (uniques == "") if len(uniques) else np.zeros(0, bool)
+    found = np.where(empty, -1, found)
+    unknown = (found < 0) & ~empty
+    if unknown.any():
+        rows = np.bincount(codes[codes >= 0], minlength=len(uniques))[unknown]
+        shown = ", ".join(str(b) for b in uniques[unknown][:5])
+        raise GeoappError(_ERR_UNKNOWN_KODE, 422, count=int(rows.sum()), examples=shown)
+    return np.append(found, -1).astype(np.int64)[codes]
 
 
-def _positions(kode: np.ndarray, index: pd.Index) -> np.ndarray:
-    """Boundary row position per record row; -1 for rows without a code."""
-    present = pd.notna(kode)
-    pos = np.full(len(kode), -1, dtype=np.int64)
-    if present.any():
-        found = index.get_indexer(kode[present])
-        unknown = found < 0
-        if unknown.any():
-            bad = pd.unique(kode[present][unknown])
-            shown = ", ".join(str(b) for b in bad[:5])
-            raise GeoappError(_ERR_UNKNOWN_KODE, 422, count=int(unknown.sum()), examples=shown)
-        pos[present] = found
-    return pos
+def _group_sum(bins: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sum per group skipping empty cells; NaN when a group has no non-empty cell.
 
-
-def _group_sum(pos: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Sum per group skipping empty cells; NaN when a group has no non-empty cell."""
+    ``bins`` is the boundary position + 1 per row (0 = no kelurahan, dropped).
+    """
     vals = np.asarray(values, dtype=float)
-    use = (pos >= 0) & np.isfinite(vals)
-    sums = np.bincount(pos[use], weights=vals[use], minlength=n)
-    filled = np.bincount(pos[use], minlength=n)
+    finite = np.isfinite(vals)
+    sums = np.bincount(bins, weights=np.where(finite, vals, 0.0), minlength=n + 1)[1:]
+    filled = np.bincount(bins, weights=finite, minlength=n + 1)[1:]
     return np.where(filled > 0, sums, np.nan)
 
 
@@ -122,21 +119,21 @@ def aggregate_kelurahan(
     kelurahan whose cells are all empty gets NaN). ``population`` (index kode) adds
     ``penduduk`` and ``*_per_1000`` columns. Codes not in ``boundaries`` raise GeoappError.
     """
-    codes = _as_kode_array(kode)
     for name, values in measures.items():
-        if len(values) != len(codes):
-            raise GeoappError(_ERR_LENGTH, 400, name=name, got=len(values), expected=len(codes))
+        if len(values) != len(kode):
+            raise GeoappError(_ERR_LENGTH, 400, name=name, got=len(values), expected=len(kode))
     names = _output_names(list(measures), population is not None)
     base = boundaries.sort_values("kode", kind="stable").reset_index(drop=True)
     index = pd.Index(base["kode"].astype(object))
     n = len(base)
-    pos = _positions(codes, index)
+    pos = _positions(kode, index)
     area = base["luas_km2"].to_numpy(dtype=float)
-    counts = np.bincount(pos[pos >= 0], minlength=n)
+    counts = np.bincount(pos + 1, minlength=n + 1)[1:]
     cols: dict[str, object] = {c: base[c].to_numpy() for c in BASE_COLUMNS}
     cols[COUNT] = counts.astype(np.int64)
     cols[COUNT + PER_KM2] = _rate(counts, area)
-    sums = {m: _group_sum(pos, v, n) for m, v in measures.items()}
+    bins = pos + 1
+    sums = {m: _group_sum(bins, v, n) for m, v in measures.items()}
     for m, s in sums.items():
         cols[m] = s
         cols[m + PER_KM2] = _rate(s, area)

@@ -132,11 +132,28 @@ def parse_coordinate(text: object) -> float | None:
     return _parse_one(str(text))[0]
 
 
+def _text_codes(texts: object) -> tuple[np.ndarray, np.ndarray]:
+    """(codes per row, distinct texts); Categorical and string columns are not re-boxed."""
+    dtype = getattr(texts, "dtype", None)
+    if isinstance(texts, pd.Series) and isinstance(dtype, pd.CategoricalDtype):
+        codes = texts.cat.codes.to_numpy().astype(np.int64)
+        uniques = texts.cat.categories.to_numpy(dtype=object).astype(str).astype(object)
+        if len(codes) and codes.min() < 0:
+            uniques = np.append(uniques, "").astype(object)
+            codes = np.where(codes < 0, len(uniques) - 1, codes)
+        return codes, uniques
+    if isinstance(texts, pd.Series) and isinstance(dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(texts.fillna(""))
+        return codes, np.asarray(uniques, dtype=object)
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object).fillna("").astype(str))
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _parse_column(texts: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-row (values, empty mask, dms mask) for one column, working on unique texts."""
     if texts is None:
         return np.full(n, np.nan), np.ones(n, bool), np.zeros(n, bool)
-    codes, uniques = pd.factorize(pd.Series(texts, dtype=object).fillna("").astype(str))
+    codes, uniques = _text_codes(texts)
     u = pd.Series(uniques, dtype=object).str.strip().str.replace("\u2212", "-", regex=False)
     empty_u = u.isin(["", "-"]).to_numpy(bool)
     simple = u.str.fullmatch(_SIMPLE_DEC_RE).to_numpy(bool)

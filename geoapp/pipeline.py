@@ -134,9 +134,11 @@ def match_table(
 def _add_coordinate_notes(result: MatchResult, coords: Coordinates | None, lang: str) -> None:
     if coords is None:
         return
-    for i, note in enumerate(coords.notes):
+    rendered: dict[Note, str] = {}
+    for i in np.flatnonzero(pd.notna(coords.notes)):
+        note = coords.notes[i]
         if isinstance(note, Note):
-            text = note.text(lang)
+            text = rendered.setdefault(note, note.text(lang))
             result.note[i] = f"{text}; {result.note[i]}" if result.note[i] else text
 
 
@@ -174,7 +176,9 @@ def build_report(
 ) -> dict[str, Any]:
     """The JSON-able report of one run (what `geoapp match --report` writes)."""
     info = table.info
-    methods = pd.Series(result.method[result.status == "matched"]).value_counts().to_dict()
+    matched = np.asarray(result.method, dtype=object)[np.asarray(result.status, dtype=object) == "matched"]
+    names, counts = np.unique(matched.astype(str), return_counts=True)
+    methods = dict(zip(names.tolist(), counts.tolist(), strict=True))
     return {
         "input": info.filename,
         "format": info.file_format,

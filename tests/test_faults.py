@@ -286,7 +286,7 @@ def test_web_upload_over_quota_is_a_clear_507_page(sample_app, monkeypatch, toke
     client = sample_app.test_client()
     client.post("/auth/login", data={"username": "ana", "password": "kata-sandi-panjang",
                                      "csrf_token": token(client)})
-    monkeypatch.setattr(flow, "DEFAULT_UPLOAD_QUOTA", 10)
+    sample_app.config["UPLOAD_QUOTA_BYTES"] = 10
     import io
 
     response = client.post("/data/upload", data={

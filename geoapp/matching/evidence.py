@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from geoapp.codes import looks_scientific, normalise_kode
 from geoapp.i18n import Msg, Note
@@ -168,3 +171,179 @@ def gather(resolver: Resolver, kode_text: str | None, kel_text: str | None,
     name = resolver.name(kel_text, kec, kec_text)
     return Evidence(code, kec, name, notes, conflict,
                     str(kel_text or "").strip()[:80], str(kec_text or "").strip()[:60])
+
+
+class TextSlot(str):
+    """Stands for a row's own text in evidence shared by many spellings.
+
+    Notes built from class-level evidence carry slots; ``fill_slots`` puts each
+    combination's own (trimmed) text back before a note is rendered.
+    """
+
+
+NAME_SLOT = TextSlot("\x00kelurahan")
+KEC_SLOT = TextSlot("\x00kecamatan")
+KEC_RAW_SLOT = TextSlot("\x00kecamatan-raw")
+
+
+def slot_values(kel_text: str | None, kec_text: str | None) -> dict[TextSlot, str]:
+    """The texts the slots stand for, trimmed exactly as ``gather`` trims them."""
+    return {
+        NAME_SLOT: str(kel_text or "").strip()[:80],
+        KEC_SLOT: str(kec_text or "").strip()[:60],
+        KEC_RAW_SLOT: str(kec_text)[:60],
+    }
+
+
+def fill_slots(note: Note, values: dict[TextSlot, str]) -> Note:
+    """The note with every slot parameter replaced by its text."""
+    if not any(isinstance(v, TextSlot) for _, v in note.params):
+        return note
+    params = tuple((k, values[v] if isinstance(v, TextSlot) else v) for k, v in note.params)
+    return Note(note.msg, params)
+
+
+def uses_slots(notes: list[Note]) -> tuple[bool, bool]:
+    """(uses the kelurahan text, uses the kecamatan text) among ``notes``."""
+    slots = {v for n in notes for _, v in n.params if isinstance(v, TextSlot)}
+    return NAME_SLOT in slots, bool(slots & {KEC_SLOT, KEC_RAW_SLOT})
+
+
+def _name_key(name: NameResult) -> tuple:
+    """Everything ``decide`` reads from a NameResult (NaN scores compare as None)."""
+    score = None if name.score != name.score else float(name.score)
+    return (name.kind, name.row, score, tuple(name.suggestions), frozenset(name.kecamatan_of_name))
+
+
+class _Interner:
+    """Gives equal keys the same small integer; remembers one object per id."""
+
+    def __init__(self) -> None:
+        self.ids: dict[object, int] = {}
+        self.items: list[object] = []
+
+    def id(self, key: object, item: object) -> int:
+        if key not in self.ids:
+            self.ids[key] = len(self.items)
+            self.items.append(item)
+        return self.ids[key]
+
+
+@dataclass
+class ComboTexts:
+    """Distinct (kode, kelurahan, kecamatan) combinations as ids into each column's texts."""
+
+    kode: np.ndarray            # per combination: index into kode_values
+    kel: np.ndarray
+    kec: np.ndarray
+    kode_values: list[str | None]
+    kel_values: list[str | None]
+    kec_values: list[str | None]
+
+
+@dataclass
+class EvidenceClasses:
+    """Combinations grouped by what their texts say; texts in notes are slots."""
+
+    ids: np.ndarray               # per combination: index into ``evidence``
+    evidence: list[Evidence]
+
+
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct values, first position of each, per element index into the distinct values)."""
+    uniq, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    return uniq, first, inverse.reshape(-1)
+
+
+def _code_classes(resolver: Resolver, combos: ComboTexts) -> tuple[np.ndarray, list]:
+    """Per kode text its class id; per class (CodeResult, notes)."""
+    interner = _Interner()
+    out = np.full(len(combos.kode_values), -1, dtype=np.int64)
+    for i in np.unique(combos.kode).tolist():
+        code, notes = resolver.code(combos.kode_values[i])
+        key = (code.kind, code.row, code.kode, code.kec_codes, tuple(notes))
+        out[i] = interner.id(key, (code, notes))
+    return out, interner.items
+
+
+def _kec_classes(resolver: Resolver, combos: ComboTexts) -> tuple[np.ndarray, list]:
+    """Per kecamatan text its class id; per class the KecamatanResult."""
+    interner = _Interner()
+    out = np.full(len(combos.kec_values), -1, dtype=np.int64)
+    for i in np.unique(combos.kec).tolist():
+        kec = resolver.kecamatan(combos.kec_values[i])
+        out[i] = interner.id((kec.kind, kec.codes), kec)
+    return out, interner.items
+
+
+def _pair_context(code: CodeResult, code_notes: list[Note],
+                  kec: KecamatanResult) -> tuple[KecamatanResult, bool, list[Note]]:
+    """What ``gather`` derives from a code and a kecamatan (texts as slots)."""
+    notes = list(code_notes)
+    conflict = False
+    if kec.kind == "unknown":
+        notes.append(Note.of(KEC_UNKNOWN, value=KEC_SLOT))
+    elif kec.kind == "city":
+        notes.append(Note.of(KEC_CITY, value=KEC_SLOT))
+    if code.kind == "kecamatan":
+        if kec.kind == "known" and not (kec.codes & code.kec_codes):
+            conflict = True
+            notes.append(Note.of(KEC_CODE_CONFLICT, kode=code.kode, value=KEC_RAW_SLOT))
+        elif kec.kind != "unknown":
+            kec = KecamatanResult("known", code.kec_codes)
+    return kec, conflict, notes
+
+
+def gather_classes(resolver: Resolver, combos: ComboTexts,
+                   progress: Callable[[int, int], None] | None = None) -> EvidenceClasses:
+    """The evidence of every combination, resolved once per distinct text and grouped.
+
+    Same result as ``gather`` per combination, except that the row's own kelurahan and
+    kecamatan texts appear as slots (``NAME_SLOT``, ``KEC_SLOT``, ``KEC_RAW_SLOT``).
+    """
+    total = len(combos.kode)
+    code_cls, codes = _code_classes(resolver, combos)
+    kec_cls, kecs = _kec_classes(resolver, combos)
+    pair_key = code_cls[combos.kode] * max(len(kecs), 1) + kec_cls[combos.kec]
+    pairs, pair_first, pair_of = _unique_inverse(pair_key)
+    effective = _Interner()
+    contexts = []
+    for first in pair_first.tolist():
+        code, code_notes = codes[code_cls[combos.kode[first]]]
+        kec, conflict, notes = _pair_context(code, code_notes, kecs[kec_cls[combos.kec[first]]])
+        contexts.append((code, kec, conflict, notes, effective.id((kec.kind, kec.codes), kec)))
+    eff_of = np.array([c[4] for c in contexts], dtype=np.int64)[pair_of] if total else pair_of
+    name_cls = _name_classes(resolver, combos, eff_of, effective.items, total, progress)
+    names = name_cls[1]
+    class_key = pair_of.astype(np.int64) * max(len(names), 1) + name_cls[0]
+    _, class_first, class_of = _unique_inverse(class_key)
+    evidence = []
+    for first in class_first.tolist():
+        code, kec, conflict, notes, _ = contexts[pair_of[first]]
+        evidence.append(Evidence(code, kec, names[name_cls[0][first]], list(notes), conflict,
+                                 NAME_SLOT, KEC_SLOT))
+    return EvidenceClasses(class_of.astype(np.int64), evidence)
+
+
+def _name_classes(resolver: Resolver, combos: ComboTexts, eff_of: np.ndarray,
+                  effective: list, total: int,
+                  progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, list]:
+    """Per combination the class of its resolved kelurahan name; per class a NameResult."""
+    scoped = resolver._scoped
+    key = combos.kel.astype(np.int64) * max(len(effective), 1) + eff_of
+    if scoped:
+        key = key * max(len(combos.kec_values), 1) + combos.kec
+    _, first, inverse = _unique_inverse(key)
+    counts = np.bincount(inverse, minlength=len(first)) if total else np.zeros(0, int)
+    interner = _Interner()
+    cls = np.empty(len(first), dtype=np.int64)
+    step, done, reported = max(1, total // 100), 0, 0
+    for j, row in enumerate(first.tolist()):
+        name = resolver.name(combos.kel_values[combos.kel[row]], effective[eff_of[row]],
+                             combos.kec_values[combos.kec[row]])
+        cls[j] = interner.id(_name_key(name), name)
+        done += int(counts[j])
+        if progress is not None and (done - reported >= step or done == total):
+            progress(done, total)
+            reported = done
+    return cls[inverse] if total else cls, interner.items

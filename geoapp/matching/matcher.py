@@ -1,8 +1,10 @@
 """Match record rows to kelurahan: kode, koordinat, nama, alias, fuzzy (in that order).
 
-Work is done once per distinct (kode, kelurahan, kecamatan) text combination and
-once per distinct situation (combination + where the point fell), then broadcast
-back to the rows, so the cost grows with distinct names, not with rows.
+Each text is resolved once; combinations whose texts say the same thing share one
+evidence class, and a decision is made once per (class, point situation). Notes are
+rendered once per decision and spelling, then everything is broadcast back to the
+rows with integer takes, so the cost grows with distinct names, not with rows.
+Pandas Categorical columns (the record reader's output) are used without factorizing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from geoapp.errors import GeoappError
 from geoapp.i18n import Msg, Note, normalise_lang
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.decide import EXCLUDED, NEAR_METRES, Decision, PointFacts, decide, text_target
-from geoapp.matching.evidence import Evidence, Resolver, gather
+from geoapp.matching.evidence import (
+    ComboTexts,
+    EvidenceClasses,
+    Resolver,
+    TextSlot,
+    fill_slots,
+    gather_classes,
+    slot_values,
+    uses_slots,
+)
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.spatial import PointLocation, distance_m, locate_points
 from geoapp.matching.types import MatchResult
@@ -42,12 +53,16 @@ def match_rows(*, kode: Sequence[str] | None, kelurahan: Sequence[str] | None,
     lang = normalise_lang(lang)
     n = _row_count(kode=kode, kelurahan=kelurahan, kecamatan=kecamatan, lat=lat, lon=lon,
                    exclude=exclude)
-    combo, texts = _combinations([kode, kelurahan, kecamatan], n)
-    evidence = _gather_all(gazetteer, texts, aliases, progress)
-    facts_key, facts = _point_facts(gazetteer, combo, evidence, lat, lon, n)
-    situation, first = _factorize(facts_key, combo, n)
-    decisions = [decide(gazetteer, evidence[combo[i]], facts(i)) for i in first]
-    return _assemble(decisions, situation, exclude, n, lang)
+    combo, combo_first, texts = _combinations([kode, kelurahan, kecamatan], n)
+    classes = gather_classes(Resolver(gazetteer, aliases), texts, progress)
+    point_key, facts = _point_facts(gazetteer, classes, combo, lat, lon, n)
+    situation, first = _situations(point_key, combo, combo_first)
+    sit_class = classes.ids[combo[first]]
+    dec_of, dec_first = _decision_keys(sit_class, None if point_key is None else point_key[first])
+    decisions = [decide(gazetteer, classes.evidence[sit_class[j]], facts(first[j]))
+                 for j in dec_first.tolist()]
+    notes = _notes(decisions, dec_of, texts, combo[first], lang)
+    return _assemble(decisions, dec_of, notes, situation, exclude, lang)
 
 
 def _row_count(**columns: object) -> int:
@@ -59,25 +74,38 @@ def _row_count(**columns: object) -> int:
 
 
 def _codes(column: Sequence[str] | None, n: int) -> tuple[np.ndarray, list[str | None]]:
-    """Factorize one text column; -1 (absent/empty) maps to slot 0 holding None."""
+    """Factorize one text column; -1 (absent/empty) maps to slot 0 holding None.
+
+    A Categorical column already holds its codes; it may list texts no row uses.
+    """
     if column is None:
         return np.zeros(n, dtype="int64"), [None]
     series = column if isinstance(column, pd.Series) else pd.Series(list(column), dtype=object)
-    codes, uniques = pd.factorize(series.reset_index(drop=True), use_na_sentinel=True)
-    values = [None, *(None if pd.isna(u) else str(u) for u in np.asarray(uniques, dtype=object))]
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        uniques = series.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(series.reset_index(drop=True), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    values = [None, *(None if pd.isna(u) else str(u) for u in uniques)]
     return codes.astype("int64") + 1, values
 
 
-def _combinations(columns: list, n: int) -> tuple[np.ndarray, list[tuple]]:
-    """Per row the id of its distinct text combination, and each combination's texts."""
+def _combinations(columns: list, n: int) -> tuple[np.ndarray, np.ndarray, ComboTexts]:
+    """Per row the id of its distinct text combination, a first row of each, their text ids."""
     parts = [_codes(col, n) for col in columns]
     key = np.zeros(n, dtype="int64")
+    bound = 1
     for codes, values in parts:
-        key, _ = pd.factorize(key * len(values) + codes)
-        key = key.astype("int64")
+        if bound * len(values) >= 2**62:
+            key, _ = pd.factorize(key)
+            bound = int(key.max()) + 1 if n else 1
+        key = key.astype("int64") * len(values) + codes
+        bound *= len(values)
     combo, first = _first_rows(key)
-    texts = [tuple(values[codes[i]] for codes, values in parts) for i in first]
-    return combo, texts
+    ids = [codes[first] for codes, _ in parts]
+    texts = ComboTexts(*ids, *(values for _, values in parts))
+    return combo, first, texts
 
 
 def _first_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,33 +115,21 @@ def _first_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ids.astype("int64"), first
 
 
-def _gather_all(gaz: Gazetteer, texts: list[tuple], aliases: AliasStore | None,
-                progress: Progress | None) -> list[Evidence]:
-    total = len(texts)
-    step = max(1, total // 100)
-    resolver = Resolver(gaz, aliases)
-    out = []
-    for done, (kode_text, kel_text, kec_text) in enumerate(texts, start=1):
-        out.append(gather(resolver, kode_text, kel_text, kec_text))
-        if progress is not None and (done % step == 0 or done == total):
-            progress(done, total)
-    return out
-
-
-def _point_facts(gaz: Gazetteer, combo: np.ndarray, evidence: list[Evidence],
+def _point_facts(gaz: Gazetteer, classes: EvidenceClasses, combo: np.ndarray,
                  lat: np.ndarray | None, lon: np.ndarray | None, n: int):
-    """A per-row integer describing the point situation, and a row -> PointFacts function."""
+    """A per-row integer describing the point situation (None: no points), and a
+    row -> PointFacts function."""
     if lat is None or lon is None or gaz.geometry is None:
-        return np.zeros(n, dtype="int64"), lambda i: PointFacts()
+        return None, lambda i: PointFacts()
     loc: PointLocation = locate_points(gaz, np.asarray(lon, "float64"), np.asarray(lat, "float64"))
-    targets = np.array([text_target(ev) for ev in evidence], dtype="int64")[combo]
+    per_class = np.array([text_target(ev) for ev in classes.evidence] + [-1], dtype="int64")
+    targets = per_class[classes.ids][combo] if n else np.zeros(0, dtype="int64")
     near = np.zeros(n, dtype=bool)
     check = np.flatnonzero((loc.index >= 0) & (targets >= 0) & (loc.index != targets))
     if len(check):
         dist = distance_m(gaz, targets[check], np.asarray(lon)[check], np.asarray(lat)[check])
         near[check] = dist <= NEAR_METRES
-    others_id, others = pd.factorize(pd.Series(loc.others, dtype=object), use_na_sentinel=True)
-    others = list(others)
+    others_id, others = _others_codes(loc.others)
     key = (((loc.index + 1) * 2 + loc.outside) * 2 + near) * (len(others) + 1) + others_id + 1
 
     def facts(i: int) -> PointFacts:
@@ -124,30 +140,88 @@ def _point_facts(gaz: Gazetteer, combo: np.ndarray, evidence: list[Evidence],
     return key.astype("int64"), facts
 
 
-def _factorize(point_key: np.ndarray, combo: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _others_codes(others: np.ndarray) -> tuple[np.ndarray, list]:
+    """Factorize the overlap texts (mostly None) touching only the rows that have one."""
+    ids = np.full(len(others), -1, dtype="int64")
+    present = np.flatnonzero(pd.notna(others)) if len(others) else np.zeros(0, int)
+    if not len(present):
+        return ids, []
+    codes, uniques = pd.factorize(pd.Series(others[present], dtype=object))
+    ids[present] = codes
+    return ids, list(uniques)
+
+
+def _situations(point_key: np.ndarray | None, combo: np.ndarray,
+                combo_first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (combination, point situation) pairs: per-row id and a first row of each."""
-    if n == 0:
-        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    if point_key is None or not len(combo) or not point_key.any():
+        return combo, combo_first
     pk, _ = pd.factorize(point_key)
     width = int(pk.max()) + 1
     return _first_rows(combo * width + pk)
 
 
-def _assemble(decisions: list[Decision], situation: np.ndarray, exclude: np.ndarray | None,
-              n: int, lang: str) -> MatchResult:
-    kode = np.array([d.kode for d in decisions] + [None], dtype=object)
-    status = np.array([d.status for d in decisions] + ["excluded"], dtype=object)
-    method = np.array([d.method for d in decisions] + [""], dtype=object)
-    score = np.array([d.score for d in decisions] + [np.nan], dtype="float64")
-    note = np.array([_render(d.notes, lang) for d in decisions]
-                    + [Note.of(EXCLUDED).text(lang)], dtype=object)
-    sugg = [d.suggestions for d in decisions] + [[]]
+def _decision_keys(cls: np.ndarray,
+                   point_key: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per situation its decision id, and one situation per decision (class + point facts)."""
+    if not len(cls):
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    key = cls
+    if point_key is not None:
+        pk, _ = pd.factorize(point_key)
+        key = cls * (int(pk.max()) + 1) + pk
+    ids, uniques = pd.factorize(key)
+    first = np.full(len(uniques), -1, dtype="int64")
+    first[ids[::-1]] = np.arange(len(ids) - 1, -1, -1)
+    return ids.astype("int64"), first
+
+
+def _notes(decisions: list[Decision], dec_of: np.ndarray, texts: ComboTexts,
+           situation_combo: np.ndarray, lang: str) -> np.ndarray:
+    """The rendered note per situation: once per decision and the spellings it quotes."""
+    needs = [uses_slots(d.notes) for d in decisions]
+    name_used = np.array([u[0] for u in needs] + [False], dtype=bool)[dec_of]
+    kec_used = np.array([u[1] for u in needs] + [False], dtype=bool)[dec_of]
+    kel = np.where(name_used, texts.kel[situation_combo], -1)
+    kec = np.where(kec_used, texts.kec[situation_combo], -1)
+    key = np.stack([dec_of, kel, kec], axis=1) if len(dec_of) else np.zeros((0, 3), int)
+    uniq, inverse = np.unique(key, axis=0, return_inverse=True)
+    fixed: dict[int, list[str | None]] = {}
+    rendered = np.empty(len(uniq), dtype=object)
+    for j, (d, k, c) in enumerate(uniq.tolist()):
+        notes = decisions[d].notes
+        if d not in fixed:   # texts of the notes without slots, once per decision
+            fixed[d] = [None if any(isinstance(v, TextSlot) for _, v in n.params) else n.text(lang)
+                        for n in notes]
+        parts = fixed[d]
+        if k >= 0 or c >= 0:
+            values = slot_values(texts.kel_values[k] if k >= 0 else None,
+                                 texts.kec_values[c] if c >= 0 else None)
+            parts = [t if t is not None else fill_slots(n, values).text(lang)
+                     for t, n in zip(parts, notes, strict=True)]
+        rendered[j] = " ".join(dict.fromkeys(parts))
+    return rendered[inverse.reshape(-1)]
+
+
+def _object_array(items: list) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
+
+
+def _assemble(decisions: list[Decision], dec_of: np.ndarray, notes: np.ndarray,
+              situation: np.ndarray, exclude: np.ndarray | None, lang: str) -> MatchResult:
+    """Per-situation outcome arrays (plus an 'excluded' slot), broadcast to the rows."""
+    kode = np.array([d.kode for d in decisions] + [None], dtype=object)[np.append(dec_of, -1)]
+    status = np.array([d.status for d in decisions] + ["excluded"], dtype=object)[np.append(dec_of, -1)]
+    method = np.array([d.method for d in decisions] + [""], dtype=object)[np.append(dec_of, -1)]
+    score = np.array([d.score for d in decisions] + [np.nan], dtype="float64")[np.append(dec_of, -1)]
+    note = np.append(notes, Note.of(EXCLUDED).text(lang)).astype(object)
+    sugg = _object_array([d.suggestions for d in decisions] + [[]])[np.append(dec_of, -1)]
     idx = situation.copy()
     if exclude is not None:
-        idx[np.asarray(exclude, dtype=bool)] = len(decisions)
+        idx[np.asarray(exclude, dtype=bool)] = len(dec_of)
     return MatchResult(kode=kode[idx], status=status[idx], method=method[idx], score=score[idx],
-                       note=note[idx], suggestions=[sugg[i] for i in idx.tolist()])
+                       note=note[idx], suggestions=sugg[idx].tolist())
 
-
-def _render(notes: list[Note], lang: str) -> str:
-    return " ".join(dict.fromkeys(n.text(lang) for n in notes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from geoapp.matching.gazetteer import Gazetteer
@@ -38,8 +39,22 @@ def _tree(gazetteer: Gazetteer) -> shapely.STRtree:
     return gazetteer._tree
 
 
+def _distinct_points(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(per point the id of its distinct (lon, lat) pair, first position of each pair)."""
+    lon_id, lon_u = pd.factorize(lon)
+    lat_id, _ = pd.factorize(lat)
+    ids, uniques = pd.factorize(lat_id.astype("int64") * max(len(lon_u), 1) + lon_id)
+    first = np.full(len(uniques), -1, dtype="int64")
+    first[ids[::-1]] = np.arange(len(ids) - 1, -1, -1)
+    return ids.astype("int64"), first
+
+
 def locate_points(gazetteer: Gazetteer, lon: np.ndarray, lat: np.ndarray) -> PointLocation:
-    """Find the kelurahan of each (lon, lat) point in one vectorised query."""
+    """Find the kelurahan of each (lon, lat) point in one vectorised query.
+
+    Each distinct point is located once (program records repeat the same office or
+    market location), then the outcome is broadcast to every row holding it.
+    """
     lon = np.asarray(lon, dtype="float64")
     lat = np.asarray(lat, dtype="float64")
     n = len(lon)
@@ -49,9 +64,17 @@ def locate_points(gazetteer: Gazetteer, lon: np.ndarray, lat: np.ndarray) -> Poi
     has_point = np.isfinite(lon) & np.isfinite(lat)
     if gazetteer.geometry is not None and has_point.any():
         rows = np.flatnonzero(has_point)
-        points = shapely.points(lon[rows], lat[rows])
+        ids, first = _distinct_points(lon[rows], lat[rows])
+        k = len(first)
+        u_index = np.full(k, -1, dtype="int64")
+        u_overlap = np.zeros(k, dtype=bool)
+        u_others = np.full(k, None, dtype=object)
+        points = shapely.points(lon[rows[first]], lat[rows[first]])
         pair_pt, pair_geom = _tree(gazetteer).query(points, predicate="intersects")
-        _assign(gazetteer, points, rows, pair_pt, pair_geom, index, overlap, others)
+        _assign(gazetteer, points, np.arange(k), pair_pt, pair_geom, u_index, u_overlap, u_others)
+        index[rows] = u_index[ids]
+        overlap[rows] = u_overlap[ids]
+        others[rows] = u_others[ids]
     kode = np.full(n, None, dtype=object)
     found = index >= 0
     kode[found] = np.asarray(gazetteer.kode, dtype=object)[index[found]]

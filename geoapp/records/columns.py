@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from geoapp.numbers import parse_unique_numbers
-from geoapp.records.grid import as_objects, factorize_texts
+from geoapp.records.grid import as_objects, column_codes, factorize_texts, is_categorical
 from geoapp.records.headers import normalise_header
 from geoapp.records.types import ROLES, ColumnMapping
 
@@ -47,12 +47,15 @@ def identifier_values(uniques: pd.Series, weights: np.ndarray) -> bool:
 
 def _sample_looks_numeric(texts: pd.Series, locale_hint: str | None) -> bool:
     """Cheap early rejection of text columns: parse up to SAMPLE_SIZE non-empty cells."""
-    values = as_objects(texts)
-    filled = np.flatnonzero(values != "")
+    if is_categorical(texts):
+        codes, uniques = column_codes(texts)
+        filled = np.flatnonzero((uniques != "")[codes]) if len(uniques) else np.zeros(0, int)
+    else:
+        filled = np.flatnonzero((texts.fillna("") != "").to_numpy(bool))
     if len(filled) <= SAMPLE_SIZE:
         return True
     pick = filled[np.linspace(0, len(filled) - 1, SAMPLE_SIZE).astype(int)]
-    sample = pd.Series(values[pick], dtype=object).astype(str)
+    sample = pd.Series(as_objects(texts.iloc[pick]), dtype=object).astype(str)
     parsed, _, non_empty = parse_unique_numbers(sample, np.ones(len(sample), int), locale_hint)
     return (~np.isnan(parsed)).sum() >= SAMPLE_MIN_SHARE * max(non_empty.sum(), 1)
 
@@ -113,4 +116,4 @@ def _parse_column(
     parsed = filled - bad
     if filled == 0 or parsed * 2 <= filled:
         return None
-    return values.astype(np.float64), fmt, bad
+    return values.astype(np.float64, copy=False), fmt, bad

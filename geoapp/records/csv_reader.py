@@ -11,6 +11,7 @@ import pandas as pd
 
 from geoapp.errors import GeoappError
 from geoapp.i18n import Msg, Note
+from geoapp.records.arrow_csv import read_arrow_grid
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 65536
@@ -109,17 +110,53 @@ def _read(data: bytes, *, encoding: str, delimiter: str, ncols: int, skip: int,
     )
 
 
-def read_csv_grid(data: bytes, filename: str, *, nrows: int | None = None) -> CsvGrid:
-    """Decode, sniff and parse CSV bytes into a text grid (every record, blank ones too)."""
-    encoding, reported, notes = detect_encoding(data)
-    sample = _sample_text(data, encoding)
-    skip = 0
+def _dialect(sample: str) -> tuple[str, int, int]:
+    """(delimiter, column count, rows to skip) from a ``sep=`` line or by sniffing."""
     first = sample.split("\n", 1)[0].strip().lower()
     if first.startswith("sep=") and len(first) == 5 and first[4] in "".join(DELIMITERS) + "\t":
-        delimiter, skip = first[4], 1
-        ncols = _max_fields(sample.split("\n", 1)[1] if "\n" in sample else "", delimiter)
-    else:
-        delimiter, ncols = sniff_delimiter(sample)
+        delimiter = first[4]
+        return delimiter, _max_fields(sample.split("\n", 1)[1] if "\n" in sample else "", delimiter), 1
+    delimiter, ncols = sniff_delimiter(sample)
+    return delimiter, ncols, 0
+
+
+def _fast_grid(data: bytes, filename: str, nrows: int | None) -> CsvGrid | None:
+    """The pyarrow path for clean UTF-8 files; None when it does not apply."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = memoryview(data)[3:] if bom else data
+    sample = _sample_text(bytes(body[:SAMPLE_BYTES + 1]), "utf-8")
+    delimiter, ncols, skip = _dialect(sample)
+    quoted = data.find(b'"') >= 0
+
+    def read_head(count: int) -> pd.DataFrame:
+        return _read(data, encoding="utf-8-sig" if bom else "utf-8", delimiter=delimiter,
+                     ncols=ncols, skip=skip, nrows=count)
+
+    try:
+        grid = read_arrow_grid(body, delimiter=delimiter, ncols=ncols, skip=skip, sample=sample,
+                               quoted=quoted, read_head=read_head)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    if grid is None:
+        return None
+    if nrows is not None and len(grid) > nrows:
+        grid = grid.iloc[:nrows]
+    encoding = "utf-8-sig" if bom else "utf-8"
+    return CsvGrid(grid=grid, encoding=encoding, delimiter=delimiter, first_row=1 + skip)
+
+
+def read_csv_grid(data: bytes, filename: str, *, nrows: int | None = None) -> CsvGrid:
+    """Decode, sniff and parse CSV bytes into a text grid (every record, blank ones too).
+
+    Clean UTF-8 files go through pyarrow when it is installed (columns come back as
+    Categoricals or pyarrow strings); anything it refuses is read by pandas' C parser.
+    """
+    fast = _fast_grid(data, filename, nrows)
+    if fast is not None:
+        return fast
+    encoding, reported, notes = detect_encoding(data)
+    sample = _sample_text(data, encoding)
+    delimiter, ncols, skip = _dialect(sample)
     try:
         try:
             grid = _read(data, encoding=encoding, delimiter=delimiter, ncols=ncols, skip=skip, nrows=nrows)

@@ -11,7 +11,7 @@ from geoapp.errors import GeoappError
 from geoapp.i18n import Msg
 from geoapp.records.columns import parse_numeric_columns
 from geoapp.records.csv_reader import read_csv_grid
-from geoapp.records.grid import as_objects, blank_cells, blank_rows, trailing_empty_columns
+from geoapp.records.grid import blank_column, blank_rows, trailing_empty_columns
 from geoapp.records.headers import (
     BAD_HEADER_ROW,
     HEADER_SEARCH_ROWS,
@@ -20,6 +20,7 @@ from geoapp.records.headers import (
     detect_header_row,
     header_problems,
 )
+from geoapp.records.limits import drop_absurd_numbers
 from geoapp.records.source import detect_format
 from geoapp.records.totals import detect_total_rows
 from geoapp.records.types import ReadInfo, RecordTable
@@ -80,6 +81,13 @@ def _header_index(raw: _Raw, header_row: int | None) -> int:
     return found
 
 
+def _take_rows(body: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The kept rows, renumbered; a contiguous run is sliced without copying cells."""
+    if len(keep) and keep[-1] - keep[0] + 1 == len(keep):
+        return body.iloc[int(keep[0]): int(keep[-1]) + 1].reset_index(drop=True)
+    return body.iloc[keep].reset_index(drop=True)
+
+
 def _check_max_rows(max_rows: int | None) -> None:
     if max_rows is not None and (
         isinstance(max_rows, bool) or not isinstance(max_rows, int | np.integer) or max_rows < 1
@@ -123,10 +131,10 @@ def read_records(
         raise GeoappError(NO_DATA_ROWS, 422, header_row=info.header_row)
     if max_rows is not None and len(keep) > max_rows:
         raise GeoappError(TOO_MANY_ROWS, 413, rows=len(keep), max_rows=max_rows)
-    cells = body.iloc[keep].reset_index(drop=True)
+    cells = _take_rows(body, keep)
     cells.columns = range(len(headers))
     source_rows = (raw.first_row + h + 1 + keep).astype(np.int64)
-    has_data = [bool(h.strip()) or not blank_cells(as_objects(cells[p])).all()
+    has_data = [bool(h.strip()) or not blank_column(cells[p]).all()
                 for p, h in enumerate(headers)]
     info.problems.extend(header_problems(headers, has_data))
     mapping = build_mapping(headers, columns)
@@ -137,6 +145,7 @@ def read_records(
     numeric, formats, unparsed = parse_numeric_columns(
         cells, headers, mapping, locale_hint=raw.locale_hint, native=native
     )
+    info.problems.extend(drop_absurd_numbers(numeric, unparsed, headers, source_rows))
     return RecordTable(
         headers=headers, cells=cells, source_rows=source_rows,
         is_total=detect_total_rows(cells, mapping), numeric=numeric, number_formats=formats,

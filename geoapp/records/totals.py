@@ -12,13 +12,21 @@ TOTAL_PATTERN = r"(?i)^\s*(?:grand\s*total|sub\s*-?\s*total|total|jumlah|jml)(?:
 LEADING_COLUMNS = 3
 
 
-def label_and_blank(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: (cell reads like a total label, cell is blank), once per distinct text."""
+def distinct_label_and_blank(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(codes per row, per distinct text: reads like a total label, per distinct text: blank)."""
     codes, uniques = factorize_texts(texts)
     if len(uniques) == 0:
-        return np.zeros(len(texts), bool), np.ones(len(texts), bool)
+        return codes, np.zeros(0, bool), np.zeros(0, bool)
     label = uniques.str.match(TOTAL_PATTERN).to_numpy(bool)
     blank = (uniques.str.strip() == "").to_numpy(bool)
+    return codes, label, blank
+
+
+def label_and_blank(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: (cell reads like a total label, cell is blank), once per distinct text."""
+    codes, label, blank = distinct_label_and_blank(texts)
+    if len(label) == 0:
+        return np.zeros(len(texts), bool), np.ones(len(texts), bool)
     return label[codes], blank[codes]
 
 
@@ -39,10 +47,13 @@ def detect_total_rows(cells: pd.DataFrame, mapping: ColumnMapping) -> np.ndarray
     role_cols = [p for p in (mapping.kelurahan, mapping.kecamatan, mapping.kode) if p is not None]
     kel_blank = np.ones(n, bool)
     for pos in role_cols:
-        label, blank = label_and_blank(cells[pos])
-        is_total |= label
+        codes, label, blank = distinct_label_and_blank(cells[pos])
+        if len(label) == 0:
+            continue
+        if label.any():   # per-row work only when some distinct text is a label
+            is_total |= label[codes]
         if pos == mapping.kelurahan:
-            kel_blank = blank | label
+            kel_blank = (blank | label)[codes]
     leading = [p for p in list(cells.columns)[:LEADING_COLUMNS] if p not in role_cols]
     if not leading:
         return is_total

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -44,6 +45,11 @@ XLSX_TOO_MANY_ROWS = Msg(
     id="Berkas memiliki {rows} baris, lebih dari batas {max_rows}. Pecah berkas menjadi beberapa bagian.",
     en="The file has {rows} rows, more than the limit of {max_rows}. Split the file into parts.",
 )
+XLSX_UNSAFE_XML = Msg(
+    "xlsx_unsafe_xml",
+    id="Berkas '{filename}' ditolak: XML di dalamnya memuat deklarasi entitas (DTD), yang tidak pernah dibuat oleh Excel dan dapat dipakai untuk serangan. Buka berkas di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.",
+    en="The file '{filename}' was rejected: its XML contains entity declarations (DTD), which Excel never writes and which can be used for attacks. Open it in Excel, save it again as .xlsx and re-upload.",
+)
 XLSX_MERGED = Msg(
     "merged_cells_filled",
     id="{count} rentang sel gabungan diisi dengan nilainya ke setiap sel (mis. {example}).",
@@ -79,6 +85,38 @@ def check_zip(data: bytes, filename: str) -> None:
             raise GeoappError(XLSX_BOMB, 413, filename=filename, detail=f"ratio {ratio}:1")
 
 
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_CHUNK = 1 << 20
+
+
+def _count_rows(member) -> int:
+    """Number of ``<row>`` elements in a worksheet member, streamed (no XML parsing)."""
+    count, tail = 0, b""
+    while chunk := member.read(_CHUNK):
+        block = tail + chunk
+        count += len(_ROW_TAG.findall(block))
+        cut = max(block.rfind(b"<"), len(block) - 64)
+        if _ROW_TAG.match(block, cut):
+            count -= 1  # counted now, will be counted again with the next chunk
+        tail = block[cut:]
+    return count
+
+
+def check_row_count(data: bytes, filename: str, max_rows: int) -> None:
+    """Refuse a workbook with a sheet of far more than ``max_rows`` rows before it is opened."""
+    limit = max_rows + 1000
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with zf.open(info) as member:
+                        rows = _count_rows(member)
+                    if rows > limit:
+                        raise GeoappError(XLSX_TOO_MANY_ROWS, 413, rows=rows, max_rows=max_rows)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+        raise GeoappError(XLSX_UNREADABLE, 422, filename=filename, detail="zip") from exc
+
+
 def cell_text(value: object) -> str:
     """A cell value as text: integers without '.0', dates as ISO text, None as ''."""
     if value is None:
@@ -103,8 +141,14 @@ def cell_text(value: object) -> str:
 
 
 def _native(value: object) -> float:
+    """A cell stored as a number as float; NaN otherwise (an overflowed '1E309' too: its
+    text is then parsed, and counted as unreadable)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond float range
+            return math.nan
+        return number if math.isfinite(number) else math.nan
     return math.nan
 
 
@@ -114,8 +158,22 @@ def _open(data: bytes, filename: str):
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
+        if _forbidden_xml(exc):
+            raise GeoappError(XLSX_UNSAFE_XML, 422, filename=filename) from exc
         detail = type(exc).__name__
         raise GeoappError(XLSX_UNREADABLE, 422, filename=filename, detail=detail) from exc
+
+
+def _forbidden_xml(exc: BaseException | None) -> bool:
+    """True when defusedxml refused the XML (entities, DTD, external references)."""
+    from defusedxml import DefusedXmlException
+
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _pick_sheet(wb, sheet: str | None, filename: str):
@@ -156,6 +214,8 @@ def read_xlsx_grid(data: bytes, filename: str, *, sheet: str | None = None,
                    max_rows: int | None = None) -> XlsxGrid:
     """Check, open and read one sheet (merged cells filled) into text and native grids."""
     check_zip(data, filename)
+    if max_rows is not None:
+        check_row_count(data, filename, max_rows)
     wb = _open(data, filename)
     ws, names = _pick_sheet(wb, sheet, filename)
     if max_rows is not None and ws.max_row > max_rows + 1000:
