@@ -177,8 +177,8 @@ def build_report(
     """The JSON-able report of one run (what `geoapp match --report` writes)."""
     info = table.info
     matched = np.asarray(result.method, dtype=object)[np.asarray(result.status, dtype=object) == "matched"]
-    names, counts = np.unique(matched.astype(str), return_counts=True)
-    methods = dict(zip(names.tolist(), counts.tolist(), strict=True))
+    codes, names = pd.factorize(matched)
+    methods = dict(zip(map(str, names), np.bincount(codes, minlength=len(names)).tolist(), strict=True))
     return {
         "input": info.filename,
         "format": info.file_format,

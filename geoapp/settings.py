@@ -46,6 +46,8 @@ SETTINGS: list[Setting] = [
     Setting("BOUNDARIES", "", "Kelurahan boundary file; empty = the bundled Kota Tangerang set.", True),
     Setting("ALIASES", "aliases.csv", "CSV of user-confirmed kelurahan spellings.", True),
     Setting("UPLOAD_DIR", "uploads", "Folder for uploaded files awaiting review.", True),
+    Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per client address (Flask-Limiter syntax)."),
+    Setting("UPLOAD_RATE_LIMIT", "30 per hour", "Uploads allowed per client address (Flask-Limiter syntax)."),
     Setting("UPLOAD_QUOTA_BYTES", 200 * MB, "Most bytes the upload folder may hold; 0 = no limit."),
     Setting("DEFAULT_LANG", "id", "Interface language when the user has not chosen one (id|en)."),
     Setting("LANGUAGES", ["id", "en"], "Interface languages offered by the switch."),

@@ -35,3 +35,27 @@ __all__ = [
     "require_dataset", "rollback", "row_dicts", "rows_from_run", "session_factory",
     "set_password", "stage_import", "summary",
 ]
+
+# Audit log and audited account changes (geoapp.store.audit).
+from geoapp.store.audit import (  # noqa: E402
+    Account,
+    AuditPage,
+    check_page,
+    create_account,
+    event_details,
+    is_disabled,
+    list_accounts,
+    list_events,
+    record,
+    record_alias_additions,
+    reset_password,
+    set_actor,
+    set_disabled,
+)
+from geoapp.store.models import AccountState, AuditEvent  # noqa: E402
+
+__all__ += [
+    "Account", "AccountState", "AuditEvent", "AuditPage", "check_page", "create_account",
+    "event_details", "is_disabled", "list_accounts", "list_events", "record",
+    "record_alias_additions", "reset_password", "set_actor", "set_disabled",
+]

@@ -113,3 +113,35 @@ class DatasetRow(Base):
     is_total: Mapped[bool] = mapped_column(Boolean, default=False)
 
     dataset: Mapped[Dataset] = relationship(back_populates="rows")
+
+
+class AuditEvent(Base):
+    """One recorded change: who did what to which dataset/user/alias, and when.
+
+    Dataset state changes are written by database triggers (``geoapp.store.audit``) in the
+    same transaction as the change; ``actor_pending`` marks rows whose actor the
+    committing session fills in. Rows are append-only (triggers refuse edits).
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str | None] = mapped_column(String(64))
+    actor_pending: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(300), default="")
+    dataset_id: Mapped[int | None] = mapped_column(Integer)
+    program: Mapped[str | None] = mapped_column(String(16))
+    details_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class AccountState(Base):
+    """Per-user account flags kept beside ``users`` (disabled accounts cannot log in)."""
+
+    __tablename__ = "account_states"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_by: Mapped[str | None] = mapped_column(String(64))

@@ -41,9 +41,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
     overrides = {k: v for k, v in (test_config or {}).items() if k != "INSTANCE_PATH"}
     app.config.update(load_settings(instance, overrides))
+    _check_startup(app)
     _configure(app)
     _register(app)
     return app
+
+
+def _check_startup(app: Flask) -> None:
+    """Stop early, with a clear message, when a configured file cannot be used."""
+    from geoapp.web.serve import check_boundaries
+
+    check_boundaries(app.config)
 
 
 def _configure(app: Flask) -> None:
@@ -71,3 +79,8 @@ def _register(app: Flask) -> None:
     app.register_blueprint(upload_bp, url_prefix="/data")
     from geoapp.web.finder import bp as finder_bp
     app.register_blueprint(finder_bp)
+    from geoapp.web.places_admin import bp as places_admin_bp
+    app.register_blueprint(places_admin_bp)
+    from geoapp.web import admin, security
+    admin.init_app(app)
+    security.init_rate_limits(app)  # last: wraps the views registered above

@@ -1,12 +1,18 @@
 """Login/logout and role checks.
 
-Roles: public (no login: read and download), planner (upload/review), admin (users,
-rollback, delete; includes planner). ``login_required(role)`` sends pages to the
-login form and answers API calls with 401 (not logged in) or 403 (wrong role) JSON.
+Roles: public (no login: read and download), planner (upload/review, change or delete
+their OWN uploads), admin (users, rollback, delete any; includes planner).
+``login_required(role)`` sends pages to the login form and answers API calls with 401
+(not logged in) or 403 (wrong role) JSON; a logged-in user without the role gets 403.
+
+A session stays valid only while its account is enabled and its password unchanged
+(a fingerprint of the password hash is kept in the session). The user's name is put on
+the request's database session so audit events made by triggers name them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -20,7 +26,7 @@ from wtforms.validators import DataRequired, Length
 
 from geoapp.errors import GeoappError
 from geoapp.i18n import Msg
-from geoapp.store import authenticate, get_user, has_role
+from geoapp.store import authenticate, get_user, has_role, is_disabled, set_actor
 from geoapp.web.db import get_db
 from geoapp.web.errors import wants_json
 from geoapp.web.i18n import tr
@@ -34,6 +40,13 @@ FORBIDDEN = Msg("auth.forbidden",
                 en="Your account may not do this; the '{role}' role is required.")
 BAD_LOGIN = Msg("auth.bad_login", id="Nama pengguna atau kata sandi salah.",
                 en="Wrong username or password.")
+DISABLED = Msg("auth.disabled",
+               id="Akun ini dinonaktifkan. Hubungi admin geoapp untuk mengaktifkannya kembali.",
+               en="This account is disabled. Ask a geoapp admin to enable it again.")
+NOT_OWNER = Msg("auth.not_owner",
+                id="Dataset {dataset_id} diunggah oleh pengguna lain; hanya pengunggahnya atau admin yang dapat mengubahnya.",
+                en="Dataset {dataset_id} was uploaded by someone else; only its uploader or an admin may change it.")
+SESSION_KEYS = ("user_id", "pw")
 
 
 @dataclass(frozen=True)
@@ -44,20 +57,40 @@ class CurrentUser:
     username: str
     role: str
 
+    @property
+    def is_admin(self) -> bool:
+        return has_role(self.role, "admin")
+
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
+def password_fingerprint(password_hash: str) -> str:
+    """A short digest of the stored hash: it changes whenever the password is reset."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
+
+
 def load_user() -> None:
-    """Before each request: the session's user on ``g.user`` (or None)."""
+    """Before each request: the session's user on ``g.user`` (or None).
+
+    A disabled account or a changed password ends the session.
+    """
     g.user = None
     user_id = session.get("user_id")
-    if isinstance(user_id, int):
-        user = get_user(get_db(), user_id)
-        if user is not None:
-            g.user = CurrentUser(user.id, user.username, user.role)
+    if not isinstance(user_id, int):
+        return
+    db = get_db()
+    user = get_user(db, user_id)
+    valid = (user is not None and not is_disabled(db, user.id)
+             and session.get("pw") == password_fingerprint(user.password_hash))
+    if not valid:
+        for key in SESSION_KEYS:
+            session.pop(key, None)
+        return
+    g.user = CurrentUser(user.id, user.username, user.role)
+    set_actor(db, user.username)
 
 
 def login_required(role: str = "planner") -> Callable:
@@ -80,6 +113,21 @@ def login_required(role: str = "planner") -> Callable:
     return decorator
 
 
+def may_change_dataset(user: CurrentUser | None, imported_by: str | None) -> bool:
+    """Admins may change any dataset; planners only the ones they uploaded."""
+    if user is None:
+        return False
+    if user.is_admin:
+        return True
+    return has_role(user.role, "planner") and bool(imported_by) and imported_by == user.username
+
+
+def require_dataset_change(dataset_id: int, imported_by: str | None) -> None:
+    """403 unless the current user may change this dataset (see ``may_change_dataset``)."""
+    if not may_change_dataset(g.get("user"), imported_by):
+        raise GeoappError(NOT_OWNER, 403, dataset_id=dataset_id)
+
+
 def safe_next(target: str | None) -> str:
     """Only local paths are followed after login (no open redirect)."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
@@ -92,15 +140,20 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = authenticate(get_db(), form.username.data, form.password.data)
-        if user is not None:
+        db = get_db()
+        user = authenticate(db, form.username.data, form.password.data)
+        if user is not None and is_disabled(db, user.id):
+            error = tr(DISABLED)
+        elif user is not None:
             lang = session.get("lang")
             session.clear()
             session["user_id"] = user.id
+            session["pw"] = password_fingerprint(user.password_hash)
             if lang:
                 session["lang"] = lang
             return redirect(safe_next(request.args.get("next")))
-        error = tr(BAD_LOGIN)
+        else:
+            error = tr(BAD_LOGIN)
     return render_template("login.html", form=form, error=error)
 
 

@@ -1,13 +1,36 @@
-"""Secret key, session cookie flags, CSRF protection and security headers."""
+"""Secret key, session cookie flags, CSRF, security headers (CSP with a per-request nonce), rate limits.
+
+Content-Security-Policy: scripts only from the app itself or inline blocks carrying the
+request's nonce (``{{ csp_nonce() }}`` in templates; the Folium map script in map.html
+has it). Styles only from the app, plus the SHA-256 hashes of the static ``<style>`` blocks
+found in the templates (e.g. the finder's print page). Images from the app, ``data:``
+and the basemap tile host of the TILE_URL setting.
+
+Rate limits (Flask-Limiter, in-memory): LOGIN_RATE_LIMIT on login attempts and
+UPLOAD_RATE_LIMIT on uploads, per client address; RATELIMIT_ENABLED (default: off when
+TESTING) switches them. A breach answers 429 with a bilingual message.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
+import re
 import secrets
+import time
+from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, g
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+
+from geoapp.errors import GeoappError
+from geoapp.i18n import Msg
 
 SECRET_FILE = "secret_key"
 csrf = CSRFProtect()
@@ -16,7 +39,22 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "SAMEORIGIN",
+    "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=(), usb=()",
 }
+RATE_DEFAULTS = {"LOGIN_RATE_LIMIT": "10 per minute", "UPLOAD_RATE_LIMIT": "30 per hour"}
+# endpoint -> (setting, methods): what is rate-limited
+RATE_LIMITED = {"auth.login": ("LOGIN_RATE_LIMIT", ["POST"]),
+                "upload.new": ("UPLOAD_RATE_LIMIT", ["POST"])}
+LIMITER_EXT = "geoapp_limiter"
+
+RATE_LIMITED_MSG = Msg(
+    "security.rate_limited",
+    id="Terlalu banyak percobaan dari alamat Anda (batas: {limit}). Tunggu sebentar lalu coba lagi.",
+    en="Too many attempts from your address (limit: {limit}). Wait a moment and try again.",
+)
+
+_STYLE_BLOCK = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style>", re.S | re.I)
+_HOST_OK = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 
 
 def load_or_create_secret(instance_path: str | Path) -> str:
@@ -39,10 +77,127 @@ def configure_security(app: Flask) -> None:
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session's lifetime
     csrf.init_app(app)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(add_security_headers)
+
+
+# ------------------------------------------------------------------------------ CSP
+
+
+def csp_nonce() -> str:
+    """This request's script nonce (made on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def tile_source(tile_url: str | None) -> str | None:
+    """The CSP source for a tile URL template: ``https://tile.example.org`` or None.
+
+    A ``{s}`` (or other placeholder) in the host becomes a ``*.`` wildcard; anything
+    that is not a plain http(s) host gives None (no tile host is allowed).
+    """
+    if not tile_url:
+        return None
+    parts = urlsplit(str(tile_url).strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+        return None
+    host = parts.netloc
+    wildcard = host.startswith("{")
+    if wildcard:
+        host = host.split(".", 1)[1] if "." in host else ""
+    if not _HOST_OK.match(host):
+        return None
+    return f"{parts.scheme}://{'*.' if wildcard else ''}{host}"
+
+
+def style_hashes(texts: Iterable[str]) -> tuple[str, ...]:
+    """CSP ``'sha256-...'`` sources for the static ``<style>`` blocks in ``texts``."""
+    found: list[str] = []
+    for text in texts:
+        for block in _STYLE_BLOCK.findall(text):
+            if "{{" in block or "{%" in block:
+                continue  # a block with template code is not static: no hash can cover it
+            digest = base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest())
+            source = f"'sha256-{digest.decode('ascii')}'"
+            if source not in found:
+                found.append(source)
+    return tuple(found)
+
+
+@lru_cache(maxsize=4)
+def template_style_hashes(template_dir: str) -> tuple[str, ...]:
+    """``style_hashes`` of every template in ``template_dir`` (read once)."""
+    folder = Path(template_dir)
+    return style_hashes(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html")))
+
+
+def build_csp(nonce: str, *, tile_url: str | None = None,
+              styles: Iterable[str] = ()) -> str:
+    """The Content-Security-Policy header value."""
+    images = ["'self'", "data:"]
+    tiles = tile_source(tile_url)
+    if tiles:
+        images.append(tiles)
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", f"'nonce-{nonce}'"],
+        "style-src": ["'self'", *styles],
+        "img-src": images,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if "Content-Security-Policy" not in response.headers:
+        styles = template_style_hashes(current_app.template_folder or "")
+        response.headers["Content-Security-Policy"] = build_csp(
+            csp_nonce(), tile_url=current_app.config.get("TILE_URL"), styles=styles)
     return response
+
+
+# ------------------------------------------------------------------------------ rate limits
+
+
+def init_rate_limits(app: Flask) -> Limiter:
+    """A per-app in-memory limiter on the RATE_LIMITED endpoints (call after blueprints)."""
+    for name, value in RATE_DEFAULTS.items():
+        app.config.setdefault(name, value)
+    app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter = Limiter(get_remote_address, app=app, default_limits=[])
+    for endpoint, (setting, methods) in RATE_LIMITED.items():
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            rule = limiter.limit(_setting_value(setting), methods=methods)
+            app.view_functions[endpoint] = rule(view)
+    app.extensions[LIMITER_EXT] = limiter
+    app.register_error_handler(RateLimitExceeded, rate_limited)
+    return limiter
+
+
+def _setting_value(name: str):
+    return lambda: str(current_app.config.get(name) or RATE_DEFAULTS[name])
+
+
+def rate_limited(exc: RateLimitExceeded) -> Response:
+    """429 in the user's language, with Retry-After when known."""
+    from geoapp.web.errors import render_error
+
+    limit = getattr(getattr(exc, "limit", None), "limit", None)
+    headers = {}
+    current = current_app.extensions[LIMITER_EXT].current_limit
+    if current is not None:
+        headers["Retry-After"] = str(max(1, int(current.reset_at - time.time())))
+    error = GeoappError(RATE_LIMITED_MSG, 429, limit=str(limit or exc.description or ""))
+    return render_error(error, headers)

@@ -8,7 +8,7 @@ stored data changes.
 from __future__ import annotations
 
 import pytest
-from conftest import snapshot
+from badinput_support import snapshot
 
 LAYER = "umkm-kelompok-km2"
 

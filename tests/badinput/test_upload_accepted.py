@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import csrf, post_upload, snapshot
+from badinput_support import csrf, post_upload, snapshot
 from corpus import inline_row, read_file, replace_members, sheet_xml, workbook_bytes
 from corpus import xlsx_nul_rtl_names as _xlsx_nul_rtl_names
 from werkzeug.utils import secure_filename

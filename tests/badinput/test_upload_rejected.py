@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import sample_app as samples
-from conftest import error_text, login_planner, post_upload, snapshot
+from badinput_support import error_text, login_planner, post_upload, snapshot
 from corpus import (
     read_file,
     truncated,
@@ -123,7 +123,7 @@ def test_entity_bomb_message_in_english_from_the_session_choice(hostile_app, pla
 
 
 def test_request_without_file_or_title(hostile_app, planner):
-    from conftest import csrf
+    from badinput_support import csrf
 
     before = snapshot(hostile_app)
     no_file = planner.post("/data/upload", data={"program": "umkm", "title": "x",

@@ -144,8 +144,8 @@
     list.appendChild(row);
   }
 
-  function legendControl(build) {
-    var ctl = L.control({ position: "bottomright" });
+  function legendControl(build, position) {
+    var ctl = L.control({ position: position || "bottomright" });
     ctl.onAdd = function () {
       var div = el("div", "geoapp-legend leaflet-control");
       build(div);
@@ -174,7 +174,7 @@
       layer.themes.forEach(function (t) { legendRow(list, iconSvg(t.shape, t.color), t.label); });
       div.appendChild(list);
       if (layer.note) { div.appendChild(el("div", "geoapp-legend-note", layer.note)); }
-    });
+    }, "bottomleft");
   }
 
   /* ---- point icons: inline SVG built with DOM calls ---- */
