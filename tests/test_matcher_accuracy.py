@@ -18,7 +18,7 @@ from geoapp.names import name_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = ROOT / "data" / "boundaries" / "kota_tangerang_kelurahan.geojson"
-NATIONAL = Path("/work/shared/data/gazetteer/kode_wilayah_2025.csv")
+NATIONAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "gazetteer" / "kode_wilayah_2025.csv"
 
 ABBREV = {"Pondok": "Pd.", "Utara": "Utr", "Selatan": "Sel.", "Barat": "Brt", "Timur": "Tmr",
           "Indah": "Ind.", "Baru": "Br.", "Jaya": "Jy", "Pasar": "Ps.", "Kebon": "Kb.",

@@ -7,7 +7,7 @@ from geoapp.records.headers import normalise_header, role_of
 from geoapp.records.reader import read_records
 
 DATA = Path(__file__).parent / "data" / "records"
-GAZETTEER = Path("/work/shared/data/gazetteer/kode_wilayah_2025.csv")
+GAZETTEER = Path(__file__).resolve().parents[2] / "shared" / "data" / "gazetteer" / "kode_wilayah_2025.csv"
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from geoapp.sample_data import (
 
 ROOT = Path(__file__).resolve().parents[1]
 KELURAHAN_FILE = ROOT / "data" / "boundaries" / "kota_tangerang_kelurahan.geojson"
-GAZETTEER = Path("/work/shared/data/gazetteer/kode_wilayah_2025.csv")
+GAZETTEER = Path(__file__).resolve().parents[2] / "shared" / "data" / "gazetteer" / "kode_wilayah_2025.csv"
 FILES = {
     "bantuan_umkm_pkl.csv", "pelatihan_blk_2020.xlsx", "kwt.csv", "ecofarm.csv",
     "kampung_tematik.csv", "job_fair_2020.csv", "penduduk_kelurahan.csv", "README.txt",
