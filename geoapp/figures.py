@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +27,7 @@ from geoapp.aggregate import COUNT, PER_1000, PER_KM2, aggregate_kelurahan, rank
 from geoapp.boundaries import load_boundaries
 from geoapp.errors import GeoappError
 from geoapp.i18n import Msg, normalise_lang
+from geoapp.lru import LruMemo
 from geoapp.programs import PROGRAMS, Program, find_header
 from geoapp.store import jsonsafe
 from geoapp.store.models import Dataset, DatasetRow
@@ -174,29 +173,17 @@ def get_layer_def(key: str) -> LayerDef:
 
 # --------------------------------------------------------------------------- cache
 
-_CACHE_SIZE = 256
-_cache: OrderedDict[tuple, Any] = OrderedDict()
-_cache_lock = threading.Lock()
+_cache = LruMemo(256)
 
 
 def _cached(key: tuple, compute):
     """Memoise ``compute()`` under ``key`` (bounded LRU, thread-safe)."""
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = compute()
-    with _cache_lock:
-        _cache[key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
+    return _cache.get(key, compute)
 
 
 def clear_cache() -> None:
     """Forget every cached result (tests; the cache is also keyed by dataset identity)."""
-    with _cache_lock:
-        _cache.clear()
+    _cache.clear()
     _infos_cache.clear()
 
 

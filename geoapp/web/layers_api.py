@@ -16,8 +16,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request, url_for
@@ -28,6 +26,7 @@ from geoapp.errors import GeoappError
 from geoapp.export import geojson_bytes, layer_bytes
 from geoapp.figures import Filters, LayerData
 from geoapp.i18n import Msg
+from geoapp.lru import LruMemo
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang
@@ -51,28 +50,16 @@ BAD_FORMAT = Msg(
 
 # --------------------------------------------------------------------------- response cache
 
-_CACHE_SIZE = 128
-_responses: OrderedDict[tuple, bytes] = OrderedDict()
-_lock = threading.Lock()
+_responses = LruMemo(128)
 
 
 def _cached_bytes(key: tuple, compute: Callable[[], bytes]) -> bytes:
     """Bytes of a computed response, memoised (bounded LRU) under ``key``."""
-    with _lock:
-        if key in _responses:
-            _responses.move_to_end(key)
-            return _responses[key]
-    body = compute()
-    with _lock:
-        _responses[key] = body
-        while len(_responses) > _CACHE_SIZE:
-            _responses.popitem(last=False)
-    return body
+    return _responses.get(key, compute)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _responses.clear()
+    _responses.clear()
 
 
 @functools.lru_cache(maxsize=256)
