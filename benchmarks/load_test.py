@@ -1,11 +1,12 @@
 """Load test: the production server (waitress) under a mix of readers and planners.
 
-    .venv/bin/python benchmarks/load_test.py [--seconds 60] [--users 64] [--threads 8]
+    .venv/bin/python benchmarks/load_test.py [--seconds 60] [--users 64] [--workers 2] [--threads 8]
 
 What it does, all on 127.0.0.1 and in a temporary folder (nothing else is touched):
 
 1. builds an instance with the seeded sample data and a planner account;
-2. starts ONE waitress process (``threads`` worker threads, like ``geoapp serve``) running
+2. starts the production server like ``geoapp serve --workers 2``: gunicorn with 2 worker
+   processes of ``threads`` threads (``--workers 1``: one waitress process), running
    the normal app plus one benchmark-only route ``/bench-static/<name>`` that serves a
    file from a temporary folder with Flask's ``send_from_directory``;
 3. runs ``users`` simulated users for ``seconds`` (or until ``--max-requests``): readers
@@ -16,9 +17,8 @@ What it does, all on 127.0.0.1 and in a temporary folder (nothing else is touche
 5. prints p50/p95/p99 latency per request kind, requests/s and the error count, then stops
    the server. Exit code 1 when any request failed.
 
-Why one process with threads: waitress is a threaded server; on this 2-core machine the
-GIL-bound Flask work gains little from a second process, and one process keeps the
-layer cache shared. The load generator is a small threaded ``http.client`` client
+Two workers on this 2-core machine: one process per core for the GIL-bound Flask work (each
+worker keeps its own layer cache). The load generator is a small threaded ``http.client`` client
 (stdlib only) with one keep-alive connection per user.
 """
 
@@ -76,7 +76,7 @@ def build_instance(folder: Path) -> Path:
     return instance
 
 
-def run_server(instance: str, port: int, threads: int, static_dir: str) -> None:
+def run_server(instance: str, port: int, threads: int, static_dir: str, workers: int = 2) -> None:
     """(In the server process) the app + the benchmark static route, served by waitress."""
     import logging
 
@@ -84,7 +84,7 @@ def run_server(instance: str, port: int, threads: int, static_dir: str) -> None:
     from flask import send_from_directory
 
     from geoapp.web import create_app
-    from geoapp.web.serve import check_boundaries
+    from geoapp.web.serve import check_boundaries, serve_app
 
     # Every simulated user comes from 127.0.0.1, so the per-address rate limits (on, as in
     # production) are raised: otherwise the 30 uploads/hour of ONE address would be hit.
@@ -98,8 +98,11 @@ def run_server(instance: str, port: int, threads: int, static_dir: str) -> None:
     def bench_static(name: str):
         return send_from_directory(static_dir, name, mimetype="application/geo+json")
 
-    waitress.serve(app, host=HOST, port=port, threads=threads, connection_limit=256,
-                   _quiet=True)
+    if workers > 1:
+        serve_app(app, host=HOST, port=port, threads=threads, workers=workers)
+    else:
+        waitress.serve(app, host=HOST, port=port, threads=threads, connection_limit=256,
+                       _quiet=True)
 
 
 def free_port() -> int:
@@ -108,12 +111,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(instance: Path, port: int, threads: int, static_dir: Path) -> subprocess.Popen:
+def start_server(instance: Path, port: int, threads: int, static_dir: Path,
+                 workers: int = 2) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("GEOAPP_INSTANCE", None)
     return subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "--serve", str(instance), str(port),
-         str(threads), str(static_dir)], env=env, cwd=REPO,
+         str(threads), str(static_dir), str(workers)], env=env, cwd=REPO,
     )
 
 
@@ -358,6 +362,7 @@ def compare_static(port: int, users: int, seconds: float, layer: str, static_dir
 
 
 def run(seconds: float = 60, users: int = 64, threads: int = 8, max_requests: int = 1_000_000,
+        workers: int = 2,
         compare_seconds: float = 10) -> dict:
     """The whole load test; returns the figures (also printed)."""
     with tempfile.TemporaryDirectory(prefix="geoapp-load-") as tmp:
@@ -367,11 +372,12 @@ def run(seconds: float = 60, users: int = 64, threads: int = 8, max_requests: in
         static_dir = folder / "static"
         static_dir.mkdir()
         port = free_port()
-        proc = start_server(instance, port, threads, static_dir)
+        proc = start_server(instance, port, threads, static_dir, workers)
         try:
             wait_ready(port, proc)
             targets = discover(port)
-            print(f"server: waitress, 1 process, {threads} threads, http://{HOST}:{port}/ ; "
+            kind = f"gunicorn, {workers} workers" if workers > 1 else "waitress, 1 process"
+            print(f"server: {kind}, {threads} threads each, http://{HOST}:{port}/ ; "
                   f"{users} users for {seconds:g} s", flush=True)
             stats, elapsed = run_users(port, users, seconds, max_requests, mixed_steps(targets))
             figures = {"mixed": report("mixed load", stats, elapsed)}
@@ -386,17 +392,19 @@ def run(seconds: float = 60, users: int = 64, threads: int = 8, max_requests: in
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--serve":
-        instance, port, threads, static_dir = argv[1:5]
-        run_server(instance, int(port), int(threads), static_dir)
+        instance, port, threads, static_dir, workers = argv[1:6]
+        run_server(instance, int(port), int(threads), static_dir, int(workers))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--users", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker process")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (1 = waitress)")
     parser.add_argument("--max-requests", type=int, default=1_000_000)
     parser.add_argument("--compare-seconds", type=float, default=10)
     args = parser.parse_args(argv)
-    figures = run(args.seconds, args.users, args.threads, args.max_requests, args.compare_seconds)
+    figures = run(args.seconds, args.users, args.threads, args.max_requests, args.workers,
+                  args.compare_seconds)
     errors = len(figures["mixed"]["errors"]) + sum(
         len(figures.get("compare", {}).get(k, {}).get("errors", [])) for k in ("static", "layer"))
     return 1 if errors else 0

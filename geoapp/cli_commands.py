@@ -127,11 +127,12 @@ def alias_add(name: str, kode: str, kecamatan: str | None, aliases: str, boundar
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker process.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes; more than 1 runs gunicorn (POSIX only) instead of waitress.")
 @click.option("--instance", type=click.Path(file_okay=False), help="Instance folder (database, secret key, uploads, aliases). Default: ./instance or $GEOAPP_INSTANCE.")
 @domain_errors
-def serve(host: str, port: int, threads: int, instance: str | None) -> None:
-    """Run the planners' map with waitress (a production WSGI server).
+def serve(host: str, port: int, threads: int, workers: int, instance: str | None) -> None:
+    """Run the planners' map with a production WSGI server (waitress, or gunicorn with --workers).
 
     On first start it creates the SQLite database in the instance folder, imports the
     labelled sample data and prints the planner account's password once. For development
@@ -139,7 +140,7 @@ def serve(host: str, port: int, threads: int, instance: str | None) -> None:
     """
     from geoapp.web.serve import serve as run_server
 
-    run_server(host=host, port=port, threads=threads, instance=instance)
+    run_server(host=host, port=port, threads=threads, instance=instance, workers=workers)
 
 
 @main.command("settings")

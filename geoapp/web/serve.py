@@ -90,12 +90,23 @@ def credentials_banner(planner: tuple[str, str]) -> str:
     )
 
 
-def serve(
-    host: str = "127.0.0.1", port: int = 5000, threads: int = 8, instance: str | None = None
-) -> None:
-    """Create the app (instance folder, database), bootstrap, then serve with waitress."""
+def serve_app(app: Flask, *, host: str, port: int, threads: int = 8, workers: int = 1) -> None:
+    """Serve with waitress (one process) or, with workers > 1, gunicorn (pre-fork)."""
+    if workers > 1:
+        from geoapp.web.workers import serve_with_gunicorn
+
+        serve_with_gunicorn(app, host=host, port=port, workers=workers, threads=threads)
+        return
     import waitress
 
+    waitress.serve(app, host=host, port=port, threads=threads)
+
+
+def serve(
+    host: str = "127.0.0.1", port: int = 5000, threads: int = 8, instance: str | None = None,
+    workers: int = 1,
+) -> None:
+    """Create the app (instance folder, database), bootstrap, then serve it."""
     from geoapp.backup import hold_instance_lock
     from geoapp.web import create_app
 
@@ -106,4 +117,4 @@ def serve(
     if info["planner"]:
         print(credentials_banner(info["planner"]), flush=True)
     print(f"geoapp: http://{host}:{port}/  (instance {app.instance_path})", flush=True)
-    waitress.serve(app, host=host, port=port, threads=threads)
+    serve_app(app, host=host, port=port, threads=threads, workers=workers)
