@@ -72,3 +72,11 @@ def init_app(app: Flask) -> None:
     app.before_request(remember_lang_choice)
     app.jinja_env.globals.update(tr=tr, current_lang=current_lang, languages=languages)
     app.jinja_env.filters["datetime"] = format_dt
+    app.jinja_env.filters["number"] = format_number_here
+
+
+def format_number_here(value: object, decimals: int = 0) -> str:
+    """A number in the interface language's format (Indonesian: 1.234.567,5); '—' for none."""
+    from geoapp.numbers import format_number
+
+    return format_number(value, current_lang(), decimals)

@@ -34,7 +34,7 @@ from geoapp.numbers import format_number, format_rupiah
 from geoapp.programs import PROGRAMS, get_program
 from geoapp.records.types import ROLES
 from geoapp.review_actions import apply_review_choice
-from geoapp.store import list_datasets
+from geoapp.store import compare, list_datasets
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
@@ -387,4 +387,27 @@ def datasets():
     items = list_datasets(get_db(), program)
     return render_template("datasets.html", datasets=items, programs=_program_choices(),
                            program=program)
+
+
+@bp.get("/versions/compare")
+@login_required("planner")
+def compare_versions():
+    """Two stored versions side by side: row counts, statuses, sums and changed kelurahan."""
+    a, b = _version_arg("a"), _version_arg("b")
+    result = compare(get_db(), a, b)
+    return render_template("compare.html", result=result)
+
+
+BAD_VERSION = Msg(
+    "upload.bad_version",
+    id="Pilih dua versi untuk dibandingkan (parameter '{name}' harus nomor dataset; diterima '{value}').",
+    en="Choose two versions to compare (parameter '{name}' must be a dataset number; received '{value}').",
+)
+
+
+def _version_arg(name: str) -> int:
+    value = request.args.get(name, "")
+    if not value.isdigit() or len(value) > 12:
+        raise GeoappError(BAD_VERSION, 400, name=name, value=value[:40])
+    return int(value)
 

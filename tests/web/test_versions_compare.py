@@ -1,0 +1,59 @@
+"""Comparing two stored versions in the browser pages (planners)."""
+
+from __future__ import annotations
+
+from geoapp.importing import ImportRequest, import_file
+from geoapp.store import list_datasets, set_password
+from geoapp.web.db import get_db
+
+CSV = (
+    "Kelurahan;Kecamatan;Jumlah Kelompok\n"
+    "Sukarasa;Tangerang;10\n"
+    "Cipondoh;Cipondoh;2.500\n"
+)
+
+
+def login(app, token):
+    client = app.test_client()
+    with app.app_context():
+        set_password(get_db(), "perencana", "rahasia-123", "planner")
+    client.post("/auth/login", data={"username": "perencana", "password": "rahasia-123",
+                                     "csrf_token": token(client)})
+    return client
+
+
+def second_umkm_version(app) -> tuple[int, int]:
+    with app.app_context():
+        session = get_db()
+        old = next(d for d in list_datasets(session, "umkm") if d.state == "active").id
+        request = ImportRequest(program="umkm", data=CSV.encode(), filename="umkm.csv",
+                                title="UMKM <b>baru</b>", user="perencana")
+        return old, import_file(session, request).id
+
+
+def test_compare_page_shows_counts_sums_and_changed_kelurahan(sample_app, token):
+    old, new = second_umkm_version(sample_app)
+    client = login(sample_app, token)
+    page = client.get(f"/data/versions/compare?a={old}&b={new}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Bandingkan versi" in html and 'data-testid="compare-kelurahan"' in html
+    assert "2.510" in html                    # B's sum of Jumlah Kelompok, Indonesian format
+    assert "36.71.05.1001" in html            # Cipondoh changed
+    assert "UMKM &lt;b&gt;baru&lt;/b&gt;" in html and "<b>baru</b>" not in html
+
+
+def test_versions_page_offers_the_compare_form(sample_app, token):
+    client = login(sample_app, token)
+    html = client.get("/data/versions").get_data(as_text=True)
+    assert 'data-testid="compare-form"' in html and 'name="a"' in html and 'name="b"' in html
+
+
+def test_compare_needs_login_and_valid_ids(sample_app, token):
+    anonymous = sample_app.test_client().get("/data/versions/compare?a=1&b=2")
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
+    client = login(sample_app, token)
+    assert client.get("/data/versions/compare?a=x&b=2").status_code == 400
+    assert client.get("/data/versions/compare?a=1&b=99999").status_code == 404
+    english = client.get("/data/versions/compare?a=1&b=2&lang=en").get_data(as_text=True)
+    assert "Compare versions" in english
