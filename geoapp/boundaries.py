@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -85,6 +86,13 @@ _ERR_FORMAT = Msg(
     en="Unrecognised boundary file format ({what}). Accepted: GeoJSON, GeoPackage (.gpkg) "
        "or a zipped Shapefile (.shp, .shx, .dbf, .prj).",
 )
+_ERR_BAD_JSON = Msg(
+    "boundaries.bad_json",
+    id="Berkas batas wilayah bukan JSON yang sah (rusak atau terpotong). Ekspor ulang sebagai "
+       "GeoJSON lalu coba lagi.",
+    en="The boundary file is not valid JSON (damaged or cut off). Export it again as GeoJSON "
+       "and retry.",
+)
 _ERR_ZIP_MEMBERS = Msg(
     "boundaries.zip_members",
     id="ZIP harus berisi tepat satu Shapefile (.shp, .shx, .dbf, boleh .prj/.cpg); "
@@ -123,19 +131,25 @@ _ERR_GPKG_BAD = Msg(
 )
 _ERR_UNREADABLE = Msg(
     "boundaries.unreadable",
-    id="Berkas batas wilayah ({format}) tidak dapat dibaca: {detail}.",
-    en="The boundary file ({format}) could not be read: {detail}.",
+    id="Berkas batas wilayah ({format}) tidak dapat dibaca; berkas mungkin rusak atau bukan "
+       "GeoJSON, GeoPackage atau Shapefile (ZIP). Simpan ulang berkas itu lalu coba lagi.",
+    en="The boundary file ({format}) could not be read; it may be damaged or not GeoJSON, "
+       "GeoPackage or Shapefile (ZIP). Save the file again and retry.",
 )
+_log = logging.getLogger(__name__)
 _ERR_LAYER = Msg(
     "boundaries.layer",
-    id="Lapisan '{layer}' tidak ada. Lapisan yang tersedia: {layers}. Pilih dengan opsi layer.",
-    en="Layer '{layer}' does not exist. Available layers: {layers}. Choose one with the layer "
-       "option.",
+    id="Lapisan '{layer}' tidak ada. Lapisan yang tersedia: {layers}. Pilih dengan opsi "
+       "--boundaries-layer.",
+    en="Layer '{layer}' does not exist. Available layers: {layers}. Choose one with the "
+       "--boundaries-layer option.",
 )
 _ERR_LAYER_CHOICE = Msg(
     "boundaries.layer_choice",
-    id="Berkas berisi beberapa lapisan poligon: {layers}. Pilih salah satu dengan opsi layer.",
-    en="The file holds several polygon layers: {layers}. Choose one with the layer option.",
+    id="Berkas berisi beberapa lapisan poligon: {layers}. Pilih salah satu dengan opsi "
+       "--boundaries-layer.",
+    en="The file holds several polygon layers: {layers}. Choose one with the "
+       "--boundaries-layer option.",
 )
 _ERR_NO_FEATURES = Msg(
     "boundaries.no_features",
@@ -168,10 +182,17 @@ _ERR_FIELD_FLAG = Msg(
 )
 _ERR_FIELD_MISSING = Msg(
     "boundaries.field_missing",
-    id="Kolom {what} tidak ditemukan. Kolom yang tersedia: {available}. Sebutkan kolomnya "
-       "dengan opsi {flag}.",
-    en="No {what} field found. Available fields: {available}. Name the field with the "
-       "{flag} option.",
+    id="Kolom kode kelurahan tidak ditemukan. Kolom yang tersedia: {available}. Sebutkan "
+       "kolomnya dengan opsi {flag}.",
+    en="No kelurahan code field found. Available fields: {available}. Name the field with "
+       "the {flag} option.",
+)
+_ERR_NAME_FIELD_MISSING = Msg(
+    "boundaries.name_field_missing",
+    id="Kolom nama kelurahan tidak ditemukan. Kolom yang tersedia: {available}. Sebutkan "
+       "kolomnya dengan opsi {flag}.",
+    en="No kelurahan name field found. Available fields: {available}. Name the field with "
+       "the {flag} option.",
 )
 _ERR_BAD_CODES = Msg(
     "boundaries.bad_codes",
@@ -306,11 +327,45 @@ def default_boundaries_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "boundaries"
 
 
+_configured: list[Path] = []
+
+
+def configure_default(path: str | Path | None) -> None:
+    """Make ``path`` (a kelurahan boundary file) the default set; None or '' restores the usual one.
+
+    The web app calls this with its BOUNDARIES setting, so that every page, layer and export
+    uses the same boundary set as the matcher.
+    """
+    _configured.clear()
+    if path:
+        _configured.append(Path(path).expanduser())
+
+
 def _default_file(name: str) -> Path:
+    if _configured:
+        kelurahan = _configured[0]
+        return kelurahan if name == DEFAULT_KELURAHAN else kelurahan.parent / name
     env = os.environ.get(ENV_VAR)
     if env and name == DEFAULT_KELURAHAN and Path(env).suffix:
         return Path(env).expanduser()
     return default_boundaries_dir() / name
+
+
+def default_identity() -> tuple[str, int, int]:
+    """Path, mtime and size of the default kelurahan file (a cache key for derived indexes)."""
+    return _file_key(_default_file(DEFAULT_KELURAHAN))
+
+
+def _dissolved(by: str | None) -> gpd.GeoDataFrame:
+    """Outlines dissolved from the default kelurahan (when a set ships no outline files)."""
+    frame = load_boundaries().frame
+    if by is None:
+        merged = gpd.GeoDataFrame({"kode": [frame["kode"].str[:5].iloc[0]], "luas_km2": [frame["luas_km2"].sum()]},
+                                  geometry=[frame.geometry.union_all()], crs=frame.crs)
+        return merged
+    groups = frame.dissolve(by=by, aggfunc={"nama_kecamatan": "first", "luas_km2": "sum", "kode": "count"})
+    groups = groups.rename(columns={"nama_kecamatan": "nama", "kode": "jumlah_kelurahan"})
+    return groups.reset_index().rename(columns={by: "kode"})
 
 
 def _file_key(path: Path) -> tuple[str, int, int]:
@@ -359,14 +414,20 @@ def load_boundaries(
 def load_kecamatan(source: str | Path | bytes | None = None) -> gpd.GeoDataFrame:
     """Kecamatan outlines (EPSG:4326) as stored; the default Kota Tangerang set when None."""
     if source is None:
-        return _cached_outline(_file_key(_default_file(DEFAULT_KECAMATAN))).copy()
+        path = _default_file(DEFAULT_KECAMATAN)
+        if _configured and not path.is_file():
+            return _dissolved("kode_kecamatan")
+        return _cached_outline(_file_key(path)).copy()
     return _read_outline(source, None)
 
 
 def load_city(source: str | Path | bytes | None = None) -> gpd.GeoDataFrame:
     """City outline (EPSG:4326) as stored; the default Kota Tangerang outline when None."""
     if source is None:
-        return _cached_outline(_file_key(_default_file(DEFAULT_CITY))).copy()
+        path = _default_file(DEFAULT_CITY)
+        if _configured and not path.is_file():
+            return _dissolved(None)
+        return _cached_outline(_file_key(path)).copy()
     return _read_outline(source, None)
 
 
@@ -481,7 +542,7 @@ def _check_geojson(raw: bytes) -> bytes:
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise GeoappError(_ERR_FORMAT, 415, what="JSON rusak / invalid JSON") from None
+        raise GeoappError(_ERR_BAD_JSON, 415) from None
     kind = doc.get("type") if isinstance(doc, dict) else None
     if kind not in ("FeatureCollection", "Feature"):
         raise GeoappError(_ERR_FORMAT, 415, what=f"JSON type={str(kind)[:40]}")
@@ -616,7 +677,8 @@ def _list_layers(payload: bytes) -> list[tuple[str, str]]:
         try:
             layers = pyogrio.list_layers(payload)
         except Exception as exc:  # noqa: BLE001 - GDAL errors on untrusted content
-            raise GeoappError(_ERR_UNREADABLE, 422, format="?", detail=str(exc)[:200]) from None
+            _log.warning("boundary layers unreadable: %.200s", exc)
+            raise GeoappError(_ERR_UNREADABLE, 422, format="?") from None
     return [(str(name), str(kind)) for name, kind in layers]
 
 
@@ -651,8 +713,8 @@ def _read_with_pyogrio(payload: bytes, fmt: str, layer: str | None) -> tuple[
         except GeoappError:
             raise
         except Exception as exc:  # noqa: BLE001 - GDAL errors on untrusted content
-            raise GeoappError(_ERR_UNREADABLE, 422, format=expected,
-                              detail=str(exc)[:200]) from None
+            _log.warning("boundary file (%s) unreadable: %.200s", expected, exc)
+            raise GeoappError(_ERR_UNREADABLE, 422, format=expected) from None
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise GeoappError(_ERR_NOT_POLYGON, 422, types="-", codes="-")
     return gdf, expected
@@ -702,9 +764,9 @@ def _settle_crs(gdf: gpd.GeoDataFrame, report: BoundaryReport) -> gpd.GeoDataFra
 
 # --------------------------------------------------------------------------- fields
 
-_FLAGS = {"kode": "kode_field", "nama": "nama_field", "nama_kecamatan": "kecamatan_field",
-          "kode_kecamatan": "kode_kecamatan_field", "luas_km2": "-"}
-_WHAT = {"kode": "kode kelurahan / kelurahan code", "nama": "nama kelurahan / kelurahan name"}
+_FLAGS = {"kode": "--kode-field", "nama": "--nama-field", "nama_kecamatan": "--kecamatan-field",
+          "kode_kecamatan": "--kode-kecamatan-field", "luas_km2": "-"}
+_MISSING = {"kode": _ERR_FIELD_MISSING, "nama": _ERR_NAME_FIELD_MISSING}
 
 
 def _resolve_fields(available: list[str], flags: dict[str, str | None]) -> dict[str,
@@ -726,8 +788,7 @@ def _resolve_fields(available: list[str], flags: dict[str, str | None]) -> dict[
         out[column] = next((by_lower[c] for c in candidates if c in by_lower), None)
     for column in ("kode", "nama"):
         if out[column] is None:
-            raise GeoappError(_ERR_FIELD_MISSING, 422, what=_WHAT[column], available=shown,
-                              flag=_FLAGS[column])
+            raise GeoappError(_MISSING[column], 422, available=shown, flag=_FLAGS[column])
     return out
 
 
@@ -778,7 +839,7 @@ def _build_columns(gdf: gpd.GeoDataFrame, fields: dict[str, str | None],
     if len(bad):
         raise GeoappError(_ERR_BAD_CODES, 422, count=len(bad), field=fields["kode"],
                           examples=_examples(bad.map(_code_text).tolist()),
-                          flag="kode_field")
+                          flag=_FLAGS["kode"])
     dup = kode[kode.duplicated(keep=False)].drop_duplicates().sort_values()
     if len(dup):
         raise GeoappError(_ERR_DUPLICATE_CODES, 422, codes=_examples(dup.tolist(), 10))

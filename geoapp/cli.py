@@ -18,6 +18,12 @@ from geoapp.i18n import Msg, normalise_lang
 from geoapp.numbers import format_number
 
 READ_ROLES = ("kelurahan", "kecamatan", "kode", "lat", "lon")
+BOUNDARY_FIELDS = {
+    "kode_field": "kelurahan code",
+    "nama_field": "kelurahan name",
+    "kecamatan_field": "kecamatan name",
+    "kode_kecamatan_field": "kecamatan code",
+}
 
 
 class CliError(click.ClickException):
@@ -74,6 +80,11 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
             for role in READ_ROLES
         ],
         click.option("--boundaries", type=click.Path(dir_okay=False), help="Boundary set (GeoJSON, GeoPackage or zipped Shapefile). Default: Kota Tangerang kelurahan."),
+        click.option("--boundaries-layer", metavar="NAME", help="Layer of a --boundaries GeoPackage holding the kelurahan polygons."),
+        *[
+            click.option(f"--{flag.replace('_', '-')}", flag, metavar="FIELD", help=f"Boundary field holding the {what} (default: detected).")
+            for flag, what in BOUNDARY_FIELDS.items()
+        ],
         click.option("--aliases", type=click.Path(dir_okay=False), help="Alias file (CSV) of confirmed spellings; read, and written by 'geoapp review'."),
     ]
     for option in reversed(options):
@@ -97,24 +108,67 @@ def options_from(kwargs: dict[str, Any]) -> Any:
     )
 
 
-def load_context(boundaries: str | None, aliases: str | None) -> tuple[Any, Any]:
-    """The boundary frame (None = default) and the alias store for one command."""
+def boundary_flags(kwargs: dict[str, Any]) -> dict[str, str]:
+    """The boundary layer/field options given on the command line (popped from kwargs)."""
+    flags = {flag: kwargs.pop(flag, None) for flag in BOUNDARY_FIELDS}
+    flags["layer"] = kwargs.pop("boundaries_layer", None)
+    return {k: v for k, v in flags.items() if v}
+
+
+def load_boundary_set(boundaries: str | None, flags: dict[str, str] | None = None) -> Any:
+    """The BoundarySet of --boundaries (or the default set), read with the field options."""
     from geoapp.boundaries import load_boundaries
+
+    if boundaries:
+        return load_boundaries(read_bytes(boundaries), filename=Path(boundaries).name, **(flags or {}))
+    return load_boundaries(**(flags or {}))
+
+
+def load_context(boundaries: str | None, aliases: str | None, **flags: str) -> tuple[Any, Any]:
+    """The boundary frame (None = default) and the alias store for one command."""
     from geoapp.matching.aliases import AliasStore
 
-    frame = load_boundaries(read_bytes(boundaries), filename=Path(boundaries).name).frame if boundaries else None
+    frame = load_boundary_set(boundaries, flags).frame if boundaries or flags else None
     return frame, AliasStore.load(aliases)
 
 
-def run_file(path: str, kwargs: dict[str, Any]) -> Any:
-    """Read and match one file with a progress bar on large inputs."""
+def boundaries_section(bset: Any, custom: bool) -> dict[str, Any]:
+    """REPORT.json's "boundaries": the full boundary report, or source and size of the default."""
+    if custom:
+        return {"default": False, **bset.report.as_dict(current_lang())}
+    return {"default": True, "source": bset.report.source, "feature_count": bset.report.feature_count}
+
+
+def run_file_with_boundaries(path: str, kwargs: dict[str, Any], allow_nothing_matched: bool = False) -> tuple[Any, Any]:
+    """Read and match one file; also return the BoundarySet used (report section added)."""
+    from geoapp.matching.aliases import AliasStore
     from geoapp.pipeline import run_match
 
     say(T.READING, err=True, path=path)
     options = options_from(kwargs)
-    frame, aliases = load_context(kwargs.pop("boundaries", None), kwargs.pop("aliases", None))
+    options.allow_nothing_matched = allow_nothing_matched
+    boundaries, flags = kwargs.pop("boundaries", None), boundary_flags(kwargs)
+    bset = load_boundary_set(boundaries, flags)
+    custom = bool(boundaries or flags)
+    aliases = AliasStore.load(kwargs.pop("aliases", None))
     with ProgressBar(T.MATCHING.text(current_lang())) as progress:
-        return run_match(read_bytes(path), Path(path).name, options, boundaries=frame, aliases=aliases, progress=progress)
+        run = run_match(read_bytes(path), Path(path).name, options, boundaries=bset.frame if custom else None, aliases=aliases, progress=progress)
+    run.report["boundaries"] = boundaries_section(bset, custom)
+    note_ignored_sheet(run, options.sheet)
+    return run, bset
+
+
+def run_file(path: str, kwargs: dict[str, Any]) -> Any:
+    """Read and match one file with a progress bar on large inputs."""
+    return run_file_with_boundaries(path, kwargs)[0]
+
+
+def note_ignored_sheet(run: Any, sheet: str | None) -> None:
+    """--sheet on a file without sheets: say so in the report's notes (printed with them)."""
+    info = run.table.info
+    if sheet and info.file_format != "xlsx":
+        text = T.SHEET_IGNORED.text(current_lang(), sheet=sheet, filename=info.filename, format=info.file_format)
+        run.report.setdefault("notes", []).append({"code": T.SHEET_IGNORED.key, "text": text})
 
 
 class ProgressBar:
@@ -167,19 +221,53 @@ def match(input_path: str, output: str, report: str | None, **kwargs: Any) -> No
 
     Evidence is used in this order: kode wilayah, coordinates, name (within the kecamatan),
     alias table, fuzzy match. Rows that are not certain go to review with three suggestions.
-    Exits non-zero when the input cannot be read or nothing matched.
+    Exits non-zero when the input cannot be read or nothing matched; when nothing matched,
+    OUTPUT and the report are still written so the review suggestions can be read.
     """
     from geoapp.export import csv_safe_frame
-    from geoapp.pipeline import output_frame
+    from geoapp.pipeline import nothing_matched_error, output_frame
 
-    run = run_file(input_path, kwargs)
-    csv_safe_frame(output_frame(run)).to_csv(output, index=False, encoding="utf-8")
+    run, _ = run_file_with_boundaries(input_path, kwargs, allow_nothing_matched=True)
+    frame = output_frame(run)
+    safe = csv_safe_frame(frame)
+    run.report["guarded_cells"] = guarded_cells(frame, safe)
+    safe.to_csv(output, index=False, encoding="utf-8")
     if report:
         Path(report).write_text(json.dumps(run.report, ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
+    print_boundaries(run.report["boundaries"])
     print_summary(run.report)
     say(T.WROTE, path=output)
     if report:
         say(T.WROTE, path=report)
+    if run.ledger["rows"]["matched"] == 0:
+        raise nothing_matched_error(run.table)
+
+
+def guarded_cells(before: Any, after: Any) -> dict[str, int]:
+    """Per column (original header) the number of cells the CSV formula guard changed."""
+    out: dict[str, int] = {}
+    for i, header in enumerate(before.columns):
+        old, new = before.iloc[:, i], after.iloc[:, i]
+        changed = int((old.astype(object).ne(new.astype(object)) & new.notna()).sum())
+        if changed:
+            key = str(header) if str(header) not in out else f"{header} (kolom {i + 1})"
+            out[key] = changed
+    return out
+
+
+def print_boundaries(section: dict[str, Any]) -> None:
+    """The key facts of a --boundaries set: source, size, CRS, repairs, fields and notes."""
+    if section.get("default", True):
+        return
+    lang = current_lang()
+    crs = section.get("crs_detected") or T.BOUNDARIES_CRS_NONE.text(lang)
+    reprojected = T.BOUNDARIES_REPROJECTED.text(lang) if section.get("reprojected") else ""
+    say(T.BOUNDARIES_USED, source=section["source"], driver=section["driver"], features=section["feature_count"], crs=crs, reprojected=reprojected)
+    say(T.BOUNDARIES_FIELDS, fields=", ".join(f"{k}={v!r}" for k, v in section["fields"].items() if v))
+    if section.get("repaired"):
+        say(T.BOUNDARIES_REPAIRED, count=len(section["repaired"]), kode=", ".join(section["repaired"][:10]))
+    for note in section.get("notes", []):
+        click.echo(f"- {note['text']}")
 
 
 def fmt(value: Any) -> str:
@@ -190,7 +278,10 @@ def print_summary(report: dict[str, Any]) -> None:
     """The short human-readable summary of a match run."""
     rows = report["rows"]
     sheet = f", sheet {report['sheet']}" if report.get("sheet") else ""
-    say(T.READ_INFO, format=report["format"], encoding=report.get("encoding") or "-", delimiter=repr(report.get("delimiter") or "-"), header_row=report["header_row"], sheet=sheet)
+    if report["format"] == "xlsx":
+        say(T.READ_INFO_XLSX, format=report["format"], header_row=report["header_row"], sheet=sheet)
+    else:
+        say(T.READ_INFO, format=report["format"], encoding=report.get("encoding") or "-", delimiter=repr(report.get("delimiter") or "-"), header_row=report["header_row"], sheet=sheet)
     say(T.COLUMNS_USED, columns=", ".join(f"{k}={v!r}" for k, v in report["columns"].items() if v))
     say(T.ROWS_SUMMARY, total=rows["total"], matched=rows["matched"], review=rows["review"], unmatched=rows["unmatched"], excluded=rows["excluded"], blank=rows.get("blank_skipped", 0))
     if report.get("matched_by"):
@@ -201,6 +292,10 @@ def print_summary(report: dict[str, Any]) -> None:
         say(T.UNPARSED, count=count, column=column)
     for note in report.get("notes", []) + report.get("problems", []):
         click.echo(f"- {note['text']}")
+    guarded = report.get("guarded_cells") or {}
+    if guarded:
+        columns = ", ".join(f"'{k}' {v}" for k, v in guarded.items())
+        say(T.GUARDED_CELLS, count=sum(guarded.values()), columns=columns)
     if rows["review"]:
         say(T.REVIEW_HINT, count=rows["review"])
 
@@ -214,6 +309,8 @@ def print_sum(column: str, sums: dict[str, Any]) -> None:
         diff = declared - sums["total"]
         check = T.DECLARED_SAME.text(lang) if abs(diff) < 1e-6 else T.DECLARED_DIFF.text(lang, difference=fmt(diff))
         say(T.DECLARED_TOTAL, declared=fmt(declared), column=column, total=fmt(sums["total"]), check=check)
+    if sums.get("declared_subtotals") is not None:
+        say(T.DECLARED_SUBTOTALS, subtotals=fmt(sums["declared_subtotals"]))
 
 
 @main.command("sample-data")

@@ -11,11 +11,14 @@ from geoapp import cli_text as T
 from geoapp.cli import (
     current_lang,
     domain_errors,
+    fmt,
     load_context,
     main,
+    print_boundaries,
     read_bytes,
     read_options,
     run_file,
+    run_file_with_boundaries,
     say,
 )
 
@@ -33,26 +36,42 @@ def aggregate(input_path: str, measures: tuple[str, ...], population: str | None
     """Match INPUT and aggregate it per kelurahan (or kecamatan) into a map layer.
 
     Writes counts, sums, per-km2 figures and, with --population, per-1,000-resident rates.
-    Kelurahan without any matched row get null ("no data"), never zero.
+    Kelurahan without any matched row get null ("no data"), never zero. Rows to review
+    and unmatched rows are not on the layer: the command prints how much was left out.
     """
-    from geoapp.boundaries import load_boundaries, load_kecamatan
+    from geoapp.boundaries import load_kecamatan
     from geoapp.export import write_layer
-    from geoapp.layers import aggregate_run, population_series
+    from geoapp.layers import aggregate_run, measure_values, population_series
     from geoapp.pipeline import MatchOptions, run_match
 
     boundaries_path = kwargs.get("boundaries")
-    run = run_file(input_path, kwargs)
-    frame = load_boundaries(read_bytes(boundaries_path), filename=Path(boundaries_path).name).frame if boundaries_path else load_boundaries().frame
+    run, bset = run_file_with_boundaries(input_path, kwargs)
     pop = None
     if population:
-        pop_run = run_match(read_bytes(population), Path(population).name, MatchOptions(lang=current_lang()), boundaries=frame)
+        pop_run = run_match(read_bytes(population), Path(population).name, MatchOptions(lang=current_lang()), boundaries=run.gazetteer)
         pop = population_series(pop_run, population_col)
     kecamatan = None if boundaries_path or level != "kecamatan" else load_kecamatan()
-    layer = aggregate_run(run, list(measures), frame, population=pop, level=level, kecamatan=kecamatan)
+    layer = aggregate_run(run, list(measures), bset.frame, population=pop, level=level, kecamatan=kecamatan)
     write_layer(layer, output, layer_name=Path(output).stem)
+    print_boundaries(run.report["boundaries"])
+    print_left_out(run.ledger, list(measure_values(run, list(measures))))
     with_data = int(layer["jumlah_baris"].gt(0).sum())
     say(T.AGGREGATED, features=len(layer), level=level, with_data=with_data, without=len(layer) - with_data)
     say(T.WROTE, path=output)
+
+
+def print_left_out(ledger: dict[str, Any], measures: list[str]) -> None:
+    """What went on the layer and what did not (review, unmatched), rows and per measure."""
+    rows = ledger["rows"]
+    say(T.ROWS_SUMMARY, total=rows["total"], matched=rows["matched"], review=rows["review"], unmatched=rows["unmatched"], excluded=rows["excluded"], blank=rows.get("blank_skipped", 0))
+    say(T.LAYER_ROWS, matched=rows["matched"], review=rows["review"], unmatched=rows["unmatched"])
+    for column in measures:
+        sums = ledger["sums"][column]
+        left = sums["review"] + sums["unmatched"]
+        say(T.LAYER_MEASURE, column=column, placed=fmt(sums["matched"]), left=fmt(left), review=fmt(sums["review"]), unmatched=fmt(sums["unmatched"]))
+    left_rows = rows["review"] + rows["unmatched"]
+    if left_rows:
+        say(T.LAYER_WARNING, err=True, rows=left_rows)
 
 
 @main.command()
@@ -62,10 +81,14 @@ def aggregate(input_path: str, measures: tuple[str, ...], population: str | None
 def review(input_path: str, **kwargs: Any) -> None:
     """Walk through INPUT's review rows and pick the right kelurahan for each spelling.
 
-    Every choice is saved to the --aliases file and used automatically next time.
+    A choice is saved to the --aliases file (and used automatically next time) only when
+    the review was about the spelling: not for rows whose code or coordinates disagree,
+    not for a kelurahan the name does not resemble, and an ambiguous name only within
+    its kecamatan. Otherwise the command says why no alias was saved.
     """
     from geoapp.matching.aliases import AliasStore
     from geoapp.review import review_groups
+    from geoapp.review_actions import rows_alias
 
     aliases_path = kwargs.get("aliases") or "aliases.csv"
     kwargs["aliases"] = aliases_path
@@ -81,13 +104,20 @@ def review(input_path: str, **kwargs: Any) -> None:
         if choice is None:
             break
         if choice > 0:
-            store.add(group.name, group.suggestions[choice - 1].kode, kecamatan=group.kecamatan or None)
+            kode = group.suggestions[choice - 1].kode
+            spelling, why = rows_alias(run, group.row_indexes, kode)
+            if spelling is None:
+                click.echo(why.text(current_lang()) if why is not None else "")
+                continue
+            store.add(spelling[0], kode, kecamatan=spelling[1] or None)
             saved += 1
-    store.save()
+    if saved:
+        store.save()
     say(T.REVIEW_SAVED, count=saved, path=aliases_path)
 
 
 def ask_choice(group: Any) -> int | None:
+    """Show one review group and ask for a suggestion number (0 = none, q = stop)."""
     say(T.REVIEW_ITEM, name=group.name, kecamatan=group.kecamatan or "-", rows=group.rows, note=group.note)
     for i, s in enumerate(group.suggestions, 1):
         click.echo(f"  {i}. {s.nama} ({s.nama_kecamatan}) {s.kode}  [{s.score:.0f}]")

@@ -42,9 +42,9 @@ WROTE = Msg("wrote", "Ditulis: {path}", "Wrote: {path}")
 REVIEW_HINT = Msg(
     "review_hint",
     "{count} baris perlu ditinjau. Jalankan 'geoapp review' untuk memilih kelurahan yang benar; "
-    "pilihan disimpan sebagai alias.",
+    "ejaan nama yang jelas disimpan sebagai alias untuk berikutnya.",
     "{count} rows need review. Run 'geoapp review' to pick the right kelurahan; "
-    "choices are saved as aliases.",
+    "unambiguous spellings are saved as aliases for next time.",
 )
 SAMPLE_WRITTEN = Msg(
     "sample_written",
@@ -74,18 +74,6 @@ UNKNOWN_KODE = Msg(
     "Kode '{kode}' tidak ada di batas wilayah. Contoh kode yang benar: {example}.",
     "Code '{kode}' is not in the boundary set. Example of a valid code: {example}.",
 )
-MEASURE_NOT_FOUND = Msg(
-    "measure_not_found",
-    "Kolom ukuran '{measure}' tidak ditemukan di antara kolom angka. Kolom angka yang ada: {available}.",
-    "Measure column '{measure}' is not among the numeric columns. Numeric columns: {available}.",
-)
-POPULATION_COLUMN = Msg(
-    "population_column",
-    "Tabel penduduk '{filename}' tidak punya kolom jumlah penduduk yang dikenali. Kolom angka: "
-    "{available}. Pilih dengan --population-col.",
-    "Population table '{filename}' has no recognisable population column. Numeric columns: "
-    "{available}. Choose one with --population-col.",
-)
 FILE_NOT_FOUND = Msg(
     "file_not_found",
     "Berkas '{path}' tidak ditemukan atau tidak bisa dibaca. Periksa nama dan lokasinya.",
@@ -95,4 +83,58 @@ AGGREGATED = Msg(
     "aggregated",
     "{features} {level}: {with_data} punya data, {without} tanpa data",
     "{features} {level}: {with_data} with data, {without} without data",
+)
+READ_INFO_XLSX = Msg(
+    "read_info_xlsx",
+    "Format {format}, baris judul kolom {header_row}{sheet}",
+    "Format {format}, header row {header_row}{sheet}",
+)
+SHEET_IGNORED = Msg(
+    "cli.sheet_ignored",
+    "--sheet '{sheet}' diabaikan: '{filename}' bukan berkas XLSX (formatnya {format}) dan tidak punya lembar.",
+    "--sheet '{sheet}' was ignored: '{filename}' is not an XLSX file (its format is {format}) and has no sheets.",
+)
+GUARDED_CELLS = Msg(
+    "guarded_cells",
+    "{count} sel teks diawali tanda petik (') di berkas keluaran agar spreadsheet tidak menjalankannya "
+    "sebagai rumus (sel yang diawali = + - @ atau tab): {columns}. Hapus tanda petik itu bila perlu; "
+    "isi aslinya tidak berubah.",
+    "{count} text cells got a leading apostrophe (') in the output so spreadsheets do not run them "
+    "as formulas (cells starting with = + - @ or a tab): {columns}. Remove the apostrophe if needed; "
+    "the original text is otherwise unchanged.",
+)
+DECLARED_SUBTOTALS = Msg(
+    "declared_subtotals",
+    "Baris subtotal lain di berkas (jumlah {subtotals}) tidak ikut dijumlahkan.",
+    "Other subtotal rows in the file (together {subtotals}) were not added in.",
+)
+BOUNDARIES_USED = Msg(
+    "boundaries_used",
+    "Batas wilayah '{source}' ({driver}): {features} kelurahan; sistem koordinat {crs}{reprojected}.",
+    "Boundaries '{source}' ({driver}): {features} kelurahan; coordinate system {crs}{reprojected}.",
+)
+BOUNDARIES_REPROJECTED = Msg("boundaries_reprojected", ", diproyeksikan ke EPSG:4326", ", reprojected to EPSG:4326")
+BOUNDARIES_CRS_NONE = Msg("boundaries_crs_none", "tidak disebut", "not stated")
+BOUNDARIES_FIELDS = Msg("boundaries_fields", "Kolom batas wilayah yang dipakai: {fields}", "Boundary fields used: {fields}")
+BOUNDARIES_REPAIRED = Msg(
+    "boundaries_repaired",
+    "{count} geometri diperbaiki: {kode}",
+    "{count} geometries repaired: {kode}",
+)
+LAYER_ROWS = Msg(
+    "layer_rows",
+    "Masuk ke lapisan: {matched} baris cocok. Tidak masuk: {review} perlu ditinjau, {unmatched} tidak cocok.",
+    "On the layer: {matched} matched rows. Left out: {review} to review, {unmatched} unmatched.",
+)
+LAYER_MEASURE = Msg(
+    "layer_measure",
+    "'{column}': {placed} masuk ke lapisan; {left} tidak masuk (tinjau {review}, tidak cocok {unmatched})",
+    "'{column}': {placed} on the layer; {left} left out (review {review}, unmatched {unmatched})",
+)
+LAYER_WARNING = Msg(
+    "layer_warning",
+    "PERINGATAN: {rows} baris tidak masuk ke lapisan, jadi angka lapisan lebih kecil dari isi berkas. "
+    "Tinjau dengan 'geoapp review' (pilihan disimpan sebagai alias), lalu jalankan aggregate lagi.",
+    "WARNING: {rows} rows are not on the layer, so the layer's figures are smaller than the file's. "
+    "Review them with 'geoapp review' (choices are saved as aliases), then run aggregate again.",
 )

@@ -8,12 +8,25 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geoapp import cli_text as T
 from geoapp.errors import GeoappError
+from geoapp.i18n import Msg
 from geoapp.ledger import numeric_labels
 from geoapp.pipeline import MatchRun
 
 POPULATION_HEADER = re.compile(r"penduduk|populasi|population|jiwa", re.IGNORECASE)
+
+MEASURE_NOT_FOUND = Msg(
+    "measure_not_found",
+    "Kolom ukuran '{measure}' tidak ditemukan di antara kolom angka. Kolom angka yang ada: {available}.",
+    "Measure column '{measure}' is not among the numeric columns. Numeric columns: {available}.",
+)
+POPULATION_COLUMN = Msg(
+    "population_column",
+    "Tabel penduduk '{filename}' tidak punya kolom jumlah penduduk yang dikenali. Kolom angka: "
+    "{available}. Pilih dengan --population-col.",
+    "Population table '{filename}' has no recognisable population column. Numeric columns: "
+    "{available}. Choose one with --population-col.",
+)
 
 
 def _fold(text: str) -> str:
@@ -28,7 +41,7 @@ def measure_values(run: MatchRun, measures: list[str]) -> dict[str, np.ndarray]:
     for name in measures:
         pos = by_label.get(_fold(name))
         if pos is None:
-            raise GeoappError(T.MEASURE_NOT_FOUND, 422, measure=name, available=_available(labels))
+            raise GeoappError(MEASURE_NOT_FOUND, 422, measure=name, available=_available(labels))
         out[labels[pos]] = np.asarray(run.table.numeric[pos], dtype="float64")
     return out
 
@@ -52,7 +65,7 @@ def population_series(run: MatchRun, column: str | None = None) -> pd.Series:
     else:
         found = [label for label in labels.values() if POPULATION_HEADER.search(label)]
         if not found:
-            raise GeoappError(T.POPULATION_COLUMN, 422, filename=run.table.info.filename, available=_available(labels))
+            raise GeoappError(POPULATION_COLUMN, 422, filename=run.table.info.filename, available=_available(labels))
         values = measure_values(run, [found[0]])
     series = pd.Series(next(iter(values.values())), index=matched_kode(run))
     series = series[series.index.notna()]

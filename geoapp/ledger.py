@@ -86,7 +86,7 @@ def _row_counts(codes: np.ndarray) -> dict[str, int]:
 def _column_sums(values: np.ndarray, codes: np.ndarray) -> dict[str, Any]:
     excluded = STATUSES.index("excluded")
     counted = [g for g in range(len(STATUSES) + 1) if g != excluded]
-    sums, filled, whole = group_sums(values, codes, len(STATUSES) + 1)
+    sums, _, whole = group_sums(values, codes, len(STATUSES) + 1)
     if whole:
         total = _as_number(float(sum(sums[g] for g in counted)))
     else:
@@ -96,8 +96,31 @@ def _column_sums(values: np.ndarray, codes: np.ndarray) -> dict[str, Any]:
         out[group] = sums[STATUSES.index(group)]
     reconciled = math.fsum(out[g] for g in SUM_GROUPS)
     out["difference"] = _diff(out["total"], reconciled)
-    out["declared_total"] = sums[excluded] if filled[excluded] else None
+    out.update(declared_total(values[codes == excluded]))
     return out
+
+
+def declared_total(values: np.ndarray) -> dict[str, Any]:
+    """The grand total the file itself states, from its total rows (in row order).
+
+    One total row: its value. Several: when the largest equals the sum of the others they
+    are subtotals plus a grand total (the largest); otherwise the last total row is taken.
+    The other total rows are reported as ``declared_subtotals`` (their sum) and never added
+    to the grand total.
+    """
+    found = values[~np.isnan(values)]
+    if found.size == 0:
+        return {"declared_total": None}
+    if found.size == 1:
+        return {"declared_total": _as_number(float(found[0]))}
+    big = int(np.argmax(found))
+    rest = np.delete(found, big)
+    rest_sum = math.fsum(rest.tolist())
+    if _diff(float(found[big]), rest_sum) == 0:
+        grand, others = float(found[big]), rest_sum
+    else:
+        grand, others = float(found[-1]), math.fsum(found[:-1].tolist())
+    return {"declared_total": _as_number(grand), "declared_subtotals": _as_number(others)}
 
 
 def _diff(total: float, reconciled: float) -> float:
@@ -105,11 +128,20 @@ def _diff(total: float, reconciled: float) -> float:
     return 0 if abs(diff) < 1e-6 * max(1.0, abs(total)) else diff
 
 
+def _rows_seen_agree(rows: dict[str, int]) -> bool:
+    """Source rows below the header = table rows + blank rows skipped (when counted)."""
+    seen = rows.get("rows_seen")
+    return seen is None or seen == rows["total"] + rows["blank_skipped"]
+
+
 def build_ledger(table: RecordTable, result: MatchResult) -> dict[str, Any]:
     """Rows in = matched + review + unmatched + excluded, and sums per numeric column."""
     codes = status_codes(np.asarray(result.status, dtype=object))
     rows = _row_counts(codes)
     rows["blank_skipped"] = table.info.blank_rows
+    rows_seen = getattr(table.info, "rows_seen", None)
+    if rows_seen is not None:
+        rows["rows_seen"] = int(rows_seen)
     sums = {
         label: _column_sums(np.asarray(table.numeric[pos], dtype="float64"), codes)
         for pos, label in numeric_labels(table).items()
@@ -119,5 +151,5 @@ def build_ledger(table: RecordTable, result: MatchResult) -> dict[str, Any]:
     }
     balanced = rows["total"] == sum(rows[s] for s in STATUSES) and all(
         s["difference"] == 0 for s in sums.values()
-    )
+    ) and _rows_seen_agree(rows)
     return {"rows": rows, "sums": sums, "unparsed_numbers": unparsed, "balanced": balanced}

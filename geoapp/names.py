@@ -53,6 +53,11 @@ def _fold(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+def name_words(text: str) -> list[str]:
+    """The folded words of a written name, prefixes kept: ``'Kec. Larangan'`` -> ``['kec', 'larangan']``."""
+    return [] if text is None else _fold(str(text)).split()
+
+
 def _strip_prefixes(words: list[str]) -> list[str]:
     while len(words) > 1 and words[0] in PREFIXES:
         words = words[1:]

@@ -73,8 +73,14 @@ class MatchRun:
     coords: Coordinates | None = None
 
 
-@lru_cache(maxsize=4)
 def _gazetteer_for_default() -> Gazetteer:
+    from geoapp.boundaries import default_identity
+
+    return _gazetteer_for_file(default_identity())
+
+
+@lru_cache(maxsize=4)
+def _gazetteer_for_file(_identity: tuple) -> Gazetteer:
     from geoapp.boundaries import load_boundaries
 
     return Gazetteer.from_boundaries(load_boundaries().frame)
@@ -139,7 +145,17 @@ def _add_coordinate_notes(result: MatchResult, coords: Coordinates | None, lang:
         note = coords.notes[i]
         if isinstance(note, Note):
             text = rendered.setdefault(note, note.text(lang))
-            result.note[i] = f"{text}; {result.note[i]}" if result.note[i] else text
+            result.note[i] = join_notes(text, result.note[i])
+
+
+def join_notes(first: str, second: str | None) -> str:
+    """Two note texts as one: a sentence is followed by a space, a phrase by '; '."""
+    first = first.rstrip().rstrip(";").rstrip()
+    if not second:
+        return first
+    if not first:
+        return second
+    return f"{first} {second}" if first.endswith((".", "!", "?")) else f"{first}; {second}"
 
 
 def run_match(
@@ -165,10 +181,15 @@ def run_match(
     result, coords = match_table(table, gazetteer, aliases, lang=options.lang, progress=progress)
     ledger = build_ledger(table, result)
     if ledger["rows"]["matched"] == 0 and not options.allow_nothing_matched:
-        columns = ", ".join(f"{k}={v}" for k, v in table.mapping.as_dict(table.headers).items() if v)
-        raise GeoappError(NOTHING_MATCHED, 422, rows=len(table), filename=filename, columns=columns)
+        raise nothing_matched_error(table)
     report = build_report(table, result, ledger, options.lang)
     return MatchRun(table, result, ledger, report, gazetteer, coords)
+
+
+def nothing_matched_error(table: RecordTable) -> GeoappError:
+    """The loud "no row matched" error for a table, naming the columns that were used."""
+    columns = ", ".join(f"{k}={v}" for k, v in table.mapping.as_dict(table.headers).items() if v)
+    return GeoappError(NOTHING_MATCHED, 422, rows=len(table), filename=table.info.filename, columns=columns)
 
 
 def build_report(

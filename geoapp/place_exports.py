@@ -3,6 +3,9 @@
 XML formats are built with ``xml.etree.ElementTree`` (text is escaped by the
 serialiser, never concatenated); characters XML 1.0 cannot carry are dropped.
 CSV cells are guarded against formula injection by ``geoapp.export.csv_safe_frame``.
+A place without coordinates is kept where the format allows it (GeoJSON ``null``
+geometry, KML Placemark without Point, CSV empty lat/lon) and said so; GPX waypoints
+need a position, so GPX leaves such places out and counts them in its metadata.
 Core module: no Flask.
 """
 
@@ -16,6 +19,7 @@ from datetime import UTC, datetime
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 
 from geoapp.errors import GeoappError
 from geoapp.export import CSV_ENCODING, csv_safe_frame, geojson_bytes
@@ -27,7 +31,7 @@ GPX_NS = "http://www.topografix.com/GPX/1/1"
 KML_NS = "http://www.opengis.net/kml/2.2"
 CREATOR = "geoapp"
 COLUMNS = ("name", "kind", "theme", "kelurahan", "kecamatan", "kode", "address", "contact",
-           "lat", "lon", "activity")
+           "lat", "lon", "activity", "kelurahan_activity")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,14 @@ SAMPLE_NOTE = Msg("place_exports.sample", "DATA SAMPEL (contoh, bukan data resmi
                   "SAMPLE DATA (examples, not official data)")
 ACTIVITY_ITEM = Msg("place_exports.activity_item", "{title}: {rows} catatan",
                     "{title}: {rows} records")
+NO_LOCATION = Msg("place_exports.no_location", "Lokasi belum tercatat", "No location recorded")
+SAME_KELURAHAN = Msg("place_exports.same_kelurahan",
+                     "Di kelurahan yang sama (tanpa titik lokasi): {text}",
+                     "In the same kelurahan (no location point): {text}")
+GPX_LEFT_OUT = Msg("place_exports.gpx_left_out",
+                   "{n} tempat tanpa lokasi tercatat tidak dimuat (GPX butuh koordinat).",
+                   "{n} places without a recorded location are left out (GPX needs "
+                   "coordinates).")
 
 # XML 1.0 allows TAB, LF, CR and U+0020 onwards, minus surrogates and U+FFFE/U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -102,17 +114,19 @@ def _record(place: Place, lang: str) -> dict[str, object]:
     return {"name": place.name, "kind": KIND_TITLES[place.kind].text(lang), "theme": place.theme,
             "kelurahan": place.kelurahan, "kecamatan": place.kecamatan, "kode": place.kode,
             "address": place.address, "contact": place.contact, "lat": place.lat,
-            "lon": place.lon, "activity": activity_text(place.activity, lang) or None}
+            "lon": place.lon, "activity": activity_text(place.activity, lang) or None,
+            "kelurahan_activity": activity_text(place.kelurahan_activity, lang) or None}
 
 
 def places_frame(places: Sequence[Place], lang: str = "id") -> gpd.GeoDataFrame:
-    """The places as a point GeoDataFrame (EPSG:4326) with the export columns."""
+    """The places as a point GeoDataFrame (EPSG:4326) with the export columns; a place
+    without coordinates has no geometry (None) and empty lat/lon."""
     records = [_record(p, lang) for p in places]
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
     frame["lat"] = frame["lat"].astype(float)
     frame["lon"] = frame["lon"].astype(float)
-    geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
-    return gpd.GeoDataFrame(frame, geometry=geometry)
+    geometry = [Point(p.lon, p.lat) if p.located else None for p in places]
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"))
 
 
 def geojson_places(places: Sequence[Place], lang: str = "id") -> bytes:
@@ -128,9 +142,11 @@ def csv_places(places: Sequence[Place], lang: str = "id") -> bytes:
 
 def _description(place: Place, lang: str) -> str:
     rec = _record(place, lang)
-    lines = [rec["kind"], place.theme, ", ".join(x for x in (place.kelurahan, place.kecamatan)
-                                                  if x), place.address, place.contact,
-             rec["activity"]]
+    same_kel = (SAME_KELURAHAN.text(lang, text=rec["kelurahan_activity"])
+                if rec["kelurahan_activity"] else None)
+    lines = [rec["kind"], None if place.located else NO_LOCATION.text(lang), place.theme,
+             ", ".join(x for x in (place.kelurahan, place.kecamatan) if x), place.address,
+             place.contact, rec["activity"], same_kel]
     return "\n".join(str(x) for x in lines if x)
 
 
@@ -153,15 +169,19 @@ def _title(lang: str, sample: bool) -> str:
 
 def gpx_places(places: Sequence[Place], lang: str = "id", *, sample: bool = False,
                now: datetime | None = None) -> bytes:
-    """GPX 1.1 with one ``<wpt lat lon>`` per place (name, desc, type)."""
+    """GPX 1.1 with one ``<wpt lat lon>`` per place with coordinates (name, desc, type);
+    places without coordinates are counted in the metadata description."""
     lang = normalise_lang(lang)
     ET.register_namespace("", GPX_NS)
     root = ET.Element(f"{{{GPX_NS}}}gpx", {"version": "1.1", "creator": CREATOR})
     meta = _sub(root, f"{{{GPX_NS}}}metadata")
     _sub(meta, f"{{{GPX_NS}}}name", _title(lang, sample))
+    left_out = sum(1 for p in places if not p.located)
+    if left_out:
+        _sub(meta, f"{{{GPX_NS}}}desc", GPX_LEFT_OUT.text(lang, n=left_out))
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     _sub(meta, f"{{{GPX_NS}}}time", stamp)
-    for place in places:
+    for place in (p for p in places if p.located):
         wpt = _sub(root, f"{{{GPX_NS}}}wpt", lat=f"{place.lat:.6f}", lon=f"{place.lon:.6f}")
         _sub(wpt, f"{{{GPX_NS}}}name", place.name)
         _sub(wpt, f"{{{GPX_NS}}}desc", _description(place, lang))
@@ -170,7 +190,8 @@ def gpx_places(places: Sequence[Place], lang: str = "id", *, sample: bool = Fals
 
 
 def kml_places(places: Sequence[Place], lang: str = "id", *, sample: bool = False) -> bytes:
-    """KML 2.2 with one Placemark per place (Point coordinates ``lon,lat``)."""
+    """KML 2.2 with one Placemark per place (Point coordinates ``lon,lat``; no Point
+    for a place without coordinates)."""
     lang = normalise_lang(lang)
     ET.register_namespace("", KML_NS)
     root = ET.Element(f"{{{KML_NS}}}kml")
@@ -186,8 +207,9 @@ def kml_places(places: Sequence[Place], lang: str = "id", *, sample: bool = Fals
                 continue
             item = _sub(data, f"{{{KML_NS}}}Data", name=key)
             _sub(item, f"{{{KML_NS}}}value", value)
-        point = _sub(mark, f"{{{KML_NS}}}Point")
-        _sub(point, f"{{{KML_NS}}}coordinates", f"{place.lon:.6f},{place.lat:.6f}")
+        if place.located:
+            point = _sub(mark, f"{{{KML_NS}}}Point")
+            _sub(point, f"{{{KML_NS}}}coordinates", f"{place.lon:.6f},{place.lat:.6f}")
     return _tostring(root)
 
 

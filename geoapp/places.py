@@ -1,9 +1,14 @@
 """Places for field teams: kampung tematik, KWT groups and ecofarm sites.
 
 Places come from the ACTIVE ``kampung``, ``kwt`` and ``ecofarm`` datasets of the store:
-only rows matched to a kelurahan that carry coordinates (a place shown in the wrong spot
-is worse than a place not shown). Each place gets the program activity recorded in its
-kelurahan or within a radius of it (BLK trainings, UMKM aid, KWT groups, job fair).
+every row matched to a kelurahan (a place shown in the wrong spot is worse than a place
+not shown, so unmatched rows are left out). A place without coordinates is still listed
+and searchable; it is only left out of distances, "nearest" and the map.
+
+Activity (BLK trainings, UMKM aid, KWT groups, job fair) is joined in two clearly separate
+parts: rows WITH coordinates within the radius of the place (its own activity), and rows
+WITHOUT coordinates recorded only by kelurahan ("in the same kelurahan"). A place without
+coordinates gets only the second part, then with every row of its kelurahan.
 
 Searching is tolerant of case, spacing, accents and small typos; the same rule is
 mirrored in ``geoapp/web/static/finder/finder.js`` so that it also works offline.
@@ -81,7 +86,9 @@ BAD_COORD = Msg(
 
 @dataclass(frozen=True)
 class Activity:
-    """Rows of one program recorded near a place (same kelurahan or within the radius)."""
+    """Rows of one program near a place: within the radius (``Place.activity``: ``nearby``
+    rows, ``in_kelurahan`` of them also in its kelurahan) or recorded only by kelurahan
+    (``Place.kelurahan_activity``: ``in_kelurahan`` rows, ``nearby`` 0)."""
 
     program: str
     rows: int
@@ -114,16 +121,23 @@ class Place:
     kode_kecamatan: str | None
     address: str | None
     contact: str | None
-    lat: float
-    lon: float
-    activity: tuple[Activity, ...] = ()
+    lat: float | None
+    lon: float | None
+    activity: tuple[Activity, ...] = ()              # rows with coordinates within radius
+    kelurahan_activity: tuple[Activity, ...] = ()    # rows recorded only by kelurahan
+
+    @property
+    def located(self) -> bool:
+        """Whether the place has coordinates (else no distance and no map point)."""
+        return self.lat is not None and self.lon is not None
 
     def as_dict(self, lang: str = "id") -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "kind": self.kind, "theme": self.theme,
                 "kelurahan": self.kelurahan, "kecamatan": self.kecamatan, "kode": self.kode,
                 "kode_kecamatan": self.kode_kecamatan, "address": self.address,
                 "contact": self.contact, "lat": self.lat, "lon": self.lon,
-                "activity": [a.as_dict(lang) for a in self.activity]}
+                "activity": [a.as_dict(lang) for a in self.activity],
+                "kelurahan_activity": [a.as_dict(lang) for a in self.kelurahan_activity]}
 
 
 @dataclass(frozen=True)
@@ -136,8 +150,8 @@ class Source:
     sample: bool
     imported_at: datetime | None
     activated_at: datetime | None
-    places: int
-    without_coordinates: int
+    places: int                 # listed places (with and without coordinates)
+    without_coordinates: int    # of which have no coordinates (listed, not mapped)
 
 
 @dataclass
@@ -151,6 +165,11 @@ class PlaceSet:
     @property
     def sample(self) -> bool:
         return any(s.sample for s in self.sources.values())
+
+    @property
+    def without_coordinates(self) -> int:
+        """Listed places that have no coordinates (not on the map, no distance)."""
+        return sum(1 for p in self.places if not p.located)
 
     @property
     def updated_at(self) -> datetime | None:
@@ -200,8 +219,9 @@ def format_distance(metres: float, lang: str = "id") -> str:
 
 def nearest(places: Iterable[Place], lat: float, lon: float,
             limit: int | None = None) -> list[tuple[Place, float]]:
-    """Places with their distance from (lat, lon), nearest first (ties by name)."""
-    items = list(places)
+    """Places WITH coordinates and their distance from (lat, lon), nearest first (ties by
+    name); places without coordinates are left out."""
+    items = [p for p in places if p.located]
     if not items:
         return []
     dist = haversine_m(lat, lon, [p.lat for p in items], [p.lon for p in items])
@@ -256,7 +276,8 @@ def search_places(places: Iterable[Place], query: str | None) -> list[Place]:
 
 def filter_places(places: Iterable[Place], query: PlaceQuery) -> list[Place]:
     """Apply kind/theme/kecamatan/kelurahan filters and the search; nearest first when
-    ``query`` has a point, else by kind and name."""
+    ``query`` has a point (places without coordinates then follow, unranked), else in
+    input order (kind and name)."""
     out = [p for p in places
            if (query.kind is None or p.kind == query.kind)
            and (query.theme is None or _same(p.theme, query.theme))
@@ -264,8 +285,16 @@ def filter_places(places: Iterable[Place], query: PlaceQuery) -> list[Place]:
            and (query.kelurahan is None or p.kode == query.kelurahan)]
     out = search_places(out, query.q)
     if query.near is not None:
-        return [p for p, _ in nearest(out, *query.near)]
+        return [p for p, _ in nearest(out, *query.near)] + [p for p in out if not p.located]
     return out
+
+
+def distances(places: Sequence[Place], near: tuple[float, float] | None
+              ) -> list[float | None]:
+    """Metres from ``near`` per place (None without a point or without coordinates)."""
+    if near is None:
+        return [None] * len(places)
+    return [float(haversine_m(*near, p.lat, p.lon)) if p.located else None for p in places]
 
 
 def _same(a: str | None, b: str) -> bool:
@@ -407,11 +436,22 @@ def _kelurahan_names() -> dict[str, tuple[str, str, str]]:
         ["kode", "nama", "kode_kecamatan", "nama_kecamatan"]].itertuples(index=False)}
 
 
+def _point(row: dict[str, Any]) -> tuple[float | None, float | None]:
+    """The row's (lat, lon) rounded to 6 decimals when both are finite and in range."""
+    try:
+        lat, lon = float(row["lat"]), float(row["lon"])
+    except (TypeError, ValueError):
+        return None, None
+    if not (math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180):
+        return None, None
+    return round(lat, 6), round(lon, 6)
+
+
 def _places_of(kind: str, data: _Rows, names: dict[str, tuple[str, str, str]]) -> list[Place]:
+    """One place per matched row, with or without coordinates."""
     out = []
     for row in data.rows:
-        if row["lat"] is None or row["lon"] is None:
-            continue
+        lat, lon = _point(row)
         cells = row["cells"]
         kel = names.get(row["kode"], (None, None, None))
         out.append(Place(
@@ -422,14 +462,14 @@ def _places_of(kind: str, data: _Rows, names: dict[str, tuple[str, str, str]]) -
             kelurahan=kel[0], kecamatan=kel[2], kode=row["kode"], kode_kecamatan=kel[1],
             address=_cell(cells, data.columns["address"]),
             contact=_cell(cells, data.columns["contact"]),
-            lat=round(float(row["lat"]), 6), lon=round(float(row["lon"]), 6)))
+            lat=lat, lon=lon))
     return out
 
 
-def _source(kind: str, data: _Rows, places: int) -> Source:
+def _source(kind: str, data: _Rows, found: Sequence[Place]) -> Source:
     ds = data.dataset
     return Source(kind, ds.id, ds.version, bool(ds.sample), ds.imported_at, ds.activated_at,
-                  places, sum(1 for r in data.rows if r["lat"] is None or r["lon"] is None))
+                  len(found), sum(1 for p in found if not p.located))
 
 
 # --------------------------------------------------------------------------- activity
@@ -440,19 +480,9 @@ def _example(data: _Rows, row: dict[str, Any]) -> str | None:
     return _cell(row["cells"], column)
 
 
-def _activity_for(place: Place, data: _Rows, radius_m: float) -> Activity | None:
-    rows = [r for r in data.rows if not (data.program.key == place.kind
-                                         and place.id == f"{place.kind}-{r['position']}")]
-    if not rows:
-        return None
-    same = np.array([r["kode"] == place.kode for r in rows])
-    lat = np.array([np.nan if r["lat"] is None else r["lat"] for r in rows], dtype=float)
-    lon = np.array([np.nan if r["lon"] is None else r["lon"] for r in rows], dtype=float)
-    with np.errstate(invalid="ignore"):
-        near = np.nan_to_num(haversine_m(place.lat, place.lon, lat, lon), nan=np.inf) <= radius_m
-    chosen = [r for r, keep in zip(rows, same | near, strict=True) if keep]
-    if not chosen:
-        return None
+def _summary(data: _Rows, chosen: list[dict[str, Any]], in_kelurahan: int,
+             nearby: int) -> Activity:
+    """One Activity over ``chosen`` rows: count, first measure summed, a few examples."""
     measure = next(iter(data.measure_names), None)
     total = None
     if measure is not None:
@@ -464,17 +494,42 @@ def _activity_for(place: Place, data: _Rows, radius_m: float) -> Activity | None
         text = _example(data, row)
         if text and text not in examples and len(examples) < MAX_EXAMPLES:
             examples.append(text)
-    return Activity(data.program.key, len(chosen), int(same.sum()), int((near & ~same).sum()),
-                    measure, total, tuple(examples))
+    return Activity(data.program.key, len(chosen), in_kelurahan, nearby, measure, total,
+                    tuple(examples))
+
+
+def _split_activity(place: Place, data: _Rows, radius_m: float
+                    ) -> tuple[Activity | None, Activity | None]:
+    """(rows with coordinates within ``radius_m``, rows of the same kelurahan without
+    coordinates) for one program; a place without coordinates gets every row of its
+    kelurahan in the second part."""
+    rows = [r for r in data.rows if not (data.program.key == place.kind
+                                         and place.id == f"{place.kind}-{r['position']}")]
+    points = [_point(r) for r in rows]
+    located = [(r, pt) for r, pt in zip(rows, points, strict=True) if pt[0] is not None]
+    same_kel = [r for r, pt in zip(rows, points, strict=True)
+                if r["kode"] == place.kode and (pt[0] is None or not place.located)]
+    near: list[dict[str, Any]] = []
+    if place.located and located:
+        lat = np.array([pt[0] for _, pt in located], dtype=float)
+        lon = np.array([pt[1] for _, pt in located], dtype=float)
+        keep = np.atleast_1d(haversine_m(place.lat, place.lon, lat, lon)) <= radius_m
+        near = [r for (r, _), k in zip(located, keep, strict=True) if k]
+    own = _summary(data, near, sum(r["kode"] == place.kode for r in near),
+                   len(near)) if near else None
+    kel = _summary(data, same_kel, len(same_kel), 0) if same_kel else None
+    return own, kel
 
 
 def join_activity(places: Sequence[Place], activity_rows: Sequence[_Rows],
                   radius_m: float) -> list[Place]:
-    """Each place with the activity rows in its kelurahan or within ``radius_m``."""
+    """Each place with the activity rows within ``radius_m`` of it (``activity``) and,
+    separately, those recorded only by its kelurahan (``kelurahan_activity``)."""
     out = []
     for place in places:
-        found = (_activity_for(place, data, radius_m) for data in activity_rows)
-        out.append(replace(place, activity=tuple(a for a in found if a is not None)))
+        split = [_split_activity(place, data, radius_m) for data in activity_rows]
+        out.append(replace(place, activity=tuple(a for a, _ in split if a is not None),
+                           kelurahan_activity=tuple(k for _, k in split if k is not None)))
     return out
 
 
@@ -505,7 +560,7 @@ def _build(session: Session, radius_m: float) -> PlaceSet:
             continue
         found = _places_of(kind, data, names)
         places.extend(found)
-        sources[kind] = _source(kind, data, len(found))
+        sources[kind] = _source(kind, data, found)
     activity = [loaded[p] for p in ACTIVITY_PROGRAMS if loaded[p] is not None]
     places = join_activity(places, activity, radius_m)
     places.sort(key=lambda p: (KINDS.index(p.kind), normalise_name(p.name), p.id))

@@ -62,6 +62,8 @@ SETTINGS: list[Setting] = [
     Setting("LOAD_SAMPLE_DATA", True, "Import the labelled sample data on first start."),
     Setting("CREATE_DEFAULT_PLANNER", True, "Create a planner account on first start."),
     Setting("FINDER_ACTIVITY_RADIUS_M", 500, "Program activity within this many metres of a place is shown on its finder card."),
+    Setting("PROXY_FIX_X_FOR", 0, "Number of trusted reverse proxies in front of geoapp; > 0 takes the client address and scheme from their X-Forwarded-For/-Proto headers (0 = off: never trust them)."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counters live (Flask-Limiter storage URI). memory:// counts per worker process; with several workers use a shared store such as redis://host:6379."),
 ]
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.i18n import Msg, Note
 from geoapp.ledger import build_ledger
 from geoapp.matching.aliases import AliasStore
 from geoapp.pipeline import MatchRun, build_report, gazetteer_for, match_table
@@ -35,7 +35,7 @@ from geoapp.records.source import detect_format
 from geoapp.records.types import ROLES, ReadInfo, RecordTable
 from geoapp.records.xlsx_reader import read_xlsx_grid
 from geoapp.review import ReviewGroup, review_groups
-from geoapp.review_actions import Decision, apply_decisions
+from geoapp.review_actions import Decision, apply_decisions, save_aliases
 from geoapp.store import activate, stage_import
 from geoapp.store.adapter import rows_from_run
 from geoapp.store.models import Dataset
@@ -101,6 +101,16 @@ WRITE_FAILED = Msg(
     "upload.write_failed",
     id="Berkas tidak dapat disimpan di server. Tidak ada data yang berubah. Coba lagi atau hubungi admin.",
     en="The file could not be stored on the server. No data was changed. Try again or contact the admin.",
+)
+ALIASES_SAVED = Msg(
+    "upload.aliases_saved",
+    id="{count} ejaan disimpan sebagai alias dan dikenali otomatis pada unggahan berikutnya.",
+    en="{count} spelling(s) saved as aliases; the next upload recognises them automatically.",
+)
+ALIASES_NOT_SAVED = Msg(
+    "upload.aliases_not_saved",
+    id="Data tersimpan, tetapi alias tidak dapat disimpan; pilih lagi ejaannya pada unggahan berikutnya.",
+    en="The data was stored, but the aliases could not be saved; pick the spellings again in the next upload.",
 )
 BUSY = Msg(
     "upload.busy",
@@ -391,11 +401,14 @@ def _claim(upload_dir: str | Path, token: str) -> Path:
 
 def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
             aliases: AliasStore | None, boundaries: Any = None,
-            max_rows: int | None = None) -> Dataset:
+            max_rows: int | None = None,
+            notes: list[Note | GeoappError] | None = None) -> Dataset:
     """Store the reviewed upload as the program's new active version, then remove it.
 
     Stage + activate; if either fails the previous active version stays as it was and
-    the upload stays for another try.
+    the upload stays for another try. Only after the version is active are the picks'
+    pending aliases saved to ``aliases`` (a discarded upload saves none); what happened
+    to them is appended to ``notes`` when given.
     """
     lock = _claim(upload_dir, state.token)
     try:
@@ -415,4 +428,20 @@ def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
     finally:
         lock.unlink(missing_ok=True)
     discard(upload_dir, state.token)
+    _save_pending_aliases(run, state, aliases, notes)
     return dataset
+
+
+def _save_pending_aliases(run: MatchRun, state: UploadState, aliases: AliasStore | None,
+                          notes: list[Note | GeoappError] | None) -> None:
+    """Save the confirmed picks' aliases; a failure is reported, the stored data stays."""
+    if aliases is None:
+        return
+    try:
+        count = save_aliases(run, state.decisions, aliases)
+    except GeoappError as exc:
+        if notes is not None:
+            notes.extend([Note.of(ALIASES_NOT_SAVED), exc])
+        return
+    if count and notes is not None:
+        notes.append(Note.of(ALIASES_SAVED, count=count))

@@ -233,13 +233,13 @@ def test_unknown_flag_lists_available_fields():
         load_boundaries(DATA / "custom_fields.geojson", kode_field="KODE_X")
     text = err.value.text("en")
     assert err.value.status == 400
-    assert "KODE_X" in text and "kode_field" in text and "nama_resmi" in text
+    assert "KODE_X" in text and "--kode-field" in text and "nama_resmi" in text
 
 
 def test_missing_code_field_names_the_flag():
     with pytest.raises(GeoappError) as err:
         load_boundaries(DATA / "custom_fields.geojson")
-    assert "kode_field" in err.value.text("id") and "DISTRIK" in err.value.text("id")
+    assert "--kode-field" in err.value.text("id") and "DISTRIK" in err.value.text("id")
 
 
 def test_missing_name_field_names_the_flag():
@@ -247,7 +247,7 @@ def test_missing_name_field_names_the_flag():
     with pytest.raises(GeoappError) as err:
         load_boundaries(raw)
     text = err.value.text("en")
-    assert "nama_field" in text and "kode" in text and "luas" in text
+    assert "--nama-field" in text and "kode" in text and "luas" in text
 
 
 def test_duplicate_codes_are_named():

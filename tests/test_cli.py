@@ -110,14 +110,42 @@ def test_missing_input_file_is_a_clean_error(cli, tmp_path):
 
 
 def test_review_saves_alias_and_next_run_uses_it(cli, tmp_path):
+    data = tmp_path / "sudimara.csv"
+    data.write_text("Kelurahan,Kecamatan,Jumlah\nSudimara,Ciledug,1\nCikokol,Tangerang,2\n",
+                    encoding="utf-8")
     aliases = tmp_path / "aliases.csv"
-    result = invoke(cli, "review", MESSY, "--aliases", aliases, input="1\n")
+    result = invoke(cli, "review", data, "--aliases", aliases, input="1\n")
     assert result.exit_code == 0, result.output
-    assert "Sudimara" in aliases.read_text(encoding="utf-8")
+    assert "Sudimara,Ciledug," in aliases.read_text(encoding="utf-8")   # scoped to its kecamatan
+    out = tmp_path / "out.csv"
+    invoke(cli, "match", data, "-o", out, "--aliases", aliases)
+    row = next(r for r in read_out(out) if r["Kelurahan"] == "Sudimara")
+    assert row["match_status"] == "matched" and row["match_method"] == "alias"
+
+
+def test_review_saves_no_city_wide_alias_for_an_ambiguous_name(cli, tmp_path):
+    aliases = tmp_path / "aliases.csv"
+    result = invoke(cli, "review", MESSY, "--aliases", aliases, input="1\n" * 5)
+    assert result.exit_code == 0, result.output
+    assert "Tidak ada alias yang disimpan" in result.output
+    assert not aliases.exists() or "Sudimara" not in aliases.read_text(encoding="utf-8")
     out = tmp_path / "out.csv"
     invoke(cli, "match", MESSY, "-o", out, "--aliases", aliases)
     row = next(r for r in read_out(out) if r["Kelurahan"] == "Sudimara")
-    assert row["match_status"] == "matched" and row["match_method"] == "alias"
+    assert row["match_status"] == "review"
+
+
+def test_review_says_why_a_code_conflict_saves_no_alias(cli, tmp_path):
+    data = tmp_path / "konflik.csv"
+    data.write_text("Kode,Kelurahan,Kecamatan\n36.71.01.1001,Cikokoll,Tangerang\n"
+                    "36.71.01.1008,Babakan,Tangerang\n,Sudimara,\n", encoding="utf-8")
+    aliases = tmp_path / "aliases.csv"
+    result = invoke(cli, "--lang", "en", "review", data, "--aliases", aliases, input="1\n1\n")
+    assert result.exit_code == 0, result.output
+    assert "No alias was saved" in result.output and "36.71.01.1001" in result.output
+    assert "could mean several kelurahan" in result.output
+    assert "0 aliases saved" in result.output
+    assert not aliases.exists() or "Cikokoll" not in aliases.read_text(encoding="utf-8")
 
 
 def test_alias_add_validates_the_kode(cli, tmp_path):
@@ -180,3 +208,162 @@ def test_sample_data_command_writes_labelled_files(cli, tmp_path):
 def test_help_comes_from_docstrings(cli):
     result = invoke(cli, "match", "--help")
     assert "Match every row of INPUT" in result.output and "--kelurahan-col" in result.output
+
+
+# --------------------------------------------------------------------------- review findings
+
+BOUNDARY_DATA = Path(__file__).parent / "data" / "boundaries"
+
+
+def tiny_csv(tmp_path: Path, body: str = "Kelurahan;Jumlah\nSukamaju;3\nSukasari;4\n") -> Path:
+    path = tmp_path / "tiny.csv"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_report_names_the_default_boundary_set(cli, tmp_path):
+    report = tmp_path / "r.json"
+    invoke(cli, "match", MESSY, "-o", tmp_path / "o.csv", "--report", report)
+    section = json.loads(report.read_text(encoding="utf-8"))["boundaries"]
+    assert section["default"] is True and section["feature_count"] == 104
+    assert section["source"].endswith(".geojson")
+
+
+def test_custom_boundaries_report_crs_reprojection_and_fields(cli, tmp_path):
+    report = tmp_path / "r.json"
+    result = invoke(cli, "--lang", "en", "match", tiny_csv(tmp_path), "-o", tmp_path / "o.csv", "--report", report,
+                    "--boundaries", BOUNDARY_DATA / "tiny_rbi_32748.gpkg")
+    assert result.exit_code == 0, result.output
+    assert "EPSG:32748" in result.output and "reprojected to EPSG:4326" in result.output
+    assert "WADMKD" in result.output and "4 kelurahan" in result.output
+    section = json.loads(report.read_text(encoding="utf-8"))["boundaries"]
+    assert section["default"] is False and section["crs_detected"] == "EPSG:32748"
+    assert section["reprojected"] is True and section["fields"]["nama"] == "WADMKD"
+
+
+def test_boundary_field_options_reach_the_loader(cli, tmp_path):
+    report = tmp_path / "r.json"
+    args = ["match", tiny_csv(tmp_path), "-o", tmp_path / "o.csv", "--report", report,
+            "--boundaries", BOUNDARY_DATA / "custom_fields.geojson"]
+    missing = invoke(cli, "--lang", "en", *args)
+    assert missing.exit_code != 0 and "--kode-field" in missing.output and "kode_field" not in missing.output
+    ok = invoke(cli, *args, "--kode-field", "ID", "--nama-field", "nama_resmi", "--kecamatan-field", "DISTRIK")
+    assert ok.exit_code == 0, ok.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["rows"]["matched"] == 2 and data["boundaries"]["fields"]["nama"] == "nama_resmi"
+
+
+def test_boundary_messages_use_one_language_and_cli_spellings():
+    from geoapp.boundaries import load_boundaries
+    from geoapp.errors import GeoappError
+
+    raw = json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"kode": "32.99.01.1001"},
+                      "geometry": {"type": "Polygon", "coordinates": [[[107.6, -6.9], [107.61, -6.9], [107.61, -6.91], [107.6, -6.9]]]}}]})
+    with pytest.raises(GeoappError) as err:
+        load_boundaries(raw.encode())
+    assert "--nama-field" in err.value.text("id") and "name" not in err.value.text("id")
+    assert "--nama-field" in err.value.text("en") and "nama kelurahan" not in err.value.text("en")
+    with pytest.raises(GeoappError) as bad_json:
+        load_boundaries(b"{ broken")
+    assert "invalid" not in bad_json.value.text("id") and "rusak" not in bad_json.value.text("en")
+
+
+def test_nothing_matched_still_writes_output_and_report_then_fails(cli, tmp_path):
+    out, report = tmp_path / "o.csv", tmp_path / "r.json"
+    result = invoke(cli, "match", DATA / "no_match.csv", "-o", out, "--report", report)
+    assert result.exit_code != 0 and "Tidak ada satu pun" in result.output
+    assert out.exists() and report.exists()
+    rows = read_out(out)
+    assert rows and all(r["match_status"] != "matched" for r in rows)
+    assert json.loads(report.read_text(encoding="utf-8"))["rows"]["matched"] == 0
+    assert result.output.index("Baris:") < result.output.index("Tidak ada satu pun")
+
+
+def test_nothing_matched_run_is_usable_when_allowed():
+    from geoapp.pipeline import MatchOptions, run_match
+
+    run = run_match((DATA / "no_match.csv").read_bytes(), "no_match.csv", MatchOptions(allow_nothing_matched=True))
+    assert run.ledger["rows"]["matched"] == 0 and run.report["rows"]["total"] == len(run.table)
+
+
+def test_guarded_cells_are_counted_reported_and_explained(cli, tmp_path):
+    report = tmp_path / "r.json"
+    result = invoke(cli, "--lang", "en", "match", MESSY, "-o", tmp_path / "o.csv", "--report", report)
+    assert json.loads(report.read_text(encoding="utf-8"))["guarded_cells"] == {"Kelurahan": 1}
+    assert "1 text cells got a leading apostrophe" in result.output and "'Kelurahan' 1" in result.output
+
+
+def test_xlsx_summary_has_no_encoding_or_delimiter(cli, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Kelurahan", "Jumlah"])
+    wb.active.append(["Sukasari", 2])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    result = invoke(cli, "match", path, "-o", tmp_path / "o.csv")
+    assert result.exit_code == 0, result.output
+    assert "Format xlsx" in result.output and "pemisah" not in result.output and "encoding" not in result.output
+
+
+def test_empty_sheet_gets_an_empty_sheet_message(cli, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Data"
+    wb.active.append(["Kelurahan", "Jumlah"])
+    wb.active.append(["Sukasari", 2])
+    wb.create_sheet("Kosong")
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    result = invoke(cli, "match", path, "-o", tmp_path / "o.csv", "--sheet", "Kosong")
+    assert result.exit_code != 0
+    assert "Lembar 'Kosong'" in result.output and "0 baris pertama" not in result.output
+
+
+def test_sheet_option_on_csv_is_reported(cli, tmp_path):
+    result = invoke(cli, "--lang", "en", "match", MESSY, "-o", tmp_path / "o.csv", "--sheet", "Data")
+    assert result.exit_code == 0 and "--sheet 'Data' was ignored" in result.output and "not an XLSX" in result.output
+
+
+def test_declared_subtotals_are_not_a_false_difference(cli, tmp_path):
+    body = ("Kelurahan;Jumlah\nSukasari;3\nBabakan;4\nJumlah Kecamatan Tangerang;7\n"
+            "Cipondoh;5\nJumlah Kecamatan Cipondoh;5\nTOTAL;12\n")
+    result = invoke(cli, "--lang", "en", "match", tiny_csv(tmp_path, body), "-o", tmp_path / "o.csv")
+    assert result.exit_code == 0, result.output
+    assert "says 12" in result.output and "(same)" in result.output and "DIFFERS" not in result.output
+
+
+def test_aggregate_reports_what_was_left_off_the_layer(cli, tmp_path):
+    result = invoke(cli, "--lang", "en", "aggregate", MESSY, "--measure", "jumlah kelompok", "-o", tmp_path / "l.geojson")
+    assert result.exit_code == 0, result.output
+    assert "Left out: 1 to review, 2 unmatched" in result.output
+    assert "'Jumlah Kelompok': 30 on the layer; 16 left out (review 7, unmatched 9)" in result.output
+    assert "WARNING: 3 rows are not on the layer" in result.output
+
+
+def test_aggregate_without_left_out_rows_has_no_warning(cli, tmp_path):
+    result = invoke(cli, "--lang", "en", "aggregate", tiny_csv(tmp_path, "Kelurahan;Jumlah\nSukasari;3\nBabakan;4\n"),
+                    "--measure", "Jumlah", "-o", tmp_path / "l.geojson")
+    assert result.exit_code == 0, result.output
+    assert "'Jumlah': 7 on the layer; 0 left out" in result.output and "WARNING" not in result.output
+
+
+def test_layers_does_not_import_cli_text():
+    import subprocess
+    import sys
+
+    code = "import sys, geoapp.layers; print('geoapp.cli_text' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("first", "second", "joined"), [
+    ("Koordinat ditukar kembali.", "Koordinat di luar kota", "Koordinat ditukar kembali. Koordinat di luar kota"),
+    ("koordinat kosong", "nama mirip", "koordinat kosong; nama mirip"),
+    ("Koordinat ditukar.", "", "Koordinat ditukar."),
+])
+def test_coordinate_notes_join_without_doubled_punctuation(first, second, joined):
+    from geoapp.pipeline import join_notes
+
+    assert join_notes(first, second) == joined

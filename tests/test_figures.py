@@ -223,6 +223,17 @@ def test_point_layer_accounts_for_every_matched_row(session):
     assert data.frame.crs.to_epsg() == 4326 and data.frame["tema"].notna().all()
 
 
+def test_kwt_layer_maps_all_44_sample_groups(session):
+    """DMS, UTM and swapped coordinates in the sample KWT file are stored as parsed."""
+    data = F.point_layer(session, "kwt-titik")
+    assert len(data.frame) == 44 and data.ledger["without_coordinates"] == 0
+    kelurahan = set(data.frame["nama_kelurahan"])
+    for name in ("Jurumudi Baru", "Bugel", "Gembor", "Sangiang Jaya", "Larangan Utara"):
+        assert name in kelurahan, name
+    assert data.frame.geometry.y.between(-6.4, -6.0).all()
+    assert data.frame.geometry.x.between(106.4, 106.9).all()
+
+
 def test_point_layer_kecamatan_filter(session):
     data = F.point_layer(session, "kwt-titik", F.Filters(kecamatan="36.71.01"))
     assert len(data.frame) and set(data.frame["kode_kecamatan"]) == {"36.71.01"}

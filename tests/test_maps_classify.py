@@ -56,3 +56,25 @@ def test_fewer_distinct_values_than_k_does_not_crash(scheme, values):
 def test_all_missing_gives_no_classes():
     got = classify(np.array([np.nan, np.inf]), "fisher_jenks", 5)
     assert got.bins == [] and got.classes.tolist() == [-1, -1]
+
+
+def test_whole_number_counts_get_whole_legend_bounds():
+    from geoapp.maps.legend import legend_entries
+
+    counts = np.array([33, 40, 50, 55, 56, 60, 6376, 7000, 7817, 7818, 9000, np.nan])
+    cls = classify(counts, "quantiles", 4)
+    assert cls.integer_valued and any(b != round(b) for b in cls.bins)  # mapclassify bins stay fractional
+    texts = [e["text"] for e in legend_entries(cls, "count", "id")]
+    assert all("," not in t for t in texts), texts
+    assert texts[0].startswith("33 – ")
+    # bounds are floored: a class "low < v <= high" holds the same whole numbers
+    for e, high in zip(texts, cls.bins, strict=True):
+        assert e.endswith(f"{int(np.floor(high)):,}".replace(",", "."))
+
+
+def test_fractional_values_keep_decimal_bounds():
+    from geoapp.maps.legend import legend_entries
+
+    cls = classify(np.array([0.5, 1.25, 2.75, 3.5, 8.125]), "quantiles", 2)
+    assert not cls.integer_valued
+    assert any("," in e["text"] for e in legend_entries(cls, "number", "id"))

@@ -82,13 +82,17 @@ def _by_name(found: places.PlaceSet, name: str) -> places.Place:
 # --------------------------------------------------------------------------- loading
 
 
-def test_only_matched_rows_with_coordinates_become_places(tiny):
+def test_matched_rows_become_places_with_or_without_coordinates(tiny):
     found = places.load_places(tiny)
     names = sorted(p.name for p in found.places)
     assert names == sorted(["Kampung Bekelir RW 05", "<img src=x onerror=alert(1)> ]]> & co",
-                            "KWT Melati"])
-    assert found.sources["kampung"].places == 2
+                            "Kampung Hijau", "KWT Melati"])           # unmatched row left out
+    assert found.sources["kampung"].places == 3
     assert found.sources["kampung"].without_coordinates == 1
+    assert found.without_coordinates == 1
+    hijau = _by_name(found, "Kampung Hijau")
+    assert (hijau.lat, hijau.lon, hijau.located) == (None, None, False)
+    assert hijau.kelurahan and hijau.kode == KEL_B
     place = _by_name(found, "Kampung Bekelir RW 05")
     assert (place.kind, place.theme, place.kode) == ("kampung", "Kampung Bekelir", KEL_A)
     assert place.address == "Jl. A" and place.contact == "Ibu S (0812)"
@@ -104,7 +108,12 @@ def test_sample_data_places(sample_sessions):  # noqa: F811
     assert found.sample is True and found.updated_at is not None
     for kind, source in found.sources.items():
         assert source.places == sum(p.kind == kind for p in found.places)
-    assert all(-6.4 < p.lat < -6.0 and 106.4 < p.lon < 106.9 for p in found.places)
+    assert all(-6.4 < p.lat < -6.0 and 106.4 < p.lon < 106.9
+               for p in found.places if p.located)
+    kwt = [p for p in found.places if p.kind == "kwt"]
+    assert len(kwt) == 44 and all(p.located for p in kwt)                 # DMS/UTM/swapped too
+    for kel in ("Jurumudi Baru", "Bugel", "Gembor", "Sangiang Jaya", "Larangan Utara"):
+        assert any(p.kelurahan == kel for p in kwt), kel
     bekelir = places.search_places(found.places, "kampung bekelir")
     assert bekelir and all(p.theme == "Kampung Bekelir" for p in bekelir)
 
@@ -145,11 +154,12 @@ def test_filters(tiny):
     only = places.filter_places(all_places, places.PlaceQuery(kind="kwt"))
     assert [p.name for p in only] == ["KWT Melati"]
     themed = places.filter_places(all_places, places.PlaceQuery(theme="kampung hijau"))
-    assert [p.name for p in themed] == ["<img src=x onerror=alert(1)> ]]> & co"]
+    assert [p.name for p in themed] == ["<img src=x onerror=alert(1)> ]]> & co",
+                                        "Kampung Hijau"]
     in_a = places.filter_places(all_places, places.PlaceQuery(kelurahan=KEL_A))
     assert [p.kode for p in in_a] == [KEL_A]
     in_kec = places.filter_places(all_places, places.PlaceQuery(kecamatan="36.71.01"))
-    assert len(in_kec) == 3
+    assert len(in_kec) == 4
     assert places.filter_places(all_places, places.PlaceQuery(kecamatan="36.71.02")) == []
 
 
@@ -202,7 +212,17 @@ def test_nearest_orders_by_distance(tiny):
     assert [d for _, d in ranked] == sorted(d for _, d in ranked)
     assert ranked[1][1] == pytest.approx(300, rel=0.02)
     query = places.PlaceQuery(lat=BASE[0] + 0.0027, lon=BASE[1])
-    assert [p.name for p in places.filter_places(all_places, query)] == [p.name for p, _ in ranked]
+    assert "Kampung Hijau" not in [p.name for p, _ in ranked]            # no coordinates
+    assert [p.name for p in places.filter_places(all_places, query)] == [
+        *(p.name for p, _ in ranked), "Kampung Hijau"]                  # listed last, unranked
+    assert places.distances(places.filter_places(all_places, query), query.near)[-1] is None
+
+
+def test_place_without_coordinates_is_found_by_name_and_filters(tiny):
+    all_places = places.load_places(tiny).places
+    assert "Kampung Hijau" in [p.name for p in places.search_places(all_places, "kmpung hijau")]
+    in_b = places.filter_places(all_places, places.PlaceQuery(kelurahan=KEL_B, kind="kampung"))
+    assert "Kampung Hijau" in [p.name for p in in_b]
 
 
 # --------------------------------------------------------------------------- activity
@@ -212,12 +232,18 @@ def _activity(place: places.Place) -> dict[str, places.Activity]:
     return {a.program: a for a in place.activity}
 
 
-def test_activity_same_kelurahan_and_within_radius(tiny):
+def _kel_activity(place: places.Place) -> dict[str, places.Activity]:
+    return {a.program: a for a in place.kelurahan_activity}
+
+
+def test_activity_within_radius_and_same_kelurahan_kept_apart(tiny):
     place = _by_name(places.load_places(tiny, radius_m=500), "Kampung Bekelir RW 05")
     found = _activity(place)
-    blk = found["blk"]
+    assert "blk" not in found                        # BLK rows have no coordinates
+    blk = _kel_activity(place)["blk"]
     assert (blk.rows, blk.in_kelurahan, blk.nearby, blk.total) == (2, 2, 0, 25.0)
     assert blk.examples == ("Menjahit", "Barista")                      # total row left out
+    assert set(_kel_activity(place)) == {"blk"}      # located rows never count by kelurahan
     job = found["jobfair"]
     assert (job.rows, job.in_kelurahan, job.nearby, job.total) == (1, 0, 1, 5.0)
     assert job.examples == ("Ritel",)
@@ -234,8 +260,27 @@ def test_activity_radius_is_configurable(tiny):
 
 def test_a_kwt_is_not_its_own_activity(tiny):
     kwt = _by_name(places.load_places(tiny, radius_m=500), "KWT Melati")
-    assert "kwt" not in _activity(kwt)
-    assert _activity(kwt)["blk"].in_kelurahan == 1                       # Tata Boga in KEL_B
+    assert "kwt" not in _activity(kwt) and "kwt" not in _kel_activity(kwt)
+    assert _kel_activity(kwt)["blk"].in_kelurahan == 1                   # Tata Boga in KEL_B
+
+
+def test_two_places_in_one_kelurahan_get_their_own_activity(tiny):
+    found = places.load_places(tiny, radius_m=700)
+    melati = _by_name(found, "KWT Melati")                   # PT Dekat ~630 m away
+    other = _by_name(found, "<img src=x onerror=alert(1)> ]]> & co")   # ~1.3 km away
+    assert (melati.kode, other.kode) == (KEL_B, KEL_B)
+    job = _activity(melati)["jobfair"]
+    assert (job.rows, job.in_kelurahan, job.nearby, job.total) == (1, 1, 1, 5.0)
+    assert "jobfair" not in _activity(other) and "jobfair" not in _kel_activity(other)
+    assert _activity(melati) != _activity(other)
+
+
+def test_place_without_coordinates_gets_only_kelurahan_activity(tiny):
+    hijau = _by_name(places.load_places(tiny), "Kampung Hijau")
+    assert hijau.activity == ()
+    kel = _kel_activity(hijau)
+    assert (kel["jobfair"].rows, kel["jobfair"].total) == (2, 12.0)
+    assert kel["blk"].rows == 1 and kel["kwt"].rows == 1
 
 
 def test_filter_options_cover_the_city(tiny):

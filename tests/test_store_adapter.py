@@ -6,7 +6,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from geoapp.coords import parse_coordinates
 from geoapp.matching.types import MatchResult, Suggestion
 from geoapp.records.types import ColumnMapping, ReadInfo, RecordTable
 from geoapp.store import (
@@ -40,7 +42,9 @@ def make_run():
         score=np.array([100.0, 88.0, np.nan]),
         note=np.array(["", "mirip Sukasari", "baris jumlah"], dtype=object),
         suggestions=[[], [Suggestion("36.71.01.1001", "Sukasari", "Tangerang", 88.0)], []])
-    return SimpleNamespace(table=table, result=result, ledger={"rows": 3}, report={})
+    coords = parse_coordinates(cells[3], cells[4])
+    return SimpleNamespace(table=table, result=result, ledger={"rows": 3}, report={},
+                           coords=coords)
 
 
 def test_rows_from_run_shapes_every_row():
@@ -53,6 +57,37 @@ def test_rows_from_run_shapes_every_row():
     assert rows[1]["suggestions"][0] == {"kode": "36.71.01.1001", "nama": "Sukasari",
                                          "nama_kecamatan": "Tangerang", "score": 88.0}
     assert rows[2]["score"] is None and rows[0]["cells"][0] == "Sukasari"
+
+
+def test_coordinates_come_from_the_parsed_run_not_a_second_parser():
+    run = make_run()
+    cells = pd.DataFrame([["A", "", "6°10'12\"LS", "106°37'48\"BT"],      # DMS
+                          ["B", "", "106.63", "-6.17"],                    # swapped
+                          ["C", "", "9317000", "680000"],                  # UTM 48S
+                          ["D", "", "-6.17", ""]])                         # incomplete
+    run.table = RecordTable(
+        headers=["Kelurahan", "X", "Lat", "Lon"], cells=cells, source_rows=np.arange(2, 6),
+        is_total=np.zeros(4, bool), numeric={}, number_formats={}, unparsed_numbers={},
+        mapping=ColumnMapping(kelurahan=0, lat=2, lon=3), info=ReadInfo("a.csv", "csv"))
+    run.result = MatchResult(
+        kode=np.array(["36.71.01.1001"] * 4, dtype=object),
+        status=np.array(["matched"] * 4, dtype=object), method=np.array(["nama"] * 4, dtype=object),
+        score=np.full(4, 100.0), note=np.array([""] * 4, dtype=object), suggestions=[[]] * 4)
+    run.coords = parse_coordinates(cells[2], cells[3])
+    rows = rows_from_run(run)
+    assert rows[0]["lat"] == pytest.approx(-6.17) and rows[0]["lon"] == pytest.approx(106.63)
+    assert (rows[1]["lat"], rows[1]["lon"]) == (-6.17, 106.63)
+    assert -6.2 < rows[2]["lat"] < -6.1 and 106.6 < rows[2]["lon"] < 106.7
+    assert (rows[3]["lat"], rows[3]["lon"]) == (None, None)
+
+
+def test_stored_coordinates_are_finite_and_in_range():
+    run = make_run()
+    run.coords = SimpleNamespace(lat=np.array([np.inf, 95.0, -6.2]),
+                                 lon=np.array([106.6, 106.6, np.nan]))
+    assert [(r["lat"], r["lon"]) for r in rows_from_run(run)] == [(None, None)] * 3
+    run.coords = None                               # a file without coordinate columns
+    assert all(r["lat"] is None and r["lon"] is None for r in rows_from_run(run))
 
 
 def test_run_stored_and_read_back(tmp_path):

@@ -32,11 +32,15 @@ BAD_SCHEME = Msg(
 
 @dataclass(frozen=True)
 class Classification:
-    """Upper bounds of the classes and the class of every value (-1 = no data)."""
+    """Upper bounds of the classes and the class of every value (-1 = no data).
+
+    ``integer_valued``: every value is a whole number (counts), so labels need no decimals.
+    """
 
     bins: list[float]
     classes: np.ndarray
     minimum: float | None
+    integer_valued: bool = False
 
     @property
     def k(self) -> int:
@@ -77,4 +81,5 @@ def classify(values: np.ndarray, scheme: str, k: int) -> Classification:
     y = values[finite]
     result = _run(scheme, y, min(k, int(np.unique(y).size)))
     classes[finite] = np.asarray(result.yb, dtype="int64")
-    return Classification([float(b) for b in result.bins], classes, float(y.min()))
+    whole = bool(np.all(y == np.round(y)))
+    return Classification([float(b) for b in result.bins], classes, float(y.min()), whole)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from geoapp.i18n import Msg
@@ -22,13 +24,24 @@ def format_break(x: float, kind: str, lang: str) -> str:
     return format_number(x, lang, 1 if kind == "rate" else 2)
 
 
+def whole_bound(x: float) -> float:
+    """A class bound for whole-number values: a class ``low < v <= high`` holds the same
+    whole numbers as ``floor(low) < v <= floor(high)``, so the floor is shown."""
+    return float(math.floor(x + 1e-9))
+
+
 def legend_entries(cls: Classification, kind: str, lang: str) -> list[dict[str, object]]:
-    """One ``{"text", "n"}`` per class, light to dark, with the count of kelurahan."""
+    """One ``{"text", "n"}`` per class, light to dark, with the count of kelurahan.
+
+    Bounds of whole-number measures (counts) are shown without decimals; the classes
+    themselves stay as mapclassify made them.
+    """
     entries: list[dict[str, object]] = []
     low = cls.minimum
+    shown = whole_bound if cls.integer_valued else float
     for i, high in enumerate(cls.bins):
         msg = RANGE_FIRST if i == 0 else RANGE_NEXT
-        text = msg.text(lang, low=format_break(low, kind, lang), high=format_break(high, kind, lang))
+        text = msg.text(lang, low=format_break(shown(low), kind, lang), high=format_break(shown(high), kind, lang))
         entries.append({"text": text, "n": int(np.sum(cls.classes == i))})
         low = high
     return entries

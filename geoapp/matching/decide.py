@@ -27,8 +27,15 @@ BY_FUZZY = Msg("matched_fuzzy",
 EXCLUDED = Msg("excluded", id="Baris total/jumlah; tidak dicocokkan dan tidak ikut dijumlah.",
                en="Total row; not matched and not summed.")
 NO_EVIDENCE = Msg("no_evidence",
-                  id="Baris tanpa kode, koordinat, atau nama kelurahan; isi salah satunya.",
-                  en="Row without code, coordinates or kelurahan name; fill in one of them.")
+                  id="Baris tanpa kode, nama kelurahan, atau koordinat yang dapat dipakai; "
+                  "isi salah satunya.",
+                  en="Row without code, kelurahan name or usable coordinates; fill in one of them.")
+NO_TEXT_POINT_OUTSIDE = Msg(
+    "no_evidence_point_outside",
+    id="Baris tanpa kode atau nama kelurahan, dan koordinatnya di luar wilayah; perbaiki "
+    "koordinat atau isi kode/nama kelurahan.",
+    en="Row without code or kelurahan name, and its coordinates lie outside the area; fix the "
+    "coordinates or fill in the code/kelurahan name.")
 POINT_OUTSIDE = Msg("point_outside",
                     id="Koordinat berada di luar semua batas kelurahan; tidak dipakai.",
                     en="The coordinates lie outside every kelurahan boundary; not used.")
@@ -243,7 +250,8 @@ def _not_accepted(gaz: Gazetteer, ev: Evidence, notes: list[Note]) -> Decision:
     names = _names(gaz, name.suggestions)
     if name.kind == "empty":
         if not any(n.key.startswith("kode_") for n in notes):
-            notes.append(Note.of(NO_EVIDENCE))
+            outside = any(n.key == POINT_OUTSIDE.key for n in notes)
+            notes.append(Note.of(NO_TEXT_POINT_OUTSIDE if outside else NO_EVIDENCE))
         return Decision(None, "unmatched", "", float("nan"), notes)
     if name.kind == "conflict":
         notes.append(Note.of(NAME_KEC_CONFLICT, value=value, kec=ev.kec_text,

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from geoapp.codes import normalise_kode
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.gazetteer import Gazetteer
-from geoapp.names import name_keys, normalise_name
+from geoapp.names import name_keys, name_words, normalise_name
 
 # Words that tell sibling kelurahan apart: "Panunggangan" vs "Panunggangan Utara".
 DISTINGUISHING = frozenset({
@@ -24,6 +25,11 @@ DISTINGUISHING = frozenset({
     "lama", "hilir", "hulu", "ilir", "udik", "atas", "bawah", "dalam", "luar", "besar",
     "kecil", "anyar", "pinang", "satu", "dua", "tiga", "empat", "i", "ii", "iii", "iv", "v",
 })
+# Words naming the city/regency around a kecamatan: "Kec. Larangan, Kota Tangerang".
+CITY_MARKERS = frozenset({"kota", "kab", "kabupaten", "kotamadya", "kodya"})
+KECAMATAN_WORDS = frozenset({"kec", "kecamatan"})
+# City names written next to a kecamatan without a marker ("Larangan Tangerang").
+CITY_NAMES = frozenset({"tangerang"})
 REVIEW_SCORE = 80.0       # best suggestion at least this -> review rather than unmatched
 SUGGEST_SCORE = 60.0      # suggestions below this are not shown
 CANDIDATES = 12           # fuzzy candidates fetched per written variant
@@ -125,11 +131,79 @@ def _safe_fuzzy(variant: tuple[list[str], str], tokens: list[str], compact: str)
     return 1 if _words_agree(v_tokens, tokens) else None
 
 
+def _kecamatan_code(gaz: Gazetteer, text: str) -> str | None:
+    """The kecamatan code written in the kecamatan column, when it is one of the set."""
+    if not any(ch.isdigit() for ch in text):
+        return None
+    kode = normalise_kode(text)
+    return kode if kode is not None and kode.count(".") == 2 and kode in gaz.members else None
+
+
+def _without_city(words: list[str]) -> list[str]:
+    """The words left once city phrases ("kota tangerang", "tangerang kota", "kab. X")
+    and the words kec/kecamatan are taken out."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in CITY_MARKERS:
+            i += 2 if i + 1 < len(words) and words[i + 1] not in CITY_MARKERS else 1
+            continue
+        if w in CITY_NAMES and i + 1 < len(words) and words[i + 1] in CITY_MARKERS:
+            i += 2
+            continue
+        if w not in KECAMATAN_WORDS:
+            out.append(w)
+        i += 1
+    return out
+
+
+def _core_candidates(words: list[str]) -> list[list[str]]:
+    """Kecamatan names a text may hold once city words around it are dropped."""
+    core = _without_city(words)
+    found = [core] if core and core != words else []
+    trimmed = core
+    while len(trimmed) > 1 and trimmed[-1] in CITY_NAMES:
+        trimmed = trimmed[:-1]
+        found.append(trimmed)
+    trimmed = core
+    while len(trimmed) > 1 and trimmed[0] in CITY_NAMES:
+        trimmed = trimmed[1:]
+        found.append(trimmed)
+    return found
+
+
+def _kecamatan_in_city_words(gaz: Gazetteer, text: str) -> KecamatanResult | None:
+    """A known kecamatan with city words before/after it, a code, or a city alone."""
+    code = _kecamatan_code(gaz, text)
+    if code is not None:
+        return KecamatanResult("known", frozenset({code}))
+    words = name_words(text)
+    for core in _core_candidates(words):
+        hits = gaz.kecamatan_for_keys(name_keys(" ".join(core)))
+        if len(hits) == 1:
+            return KecamatanResult("known", frozenset(hits))
+    if words and not _without_city(words):
+        return KecamatanResult("city")
+    return None
+
+
 def resolve_kecamatan(gaz: Gazetteer, text: str | None) -> KecamatanResult:
-    """Which kecamatan a written kecamatan name means."""
+    """Which kecamatan a written kecamatan name (or kecamatan code) means.
+
+    "Tangerang" alone is the kecamatan Tangerang; "Kota Tangerang" alone names only
+    the city (kind ``city``); "Kec. Larangan, Kota Tangerang" is the kecamatan Larangan.
+    """
     if text is None or not normalise_name(text):
         return KecamatanResult("empty")
     first = str(text).strip().casefold().split(" ")[0].rstrip(".")
+    if first not in CITY_MARKERS:
+        hits = gaz.kecamatan_for_keys(name_keys(text))
+        if hits:
+            return KecamatanResult("known", frozenset(hits))
+    special = _kecamatan_in_city_words(gaz, text)
+    if special is not None:
+        return special
     if first in ("kota", "kabupaten", "kab"):
         return KecamatanResult("city")
     keys = name_keys(text)

@@ -42,6 +42,29 @@ class CsvGrid:
     delimiter: str
     first_row: int = 1                      # source row number of grid row 0
     notes: list[Note] = field(default_factory=list)
+    records: int | None = None              # records in the whole source, counted apart
+
+
+def count_records(data: bytes, encoding: str, delimiter: str) -> int | None:
+    """Records (lines, blank ones too) in CSV bytes, counted independently of the parser.
+
+    Without quote marks this is a line count; with them the csv module counts, so line
+    breaks inside quoted values do not add records. None when they cannot be counted.
+    """
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not body:
+        return 0
+    if body.find(b'"') < 0:
+        breaks = body.count(b"\n")
+        if not breaks:
+            breaks = body.count(b"\r")
+            return breaks + (not body.endswith(b"\r"))
+        return breaks + (not body.endswith(b"\n"))
+    text = body.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace")
+    try:
+        return sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return None
 
 
 def detect_encoding(data: bytes) -> tuple[str, str, list[Note]]:
@@ -142,7 +165,8 @@ def _fast_grid(data: bytes, filename: str, nrows: int | None) -> CsvGrid | None:
     if nrows is not None and len(grid) > nrows:
         grid = grid.iloc[:nrows]
     encoding = "utf-8-sig" if bom else "utf-8"
-    return CsvGrid(grid=grid, encoding=encoding, delimiter=delimiter, first_row=1 + skip)
+    return CsvGrid(grid=grid, encoding=encoding, delimiter=delimiter, first_row=1 + skip,
+                   records=count_records(data, "utf-8", delimiter))
 
 
 def read_csv_grid(data: bytes, filename: str, *, nrows: int | None = None) -> CsvGrid:
@@ -167,4 +191,5 @@ def read_csv_grid(data: bytes, filename: str, *, nrows: int | None = None) -> Cs
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
         detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise GeoappError(CSV_UNREADABLE, 422, filename=filename, detail=detail) from exc
-    return CsvGrid(grid=grid, encoding=reported, delimiter=delimiter, first_row=1 + skip, notes=notes)
+    return CsvGrid(grid=grid, encoding=reported, delimiter=delimiter, first_row=1 + skip, notes=notes,
+                   records=count_records(data, encoding, delimiter))

@@ -49,6 +49,20 @@ NO_HEADER = Msg(
     id="Baris judul kolom tidak ditemukan di {rows} baris pertama. Pilih baris judul (header_row) secara manual.",
     en="No header row was found in the first {rows} rows. Choose the header row (header_row) yourself.",
 )
+EMPTY_TABLE = Msg(
+    "empty_table",
+    id="Baris judul kolom tidak ditemukan: '{filename}' tidak berisi data, semua barisnya kosong. "
+       "Periksa bahwa ini berkas yang benar.",
+    en="No header row was found: '{filename}' holds no data, every row is empty. Check that "
+       "this is the right file.",
+)
+EMPTY_SHEET = Msg(
+    "empty_sheet",
+    id="Lembar '{sheet}' di '{filename}' tidak berisi data: semua barisnya kosong. Pilih lembar "
+       "lain yang berisi data (sheet).",
+    en="Sheet '{sheet}' of '{filename}' holds no data: every row is empty. Choose another sheet "
+       "that holds data (sheet).",
+)
 BAD_HEADER_ROW = Msg(
     "bad_header_row",
     id="header_row={received} tidak valid: berkas punya {rows} baris; isi angka 1 sampai {rows}.",

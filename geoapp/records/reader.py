@@ -14,6 +14,8 @@ from geoapp.records.csv_reader import read_csv_grid
 from geoapp.records.grid import blank_column, blank_rows, trailing_empty_columns
 from geoapp.records.headers import (
     BAD_HEADER_ROW,
+    EMPTY_SHEET,
+    EMPTY_TABLE,
     HEADER_SEARCH_ROWS,
     NO_HEADER,
     build_mapping,
@@ -22,6 +24,7 @@ from geoapp.records.headers import (
 )
 from geoapp.records.limits import drop_absurd_numbers
 from geoapp.records.source import detect_format
+from geoapp.records.subheader import combine_sub_header, sub_header_note
 from geoapp.records.totals import detect_total_rows
 from geoapp.records.types import ReadInfo, RecordTable
 from geoapp.records.xlsx_reader import XLSX_TOO_MANY_ROWS as TOO_MANY_ROWS
@@ -46,6 +49,7 @@ class _Raw:
     first_row: int
     info: ReadInfo
     locale_hint: str | None
+    records: int | None = None     # source rows (from row 1) as the reader counted them
 
 
 def _read_raw(data: bytes, filename: str, sheet: str | None, max_rows: int | None) -> _Raw:
@@ -54,7 +58,7 @@ def _read_raw(data: bytes, filename: str, sheet: str | None, max_rows: int | Non
         x = read_xlsx_grid(data, filename, sheet=sheet, max_rows=max_rows)
         info = ReadInfo(filename=filename, file_format="xlsx", sheet=x.sheet, sheets=x.sheets,
                         notes=notes + x.notes)
-        return _Raw(x.grid, x.native, 1, info, None)
+        return _Raw(x.grid, x.native, 1, info, None, x.rows)
     nrows = None if max_rows is None else max_rows + HEADER_SEARCH_ROWS + 1
     c = read_csv_grid(data, filename, nrows=nrows)
     if nrows is not None and len(c.grid) >= nrows and blank_rows(c.grid).sum() > HEADER_SEARCH_ROWS:
@@ -62,7 +66,7 @@ def _read_raw(data: bytes, filename: str, sheet: str | None, max_rows: int | Non
     info = ReadInfo(filename=filename, file_format="csv", encoding=c.encoding,
                     delimiter=c.delimiter, notes=notes + c.notes)
     hint = "id" if c.delimiter == ";" else None
-    return _Raw(c.grid, None, c.first_row, info, hint)
+    return _Raw(c.grid, None, c.first_row, info, hint, c.records)
 
 
 def _header_index(raw: _Raw, header_row: int | None) -> int:
@@ -79,6 +83,20 @@ def _header_index(raw: _Raw, header_row: int | None) -> int:
     if found is None:
         raise GeoappError(NO_HEADER, 422, rows=min(HEADER_SEARCH_ROWS, len(raw.grid)))
     return found
+
+
+def _with_sub_header(raw: _Raw, h: int, headers: list[str],
+                     detected: bool) -> tuple[list[str], int]:
+    """(headers, 0-based grid row where data starts): a detected header and the
+    sub-label row below it are combined ("Peserta" over "L"/"P" -> "Peserta L")."""
+    if not detected or h + 1 >= len(raw.grid):
+        return headers, h + 1
+    below = ["" if v is None else str(v) for v in raw.grid.iloc[h + 1].tolist()]
+    combined = combine_sub_header(headers, below)
+    if combined is None:
+        return headers, h + 1
+    raw.info.notes.append(sub_header_note(raw.first_row + h, combined, headers))
+    return combined, h + 2
 
 
 def _take_rows(body: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
@@ -115,17 +133,20 @@ def read_records(
     info = raw.info
     all_blank = blank_rows(raw.grid)
     if all_blank.all():
-        raise GeoappError(NO_HEADER, 422, rows=0)
+        raise GeoappError(EMPTY_SHEET if info.sheet else EMPTY_TABLE, 422, filename=filename, sheet=info.sheet)
     h = _header_index(raw, header_row)
     info.header_row = raw.first_row + h
     headers = ["" if v is None else str(v) for v in raw.grid.iloc[h].tolist()]
-    body = raw.grid.iloc[h + 1:]
+    headers, start = _with_sub_header(raw, h, headers, detected=header_row is None)
+    body = raw.grid.iloc[start:]
     tail = trailing_empty_columns(headers, body)
     if tail:
         headers = headers[: len(headers) - tail]
         body = body.iloc[:, : len(headers)]
-    blank = all_blank[h + 1:]
+    blank = all_blank[start:]
     info.blank_rows = int(blank.sum())
+    if raw.records is not None and raw.records >= 0:
+        info.rows_seen = max(raw.records - (raw.first_row - 1) - start, 0)
     keep = np.flatnonzero(~blank)
     if len(keep) == 0:
         raise GeoappError(NO_DATA_ROWS, 422, header_row=info.header_row)
@@ -133,14 +154,14 @@ def read_records(
         raise GeoappError(TOO_MANY_ROWS, 413, rows=len(keep), max_rows=max_rows)
     cells = _take_rows(body, keep)
     cells.columns = range(len(headers))
-    source_rows = (raw.first_row + h + 1 + keep).astype(np.int64)
+    source_rows = (raw.first_row + start + keep).astype(np.int64)
     has_data = [bool(h.strip()) or not blank_column(cells[p]).all()
                 for p, h in enumerate(headers)]
     info.problems.extend(header_problems(headers, has_data))
     mapping = build_mapping(headers, columns)
     native = None
     if raw.native is not None:
-        native = raw.native.iloc[h + 1 + keep, : len(headers)].reset_index(drop=True)
+        native = raw.native.iloc[start + keep, : len(headers)].reset_index(drop=True)
         native.columns = range(len(headers))
     numeric, formats, unparsed = parse_numeric_columns(
         cells, headers, mapping, locale_hint=raw.locale_hint, native=native

@@ -46,6 +46,7 @@ class ReadInfo:
     blank_rows: int = 0               # blank data rows counted and skipped
     notes: list[Note] = field(default_factory=list)      # merged cells filled, etc.
     problems: list[Note] = field(default_factory=list)   # duplicate/empty headers, etc.
+    rows_seen: int | None = None      # source rows below the header, counted by the reader
 
 
 @dataclass

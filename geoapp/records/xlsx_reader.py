@@ -66,6 +66,7 @@ class XlsxGrid:
     sheet: str
     sheets: list[str]
     notes: list[Note] = field(default_factory=list)
+    rows: int | None = None     # rows of the sheet as the worksheet reports them (max_row)
 
 
 def check_zip(data: bytes, filename: str) -> None:
@@ -229,4 +230,6 @@ def read_xlsx_grid(data: bytes, filename: str, *, sheet: str | None = None,
         np.array([[_native(v) for v in r] for r in rows], dtype=float).reshape(len(rows), width),
         columns=range(width),
     )
-    return XlsxGrid(grid=text, native=native, sheet=ws.title, sheets=names, notes=notes)
+    seen = ws.max_row if rows else 0
+    return XlsxGrid(grid=text, native=native, sheet=ws.title, sheets=names, notes=notes,
+                    rows=seen)

@@ -1,7 +1,8 @@
 """Turn a pipeline ``MatchRun`` into the row dicts ``stage_import`` stores.
 
-Uses only ``run.table`` (RecordTable) and ``run.result`` (MatchResult) attributes,
-so the store does not depend on how the rows were produced.
+Uses only ``run.table`` (RecordTable), ``run.result`` (MatchResult) and ``run.coords``
+(``geoapp.coords.Coordinates`` or None) attributes, so the store does not depend on how
+the rows were produced. Coordinates have one parsing path: ``geoapp.coords``.
 """
 
 from __future__ import annotations
@@ -39,17 +40,25 @@ def _float(value: Any) -> float | None:
 _LIMITS = {"lat": 90.0, "lon": 180.0}
 
 
-def _coordinate(table, cells: list[list[Any]], role: str, index: int) -> float | None:
-    """A decimal-degree coordinate from the mapped column, or None (range-checked)."""
-    pos = getattr(table.mapping, role, None)
-    if pos is None:
-        return None
-    values = table.numeric.get(pos)
-    if values is not None:
-        value = _float(values[index])
-    else:
-        value = _float(str(cells[index][pos]).strip().replace(",", "."))
-    return value if value is not None and abs(value) <= _LIMITS[role] else None
+def _checked(value: Any, role: str) -> float | None:
+    """A finite, in-range decimal degree, else None."""
+    number = _float(value)
+    return number if number is not None and abs(number) <= _LIMITS[role] else None
+
+
+def coordinates_of(run, n: int) -> list[tuple[float | None, float | None]]:
+    """Per-row (lat, lon) from the pipeline's parsed ``run.coords`` (DMS, UTM and swapped
+    columns already corrected); (None, None) when the run has no coordinates or a row's
+    pair is incomplete, non-finite or out of range."""
+    coords = getattr(run, "coords", None)
+    if coords is None:
+        return [(None, None)] * n
+    out: list[tuple[float | None, float | None]] = []
+    for i in range(n):
+        lat = _checked(coords.lat[i], "lat") if i < len(coords.lat) else None
+        lon = _checked(coords.lon[i], "lon") if i < len(coords.lon) else None
+        out.append((lat, lon) if lat is not None and lon is not None else (None, None))
+    return out
 
 
 def _suggestions(items) -> list[dict[str, Any]]:
@@ -60,13 +69,14 @@ def rows_from_run(run) -> list[dict[str, Any]]:
     """One dict per input row (total rows included), aligned with ``run.table.cells``.
 
     Measures are the numeric columns except those mapped as kode/lat/lon. Latitude and
-    longitude come from the mapped columns when they hold plain decimal degrees.
+    longitude are the pipeline's parsed coordinates (``run.coords``), never re-read.
     """
     table, result = run.table, run.result
     roles = {getattr(table.mapping, r, None) for r in ("kode", "lat", "lon")}
     positions = sorted(p for p in table.numeric if p not in roles)
     names = measure_names(list(table.headers), positions)
     cells = table.cells.to_numpy(dtype=object).tolist()
+    points = coordinates_of(run, len(cells))
     rows: list[dict[str, Any]] = []
     for i in range(len(cells)):
         score = _float(result.score[i])
@@ -81,8 +91,8 @@ def rows_from_run(run) -> list[dict[str, Any]]:
             "note": str(result.note[i] or ""),
             "suggestions": _suggestions(result.suggestions[i] if i < len(result.suggestions) else []),
             "measures": {names[p]: _float(table.numeric[p][i]) for p in positions},
-            "lat": _coordinate(table, cells, "lat", i),
-            "lon": _coordinate(table, cells, "lon", i),
+            "lat": points[i][0],
+            "lon": points[i][1],
             "is_total": bool(table.is_total[i]),
         })
     return rows

@@ -296,10 +296,23 @@ def list_datasets(
     return list(session.scalars(stmt.order_by(Dataset.program, Dataset.version.desc())))
 
 
+MAX_SQL_ID = 2**63 - 1  # SQLite INTEGER is signed 64-bit
+
+
+def valid_id(value: object) -> bool:
+    """True when ``value`` is an int that fits SQLite's INTEGER (and is not negative)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_SQL_ID
+
+
 def get_dataset(
     session: Session, dataset_id: int, *, states: Iterable[str] = VISIBLE_STATES
 ) -> Dataset | None:
-    """One dataset version if its state is one of ``states`` (staged ones are hidden)."""
+    """One dataset version if its state is one of ``states`` (staged ones are hidden).
+
+    An id that is not a whole number SQLite can store (0..2**63-1) is simply not there.
+    """
+    if not valid_id(dataset_id):
+        return None
     dataset = session.get(Dataset, dataset_id)
     if dataset is None or dataset.state not in tuple(states):
         return None

@@ -6,12 +6,14 @@ Per-request database sessions live on ``g`` (see ``geoapp.web.db``).
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 import geoapp
 from geoapp.settings import load_settings
@@ -20,6 +22,7 @@ REPO_ROOT = Path(geoapp.__file__).resolve().parent.parent
 TEMPLATES = REPO_ROOT / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 INSTANCE_ENV = "GEOAPP_INSTANCE"
+MAX_URL_INT = 2**63 - 1  # ids in URLs never go past SQLite's INTEGER
 
 
 def instance_path_for(test_config: Mapping[str, Any] | None = None) -> Path:
@@ -49,15 +52,27 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _check_startup(app: Flask) -> None:
     """Stop early, with a clear message, when a configured file cannot be used."""
+    from geoapp.boundaries import configure_default
     from geoapp.web.serve import check_boundaries
 
     check_boundaries(app.config)
+    configure_default(app.config.get("BOUNDARIES") or None)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` that never matches past SQLite's INTEGER range (a 404, not a 500)."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
+                 max: int | None = None, signed: bool = False) -> None:  # noqa: A002
+        bound = MAX_URL_INT if max is None else builtins.min(max, MAX_URL_INT)
+        super().__init__(map, fixed_digits, min, bound, signed)
 
 
 def _configure(app: Flask) -> None:
     from geoapp.web.security import configure_security
     from geoapp.web.web_json import StrictJSONProvider
 
+    app.url_map.converters["int"] = BoundedIntConverter
     app.json = StrictJSONProvider(app)
     configure_security(app)
 

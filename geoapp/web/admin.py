@@ -2,7 +2,7 @@
 
 Admins: list/create users, reset passwords (and change roles), disable/enable users,
 roll a program back, delete any archived version, read the audit log.
-Planners: the versions THEY uploaded (rename, delete when not active).
+Planners: the versions THEY uploaded (rename only; deleting is for admins).
 Every change is a POST with the CSRF token and is recorded in the audit log.
 """
 
@@ -50,7 +50,7 @@ from geoapp.web.i18n import tr
 
 bp = Blueprint("admin", __name__)
 
-ALIAS_ENDPOINTS = ("upload.review",)   # views that may add kelurahan aliases
+ALIAS_ENDPOINTS = ("upload.review", "upload.confirm")   # views that may add aliases
 
 USER_CREATED = Msg("admin.user_created", id="Akun '{username}' ({role}) dibuat.",
                    en="Account '{username}' ({role}) was created.")
@@ -173,11 +173,11 @@ def rollback_program(program: str):
 
 
 @bp.post("/datasets/<int:dataset_id>/delete")
-@login_required("planner")
+@login_required("admin")
 def delete_version(dataset_id: int):
+    """Admins only: planners may rename their own versions but never delete one."""
     db = get_db()
     dataset = require_dataset(db, dataset_id)
-    require_dataset_change(dataset_id, dataset.imported_by)
     delete_dataset(db, dataset_id, user=_actor())
     flash(tr(DELETED, version=dataset.version, title=dataset.title), "success")
     return redirect(url_for("admin.datasets"))

@@ -1,7 +1,8 @@
 """Login/logout and role checks.
 
-Roles: public (no login: read and download), planner (upload/review, change or delete
-their OWN uploads), admin (users, rollback, delete any; includes planner).
+Roles: public (no login: read and download), planner (upload/review, rename their OWN
+uploads, add places and edit/delete places in versions they imported), admin (users,
+rollback, delete; change anything; includes planner).
 ``login_required(role)`` sends pages to the login form and answers API calls with 401
 (not logged in) or 403 (wrong role) JSON; a logged-in user without the role gets 403.
 
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -47,6 +49,7 @@ NOT_OWNER = Msg("auth.not_owner",
                 id="Dataset {dataset_id} diunggah oleh pengguna lain; hanya pengunggahnya atau admin yang dapat mengubahnya.",
                 en="Dataset {dataset_id} was uploaded by someone else; only its uploader or an admin may change it.")
 SESSION_KEYS = ("user_id", "pw")
+MAX_NEXT_LEN = 2000
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def login_required(role: str = "planner") -> Callable:
 
 
 def may_change_dataset(user: CurrentUser | None, imported_by: str | None) -> bool:
-    """Admins may change any dataset; planners only the ones they uploaded."""
+    """Admins may change any dataset; planners only the ones they uploaded (not delete)."""
     if user is None:
         return False
     if user.is_admin:
@@ -128,11 +131,26 @@ def require_dataset_change(dataset_id: int, imported_by: str | None) -> None:
         raise GeoappError(NOT_OWNER, 403, dataset_id=dataset_id)
 
 
+def is_local_path(target: str | None) -> bool:
+    """True for a plain local path such as ``/kampung?x=1`` (no scheme, host or tricks).
+
+    Refused: control characters and whitespace (browsers drop tabs and newlines, so
+    ``/<TAB>/evil.com`` would become ``//evil.com``), backslashes, anything not starting
+    with exactly one ``/``, and anything ``urlsplit`` reads a scheme or host from.
+    """
+    if not target or len(target) > MAX_NEXT_LEN:
+        return False
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" for ch in target):
+        return False
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
 def safe_next(target: str | None) -> str:
     """Only local paths are followed after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("pages.index")
+    return target if is_local_path(target) else url_for("pages.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

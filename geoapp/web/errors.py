@@ -22,9 +22,17 @@ METHOD = Msg("http.method", id="Metode {method} tidak diizinkan di alamat ini. Y
 TOO_LARGE = Msg("http.too_large",
                 id="Berkas atau isian terlalu besar. Batasnya {limit} MB; perkecil berkas atau pecah menjadi beberapa berkas.",
                 en="The file or form is too large. The limit is {limit} MB; make it smaller or split it.")
+# The CSRF library's own reason is English; these say the same in both languages.
 CSRF = Msg("http.csrf",
-           id="Formulir kedaluwarsa atau tidak sah (token CSRF {reason}). Muat ulang halaman lalu kirim lagi.",
-           en="The form expired or is not valid (CSRF token {reason}). Reload the page and submit again.")
+           id="Formulir kedaluwarsa atau tidak sah (token CSRF tidak cocok). Muat ulang halaman "
+              "lalu kirim lagi.",
+           en="The form expired or is not valid (the CSRF token does not match). Reload the page "
+              "and submit again.")
+CSRF_MISSING = Msg("http.csrf_missing",
+                   id="Formulir tidak sah (token CSRF tidak ada). Muat ulang halaman lalu kirim "
+                      "lagi.",
+                   en="The form is not valid (the CSRF token is missing). Reload the page and "
+                      "submit again.")
 BAD_REQUEST = Msg("http.bad_request", id="Permintaan tidak valid.", en="The request is not valid.")
 GENERIC = Msg("http.generic", id="Permintaan tidak dapat diproses (kode {code}).",
               en="The request could not be handled (code {code}).")
@@ -66,7 +74,7 @@ def _error_page(error: GeoappError, lang: str) -> str:
 def _http_error(exc: HTTPException) -> GeoappError:
     code = exc.code or 500
     if isinstance(exc, CSRFError):
-        return GeoappError(CSRF, 400, reason=_csrf_reason(exc))
+        return GeoappError(_csrf_msg(exc), 400)
     if code == 404:
         return GeoappError(NOT_FOUND, 404)
     if code == 405:
@@ -82,9 +90,10 @@ def _http_error(exc: HTTPException) -> GeoappError:
     return GeoappError(GENERIC, code, code=code)
 
 
-def _csrf_reason(exc: CSRFError) -> str:
+def _csrf_msg(exc: CSRFError) -> Msg:
+    """The bilingual message for a CSRF failure (never the library's English reason)."""
     text = (exc.description or "").lower()
-    return "missing" if "missing" in text else "invalid"
+    return CSRF_MISSING if "missing" in text else CSRF
 
 
 def handle_geoapp_error(exc: GeoappError) -> Response:

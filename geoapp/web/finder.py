@@ -9,6 +9,7 @@ GET /sw.js                      the service worker (served from the root, scope 
 
 Filter parameters (q, kind, theme, kecamatan, kelurahan, lat, lon) are checked against an
 allowlist and against the values in the data (``geoapp.places.check_query``).
+Places without coordinates are listed (and counted) but have no distance and no map point.
 """
 
 from __future__ import annotations
@@ -154,7 +155,8 @@ def _client_place(place: core.Place) -> dict[str, Any]:
             "kelurahan": place.kelurahan, "kecamatan": place.kecamatan, "kode": place.kode,
             "kode_kecamatan": place.kode_kecamatan, "address": place.address,
             "contact": place.contact, "lat": place.lat, "lon": place.lon,
-            "activity": _activity(list(place.activity))}
+            "activity": _activity(list(place.activity)),
+            "kelurahan_activity": _activity(list(place.kelurahan_activity))}
 
 
 def _programs(lang: str) -> dict[str, dict[str, Any]]:
@@ -184,6 +186,7 @@ def data_payload(place_set: core.PlaceSet, lang: str) -> dict[str, Any]:
         "updated": updated.isoformat() if updated else None,
         "updated_text": _updated_text(place_set),
         "sample": place_set.sample, "radius_m": place_set.radius_m,
+        "without_coordinates": place_set.without_coordinates,
         "sources": _sources(place_set, lang), "programs": _programs(lang),
         "kinds": {k: core.KIND_TITLES[k].text(lang) for k in core.KINDS},
         "places": [_client_place(p) for p in place_set.places],
@@ -221,8 +224,12 @@ def _page_texts() -> dict[str, str]:
         "call": _("Call"),
         "activity": _("Program activity nearby"),
         "no_activity": _("No program activity recorded nearby."),
+        "same_kelurahan": _("Recorded in the same kelurahan (no location point)"),
+        "no_location": _("No location recorded"),
+        "no_location_note": _("No location recorded: this place is not on the map and has "
+                              "no distance."),
+        "count_unlocated": _("{n} places, {m} of them without a location (not on the map)"),
         "records": _("{n} records"),
-        "in_kelurahan": _("{n} in the kelurahan"),
         "nearby": _("{n} within {r} m"),
         "data_date": _("Data as of {date}"),
         "cached": _("Offline copy saved on this phone (fetched {date})."),
@@ -249,6 +256,7 @@ def page():
         "finder.html", texts=_page_texts(), options=options, sample=place_set.sample,
         kinds=[(k, core.KIND_TITLES[k].text(current_lang())) for k in core.KINDS],
         updated=_updated_text(place_set), total=len(place_set.places),
+        without_coordinates=place_set.without_coordinates,
         data_url=url_for("finder.data"), sw_url=url_for("finder.service_worker"),
         export_url=url_for("finder.export", fmt="FMT").replace("FMT", "{fmt}"),
         print_url=url_for("finder.print_page"),
@@ -299,7 +307,8 @@ def _projector(bounds: list[float], width: int, height: int, pad: int = 10):
 
 
 def print_map(chosen: list[core.Place]) -> dict[str, Any]:
-    """Outline paths and numbered points of the printed map (numbers only, no user text)."""
+    """Outline paths and numbered points of the printed map (numbers only, no user text);
+    places without coordinates keep their number in the table but get no point."""
     geometry = _kelurahan_geometry()
     width, height = PRINT_SIZE
     project = _projector(geometry["bounds"], width, height)
@@ -311,7 +320,7 @@ def print_map(chosen: list[core.Place]) -> dict[str, Any]:
             d.append("M" + "L".join(f"{x},{y}" for x, y in pts) + "Z")
         paths.append("".join(d))
     points = [{"n": i + 1, "kind": p.kind, "xy": project(p.lon, p.lat)}
-              for i, p in enumerate(chosen)]
+              for i, p in enumerate(chosen) if p.located]
     return {"width": width, "height": height, "paths": paths, "points": points}
 
 
@@ -323,7 +332,8 @@ def print_page():
     lang = current_lang()
     distances = None
     if query.near is not None:
-        distances = [core.format_distance(d, lang) for _, d in core.nearest(chosen, *query.near)]
+        distances = [None if d is None else core.format_distance(d, lang)
+                     for d in core.distances(chosen, query.near)]
     return render_template(
         "finder_print.html", places=chosen, map=print_map(chosen), query=query,
         distances=distances, sample=place_set.sample, updated=_updated_text(place_set),

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, request, url_for
 
 from geoapp import figures
-from geoapp.boundaries import load_boundaries, load_kecamatan
+from geoapp.boundaries import default_identity, load_boundaries, load_kecamatan
 from geoapp.errors import GeoappError
 from geoapp.export import geojson_bytes, layer_bytes
 from geoapp.figures import Filters, LayerData
@@ -294,6 +294,6 @@ def _boundary_payload() -> bytes:
 def batas():
     """Kelurahan and kecamatan geometry for the map, cached by the browser (ETag)."""
     _check_params(())
-    key = ("batas",)
+    key = ("batas", default_identity())
     body = _cached_bytes(key, _boundary_payload)
     return _send(body, "application/json", cache=f"public, max-age={BATAS_MAX_AGE}")

@@ -1,10 +1,12 @@
 """Planners manage places (kampung tematik, KWT, ecofarm) below /kampung/kelola.
 
 Routes: ``/kampung/kelola`` (list), ``/kampung/kelola/baru`` (add), ``/<id>/ubah`` (edit),
-``/<id>/hapus`` (confirm + delete). The work is done by ``geoapp.place_admin``; this module
-turns form fields into plain values and outcomes into pages. Every form carries the
-active dataset id it was made from (``base_<kind>``), so a save over someone else's newer
-version is refused instead of silently undoing it.
+``/<id>/hapus`` (confirm + delete). Planners may add places, but edit or delete them only
+in program versions they imported themselves; admins may change any place. The work is
+done by ``geoapp.place_admin``; this module turns form fields into plain values and
+outcomes into pages. Every form carries the active dataset id it was made from
+(``base_<kind>``), so a save over someone else's newer version is refused instead of
+silently undoing it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from geoapp.errors import GeoappError
 from geoapp.i18n import Msg
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.programs import PROGRAMS
-from geoapp.web.auth import login_required
+from geoapp.web.auth import login_required, require_dataset_change
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
 
@@ -83,6 +85,18 @@ def _base_from_form(kind: str) -> int | None:
     if not raw.isdigit() or len(raw) > 9:
         raise GeoappError(BAD_BASE, 400, name=name, value=raw[:20])
     return int(raw)
+
+
+def _require_place_change(place_id: str) -> None:
+    """403 unless the user may change the active version holding ``place_id``.
+
+    Planners change places only in versions they imported themselves (adding a new
+    place is always allowed); admins change any. 404 for an id that is not a place id.
+    """
+    kind, _ = core.parse_place_id(place_id)
+    dataset = core.load_program(get_db(), kind).dataset
+    if dataset is not None:
+        require_dataset_change(dataset.id, dataset.imported_by)
 
 
 def _confirmed() -> set[str]:
@@ -181,6 +195,7 @@ def add():
 @bp.route(f"{SCOPE}/<place_id>/ubah", methods=["GET", "POST"])
 @login_required("planner")
 def edit(place_id: str):
+    _require_place_change(place_id)
     if request.method == "POST":
         return _save(place_id)
     place = core.get_place(get_db(), place_id, gazetteer=_gazetteer())
@@ -190,6 +205,7 @@ def edit(place_id: str):
 @bp.route(f"{SCOPE}/<place_id>/hapus", methods=["GET", "POST"])
 @login_required("planner")
 def delete(place_id: str):
+    _require_place_change(place_id)
     place = core.get_place(get_db(), place_id, gazetteer=_gazetteer())
     if request.method == "GET":
         return render_template("place_form.html", delete=place, bases=_bases(),

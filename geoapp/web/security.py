@@ -6,9 +6,13 @@ has it). Styles only from the app, plus the SHA-256 hashes of the static ``<styl
 found in the templates (e.g. the finder's print page). Images from the app, ``data:``
 and the basemap tile host of the TILE_URL setting.
 
-Rate limits (Flask-Limiter, in-memory): LOGIN_RATE_LIMIT on login attempts and
-UPLOAD_RATE_LIMIT on uploads, per client address; RATELIMIT_ENABLED (default: off when
-TESTING) switches them. A breach answers 429 with a bilingual message.
+Rate limits (Flask-Limiter): LOGIN_RATE_LIMIT on login attempts and UPLOAD_RATE_LIMIT
+on uploads, per client address; RATELIMIT_ENABLED (default: off when TESTING) switches
+them. A breach answers 429 with a bilingual message. Counters live in
+RATELIMIT_STORAGE_URI (default ``memory://``: each worker process counts on its own, so
+with N workers a client may get up to N times the limit unless a shared store such as
+``redis://`` is configured). Behind a reverse proxy set PROXY_FIX_X_FOR to the number of
+proxies, else every client shares the proxy's address (and its limit).
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geoapp.errors import GeoappError
 from geoapp.i18n import Msg
@@ -46,6 +51,7 @@ RATE_DEFAULTS = {"LOGIN_RATE_LIMIT": "10 per minute", "UPLOAD_RATE_LIMIT": "30 p
 RATE_LIMITED = {"auth.login": ("LOGIN_RATE_LIMIT", ["POST"]),
                 "upload.new": ("UPLOAD_RATE_LIMIT", ["POST"])}
 LIMITER_EXT = "geoapp_limiter"
+CSRF_META_ENDPOINTS = frozenset({"auth.login"})  # anonymous pages that post a form
 
 RATE_LIMITED_MSG = Msg(
     "security.rate_limited",
@@ -78,7 +84,30 @@ def configure_security(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session's lifetime
     csrf.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["csrf_meta_wanted"] = csrf_meta_wanted
     app.after_request(add_security_headers)
+    apply_proxy_fix(app)
+
+
+def apply_proxy_fix(app: Flask) -> None:
+    """Trust PROXY_FIX_X_FOR reverse proxies for the client address and scheme.
+
+    0 (the default) trusts none: X-Forwarded-* headers are ignored, so a client cannot
+    pick its own address and dodge the per-address rate limits.
+    """
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def csrf_meta_wanted() -> bool:
+    """Whether base.html puts the CSRF token in ``<meta name="csrf-token">``.
+
+    Only for logged-in users and pages with a form (CSRF_META_ENDPOINTS): making a token
+    stores it in the session, so rendering it for everyone would give every anonymous
+    visitor of the map a session cookie.
+    """
+    return g.get("user") is not None or request.endpoint in CSRF_META_ENDPOINTS
 
 
 # ------------------------------------------------------------------------------ CSP
@@ -174,7 +203,7 @@ def init_rate_limits(app: Flask) -> Limiter:
     for name, value in RATE_DEFAULTS.items():
         app.config.setdefault(name, value)
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
     limiter = Limiter(get_remote_address, app=app, default_limits=[])
     for endpoint, (setting, methods) in RATE_LIMITED.items():
         view = app.view_functions.get(endpoint)

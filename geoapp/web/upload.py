@@ -33,7 +33,7 @@ from geoapp.matching.aliases import AliasStore
 from geoapp.numbers import format_number, format_rupiah
 from geoapp.programs import PROGRAMS, get_program
 from geoapp.records.types import ROLES
-from geoapp.review_actions import apply_review_choice
+from geoapp.review_actions import ONLY_THIS_UPLOAD, Decision, apply_review_choice
 from geoapp.store import compare, list_datasets
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
@@ -266,6 +266,23 @@ def _unmatched_rows(preview: flow.Preview) -> list[dict[str, Any]]:
     return rows
 
 
+def _decisions_view(state: flow.UploadState) -> list[dict[str, Any]]:
+    """The planner's decisions with, for picks, the pending alias or why there is none."""
+    views = []
+    for d in state.decisions:
+        views.append({"action": d.action, "kode": d.kode, "reason": d.reason,
+                      "positions": d.positions, "alias": bool(d.alias),
+                      "alias_note": _alias_text(d) if d.action == "pick" else ""})
+    return views
+
+
+def _alias_text(decision: Decision) -> str:
+    """A pick's pending alias, or plainly that no alias is saved, why, and what it fixes."""
+    note = decision.alias_note()
+    text = "" if note is None else tr(note)
+    return text if decision.alias else f"{text} {tr(ONLY_THIS_UPLOAD)}".strip()
+
+
 def _page_context(state: flow.UploadState, preview: flow.Preview) -> dict[str, Any]:
     lang, table = current_lang(), preview.table
     return {
@@ -284,7 +301,7 @@ def _page_context(state: flow.UploadState, preview: flow.Preview) -> dict[str, A
         "groups": preview.groups,
         "unmatched": _unmatched_rows(preview),
         "kelurahan_choices": _kelurahan_choices(preview.run),
-        "decisions": state.decisions,
+        "decisions": _decisions_view(state),
         "roles": ROLES,
         "can_confirm": preview.run is not None and preview.run.ledger["rows"]["matched"] > 0,
         "lang": lang,
@@ -344,12 +361,13 @@ def review(token: str):
         decision = apply_review_choice(
             run, request.form.get("action", ""), _positions(), request.form.get("kode") or None,
             request.form.get("reason"), g.user.username,
-            _aliases() if request.form.get("action") == "pick" else None,
         )
     except GeoappError as exc:
         return _render_preview(state, exc, exc.status)
     flow.add_decision(state, decision)
     flow.save_state(_upload_dir(), state)
+    if decision.action == "pick":
+        flash(_alias_text(decision), "info" if decision.alias else "warning")
     return redirect(url_for("upload.preview", token=token) + "#review")
 
 
@@ -357,14 +375,17 @@ def review(token: str):
 @login_required("planner")
 def confirm(token: str):
     state = _state(token)
+    notes: list = []
     try:
         dataset = flow.confirm(get_db(), _upload_dir(), state, aliases=_aliases(),
-                               boundaries=_boundaries(), max_rows=_max_rows())
+                               boundaries=_boundaries(), max_rows=_max_rows(), notes=notes)
     except GeoappError as exc:
         if exc.status == 404:
             raise
         return _render_preview(state, exc, exc.status)
     flash(tr(STORED, title=dataset.title, version=dataset.version), "success")
+    for note in notes:
+        flash(tr(note), "error" if isinstance(note, GeoappError) else "info")
     return redirect(url_for("upload.datasets", program=dataset.program))
 
 

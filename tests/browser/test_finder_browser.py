@@ -70,8 +70,13 @@ def _data(server) -> dict:
         return json.loads(response.read())
 
 
+def _located(data: dict) -> list[dict]:
+    """Places with coordinates (the others are listed but have no distance)."""
+    return [p for p in data["places"] if p["lat"] is not None and p["lon"] is not None]
+
+
 def _expected(data: dict, lat: float, lon: float, n: int = 3) -> list[tuple[str, str]]:
-    ranked = sorted(data["places"], key=lambda p: (
+    ranked = sorted(_located(data), key=lambda p: (
         haversine_m(lat, lon, p["lat"], p["lon"]), p["name"]))
     return [(p["name"], format_distance(haversine_m(lat, lon, p["lat"], p["lon"]), "id"))
             for p in ranked[:n]]
@@ -99,7 +104,7 @@ def _distances_unique(expected: list[tuple[str, str]]) -> bool:
 
 def test_nearest_to_me_with_gps(phone, live_server):
     data = _data(live_server)
-    target = data["places"][len(data["places"]) // 2]
+    target = _located(data)[len(_located(data)) // 2]
     lat, lon = target["lat"] + 0.0021, target["lon"] - 0.0013
     context, page = phone(geolocation={"latitude": lat, "longitude": lon, "accuracy": 35},
                           permissions=["geolocation"])
@@ -138,7 +143,7 @@ def _check_phone_layout(page) -> None:
 
 def test_poor_accuracy_is_flagged(phone, live_server):
     data = _data(live_server)
-    p = data["places"][0]
+    p = _located(data)[0]
     context, page = phone(geolocation={"latitude": p["lat"], "longitude": p["lon"],
                                        "accuracy": 250}, permissions=["geolocation"])
     _open(page, live_server)
@@ -223,12 +228,13 @@ def _download_named(page, fmt: str, kind: str) -> bytes:
 def test_downloads_follow_the_filters(phone, live_server):
     data = _data(live_server)
     expected = sorted(p["name"] for p in data["places"] if p["theme"] == "Kampung Bekelir")
+    mapped = sorted(p["name"] for p in _located(data) if p["theme"] == "Kampung Bekelir")
     context, page = phone()
     _open(page, live_server)
     page.get_by_test_id("search").fill("Kampung  Bekelir")
     gpx = ET.fromstring(_download(page, "gpx"))
     wpts = gpx.findall(f"{GPX}wpt")
-    assert sorted(w.find(f"{GPX}name").text for w in wpts) == expected
+    assert sorted(w.find(f"{GPX}name").text for w in wpts) == mapped   # GPX needs a position
     assert all(w.get("lat") and w.get("lon") for w in wpts)
     kml = ET.fromstring(_download(page, "kml"))
     marks = kml.findall(f"{KML}Document/{KML}Placemark")
@@ -250,4 +256,17 @@ def test_downloads_follow_the_filters(phone, live_server):
     page.get_by_test_id("print-link").click()
     page.wait_for_selector('[data-testid="print-table"]')
     assert page.locator('[data-testid="print-row"]').count() == len(expected)
-    assert page.locator('[data-testid="print-map"] circle').count() == len(expected)
+    assert page.locator('[data-testid="print-map"] circle').count() == len(mapped)
+
+
+def test_place_without_location_is_listed(phone, live_server):
+    data = _data(live_server)
+    unlocated = [p for p in data["places"] if p["lat"] is None]
+    assert unlocated
+    context, page = phone()
+    _open(page, live_server)
+    page.get_by_test_id("search").fill(unlocated[0]["name"])
+    card = page.locator(CARDS, has=page.locator('[data-testid="no-location"]')).first
+    assert "Lokasi belum tercatat" in card.inner_text()
+    assert card.locator('[data-testid="copy-coords"]').count() == 0
+    assert page.locator(f'circle[data-place-id="{unlocated[0]["id"]}"]').count() == 0

@@ -169,6 +169,6 @@ def test_upload_confirm_and_alias_addition_are_recorded(app, client, token):
     assert confirmed.status_code == 302
     with app.extensions["geoapp_db"]["sessions"]() as s:
         events = list(reversed(list_events(s).events))
-    assert [(e.action, e.actor) for e in events] == [("alias.add", "pat"),
-                                                     ("dataset.import", "pat")]
-    assert "Sudimara" in events[0].target and SUDIMARA_BARAT in events[0].details_json
+    assert [(e.action, e.actor) for e in events] == [("dataset.import", "pat"),
+                                                     ("alias.add", "pat")]
+    assert "Sudimara" in events[1].target and SUDIMARA_BARAT in events[1].details_json

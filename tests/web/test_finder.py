@@ -92,10 +92,13 @@ def test_search_export_is_tolerant(shared_sample_client):
 def test_geojson_and_csv_exports_with_near_point(shared_sample_client):
     data = _data(shared_sample_client)
     lat, lon = -6.18, 106.67
-    ranked = sorted(data["places"], key=lambda p: places.haversine_m(lat, lon, p["lat"], p["lon"]))
+    located = [p for p in data["places"] if p["lat"] is not None]
+    ranked = sorted(located, key=lambda p: places.haversine_m(lat, lon, p["lat"], p["lon"]))
     doc = json.loads(shared_sample_client.get(
         f"/kampung/export.geojson?lat={lat}&lon={lon}").data)
     assert [f["properties"]["name"] for f in doc["features"][:3]] == [p["name"] for p in ranked[:3]]
+    assert len(doc["features"]) == len(data["places"])              # unlocated ones too
+    assert all(f["geometry"] is None for f in doc["features"][len(located):])
     raw = shared_sample_client.get("/kampung/export.csv?kind=ecofarm").data
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == sum(p["kind"] == "ecofarm" for p in data["places"])
@@ -129,6 +132,41 @@ def test_print_page_lists_filtered_places_with_map(shared_sample_client):
     assert html.count('<circle class="pt ecofarm"') == len(expected)
     assert html.count('<path class="outline"') == 104
     assert 'data-testid="sample-banner"' in html
+
+
+def test_places_without_location_are_listed_and_counted(shared_sample_client):
+    data = _data(shared_sample_client)
+    unlocated = [p for p in data["places"] if p["lat"] is None]
+    assert unlocated and data["without_coordinates"] == len(unlocated)
+    assert sum(s["without_coordinates"] for s in data["sources"]) == len(unlocated)
+    assert all(p["lon"] is None for p in unlocated)
+    html = shared_sample_client.get("/kampung").get_data(as_text=True)
+    assert 'data-testid="unlocated-count"' in html
+    assert f"{len(unlocated)} dari {len(data['places'])} tempat" in html
+    target = unlocated[0]
+    kml = ET.fromstring(shared_sample_client.get(
+        "/kampung/export.kml", query_string={"q": target["name"]}).data)
+    marks = {m.find(f"{KML}name").text: m for m in kml.iter(f"{KML}Placemark")}
+    assert target["name"] in marks and marks[target["name"]].find(f"{KML}Point") is None
+    assert "Lokasi belum tercatat" in marks[target["name"]].find(f"{KML}description").text
+    gpx = ET.fromstring(shared_sample_client.get(
+        "/kampung/export.gpx", query_string={"q": target["name"]}).data)
+    assert target["name"] not in [w.find(f"{GPX}name").text for w in gpx.iter(f"{GPX}wpt")]
+    assert "tanpa lokasi" in gpx.find(f"{GPX}metadata/{GPX}desc").text
+    printed = shared_sample_client.get("/kampung/print", query_string={
+        "q": target["name"], "lat": "-6.18", "lon": "106.67"}).get_data(as_text=True)
+    assert 'data-testid="no-location"' in printed
+
+
+def test_same_kelurahan_activity_is_kept_apart(shared_sample_client):
+    data = _data(shared_sample_client)
+    with_kel = [p for p in data["places"] if p["kelurahan_activity"]]
+    assert with_kel
+    for place in data["places"]:
+        assert all(a[3] == 0 and a[2] == a[1] for a in place["kelurahan_activity"])
+        assert all(a[3] == a[1] for a in place["activity"])          # within the radius
+    html = shared_sample_client.get("/kampung/print").get_data(as_text=True)
+    assert 'data-testid="same-kelurahan"' in html and "Tercatat di kelurahan yang sama" in html
 
 
 def test_print_page_bad_param_is_html_error(shared_sample_client):

@@ -27,6 +27,18 @@ def planner(sample_app, sample_client, token):
 
 
 @pytest.fixture
+def admin(sample_app, token):
+    """A second client, logged in as an admin."""
+    client = sample_app.test_client()
+    with sample_app.app_context():
+        set_password(get_db(), "kepala", "rahasia-456", "admin")
+    r = client.post("/auth/login", data={"username": "kepala", "password": "rahasia-456",
+                                         "csrf_token": token(client)})
+    assert r.status_code == 302
+    return client
+
+
+@pytest.fixture
 def free_point(sample_app):
     """A point inside a kelurahan with no place of any kind within 300 m."""
     gaz = pa.default_gazetteer()
@@ -130,7 +142,8 @@ def test_add_creates_a_version_and_shows_in_the_finder(sample_app, planner, free
     assert added and added[0]["kelurahan"] == nama and added[0]["lat"] == lat
 
 
-def test_edit_and_delete_through_the_forms(sample_app, planner):
+def test_edit_and_delete_through_the_forms(sample_app, admin):
+    planner = admin            # the sample data is not the planner's: an admin changes it
     html = planner.get("/kampung/kelola/kampung-0/ubah").get_data(as_text=True)
     values = {name: value for name, value in
               re.findall(r'<input type="text" name="(\w+)"[^>]*value="([^"]*)"', html)}
@@ -217,6 +230,40 @@ def test_stale_form_is_refused(sample_app, planner, free_point):
     r = planner.post("/kampung/kelola/baru", data=data)
     assert r.status_code == 409 and "Muat ulang" in r.get_data(as_text=True)
     assert _versions(sample_app) == 2
+
+
+# --------------------------------------------------------------------------- ownership
+
+
+@pytest.mark.parametrize("action", ["ubah", "hapus"])
+def test_planner_may_not_change_places_in_someone_elses_version(sample_app, planner, action):
+    before = _active(sample_app)
+    assert before[3] != "perencana"                      # the sample data, imported by geoapp
+    url = f"/kampung/kelola/kampung-0/{action}"
+    page = planner.get(url)
+    assert page.status_code == 403 and "hanya pengunggahnya atau admin" in page.get_data(
+        as_text=True)
+    token = _form(planner, "/kampung/kelola/baru")
+    data = {**token, "kind": "kampung", "name": "Diubah", "lat": "-6.17", "lon": "106.63"}
+    assert planner.post(url, data=data).status_code == 403
+    assert _active(sample_app)[:3] == before[:3] and _versions(sample_app) == 1
+
+
+def test_planner_changes_places_in_their_own_version(sample_app, planner, free_point):
+    kode, _, lat, lon = free_point
+    assert _add(planner, name="Kampung Milik Perencana", kelurahan=kode, lat=str(lat),
+                lon=str(lon)).status_code == 302
+    pid = next(p["id"] for p in planner.get("/kampung/data.json").get_json()["places"]
+               if p["name"] == "Kampung Milik Perencana")
+    assert planner.get(f"/kampung/kelola/{pid}/hapus").status_code == 200
+    r = planner.post(f"/kampung/kelola/{pid}/hapus",
+                     data=_form(planner, f"/kampung/kelola/{pid}/hapus"))
+    assert r.status_code == 302 and _versions(sample_app) == 3
+
+
+def test_admin_may_change_any_place(admin):
+    assert admin.get("/kampung/kelola/kampung-0/ubah").status_code == 200
+    assert admin.get("/kampung/kelola/kwt-0/hapus").status_code == 200
 
 
 # --------------------------------------------------------------------------- escaping

@@ -36,11 +36,19 @@ def login(client, token, username, password):
     return token(client)
 
 
+def _kind(converter) -> str:
+    """'integer', 'float', 'unicode', 'path' (subclasses count as their base)."""
+    for cls in type(converter).__mro__:
+        kind = cls.__name__.replace("Converter", "").lower()
+        if kind in SAMPLE_VALUES:
+            return kind
+    return "unknown"
+
+
 def _url(rule) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        kind = type(converter).__name__.replace("Converter", "").lower()
-        values[name] = SAMPLE_VALUES.get(kind, "x")
+        values[name] = SAMPLE_VALUES.get(_kind(converter), "x")
     return rule.build(values)[1]
 
 
@@ -116,7 +124,8 @@ def test_no_view_is_exempt_from_csrf(roles_app):
 
 ADMIN_ONLY_PAGES = ("/admin/users", "/admin/audit")
 ADMIN_ONLY_POSTS = ("/admin/users", "/admin/users/1/password", "/admin/users/1/disable",
-                    "/admin/users/1/enable", "/admin/programs/umkm/rollback")
+                    "/admin/users/1/enable", "/admin/programs/umkm/rollback",
+                    "/admin/datasets/1/delete")
 
 
 def test_public_is_sent_to_login_from_admin_pages(roles_app):
@@ -172,10 +181,21 @@ def test_planner_changes_only_their_own_versions(roles_app, token):
     renamed = owner.post(f"/admin/datasets/{old}/title", data={"csrf_token": csrf,
                                                                 "title": "Versi lama"})
     assert renamed.status_code == 302
-    active_refused = owner.post(f"/admin/datasets/{active}/delete", data={"csrf_token": csrf})
-    assert active_refused.status_code == 409
-    assert owner.post(f"/admin/datasets/{old}/delete", data={"csrf_token": csrf}).status_code == 302
+    # deleting is for admins only, even for the uploader (the issue's roles)
+    page = owner.get("/admin/datasets").get_data(as_text=True)
+    assert f'data-testid="delete-{old}"' not in page
+    refused = owner.post(f"/admin/datasets/{old}/delete", data={"csrf_token": csrf})
+    assert refused.status_code == 403
     states = {d["id"]: d["state"] for d in owner.get("/api/datasets").get_json()["datasets"]}
+    assert states == {old: "archived", active: "active"}
+
+    admin = roles_app.test_client()
+    csrf = login(admin, token, "ada", "admin-pass1")
+    assert f'data-testid="delete-{old}"' in admin.get("/admin/datasets").get_data(as_text=True)
+    active_refused = admin.post(f"/admin/datasets/{active}/delete", data={"csrf_token": csrf})
+    assert active_refused.status_code == 409
+    assert admin.post(f"/admin/datasets/{old}/delete", data={"csrf_token": csrf}).status_code == 302
+    states = {d["id"]: d["state"] for d in admin.get("/api/datasets").get_json()["datasets"]}
     assert old not in states and states[active] == "active"
 
 

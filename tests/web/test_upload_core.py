@@ -10,7 +10,7 @@ import pytest
 from geoapp import upload_flow as flow
 from geoapp.errors import GeoappError
 from geoapp.matching.aliases import AliasStore
-from geoapp.review_actions import Decision, apply_decisions, apply_review_choice
+from geoapp.review_actions import Decision, apply_decisions, apply_review_choice, save_aliases
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "upload"
 
@@ -68,17 +68,21 @@ def test_bad_title_and_program_store_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_review_choice_pick_saves_alias_and_decides_rows(started, tmp_path):
+def test_review_choice_pick_keeps_alias_pending_and_decides_rows(started, tmp_path):
     folder, state = started
     aliases = AliasStore.load(tmp_path / "aliases.csv")
     preview = flow.build_preview(folder, state, aliases=aliases)
     group = preview.groups[0]
     decision = apply_review_choice(preview.run, "pick", group.row_indexes, "36.71.06.1003",
-                                   None, "perencana", aliases)
-    assert AliasStore.load(tmp_path / "aliases.csv").lookup("Sudimara", "Ciledug") == "36.71.06.1003"
+                                   None, "perencana")
+    assert decision.alias == ["Sudimara", "Ciledug"]
+    assert not (tmp_path / "aliases.csv").exists()            # nothing written at pick time
     decided = apply_decisions(preview.run, [decision])
     i = group.row_indexes[0]
     assert decided.result.status[i] == "matched" and decided.result.kode[i] == "36.71.06.1003"
+    assert decided.result.method[i] == "alias"
+    assert save_aliases(decided, [decision], aliases) == 1
+    assert AliasStore.load(tmp_path / "aliases.csv").lookup("Sudimara", "Ciledug") == "36.71.06.1003"
     assert preview.run.result.status[i] == "review"          # the original run is untouched
     assert decided.ledger["rows"]["matched"] == preview.run.ledger["rows"]["matched"] + 1
     assert decided.ledger["balanced"]
@@ -89,14 +93,14 @@ def test_review_choice_validation(started):
     run = flow.build_preview(folder, state, aliases=None).run
     review = [i for i, s in enumerate(run.result.status) if s == "review"]
     with pytest.raises(GeoappError):       # reason required
-        apply_review_choice(run, "unmatched", review, None, "", "u", None)
+        apply_review_choice(run, "unmatched", review, None, "", "u")
     with pytest.raises(GeoappError):       # unknown kode
-        apply_review_choice(run, "pick", review, "36.71.99.9999", None, "u", None)
+        apply_review_choice(run, "pick", review, "36.71.99.9999", None, "u")
     with pytest.raises(GeoappError):       # a matched row is not a review row
-        apply_review_choice(run, "pick", [0], "36.71.06.1003", None, "u", None)
+        apply_review_choice(run, "pick", [0], "36.71.06.1003", None, "u")
     with pytest.raises(GeoappError):       # unknown action
-        apply_review_choice(run, "delete", review, None, None, "u", None)
-    ok = apply_review_choice(run, "unmatched", review, None, " tidak  jelas ", "u", None)
+        apply_review_choice(run, "delete", review, None, None, "u")
+    ok = apply_review_choice(run, "unmatched", review, None, " tidak  jelas ", "u")
     assert ok.reason == "tidak jelas" and ok.kode is None
 
 
@@ -126,3 +130,17 @@ def test_cleanup_removes_only_old_uploads(started):
     assert flow.cleanup_uploads(folder, max_age_s=3600, now=old + 10) == 0
     assert flow.cleanup_uploads(folder, max_age_s=3600, now=old + 7200) == 1
     assert list(folder.iterdir()) == []
+
+
+def test_decision_state_round_trips_the_pending_alias(started):
+    folder, state = started
+    run = flow.build_preview(folder, state, aliases=None).run
+    review = [i for i, s in enumerate(run.result.status) if s == "review"]
+    pick = apply_review_choice(run, "pick", review, "36.71.06.1003", None, "u")
+    other = apply_review_choice(run, "pick", review, "36.71.01.1001", None, "u")   # Sukarasa
+    assert other.alias is None and other.no_alias == "review.no_alias_kecamatan"
+    state.decisions = [pick, other]
+    flow.save_state(folder, state)
+    loaded = flow.load_state(folder, state.token, "perencana")
+    assert loaded.decisions == [pick, other]
+    assert "Sukarasa" in loaded.decisions[1].alias_note().text("en")

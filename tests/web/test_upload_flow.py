@@ -99,13 +99,16 @@ def test_review_pick_then_confirm_stores_and_saves_alias(app, planner, token):
     r = pick(planner, token, t, positions, SUDIMARA_BARAT)
     assert r.status_code == 302
     aliases = AliasStore.load(app.config["ALIASES"])
-    assert aliases.lookup("Sudimara", "Ciledug") == SUDIMARA_BARAT
+    assert aliases.lookup("Sudimara", "Ciledug") is None       # saved at confirm, not at pick
     html = planner.get(f"/data/upload/{t}").get_data(as_text=True)
     assert 'data-testid="no-review"' in html
+    assert "akan disimpan sebagai alias" in html and 'data-alias="yes"' in html
     r = planner.post(f"/data/upload/{t}/confirm", data={"csrf_token": token(planner)})
     assert r.status_code == 302 and "/data/versions" in r.headers["Location"]
+    assert AliasStore.load(app.config["ALIASES"]).lookup("Sudimara", "Ciledug") == SUDIMARA_BARAT
     page = planner.get(r.headers["Location"]).get_data(as_text=True)
     assert "versi 1" in page and "UMKM 2020" in page
+    assert "1 ejaan disimpan sebagai alias" in page
     with app.app_context():
         dataset = active_dataset(get_db(), "umkm")
         assert (dataset.matched_count, dataset.review_count) == (5, 0)
@@ -115,6 +118,40 @@ def test_review_pick_then_confirm_stores_and_saves_alias(app, planner, token):
         assert sudimara["kode"] == SUDIMARA_BARAT and sudimara["method"] == "alias"
         assert sudimara["note"] == "dikonfirmasi oleh perencana"
     assert uploads_in(app) == []            # the upload is removed once stored
+
+
+def test_pick_then_discard_saves_no_alias(app, planner, token):
+    t = token_of(upload(planner, token))
+    html = planner.get(f"/data/upload/{t}").get_data(as_text=True)
+    assert pick(planner, token, t, _GROUP_FORMS.search(html).group(1),
+                SUDIMARA_BARAT).status_code == 302
+    r = planner.post(f"/data/upload/{t}/discard", data={"csrf_token": token(planner)})
+    assert r.status_code == 302
+    assert AliasStore.load(app.config["ALIASES"]).lookup("Sudimara", "Ciledug") is None
+    assert uploads_in(app) == []
+
+
+CODE_CONFLICT = (b"Kode;Kelurahan;Kecamatan;Jumlah\n"
+                 b"36.71.01.1001;Cikokoll;Tangerang;1\n"
+                 b"36.71.01.1008;Babakan;Tangerang;2\n")
+
+
+def test_code_conflict_pick_fixes_rows_but_saves_no_alias(app, planner, token):
+    t = token_of(upload(planner, token, name="konflik.csv", data=CODE_CONFLICT))
+    html = planner.get(f"/data/upload/{t}").get_data(as_text=True)
+    positions = _GROUP_FORMS.search(html).group(1)
+    r = pick(planner, token, t, positions, "36.71.01.1001")
+    assert r.status_code == 302
+    html = planner.get(f"/data/upload/{t}").get_data(as_text=True)
+    assert "Tidak ada alias yang disimpan" in html and 'data-alias="no"' in html
+    assert "hanya memperbaiki baris unggahan ini" in html
+    planner.post(f"/data/upload/{t}/confirm", data={"csrf_token": token(planner)})
+    assert AliasStore.load(app.config["ALIASES"]).lookup("Cikokoll", "Tangerang") is None
+    with app.app_context():
+        dataset = active_dataset(get_db(), "umkm")
+        row = [r for r in row_dicts(get_db(), dataset.id) if r["cells"][1] == "Cikokoll"][0]
+        assert (row["kode"], row["method"]) == ("36.71.01.1001", "nama")
+        assert row["note"] == "dikonfirmasi oleh perencana"
 
 
 def test_second_upload_matches_the_confirmed_spelling(app, planner, token):

@@ -50,8 +50,27 @@ def two_sheets() -> Workbook:
     return wb
 
 
+def two_row_header() -> Workbook:
+    """A Dinas-style two-row header: "Peserta" merged over L/P, other headers merged down."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "BLK"
+    ws.append(["DATA PESERTA PELATIHAN BLK 2024"])
+    ws.merge_cells("A1:F1")
+    ws.append(["No", "Kecamatan", "Kelurahan", "Peserta", None, "Jumlah"])
+    ws.append([None, None, None, "L", "P", None])
+    for col in "ABCF":
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("D2:E2")
+    ws.append([1, "Cipondoh", "Poris Plawad", 12, 8, 20])
+    ws.append([2, "Karawaci", "Cimone", 5, 10, 15])
+    ws.append([3, "Larangan", "Cipadu", 7, 3, 10])
+    return wb
+
+
 def main() -> None:
-    for name, build in (("merged_title.xlsx", merged_title_rows), ("two_sheets.xlsx", two_sheets)):
+    for name, build in (("merged_title.xlsx", merged_title_rows), ("two_sheets.xlsx", two_sheets),
+                        ("two_row_header.xlsx", two_row_header)):
         wb = build()
         _fixed_times(wb)
         wb.save(HERE / name)

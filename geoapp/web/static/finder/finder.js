@@ -130,6 +130,9 @@
 
   function sameTheme(a, b) { return a != null && normalise(a) === normalise(b); }
 
+  /* A place without coordinates is listed but has no distance and no map point. */
+  function located(p) { return p.lat != null && p.lon != null; }
+
   function visiblePlaces() {
     var f = filters();
     var list = state.data.places.filter(function (p) {
@@ -139,11 +142,15 @@
         textMatches(f.q, p.name + " " + (p.theme || ""));
     });
     var o = state.origin;
-    list.forEach(function (p) { p._d = o ? haversine(o.lat, o.lon, p.lat, p.lon) : null; });
+    list.forEach(function (p) {
+      p._d = o && located(p) ? haversine(o.lat, o.lon, p.lat, p.lon) : null;
+    });
     if (o) {
-      list.sort(function (a, b) {
+      var ranked = list.filter(located), rest = list.filter(function (p) { return !located(p); });
+      ranked.sort(function (a, b) {
         return a._d - b._d || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       });
+      return ranked.concat(rest);
     }
     return list;
   }
@@ -199,21 +206,14 @@
     } else { fail(); }
   }
 
-  function activityBlock(place) {
-    var box = el("div", "finder-activity");
-    box.appendChild(el("h4", null, T.activity));
-    if (!place.activity.length) {
-      box.appendChild(el("p", "finder-note", T.no_activity));
-      return box;
-    }
+  function activityList(items) {
     var ul = el("ul");
-    place.activity.forEach(function (a) {
+    items.forEach(function (a) {
       var prog = state.data.programs[a[0]] || { title: a[0] };
       var li = el("li");
       li.appendChild(el("strong", null, prog.title));
-      var bits = [fmt(T.records, { n: a[1] })];
-      if (a[2]) { bits.push(fmt(T.in_kelurahan, { n: a[2] })); }
-      if (a[3]) { bits.push(fmt(T.nearby, { n: a[3], r: Math.round(state.data.radius_m) })); }
+      var bits = [a[3] ? fmt(T.nearby, { n: a[3], r: Math.round(state.data.radius_m) })
+                       : fmt(T.records, { n: a[1] })];
       if (prog.measure && a[4] != null) {
         bits.push(prog.measure.toLowerCase() + " " + formatNumber(a[4]));
       }
@@ -221,7 +221,28 @@
       if (a[5] && a[5].length) { li.appendChild(el("span", "finder-examples", a[5].join(", "))); }
       ul.appendChild(li);
     });
-    box.appendChild(ul);
+    return ul;
+  }
+
+  /* Activity within the radius, and apart from it, rows recorded only by kelurahan. */
+  function activityBlock(place) {
+    var box = el("div", "finder-activity");
+    var kel = place.kelurahan_activity || [];
+    if (located(place)) {
+      box.appendChild(el("h4", null, T.activity));
+      if (place.activity.length) {
+        box.appendChild(activityList(place.activity));
+      } else {
+        box.appendChild(el("p", "finder-note", T.no_activity));
+      }
+    }
+    if (kel.length) {
+      var part = el("div", "finder-same-kelurahan");
+      part.setAttribute("data-testid", "same-kelurahan");
+      part.appendChild(el("h4", null, T.same_kelurahan));
+      part.appendChild(activityList(kel));
+      box.appendChild(part);
+    }
     return box;
   }
 
@@ -248,6 +269,22 @@
     row(dl, T.kecamatan, place.kecamatan);
     row(dl, T.address, place.address);
     row(dl, T.contact, place.contact);
+    if (!located(place)) {
+      li.appendChild(dl);
+      var none = el("p", "finder-note finder-no-location", T.no_location_note);
+      none.setAttribute("data-testid", "no-location");
+      li.appendChild(none);
+      var phoneOnly = phoneOf(place.contact);
+      if (phoneOnly) {
+        var callOnly = el("a", "secondary", T.call);
+        callOnly.href = "tel:" + phoneOnly;
+        var bar = el("div", "finder-actions");
+        bar.appendChild(callOnly);
+        li.appendChild(bar);
+      }
+      li.appendChild(activityBlock(place));
+      return li;
+    }
     var coords = place.lat.toFixed(6) + ", " + place.lon.toFixed(6);
     row(dl, T.coordinates, coords);
     li.appendChild(dl);
@@ -284,7 +321,9 @@
     var ol = $("finder-list");
     ol.replaceChildren();
     list.forEach(function (p, i) { ol.appendChild(card(p, i)); });
-    $("finder-count").textContent = list.length ? fmt(T.count, { n: list.length }) : T.none;
+    var unlocated = list.filter(function (p) { return !located(p); }).length;
+    $("finder-count").textContent = !list.length ? T.none : unlocated
+      ? fmt(T.count_unlocated, { n: list.length, m: unlocated }) : fmt(T.count, { n: list.length });
   }
 
   /* ------------------------------------------------ map (Web Mercator, SVG + optional tiles) */
@@ -376,6 +415,7 @@
     });
     s.appendChild(g);
     list.forEach(function (p, i) {
+      if (!located(p)) { return; }
       var xy = project(p.lon, p.lat, z);
       var c = svg("circle", { cx: (xy[0] - o[0]).toFixed(1), cy: (xy[1] - o[1]).toFixed(1),
                               r: 9, "class": "pt kind-" + p.kind, "data-place-id": p.id });
@@ -457,7 +497,7 @@
       acc.classList.toggle("warn", m > 100);
     }
     if (origin.source !== "kelurahan") { $("finder-origin-kel").value = ""; }
-    var list = visiblePlaces().slice(0, 3);
+    var list = visiblePlaces().filter(located).slice(0, 3);
     var lons = [origin.lon], lats = [origin.lat];
     list.forEach(function (p) { lons.push(p.lon); lats.push(p.lat); });
     fit([Math.min.apply(null, lons) - 0.002, Math.min.apply(null, lats) - 0.002,
