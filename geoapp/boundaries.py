@@ -126,8 +126,8 @@ _ERR_GPKG_UNSAFE = Msg(
 )
 _ERR_GPKG_BAD = Msg(
     "boundaries.gpkg_bad",
-    id="GeoPackage rusak atau tidak dapat dibaca: {detail}.",
-    en="The GeoPackage is damaged or unreadable: {detail}.",
+    id="GeoPackage rusak atau tidak dapat dibaca. Ekspor ulang lapisannya dari QGIS sebagai GeoPackage baru.",
+    en="The GeoPackage is damaged or unreadable. Export the layer again from QGIS as a new GeoPackage.",
 )
 _ERR_UNREADABLE = Msg(
     "boundaries.unreadable",
@@ -645,7 +645,8 @@ def _sanitise_gpkg(raw: bytes) -> bytes:
         con.commit()
         return con.serialize()
     except sqlite3.DatabaseError as exc:
-        raise GeoappError(_ERR_GPKG_BAD, 422, detail=str(exc)[:200]) from None
+        _log.warning("GeoPackage could not be read: %s", exc)
+        raise GeoappError(_ERR_GPKG_BAD, 422) from None
     finally:
         con.close()
 
