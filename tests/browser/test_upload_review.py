@@ -59,7 +59,7 @@ def test_upload_review_confirm_then_dataset_on_data_page_and_map(page, records, 
     with page.expect_navigation():
         page.click("#confirm")
     assert "/data/versions" in page.url
-    assert TITLE in page.locator('[data-testid="flash"]').inner_text()
+    assert TITLE in " ".join(page.locator('[data-testid="flash"]').all_inner_texts())
     row = page.locator('[data-testid="version-row"][data-state="active"][data-program="umkm"]')
     assert row.count() == 1 and TITLE in row.inner_text()
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]

@@ -54,7 +54,7 @@ def test_payloads_render_as_text_everywhere(page, records, upload_server):
         page.click("#confirm")
     assert "/data/versions" in page.url
     assert_inert(page, records, (TITLE,), "data page")
-    assert TITLE in page.locator('[data-testid="flash"]').inner_text()
+    assert TITLE in " ".join(page.locator('[data-testid="flash"]').all_inner_texts())
 
     # map page: the active data list names the dataset
     open_map(page, upload_server)
