@@ -21,7 +21,7 @@ from geoapp.errors import GeoappError
 from geoapp.i18n import Msg
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.programs import PROGRAMS
-from geoapp.web.auth import login_required, require_dataset_change
+from geoapp.web.auth import login_required, may_change_dataset, require_dataset_change
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
 
@@ -177,9 +177,10 @@ def index():
         kind = core.check_kind(kind)
     items = core.list_places(get_db(), kind, gazetteer=_gazetteer())
     versions = {k: core.load_program(get_db(), k).dataset for k in core.KINDS}
+    editable = {k: may_change_dataset(g.user, v.imported_by if v else None) for k, v in versions.items()}
     return render_template("places_admin.html", places=items, kind=kind, kinds=_kind_titles(),
                            kind_titles=dict(_kind_titles()), versions=versions,
-                           upload_url=url_for("upload.new"))
+                           editable=editable, upload_url=url_for("upload.new"))
 
 
 @bp.route(f"{SCOPE}/baru", methods=["GET", "POST"])

@@ -284,3 +284,10 @@ def test_markup_in_a_name_is_escaped_on_the_admin_page_and_the_finder(planner, f
     pid = next(p["id"] for p in data.get_json()["places"] if p["name"] == XSS)
     form = planner.get(f"/kampung/kelola/{pid}/ubah").get_data(as_text=True)
     assert "<script>alert" not in form and "&lt;script&gt;" in form
+
+
+def test_list_offers_edit_links_only_where_the_user_may_change(planner, admin):
+    mine = planner.get("/kampung/kelola?kind=kampung").get_data(as_text=True)
+    assert 'data-testid="locked-' in mine and 'data-testid="edit-' not in mine
+    theirs = admin.get("/kampung/kelola?kind=kampung").get_data(as_text=True)
+    assert 'data-testid="edit-' in theirs and 'data-testid="locked-' not in theirs
