@@ -35,17 +35,20 @@ OUTPUT_COLUMNS = (
 NOTHING_MATCHED = Msg(
     "nothing_matched",
     "Tidak ada satu pun dari {rows} baris di '{filename}' yang cocok dengan kelurahan di batas "
-    "wilayah. Periksa kolom yang dipakai ({columns}) atau pilih kolom lain dengan --kelurahan-col, "
-    "--kode-col, --lat-col/--lon-col.",
+    "wilayah. Periksa kolom yang dipakai ({columns}) atau pilih kolom lain (di halaman unggah: "
+    "pilihan kolom; di baris perintah: --kelurahan-col, --kode-col, --lat-col/--lon-col).",
     "None of the {rows} rows in '{filename}' matched a kelurahan of the boundary set. Check the "
-    "columns used ({columns}) or choose others with --kelurahan-col, --kode-col, --lat-col/--lon-col.",
+    "columns used ({columns}) or choose others (on the upload page: the column choices; on the "
+    "command line: --kelurahan-col, --kode-col, --lat-col/--lon-col).",
 )
 NO_EVIDENCE = Msg(
     "no_location_columns",
     "'{filename}' tidak punya kolom kelurahan, kode wilayah, atau koordinat yang dikenali. "
-    "Kolom yang ada: {headers}. Pilih kolom dengan --kelurahan-col, --kode-col atau --lat-col/--lon-col.",
+    "Kolom yang ada: {headers}. Pilih kolomnya (di halaman unggah: pilihan kolom; di baris perintah: "
+    "--kelurahan-col, --kode-col atau --lat-col/--lon-col).",
     "'{filename}' has no recognisable kelurahan, kode wilayah or coordinate column. "
-    "Columns found: {headers}. Choose one with --kelurahan-col, --kode-col or --lat-col/--lon-col.",
+    "Columns found: {headers}. Choose the column (on the upload page: the column choices; on the "
+    "command line: --kelurahan-col, --kode-col or --lat-col/--lon-col).",
 )
 
 
@@ -235,6 +238,12 @@ def output_frame(run: MatchRun) -> pd.DataFrame:
     out["match_score"] = np.round(np.asarray(result.score, dtype="float64"), 1)
     out["match_note"] = result.note
     return out
+
+
+def kelurahan_choices(gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """(kode, "Nama (Kecamatan)") for every kelurahan, sorted by name: for pick lists."""
+    items = [(k, f"{n} ({kec})") for k, n, kec in zip(gazetteer.kode, gazetteer.nama, gazetteer.nama_kecamatan, strict=True)]
+    return sorted(items, key=lambda item: item[1].casefold())
 
 
 def names_by_kode(gazetteer: Gazetteer) -> dict[str, tuple[str, str]]:

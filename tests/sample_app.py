@@ -90,3 +90,12 @@ def sample_sessions(sample_template, tmp_path):
     factory = open_sessions(copy_instance(sample_template, tmp_path / "instance"))
     yield factory
     factory.kw["bind"].dispose()
+
+
+def private_app(template: Path, folder: Path, monkeypatch):
+    """Yield a sample-data app on a private copy of the template instance, then dispose it."""
+    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
+        monkeypatch.delenv(name, raising=False)
+    app = make_app(copy_instance(template, folder))
+    yield app
+    dispose_app(app)

@@ -92,3 +92,16 @@ def test_gazetteer_codes_stay_text():
     assert len(t) == 91_599 and t.headers == ["kode", "nama", "tingkat"]
     assert t.mapping.kode == 0 and 0 not in t.numeric
     assert "36.71" in set(t.cells[0])
+
+
+def test_max_rows_counts_rows_below_a_late_header_instead_of_cutting_them():
+    from geoapp.errors import GeoappError
+    from geoapp.records.reader import read_records
+
+    titles = "".join(f"Judul baris {i}\n" for i in range(40))
+    body = "Kelurahan;Jumlah\n" + "".join(f"Sukasari;{i}\n" for i in range(12))
+    with pytest.raises(GeoappError) as err:
+        read_records((titles + body).encode(), "t.csv", header_row=41, max_rows=10)
+    assert err.value.status == 413
+    table = read_records((titles + body).encode(), "t.csv", header_row=41, max_rows=12)
+    assert len(table) == 12

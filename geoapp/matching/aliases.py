@@ -23,13 +23,13 @@ from pathlib import Path
 
 from geoapp.codes import normalise_kode
 from geoapp.errors import GeoappError
+from geoapp.export import csv_safe_value
 from geoapp.i18n import Msg
 from geoapp.names import compact, name_keys, normalise_name
 
 HEADER = ("alias", "kecamatan", "kode")
 MAX_ALIAS_CHARS = 200
 MAX_FILE_BYTES = 20_000_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 BAD_ALIAS_NAME = Msg(
     "alias_bad_name",
@@ -124,7 +124,7 @@ class AliasStore:
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(HEADER)
         for row in self.rows:
-            writer.writerow([_cell_safe(v) for v in row])
+            writer.writerow([csv_safe_value(v) for v in row])  # the ' is dropped on reading
         _atomic_write(self.path, buf.getvalue().encode("utf-8"))
 
     def __len__(self) -> int:
@@ -144,12 +144,6 @@ def _find(index: Index, keys: list[str], kec: str) -> str | None:
         if (key, "") in index:
             return index[(key, "")]
     return None
-
-
-def _cell_safe(value: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula (the apostrophe is ignored
-    when the alias is read back, as names drop punctuation)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _parse(text: str, source: str) -> tuple[list[tuple[str, str, str]], int]:

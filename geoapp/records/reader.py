@@ -59,10 +59,9 @@ def _read_raw(data: bytes, filename: str, sheet: str | None, max_rows: int | Non
         info = ReadInfo(filename=filename, file_format="xlsx", sheet=x.sheet, sheets=x.sheets,
                         notes=notes + x.notes)
         return _Raw(x.grid, x.native, 1, info, None, x.rows)
-    nrows = None if max_rows is None else max_rows + HEADER_SEARCH_ROWS + 1
-    c = read_csv_grid(data, filename, nrows=nrows)
-    if nrows is not None and len(c.grid) >= nrows and blank_rows(c.grid).sum() > HEADER_SEARCH_ROWS:
-        c = read_csv_grid(data, filename)  # many blank rows: the limit applies to data rows
+    # The whole CSV is read (uploads are size-limited) so that max_rows is checked against
+    # the real number of data rows below the header, never by silently cutting rows off.
+    c = read_csv_grid(data, filename)
     info = ReadInfo(filename=filename, file_format="csv", encoding=c.encoding,
                     delimiter=c.delimiter, notes=notes + c.notes)
     hint = "id" if c.delimiter == ";" else None

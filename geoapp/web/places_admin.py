@@ -14,12 +14,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from geoapp import place_admin as core
 from geoapp.errors import GeoappError
 from geoapp.i18n import Msg
 from geoapp.matching.gazetteer import Gazetteer
+from geoapp.pipeline import kelurahan_choices
 from geoapp.programs import PROGRAMS
 from geoapp.web.auth import login_required, may_change_dataset, require_dataset_change
 from geoapp.web.db import get_db
@@ -47,15 +48,9 @@ DELETED = Msg("place_admin.deleted",
 
 
 @lru_cache(maxsize=2)
-def _gazetteer_for_path(path: str) -> Gazetteer:
-    from geoapp.boundaries import load_boundaries
-
-    return Gazetteer.from_boundaries(load_boundaries(path).frame)
-
-
 def _gazetteer() -> Gazetteer:
-    path = current_app.config.get("BOUNDARIES") or ""
-    return _gazetteer_for_path(path) if path else core.default_gazetteer()
+    """The configured boundary set's index (create_app makes BOUNDARIES the default)."""
+    return core.default_gazetteer()
 
 
 def _kind_titles() -> list[tuple[str, str]]:
@@ -63,9 +58,7 @@ def _kind_titles() -> list[tuple[str, str]]:
 
 
 def _kelurahan_choices() -> list[tuple[str, str]]:
-    gaz = _gazetteer()
-    items = [(gaz.kode[i], f"{gaz.nama[i]} ({gaz.nama_kecamatan[i]})") for i in range(len(gaz))]
-    return sorted(items, key=lambda item: item[1].casefold())
+    return kelurahan_choices(_gazetteer())
 
 
 def _bases() -> dict[str, int | None]:

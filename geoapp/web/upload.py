@@ -31,6 +31,7 @@ from geoapp.errors import GeoappError
 from geoapp.i18n import Msg
 from geoapp.matching.aliases import AliasStore
 from geoapp.numbers import format_number, format_rupiah
+from geoapp.pipeline import kelurahan_choices
 from geoapp.programs import PROGRAMS, get_program
 from geoapp.records.types import ROLES
 from geoapp.review_actions import ONLY_THIS_UPLOAD, Decision, apply_review_choice
@@ -66,18 +67,6 @@ def _aliases() -> AliasStore:
 
 
 @lru_cache(maxsize=2)
-def _gazetteer_for_path(path: str):
-    from geoapp.boundaries import load_boundaries
-    from geoapp.matching.gazetteer import Gazetteer
-
-    return Gazetteer.from_boundaries(load_boundaries(path).frame)
-
-
-def _boundaries():
-    path = current_app.config.get("BOUNDARIES") or ""
-    return _gazetteer_for_path(path) if path else None
-
-
 def _max_rows() -> int | None:
     return current_app.config.get("MAX_ROWS") or None
 
@@ -104,7 +93,7 @@ def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
 
 
 def _preview(state: flow.UploadState, lang: str) -> flow.Preview:
-    return flow.build_preview(_upload_dir(), state, aliases=_aliases(), boundaries=_boundaries(),
+    return flow.build_preview(_upload_dir(), state, aliases=_aliases(),
                               max_rows=_max_rows(), lang=lang)
 
 
@@ -241,14 +230,6 @@ def _formats_view(table) -> list[tuple[str, str]]:
     return [(table.headers[p] or f"({p + 1})", f) for p, f in sorted(table.number_formats.items())]
 
 
-def _kelurahan_choices(run) -> list[tuple[str, str]]:
-    if run is None:
-        return []
-    gaz = run.gazetteer
-    items = [(gaz.kode[i], f"{gaz.nama[i]} ({gaz.nama_kecamatan[i]})") for i in range(len(gaz))]
-    return sorted(items, key=lambda item: item[1])
-
-
 def _unmatched_rows(preview: flow.Preview) -> list[dict[str, Any]]:
     run = preview.run
     if run is None:
@@ -300,7 +281,7 @@ def _page_context(state: flow.UploadState, preview: flow.Preview) -> dict[str, A
         "ledger": ledger_view(preview, state.program, lang),
         "groups": preview.groups,
         "unmatched": _unmatched_rows(preview),
-        "kelurahan_choices": _kelurahan_choices(preview.run),
+        "kelurahan_choices": kelurahan_choices(preview.run.gazetteer) if preview.run else [],
         "decisions": _decisions_view(state),
         "roles": ROLES,
         "can_confirm": preview.run is not None and preview.run.ledger["rows"]["matched"] > 0,
@@ -378,7 +359,7 @@ def confirm(token: str):
     notes: list = []
     try:
         dataset = flow.confirm(get_db(), _upload_dir(), state, aliases=_aliases(),
-                               boundaries=_boundaries(), max_rows=_max_rows(), notes=notes)
+                               max_rows=_max_rows(), notes=notes)
     except GeoappError as exc:
         if exc.status == 404:
             raise

@@ -14,11 +14,7 @@ from sample_app import sample_template  # noqa: F401  (fixture re-exported)
 
 @pytest.fixture
 def hostile_app(sample_template, tmp_path, monkeypatch):  # noqa: F811
-    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
-        monkeypatch.delenv(name, raising=False)
-    app = samples.make_app(samples.copy_instance(sample_template, tmp_path / "instance"))
-    yield app
-    samples.dispose_app(app)
+    yield from samples.private_app(sample_template, tmp_path / "instance", monkeypatch)
 
 
 @pytest.fixture

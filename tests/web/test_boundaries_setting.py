@@ -26,6 +26,9 @@ def test_configured_boundaries_become_the_default_everywhere(tmp_path, reset_def
     kecamatan = load_kecamatan()
     assert set(kecamatan["kode"]) == set(frame["kode_kecamatan"])
     assert len(load_city()) == 1
+    from geoapp.pipeline import gazetteer_for
+
+    assert gazetteer_for(None).kode == list(frame["kode"])   # uploads match against it too
     batas = app.test_client().get("/api/batas.json")
     assert batas.status_code == 200 and b"32.99" in batas.data
 
