@@ -27,7 +27,7 @@ import pandas as pd
 
 def write_messy_csv(path: Path, rows: int, seed: int, coord_share: float = 0.0) -> np.ndarray:
     """Write the messy file (semicolon, Indonesian numbers) and return the true kode per row."""
-    from geoapp.sample_data import generate_messy_records
+    from geoapp.sample import generate_messy_records
 
     frame, truth = generate_messy_records(rows, seed=seed, coord_share=coord_share)
     frame.to_csv(path, sep=";", index=False, encoding="utf-8")
@@ -49,11 +49,11 @@ def best_of(repeat: int, func):  # noqa: ANN001, ANN201
 
 def stage_times(path: Path, repeat: int) -> dict[str, tuple[float, float]]:
     """Best wall and CPU time of each stage of ``geoapp_job`` on its own."""
-    from geoapp.aggregate import aggregate_kelurahan
-    from geoapp.boundaries import load_boundaries
-    from geoapp.ledger import build_ledger
-    from geoapp.pipeline import gazetteer_for, match_table
-    from geoapp.records.reader import read_records
+    from geoapp.figures.aggregate import aggregate_kelurahan
+    from geoapp.imports.ledger import build_ledger
+    from geoapp.imports.pipeline import gazetteer_for, match_table
+    from geoapp.io.boundaries import load_boundaries
+    from geoapp.io.records.reader import read_records
 
     data, gaz, frame = path.read_bytes(), gazetteer_for(None), load_boundaries().frame
     wall, cpu, table = best_of(repeat, lambda: read_records(data, path.name))
@@ -68,10 +68,10 @@ def stage_times(path: Path, repeat: int) -> dict[str, tuple[float, float]]:
 
 
 def geoapp_job(path: Path):  # noqa: ANN201
-    from geoapp.aggregate import aggregate_kelurahan
-    from geoapp.boundaries import load_boundaries
-    from geoapp.layers import matched_kode
-    from geoapp.pipeline import run_match
+    from geoapp.figures.aggregate import aggregate_kelurahan
+    from geoapp.imports.pipeline import run_match
+    from geoapp.imports.run_layer import matched_kode
+    from geoapp.io.boundaries import load_boundaries
 
     run = run_match(path.read_bytes(), path.name)
     measures = {run.table.headers[p]: v for p, v in run.table.numeric.items()}

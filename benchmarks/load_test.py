@@ -59,8 +59,8 @@ def build_instance(folder: Path) -> Path:
     sys.path.insert(0, str(REPO))
     from sqlalchemy.orm import Session
 
-    from geoapp.importing import import_sample_data
-    from geoapp.sample_data import write_sample_data
+    from geoapp.imports.staging import import_sample_data
+    from geoapp.sample import write_sample_data
     from geoapp.store import create_engine_for, init_db, set_password
 
     instance = folder / "instance"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 
-from geoapp.errors import GeoappError
-from geoapp.ledger import build_ledger
+from geoapp.core.errors import GeoappError
+from geoapp.imports.ledger import build_ledger
+from geoapp.imports.pipeline import gazetteer_for, match_table
+from geoapp.io.records.reader import read_records
 from geoapp.matching.types import STATUSES
-from geoapp.pipeline import gazetteer_for, match_table
-from geoapp.records.reader import read_records
 
 MAX_ROWS = 5000
 

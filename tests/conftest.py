@@ -47,7 +47,7 @@ def token():
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory):
     """The seeded sample program files, written once per test session."""
-    from geoapp.sample_data import write_sample_data
+    from geoapp.sample import write_sample_data
 
     folder = tmp_path_factory.mktemp("sample")
     write_sample_data(folder)

@@ -19,8 +19,8 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from geoapp.importing import import_sample_data
-from geoapp.sample_data import write_sample_data
+from geoapp.imports.staging import import_sample_data
+from geoapp.sample import write_sample_data
 from geoapp.store import create_engine_for, init_db, session_factory
 from geoapp.web import create_app
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geoapp.aggregate import aggregate_kecamatan, aggregate_kelurahan, rank_within
-from geoapp.boundaries import load_boundaries, load_kecamatan
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
+from geoapp.figures.aggregate import aggregate_kecamatan, aggregate_kelurahan, rank_within
+from geoapp.io.boundaries import load_boundaries, load_kecamatan
 
 NAN = np.nan
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.matcher import match_rows

@@ -15,10 +15,10 @@ from sample_app import DB_NAME, copy_instance, open_sessions, sample_template  #
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geoapp import backup as bk
-from geoapp.cli import main
-from geoapp.errors import GeoappError
-from geoapp.importing import ImportRequest, import_file
+from geoapp.cli.main import main
+from geoapp.core.errors import GeoappError
+from geoapp.imports.staging import ImportRequest, import_file
+from geoapp.store import backup as bk
 from geoapp.store import create_engine_for, set_password
 
 TOKEN = "0123456789abcdef0123456789abcdef"

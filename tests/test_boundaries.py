@@ -16,7 +16,8 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geoapp.boundaries import (
+from geoapp.core.errors import GeoappError
+from geoapp.io.boundaries import (
     COLUMNS,
     BoundarySet,
     default_boundaries_dir,
@@ -24,7 +25,6 @@ from geoapp.boundaries import (
     load_city,
     load_kecamatan,
 )
-from geoapp.errors import GeoappError
 
 DATA = Path(__file__).parent / "data" / "boundaries"
 TINY_CODES = ["32.99.01.1001", "32.99.01.1002", "32.99.02.1001", "32.99.02.2002"]

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pytest
 from click.testing import CliRunner
 
-from geoapp.cli import main
+from geoapp.cli.main import main
 
 DATA = Path(__file__).parent / "data" / "cli"
 MESSY = DATA / "messy_small.csv"
@@ -254,8 +254,8 @@ def test_boundary_field_options_reach_the_loader(cli, tmp_path):
 
 
 def test_boundary_messages_use_one_language_and_cli_spellings():
-    from geoapp.boundaries import load_boundaries
-    from geoapp.errors import GeoappError
+    from geoapp.core.errors import GeoappError
+    from geoapp.io.boundaries import load_boundaries
 
     raw = json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"kode": "32.99.01.1001"},
                       "geometry": {"type": "Polygon", "coordinates": [[[107.6, -6.9], [107.61, -6.9], [107.61, -6.91], [107.6, -6.9]]]}}]})
@@ -280,7 +280,7 @@ def test_nothing_matched_still_writes_output_and_report_then_fails(cli, tmp_path
 
 
 def test_nothing_matched_run_is_usable_when_allowed():
-    from geoapp.pipeline import MatchOptions, run_match
+    from geoapp.imports.pipeline import MatchOptions, run_match
 
     run = run_match((DATA / "no_match.csv").read_bytes(), "no_match.csv", MatchOptions(allow_nothing_matched=True))
     assert run.ledger["rows"]["matched"] == 0 and run.report["rows"]["total"] == len(run.table)
@@ -353,7 +353,7 @@ def test_layers_does_not_import_cli_text():
     import subprocess
     import sys
 
-    code = "import sys, geoapp.layers; print('geoapp.cli_text' in sys.modules)"
+    code = "import sys, geoapp.imports.run_layer; print('geoapp.cli.text' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -364,6 +364,6 @@ def test_layers_does_not_import_cli_text():
     ("Koordinat ditukar.", "", "Koordinat ditukar."),
 ])
 def test_coordinate_notes_join_without_doubled_punctuation(first, second, joined):
-    from geoapp.pipeline import join_notes
+    from geoapp.imports.pipeline import join_notes
 
     assert join_notes(first, second) == joined

@@ -2,8 +2,8 @@
 
 import pytest
 
-from geoapp.codes import kode_level, looks_scientific, normalise_kode
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
+from geoapp.values.codes import kode_level, looks_scientific, normalise_kode
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -4,8 +4,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geoapp.coords import parse_coordinate, parse_coordinates
-from geoapp.records.reader import read_records
+from geoapp.io.records.reader import read_records
+from geoapp.values.coords import parse_coordinate, parse_coordinates
 
 DATA = Path(__file__).parent / "data" / "records"
 

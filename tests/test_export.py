@@ -15,9 +15,9 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from geoapp.boundaries import load_boundaries
-from geoapp.errors import GeoappError
-from geoapp.export import csv_safe_frame, csv_safe_value, geojson_bytes, layer_bytes, write_layer
+from geoapp.core.errors import GeoappError
+from geoapp.io.boundaries import load_boundaries
+from geoapp.io.export import csv_safe_frame, csv_safe_value, geojson_bytes, layer_bytes, write_layer
 
 DATA = Path(__file__).parent / "data" / "boundaries"
 REAL = Path(__file__).parent.parent / "data" / "boundaries" / "kota_tangerang_kelurahan.geojson"

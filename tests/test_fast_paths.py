@@ -7,15 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geoapp.aggregate import aggregate_kelurahan
-from geoapp.errors import GeoappError
-from geoapp.ledger import build_ledger, exact_sum, group_sums, status_codes
+from geoapp.core.errors import GeoappError
+from geoapp.figures.aggregate import aggregate_kelurahan
+from geoapp.imports.ledger import build_ledger, exact_sum, group_sums, status_codes
+from geoapp.io.records import arrow_csv
+from geoapp.io.records.grid import blank_column, column_codes
+from geoapp.io.records.reader import read_records
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.matcher import match_rows
 from geoapp.matching.types import MatchResult
-from geoapp.records import arrow_csv
-from geoapp.records.grid import blank_column, column_codes
-from geoapp.records.reader import read_records
 
 pytest.importorskip("pyarrow")
 
@@ -161,7 +161,7 @@ def test_status_codes_and_group_sums_are_exact():
 
 def test_ledger_counts_other_statuses_in_the_total():
     cells = pd.DataFrame({0: ["a", "b", "c"]})
-    from geoapp.records.types import ColumnMapping, ReadInfo, RecordTable
+    from geoapp.io.records.types import ColumnMapping, ReadInfo, RecordTable
     table = RecordTable(headers=["Jumlah"], cells=cells, source_rows=np.arange(2, 5),
                         is_total=np.zeros(3, bool), numeric={0: np.array([1.0, 2.0, 4.0])},
                         number_formats={0: "int"}, unparsed_numbers={0: 0},
@@ -216,7 +216,7 @@ def test_repeated_points_are_located_once_and_broadcast():
 
 
 def test_coordinates_read_the_same_from_every_column_kind():
-    from geoapp.coords import parse_coordinates
+    from geoapp.values.coords import parse_coordinates
     lat = ["-6.17", "", '6°10\'40"LS', "-6,2", None, "9.314.000", "x"]
     lon = ["106.63", "106.6", '106°37\'48"BT', "106,7", "106.6", "680000", "106.6"]
     plain = parse_coordinates(pd.Series(lat, dtype=object), pd.Series(lon, dtype=object))

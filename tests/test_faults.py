@@ -1,7 +1,7 @@
 """Faults: SIGKILL in the middle of an import, a full upload folder or disk, a short load run.
 
 The SIGKILL tests start real processes: a waitress server (the production entry point)
-and an importer using ``geoapp.importing``, kill both with SIGKILL while the import is in
+and an importer using ``geoapp.imports.staging``, kill both with SIGKILL while the import is in
 flight, restart the server and check through its read API that the previous active
 version is untouched and that no half-written version is visible or left in the database.
 """
@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from sample_app import DB_NAME, copy_instance, sample_template  # noqa: F401
 
-from geoapp import upload_flow as flow
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
+from geoapp.imports import upload as flow
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
@@ -36,7 +36,7 @@ IMPORTER = r"""
 import sys, time
 from pathlib import Path
 from sqlalchemy.orm import Session
-from geoapp.importing import ImportRequest, match_import, sha256
+from geoapp.imports.staging import ImportRequest, match_import, sha256
 from geoapp.store import activate, create_engine_for, stage_import
 from geoapp.store.adapter import rows_from_run
 

@@ -12,10 +12,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
+from geoapp.imports.pipeline import gazetteer_for
 from geoapp.matching.matcher import match_rows
 from geoapp.matching.types import METHODS, STATUSES
-from geoapp.pipeline import gazetteer_for
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])

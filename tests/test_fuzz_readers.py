@@ -14,11 +14,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geoapp.errors import GeoappError
-from geoapp.ledger import build_ledger
+from geoapp.core.errors import GeoappError
+from geoapp.imports.ledger import build_ledger
+from geoapp.imports.pipeline import gazetteer_for, match_table
+from geoapp.io.records.reader import read_records
 from geoapp.matching.types import STATUSES
-from geoapp.pipeline import gazetteer_for, match_table
-from geoapp.records.reader import read_records
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])

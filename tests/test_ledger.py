@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geoapp.ledger import build_ledger
+from geoapp.imports.ledger import build_ledger
+from geoapp.io.records.types import ColumnMapping, ReadInfo, RecordTable
 from geoapp.matching.types import MatchResult
-from geoapp.records.types import ColumnMapping, ReadInfo, RecordTable
 
 
 def table(values: list[float], headers=("Kelurahan", "Jumlah", "Jumlah")) -> RecordTable:

@@ -2,7 +2,7 @@ import mapclassify
 import numpy as np
 import pytest
 
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
 from geoapp.maps.classify import classify
 
 pytestmark = pytest.mark.filterwarnings("ignore:Numba not installed")

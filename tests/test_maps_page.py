@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from test_maps_support import ROOT, kecamatan_layer, kelurahan_layer, payload_of
 
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
 from geoapp.maps import ChoroplethSpec, build_map, render_map_html, vendor_files
 from geoapp.maps.choropleth import style_of
 from geoapp.maps.page import OSM_TILES

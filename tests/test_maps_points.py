@@ -4,7 +4,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 from test_maps_support import kelurahan_layer, payload_of
 
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
 from geoapp.maps import (
     PointLayerSpec,
     build_map,

@@ -11,7 +11,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.matcher import match_rows

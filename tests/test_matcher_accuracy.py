@@ -14,7 +14,7 @@ import pytest
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.matcher import match_rows
-from geoapp.names import name_keys
+from geoapp.values.names import name_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = ROOT / "data" / "boundaries" / "kota_tangerang_kelurahan.geojson"

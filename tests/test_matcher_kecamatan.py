@@ -72,7 +72,7 @@ def test_no_evidence_note_does_not_deny_coordinates(gaz):
 
 
 def test_unreadable_coordinates_note_end_to_end(gaz):
-    from geoapp.pipeline import run_match
+    from geoapp.imports.pipeline import run_match
 
     data = b"nama usaha,kelurahan,lat,lon\nA,,abc,xyz\nB,,-6.0,107.5\nC,Cipadu,,\n"
     run = run_match(data, "t.csv", boundaries=gaz)

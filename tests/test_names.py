@@ -2,7 +2,7 @@
 
 import pytest
 
-from geoapp.names import name_keys, normalise_name
+from geoapp.values.names import name_keys, normalise_name
 
 
 @pytest.mark.parametrize("text, expected", [

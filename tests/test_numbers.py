@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geoapp.numbers import (
+from geoapp.values.numbers import (
     format_number,
     format_percent,
     format_rupiah,

@@ -1,4 +1,4 @@
-"""geoapp.place_admin: checking places, duplicates, and saving as new dataset versions."""
+"""geoapp.places.admin: checking places, duplicates, and saving as new dataset versions."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from pyproj import Transformer
 from sqlalchemy.orm import Session
 
-from geoapp import place_admin as pa
-from geoapp import places
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
+from geoapp.places import admin as pa
+from geoapp.places import core as places
 from geoapp.store import (
     activate,
     active_dataset,

@@ -1,4 +1,4 @@
-"""geoapp.place_exports: GeoJSON (RFC 7946), GPX 1.1, KML 2.2 and formula-safe CSV."""
+"""geoapp.places.exports: GeoJSON (RFC 7946), GPX 1.1, KML 2.2 and formula-safe CSV."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from geoapp.errors import GeoappError
-from geoapp.place_exports import (
+from geoapp.core.errors import GeoappError
+from geoapp.places.core import Activity, Place, PlaceQuery
+from geoapp.places.exports import (
     FORMATS,
     check_format,
     csv_places,
@@ -21,7 +22,6 @@ from geoapp.place_exports import (
     kml_places,
     xml_text,
 )
-from geoapp.places import Activity, Place, PlaceQuery
 
 GPX = "{http://www.topografix.com/GPX/1/1}"
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -1,4 +1,4 @@
-"""geoapp.places: loading from the store, tolerant search, filters, distances, activity."""
+"""geoapp.places.core: loading from the store, tolerant search, filters, distances, activity."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from sample_app import sample_sessions, sample_template  # noqa: F401  (fixtures)
 from sqlalchemy.orm import Session
 
-from geoapp import places
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
+from geoapp.places import core as places
 from geoapp.store import activate, create_engine_for, init_db, stage_import
 
 KEL_A = "36.71.01.1001"

@@ -3,7 +3,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geoapp.records.reader import read_records
+from geoapp.io.records.reader import read_records
 
 DATA = Path(__file__).parent / "data" / "records"
 

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from geoapp.errors import GeoappError
-from geoapp.records.headers import normalise_header, role_of
-from geoapp.records.reader import read_records
+from geoapp.core.errors import GeoappError
+from geoapp.io.records.headers import normalise_header, role_of
+from geoapp.io.records.reader import read_records
 
 DATA = Path(__file__).parent / "data" / "records"
 GAZETTEER = Path(__file__).resolve().parents[2] / "shared" / "data" / "gazetteer" / "kode_wilayah_2025.csv"
@@ -95,8 +95,8 @@ def test_gazetteer_codes_stay_text():
 
 
 def test_max_rows_counts_rows_below_a_late_header_instead_of_cutting_them():
-    from geoapp.errors import GeoappError
-    from geoapp.records.reader import read_records
+    from geoapp.core.errors import GeoappError
+    from geoapp.io.records.reader import read_records
 
     titles = "".join(f"Judul baris {i}\n" for i in range(40))
     body = "Kelurahan;Jumlah\n" + "".join(f"Sukasari;{i}\n" for i in range(12))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geoapp.records.csv_reader import count_records
-from geoapp.records.reader import read_records
+from geoapp.io.records.csv_reader import count_records
+from geoapp.io.records.reader import read_records
 
 DATA = Path(__file__).parent / "data" / "records"
 FILES = sorted(p for p in DATA.iterdir() if p.suffix in (".csv", ".tsv", ".xlsx"))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geoapp.records.reader import read_records
-from geoapp.records.subheader import combine_sub_header
+from geoapp.io.records.reader import read_records
+from geoapp.io.records.subheader import combine_sub_header
 
 DATA = Path(__file__).parent / "data" / "records"
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geoapp.errors import GeoappError
-from geoapp.records.reader import read_records
-from geoapp.records.xlsx_reader import cell_text
+from geoapp.core.errors import GeoappError
+from geoapp.io.records.reader import read_records
+from geoapp.io.records.xlsx_reader import cell_text
 
 DATA = Path(__file__).parent / "data" / "records"
 

@@ -1,4 +1,4 @@
-"""geoapp.render_png: static PNG maps of area and point layers."""
+"""geoapp.figures.png: static PNG maps of area and point layers."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
-from geoapp.errors import GeoappError
-from geoapp.figures import LAYERS, LayerData
-from geoapp.render_png import render_layer_png
+from geoapp.core.errors import GeoappError
+from geoapp.figures.layers import LAYERS, LayerData
+from geoapp.figures.png import render_layer_png
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from geoapp.matching.aliases import AliasStore
-from geoapp.pipeline import run_match
-from geoapp.review_actions import (
+from geoapp.imports.decisions import (
     alias_allowed,
     apply_decisions,
     apply_review_choice,
     rows_alias,
     save_aliases,
 )
+from geoapp.imports.pipeline import run_match
+from geoapp.matching.aliases import AliasStore
 
 SUKARASA = "36.71.01.1001"
 CIKOKOL = "36.71.01.1005"

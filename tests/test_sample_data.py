@@ -1,4 +1,4 @@
-"""Tests for the seeded sample data (geoapp.sample_data)."""
+"""Tests for the seeded sample data (geoapp.sample)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import shapely
 from pyproj import Transformer
 from rapidfuzz.distance import Levenshtein
 
-from geoapp.errors import GeoappError
-from geoapp.sample_data import (
+from geoapp.core.errors import GeoappError
+from geoapp.sample import (
     generate_messy_records,
     messy_name,
     sample_truth,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geoapp.errors import GeoappError
-from geoapp.settings import SETTINGS, describe, load_settings
+from geoapp.core.errors import GeoappError
+from geoapp.core.settings import SETTINGS, describe, load_settings
 
 
 def test_defaults_and_instance_relative_paths(tmp_path):

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from sqlalchemy import func, select
 
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
 from geoapp.store import (
     activate,
     active_dataset,

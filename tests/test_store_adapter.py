@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geoapp.coords import parse_coordinates
+from geoapp.io.records.types import ColumnMapping, ReadInfo, RecordTable
 from geoapp.matching.types import MatchResult, Suggestion
-from geoapp.records.types import ColumnMapping, ReadInfo, RecordTable
 from geoapp.store import (
     activate,
     create_engine_for,
@@ -21,6 +20,7 @@ from geoapp.store import (
     session_factory,
     stage_import,
 )
+from geoapp.values.coords import parse_coordinates
 
 
 def make_run():

@@ -8,8 +8,8 @@ from pathlib import Path
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 
 STATIC_DIR = Path(__file__).parent / "static"
 _LEAFLET = Path(xs_leaflet.BASE_DIR)

@@ -6,8 +6,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.maps.classify import classify
 from geoapp.maps.formatting import format_value
 from geoapp.maps.legend import legend_entries, nodata_entry

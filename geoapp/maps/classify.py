@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import mapclassify
 import numpy as np
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 
 SCHEMES = {
     "quantiles": mapclassify.Quantiles,

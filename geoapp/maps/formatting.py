@@ -1,10 +1,10 @@
-"""Values as shown on the map, via ``geoapp.numbers`` (``1.234.567``, ``Rp 1.234.567``, ``12,5``)."""
+"""Values as shown on the map, via ``geoapp.values.numbers`` (``1.234.567``, ``Rp 1.234.567``, ``12,5``)."""
 
 from __future__ import annotations
 
 import math
 
-from geoapp.numbers import format_number, format_rupiah
+from geoapp.values.numbers import format_number, format_rupiah
 
 KINDS = ("count", "rupiah", "rate", "number")
 

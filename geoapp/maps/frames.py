@@ -8,8 +8,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 
 KODE_KELURAHAN_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 KELURAHAN_COLUMNS = ("kode", "nama", "kode_kecamatan", "nama_kecamatan")

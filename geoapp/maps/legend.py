@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from geoapp.i18n import Msg
+from geoapp.core.i18n import Msg
 from geoapp.maps.classify import Classification
 from geoapp.maps.formatting import format_number, format_rupiah
 

@@ -10,8 +10,8 @@ import geopandas as gpd
 from branca.element import MacroElement
 from folium.template import Template
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg, Note, normalise_lang
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg, Note, normalise_lang
 from geoapp.maps.assets import page_assets
 from geoapp.maps.choropleth import choropleth_payload
 from geoapp.maps.frames import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from branca.utilities import color_brewer
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 
 SEQUENTIAL = (
     "YlGnBu", "YlOrRd", "YlOrBr", "YlGn", "GnBu", "BuGn", "BuPu", "PuBu", "PuBuGn",

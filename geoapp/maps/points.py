@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from shapely.geometry import Point
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg, Note
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg, Note
 from geoapp.maps.formatting import format_number
 from geoapp.maps.frames import to_lonlat
 from geoapp.maps.palettes import QUALITATIVE, theme_color

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from geoapp.i18n import Msg, normalise_lang
+from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.maps.specs import PointLayerSpec
 
 KWT_TITLE = Msg("map_kwt_title", id="Kelompok Wanita Tani (KWT)", en="Women farmer groups (KWT)")

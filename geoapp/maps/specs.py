@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.maps.classify import check_k, check_scheme
 from geoapp.maps.formatting import KINDS
 from geoapp.maps.palettes import check_palette

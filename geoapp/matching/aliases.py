@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from geoapp.codes import normalise_kode
-from geoapp.errors import GeoappError
-from geoapp.export import csv_safe_value
-from geoapp.i18n import Msg
-from geoapp.names import compact, name_keys, normalise_name
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.io.export import csv_safe_value
+from geoapp.values.codes import normalise_kode
+from geoapp.values.names import compact, name_keys, normalise_name
 
 HEADER = ("alias", "kecamatan", "kode")
 MAX_ALIAS_CHARS = 200

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from geoapp.i18n import Msg, Note
+from geoapp.core.i18n import Msg, Note
 from geoapp.matching.evidence import Evidence
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.types import Suggestion

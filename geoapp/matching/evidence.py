@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from geoapp.codes import looks_scientific, normalise_kode
-from geoapp.i18n import Msg, Note
+from geoapp.core.i18n import Msg, Note
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.resolve import (
@@ -17,6 +16,7 @@ from geoapp.matching.resolve import (
     resolve_kecamatan,
     resolve_name,
 )
+from geoapp.values.codes import looks_scientific, normalise_kode
 
 KODE_SCIENTIFIC = Msg(
     "kode_scientific",

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geoapp.codes import kecamatan_of, normalise_kode
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
-from geoapp.names import compact, name_keys, normalise_name
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.values.codes import kecamatan_of, normalise_kode
+from geoapp.values.names import compact, name_keys, normalise_name
 
 MISSING_COLUMNS = Msg(
     "gazetteer_missing_columns",

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg, Note, normalise_lang
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg, Note, normalise_lang
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.decide import EXCLUDED, NEAR_METRES, Decision, PointFacts, decide, text_target
 from geoapp.matching.evidence import (

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from geoapp.codes import normalise_kode
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.gazetteer import Gazetteer
-from geoapp.names import name_keys, name_words, normalise_name
+from geoapp.values.codes import normalise_kode
+from geoapp.values.names import name_keys, name_words, normalise_name
 
 # Words that tell sibling kelurahan apart: "Panunggangan" vs "Panunggangan Utara".
 DISTINGUISHING = frozenset({

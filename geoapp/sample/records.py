@@ -8,8 +8,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.sample.amounts import id_int, rupiah
 from geoapp.sample.points import decimal_text, point_pool
 from geoapp.sample.reference import load_kelurahan

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.core.resources import boundaries_dir
 
-BOUNDARY_DIR = Path(__file__).resolve().parents[2] / "data" / "boundaries"
+BOUNDARY_DIR = boundaries_dir()
 KELURAHAN_FILE = BOUNDARY_DIR / "kota_tangerang_kelurahan.geojson"
 
 BOUNDARIES_MISSING = Msg(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.sample.blk import blk_bytes, build_blk
 from geoapp.sample.jobfair import build_jobfair
 from geoapp.sample.penduduk import build_penduduk

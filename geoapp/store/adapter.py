@@ -1,8 +1,8 @@
 """Turn a pipeline ``MatchRun`` into the row dicts ``stage_import`` stores.
 
 Uses only ``run.table`` (RecordTable), ``run.result`` (MatchResult) and ``run.coords``
-(``geoapp.coords.Coordinates`` or None) attributes, so the store does not depend on how
-the rows were produced. Coordinates have one parsing path: ``geoapp.coords``.
+(``geoapp.values.coords.Coordinates`` or None) attributes, so the store does not depend on how
+the rows were produced. Coordinates have one parsing path: ``geoapp.values.coords``.
 """
 
 from __future__ import annotations

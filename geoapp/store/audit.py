@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import Engine, event, func, select, update
 from sqlalchemy.orm import Session
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.store import jsonsafe
 from geoapp.store.models import AccountState, AuditEvent, Base, User, utcnow
 from geoapp.store.users import find_user, set_password

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.matching.types import STATUSES
 from geoapp.store import jsonsafe
 from geoapp.store.models import (

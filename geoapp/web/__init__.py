@@ -16,10 +16,11 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 import geoapp
-from geoapp.settings import load_settings
+from geoapp.core.resources import templates_dir
+from geoapp.core.settings import load_settings
 
 REPO_ROOT = Path(geoapp.__file__).resolve().parent.parent
-TEMPLATES = REPO_ROOT / "templates"
+TEMPLATES = templates_dir()
 STATIC = Path(__file__).resolve().parent / "static"
 INSTANCE_ENV = "GEOAPP_INSTANCE"
 MAX_URL_INT = 2**63 - 1  # ids in URLs never go past SQLite's INTEGER
@@ -52,7 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _check_startup(app: Flask) -> None:
     """Stop early, with a clear message, when a configured file cannot be used."""
-    from geoapp.boundaries import configure_default
+    from geoapp.io.boundaries import configure_default
     from geoapp.web.serve import check_boundaries
 
     check_boundaries(app.config)

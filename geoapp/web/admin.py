@@ -20,10 +20,11 @@ from flask import (
     url_for,
 )
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.core.programs import PROGRAMS as PROGRAM_CATALOGUE
+from geoapp.imports.upload import clean_title
 from geoapp.matching.aliases import AliasStore
-from geoapp.programs import PROGRAMS as PROGRAM_CATALOGUE
 from geoapp.store import (
     PROGRAMS,
     ROLES,
@@ -43,7 +44,6 @@ from geoapp.store import (
     set_disabled,
 )
 from geoapp.store.users import MIN_PASSWORD
-from geoapp.upload_flow import clean_title
 from geoapp.web.auth import login_required, require_dataset_change
 from geoapp.web.db import get_db
 from geoapp.web.i18n import tr

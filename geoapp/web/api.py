@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from geoapp import __version__
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.store import (
     PROGRAMS,
     check_program,

@@ -26,8 +26,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.store import authenticate, get_user, has_role, is_disabled, set_actor
 from geoapp.web.db import get_db
 from geoapp.web.errors import wants_json

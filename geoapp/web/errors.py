@@ -11,8 +11,8 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.web.i18n import current_lang
 
 NOT_FOUND = Msg("http.not_found", id="Halaman atau data tidak ditemukan. Periksa alamatnya.",

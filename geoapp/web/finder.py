@@ -8,7 +8,7 @@ GET /manifest.webmanifest       web app manifest (scope /kampung)
 GET /sw.js                      the service worker (served from the root, scope /kampung)
 
 Filter parameters (q, kind, theme, kecamatan, kelurahan, lat, lon) are checked against an
-allowlist and against the values in the data (``geoapp.places.check_query``).
+allowlist and against the values in the data (``geoapp.places.core.check_query``).
 Places without coordinates are listed (and counted) but have no distance and no map point.
 """
 
@@ -24,11 +24,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
-from geoapp import places as core
-from geoapp.boundaries import load_boundaries
-from geoapp.errors import GeoappError
-from geoapp.place_exports import check_format, export_filename, export_places
-from geoapp.programs import PROGRAMS
+from geoapp.core.errors import GeoappError
+from geoapp.core.programs import PROGRAMS
+from geoapp.io.boundaries import load_boundaries
+from geoapp.places import core
+from geoapp.places.exports import check_format, export_filename, export_places
 from geoapp.web.db import get_db
 from geoapp.web.errors import render_error
 from geoapp.web.i18n import current_lang, format_dt

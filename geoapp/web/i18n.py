@@ -14,8 +14,8 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import Babel
 from flask_babel import format_datetime as babel_format_datetime
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg, Note
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg, Note
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 DATE_FORMATS = {"id": "d MMMM y HH.mm", "en": "d MMMM y HH:mm"}
@@ -77,6 +77,6 @@ def init_app(app: Flask) -> None:
 
 def format_number_here(value: object, decimals: int = 0) -> str:
     """A number in the interface language's format (Indonesian: 1.234.567,5); '—' for none."""
-    from geoapp.numbers import format_number
+    from geoapp.values.numbers import format_number
 
     return format_number(value, current_lang(), decimals)

@@ -20,13 +20,13 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from geoapp import figures
-from geoapp.boundaries import default_identity, load_boundaries, load_kecamatan
-from geoapp.errors import GeoappError
-from geoapp.export import geojson_bytes, layer_bytes
-from geoapp.figures import Filters, LayerData
-from geoapp.i18n import Msg
-from geoapp.lru import LruMemo
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.core.lru import LruMemo
+from geoapp.figures import layers as figures
+from geoapp.figures.layers import Filters, LayerData
+from geoapp.io.boundaries import default_identity, load_boundaries, load_kecamatan
+from geoapp.io.export import geojson_bytes, layer_bytes
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang
@@ -210,7 +210,7 @@ def _render(data: LayerData, filters: Filters, fmt: str, lang: str,
         return geojson_bytes(frame)
     if fmt in ("csv", "gpkg"):
         return layer_bytes(frame, fmt, layer_name=data.definition.key.replace("-", "_"))
-    from geoapp.render_png import render_layer_png
+    from geoapp.figures.png import render_layer_png
 
     scheme, k = _png_options(params)
     outline = load_boundaries().frame

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import request
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.web.i18n import languages
 
 BAD_PARAM = Msg(

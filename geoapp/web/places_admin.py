@@ -3,7 +3,7 @@
 Routes: ``/kampung/kelola`` (list), ``/kampung/kelola/baru`` (add), ``/<id>/ubah`` (edit),
 ``/<id>/hapus`` (confirm + delete). Planners may add places, but edit or delete them only
 in program versions they imported themselves; admins may change any place. The work is
-done by ``geoapp.place_admin``; this module turns form fields into plain values and
+done by ``geoapp.places.admin``; this module turns form fields into plain values and
 outcomes into pages. Every form carries the active dataset id it was made from
 (``base_<kind>``), so a save over someone else's newer version is refused instead of
 silently undoing it.
@@ -16,12 +16,12 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from geoapp import place_admin as core
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.core.programs import PROGRAMS
+from geoapp.imports.pipeline import kelurahan_choices
 from geoapp.matching.gazetteer import Gazetteer
-from geoapp.pipeline import kelurahan_choices
-from geoapp.programs import PROGRAMS
+from geoapp.places import admin as core
 from geoapp.web.auth import login_required, may_change_dataset, require_dataset_change
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr

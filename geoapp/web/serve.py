@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Flask
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.store import ensure_default_planner
 
 BAD_BOUNDARIES = Msg(
@@ -27,7 +27,7 @@ def check_boundaries(config: Mapping[str, Any], *, default: bool = False) -> Non
     ``default=True`` also checks the bundled set when BOUNDARIES is empty (serve does,
     so a damaged installation fails at start instead of on the first map request).
     """
-    from geoapp.boundaries import default_boundaries_dir, load_boundaries
+    from geoapp.io.boundaries import default_boundaries_dir, load_boundaries
 
     path = config.get("BOUNDARIES") or ""
     if not path and not default:
@@ -69,8 +69,8 @@ def load_sample_data(app: Flask, session) -> dict[str, Any]:
     """Import the labelled sample data once, when no dataset exists yet."""
     from pathlib import Path
 
-    from geoapp.importing import import_sample_data
-    from geoapp.sample_data import write_sample_data
+    from geoapp.imports.staging import import_sample_data
+    from geoapp.sample import write_sample_data
     from geoapp.store import list_datasets
 
     if list_datasets(session):
@@ -107,12 +107,12 @@ def serve(
     workers: int = 1,
 ) -> None:
     """Create the app (instance folder, database), bootstrap, then serve it."""
-    from geoapp.backup import hold_instance_lock
+    from geoapp.store.backup import hold_instance_lock
     from geoapp.web import create_app
 
     app = create_app({"INSTANCE_PATH": instance} if instance else None)
     check_boundaries(app.config, default=True)
-    app.extensions["geoapp_lock"] = hold_instance_lock(app.instance_path)  # see geoapp.backup
+    app.extensions["geoapp_lock"] = hold_instance_lock(app.instance_path)  # see geoapp.store.backup
     info = bootstrap(app)
     if info["planner"]:
         print(credentials_banner(info["planner"]), flush=True)

@@ -2,8 +2,8 @@
 
 Routes below /data: ``/upload`` (form), ``/upload/<token>`` (preview + review),
 ``/upload/<token>/{options,review,confirm,discard}`` (POST) and ``/versions`` (the
-stored versions). The work is done by ``geoapp.upload_flow`` and
-``geoapp.review_actions``; this module turns form fields into plain values and the
+stored versions). The work is done by ``geoapp.imports.upload`` and
+``geoapp.imports.decisions``; this module turns form fields into plain values and the
 results into pages. Upload tokens are bound to the user and to the login session.
 """
 
@@ -26,16 +26,16 @@ from flask import (
     url_for,
 )
 
-from geoapp import upload_flow as flow
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.core.programs import PROGRAMS, get_program
+from geoapp.imports import upload as flow
+from geoapp.imports.decisions import ONLY_THIS_UPLOAD, Decision, apply_review_choice
+from geoapp.imports.pipeline import kelurahan_choices
+from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
-from geoapp.numbers import format_number, format_rupiah
-from geoapp.pipeline import kelurahan_choices
-from geoapp.programs import PROGRAMS, get_program
-from geoapp.records.types import ROLES
-from geoapp.review_actions import ONLY_THIS_UPLOAD, Decision, apply_review_choice
 from geoapp.store import compare, list_datasets
+from geoapp.values.numbers import format_number, format_rupiah
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr

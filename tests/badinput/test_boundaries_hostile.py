@@ -25,8 +25,8 @@ from corpus import (
     zip_with_vrt,
 )
 
-from geoapp.boundaries import load_boundaries
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
+from geoapp.io.boundaries import load_boundaries
 
 CASES = [
     ("shp-zip-ratio-bomb", shapefile_ratio_bomb, 413, "compression ratio"),

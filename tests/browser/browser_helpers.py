@@ -144,7 +144,7 @@ def kelurahan_targets(page, payload: dict, limit: int = 3) -> list[Target]:
 
     Point markers or other controls may cover a shape; such kelurahan are skipped.
     """
-    from geoapp.boundaries import load_boundaries
+    from geoapp.io.boundaries import load_boundaries
 
     frame = load_boundaries().frame
     frame = frame.assign(_area=frame.geometry.to_crs(32748).area).sort_values("_area", ascending=False)

@@ -2,7 +2,7 @@
 
 A hostile UMKM file (payload title, header and sub-program names) and a hostile kampung
 tematik file (payload place names, themes, addresses and a ``javascript:`` contact) are
-imported through ``geoapp.importing`` into a private live server. The sweep then visits
+imported through ``geoapp.imports.staging`` into a private live server. The sweep then visits
 every place user text is shown - the map (layer control, legends, every tooltip and
 popup rendered), the kelurahan profile, the finder, the data pages, the admin pages and
 error pages - and fails on any dialog, any injected element, any ``javascript:`` link,
@@ -96,7 +96,7 @@ def _start_server(config):
 @pytest.fixture(scope="module")
 def hostile_server(request, tmp_path_factory):
     """A private live server whose store holds the hostile kampung and UMKM versions."""
-    from geoapp.importing import ImportRequest, import_file
+    from geoapp.imports.staging import ImportRequest, import_file
     from geoapp.store import create_account
 
     server, stop = _start_server(request.config)(tmp_path_factory.mktemp("xss_sweep") / "instance")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
 from geoapp.store import (
     AuditEvent,
     Dataset,

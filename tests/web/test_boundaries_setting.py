@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geoapp.boundaries import configure_default, load_boundaries, load_city, load_kecamatan
+from geoapp.io.boundaries import configure_default, load_boundaries, load_city, load_kecamatan
 from geoapp.web import create_app
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "boundaries" / "tiny_kelurahan.geojson"
@@ -26,7 +26,7 @@ def test_configured_boundaries_become_the_default_everywhere(tmp_path, reset_def
     kecamatan = load_kecamatan()
     assert set(kecamatan["kode"]) == set(frame["kode_kecamatan"])
     assert len(load_city()) == 1
-    from geoapp.pipeline import gazetteer_for
+    from geoapp.imports.pipeline import gazetteer_for
 
     assert gazetteer_for(None).kode == list(frame["kode"])   # uploads match against it too
     batas = app.test_client().get("/api/batas.json")

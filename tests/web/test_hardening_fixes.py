@@ -127,7 +127,7 @@ def test_huge_ids_in_paths_and_parameters(app, token, url):
 
 @pytest.mark.parametrize("bad", [HUGE, 2**63, -1, True, "1"])
 def test_store_treats_out_of_range_ids_as_missing(app, bad):
-    from geoapp.errors import GeoappError
+    from geoapp.core.errors import GeoappError
     from geoapp.store import get_dataset, require_dataset
 
     with _sessions(app)() as session:
@@ -169,8 +169,8 @@ def test_merged_gdal_skip():
 def test_gdal_error_text_is_logged_not_shown(monkeypatch, caplog):
     import pyogrio
 
-    from geoapp.boundaries import load_boundaries
-    from geoapp.errors import GeoappError
+    from geoapp.core.errors import GeoappError
+    from geoapp.io.boundaries import load_boundaries
 
     secret = "'/vsimem/pyogrio_0123/secret.geojson' not recognized as a supported file format"
 
@@ -179,7 +179,7 @@ def test_gdal_error_text_is_logged_not_shown(monkeypatch, caplog):
 
     monkeypatch.setattr(pyogrio, "read_info", broken)
     raw = (REPO / "data" / "boundaries" / "kota_tangerang_kelurahan.geojson").read_bytes()
-    with caplog.at_level("WARNING", logger="geoapp.boundaries"), \
+    with caplog.at_level("WARNING", logger="geoapp.io.boundaries"), \
             pytest.raises(GeoappError) as err:
         load_boundaries(raw, filename="x.geojson")
     assert err.value.status == 422
@@ -277,7 +277,7 @@ def test_proxy_fix_uses_the_forwarded_address(tmp_path, monkeypatch, token):
 
 
 def test_proxy_and_storage_settings_come_from_the_environment(tmp_path):
-    from geoapp.settings import load_settings
+    from geoapp.core.settings import load_settings
 
     values = load_settings(tmp_path, environ={"GEOAPP_PROXY_FIX_X_FOR": "2",
                                               "GEOAPP_RATELIMIT_STORAGE_URI": "redis://r:6379"})

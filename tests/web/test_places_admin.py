@@ -7,7 +7,7 @@ import re
 import pytest
 import shapely
 
-from geoapp import place_admin as pa
+from geoapp.places import admin as pa
 from geoapp.store import active_dataset, list_datasets, row_dicts, set_password
 from geoapp.web.db import get_db
 

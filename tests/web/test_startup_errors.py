@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from geoapp.cli import main
-from geoapp.errors import GeoappError
+from geoapp.cli.main import main
+from geoapp.core.errors import GeoappError
 from geoapp.web import create_app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def test_create_app_names_the_bad_boundary_file(tmp_path, kind):
 
 def test_a_good_boundary_file_starts(tmp_path):
     good = REPO / "data" / "boundaries" / "kota_tangerang_kelurahan.geojson"
-    from geoapp.boundaries import configure_default, load_boundaries
+    from geoapp.io.boundaries import configure_default, load_boundaries
 
     try:
         app = create_app({"INSTANCE_PATH": str(tmp_path / "inst"), "BOUNDARIES": str(good),
@@ -69,7 +69,7 @@ def test_real_process_exits_non_zero_without_traceback(tmp_path):
     missing = tmp_path / "tidak_ada.geojson"
     env = {**os.environ, "GEOAPP_BOUNDARIES": str(missing), "GEOAPP_LANG": "en"}
     env.pop("GEOAPP_INSTANCE", None)
-    code = "from geoapp.cli import main; main()"
+    code = "from geoapp.cli.main import main; main()"
     done = subprocess.run([sys.executable, "-c", code, "serve", "--instance", str(instance),
                            "--port", "1"], env=env, capture_output=True, text=True, timeout=120,
                           cwd=REPO)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from geoapp import upload_flow as flow
-from geoapp.errors import GeoappError
+from geoapp.core.errors import GeoappError
+from geoapp.imports import upload as flow
+from geoapp.imports.decisions import Decision, apply_decisions, apply_review_choice, save_aliases
 from geoapp.matching.aliases import AliasStore
-from geoapp.review_actions import Decision, apply_decisions, apply_review_choice, save_aliases
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "upload"
 

@@ -333,8 +333,8 @@ def test_xlsx_sheets_are_listed_and_can_be_chosen(app, planner, token):
 
 
 def test_failed_activation_keeps_the_previous_version(app, planner, token, monkeypatch):
-    from geoapp.errors import GeoappError
-    from geoapp.i18n import Msg
+    from geoapp.core.errors import GeoappError
+    from geoapp.core.i18n import Msg
 
     first = token_of(upload(planner, token, title="Versi satu"))
     planner.post(f"/data/upload/{first}/confirm", data={"csrf_token": token(planner)})
@@ -343,7 +343,7 @@ def test_failed_activation_keeps_the_previous_version(app, planner, token, monke
     def broken(session, dataset_id):
         raise GeoappError(Msg("x", id="gagal diaktifkan", en="activation failed"), 409)
 
-    monkeypatch.setattr("geoapp.upload_flow.activate", broken)
+    monkeypatch.setattr("geoapp.imports.upload.activate", broken)
     r = planner.post(f"/data/upload/{t}/confirm", data={"csrf_token": token(planner)})
     assert r.status_code == 409 and "gagal diaktifkan" in r.get_data(as_text=True)
     with app.app_context():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geoapp.importing import ImportRequest, import_file
+from geoapp.imports.staging import ImportRequest, import_file
 from geoapp.store import list_datasets, set_password
 from geoapp.web.db import get_db
 

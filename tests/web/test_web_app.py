@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from flask import abort
 
-from geoapp.errors import GeoappError
-from geoapp.i18n import Msg
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.web import REPO_ROOT, create_app
 from geoapp.web.security import SECRET_FILE
 

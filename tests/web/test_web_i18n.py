@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from geoapp.i18n import Msg
+from geoapp.core.i18n import Msg
 from geoapp.web.i18n import format_dt, tr
 
 

@@ -1,0 +1,78 @@
+"""Operations commands: ``geoapp backup`` and ``geoapp restore``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from geoapp.cli.main import domain_errors, main, say
+from geoapp.core.i18n import Msg
+
+BACKUP_DONE = Msg(
+    "ops.backup_done",
+    id="Cadangan instance {instance} ditulis ke {archive} ({count} berkas, {size} bita).",
+    en="Backup of the instance {instance} written to {archive} ({count} files, {size} bytes).",
+)
+RESTORE_DONE = Msg(
+    "ops.restore_done",
+    id="Instance {instance} dipulihkan dari {archive} ({count} berkas).",
+    en="Instance {instance} restored from {archive} ({count} files).",
+)
+PREVIOUS_KEPT = Msg(
+    "ops.previous_kept",
+    id="Instance sebelumnya disimpan di {path}.",
+    en="The previous instance was kept in {path}.",
+)
+RESTART_HINT = Msg(
+    "ops.restart_hint",
+    id="Mulai ulang server geoapp agar memakai data yang dipulihkan.",
+    en="Restart the geoapp server so that it uses the restored data.",
+)
+
+INSTANCE_HELP = "Instance folder (database, secret key, uploads, aliases). Default: ./instance or $GEOAPP_INSTANCE."
+
+
+def resolve_instance(instance: str | None) -> Path:
+    """The instance folder the same way the web app chooses it."""
+    from geoapp.web import instance_path_for
+
+    return instance_path_for({"INSTANCE_PATH": instance} if instance else None)
+
+
+@main.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--instance", type=click.Path(file_okay=False), help=INSTANCE_HELP)
+@domain_errors
+def backup_command(out: str, instance: str | None) -> None:
+    """Write the whole instance to the ZIP file OUT.
+
+    Includes the database (a consistent snapshot, safe while the server runs), the alias
+    file, uploads awaiting review, config.toml and the secret key. Keep OUT private: the
+    secret key and the password hashes are inside.
+    """
+    from geoapp.store.backup import backup_instance
+
+    info = backup_instance(resolve_instance(instance), out)
+    say(BACKUP_DONE, instance=info.instance, archive=info.archive, count=len(info.members),
+        size=sum(info.members.values()))
+
+
+@main.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.option("--instance", type=click.Path(file_okay=False), help=INSTANCE_HELP)
+@click.option("--force", is_flag=True, help="Restore even while a server runs on the instance (restart it afterwards).")
+@domain_errors
+def restore_command(archive: str, instance: str | None, force: bool) -> None:
+    """Replace the instance by the content of ARCHIVE (made by 'geoapp backup').
+
+    The archive is checked first (only expected file names, size limits, checksums,
+    database integrity); the previous instance is kept next to it as a .bak folder.
+    """
+    from geoapp.store.backup import restore_instance
+
+    info = restore_instance(archive, resolve_instance(instance), force=force)
+    say(RESTORE_DONE, instance=info.instance, archive=info.archive, count=len(info.members))
+    if info.previous:
+        say(PREVIOUS_KEPT, path=info.previous)
+    say(RESTART_HINT)

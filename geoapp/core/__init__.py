@@ -1,0 +1,1 @@
+"""Foundation every room uses: the error type, messages, settings, the program registry."""

@@ -1,0 +1,1 @@
+"""Per-kelurahan figures: aggregation, map layers from the store, PNG rendering."""

@@ -1,0 +1,1 @@
+"""The import flow: read + match + ledger, upload preview, review decisions, staging."""

@@ -1,0 +1,252 @@
+"""Read + match + reconcile one input file in one call (used by the CLI and the web app)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg, Note
+from geoapp.imports.ledger import build_ledger
+from geoapp.io.records.reader import read_records
+from geoapp.io.records.types import RecordTable
+from geoapp.matching.aliases import AliasStore
+from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.matcher import match_rows
+from geoapp.matching.types import MatchResult
+from geoapp.values.coords import Coordinates, parse_coordinates
+
+OUTPUT_COLUMNS = (
+    "kode_kelurahan",
+    "nama_kelurahan",
+    "nama_kecamatan",
+    "match_status",
+    "match_method",
+    "match_score",
+    "match_note",
+)
+
+NOTHING_MATCHED = Msg(
+    "nothing_matched",
+    "Tidak ada satu pun dari {rows} baris di '{filename}' yang cocok dengan kelurahan di batas "
+    "wilayah. Periksa kolom yang dipakai ({columns}) atau pilih kolom lain (di halaman unggah: "
+    "pilihan kolom; di baris perintah: --kelurahan-col, --kode-col, --lat-col/--lon-col).",
+    "None of the {rows} rows in '{filename}' matched a kelurahan of the boundary set. Check the "
+    "columns used ({columns}) or choose others (on the upload page: the column choices; on the "
+    "command line: --kelurahan-col, --kode-col, --lat-col/--lon-col).",
+)
+NO_EVIDENCE = Msg(
+    "no_location_columns",
+    "'{filename}' tidak punya kolom kelurahan, kode wilayah, atau koordinat yang dikenali. "
+    "Kolom yang ada: {headers}. Pilih kolomnya (di halaman unggah: pilihan kolom; di baris perintah: "
+    "--kelurahan-col, --kode-col atau --lat-col/--lon-col).",
+    "'{filename}' has no recognisable kelurahan, kode wilayah or coordinate column. "
+    "Columns found: {headers}. Choose the column (on the upload page: the column choices; on the "
+    "command line: --kelurahan-col, --kode-col or --lat-col/--lon-col).",
+)
+
+
+@dataclass
+class MatchOptions:
+    """What the user may choose about reading and matching one file."""
+
+    sheet: str | None = None
+    header_row: int | None = None
+    columns: dict[str, str | int] = field(default_factory=dict)  # role -> header or 1-based column
+    max_rows: int | None = None
+    lang: str = "id"
+    allow_nothing_matched: bool = False
+
+
+@dataclass
+class MatchRun:
+    """Everything one run produced: the table as read, the per-row outcome and the ledger."""
+
+    table: RecordTable
+    result: MatchResult
+    ledger: dict[str, Any]
+    report: dict[str, Any]
+    gazetteer: Gazetteer
+    coords: Coordinates | None = None
+
+
+def _gazetteer_for_default() -> Gazetteer:
+    from geoapp.io.boundaries import default_identity
+
+    return _gazetteer_for_file(default_identity())
+
+
+@lru_cache(maxsize=4)
+def _gazetteer_for_file(_identity: tuple) -> Gazetteer:
+    from geoapp.io.boundaries import load_boundaries
+
+    return Gazetteer.from_boundaries(load_boundaries().frame)
+
+
+def gazetteer_for(boundaries: gpd.GeoDataFrame | Gazetteer | None) -> Gazetteer:
+    """The matcher index for a boundary set (the default one is built once per process)."""
+    if boundaries is None:
+        return _gazetteer_for_default()
+    if isinstance(boundaries, Gazetteer):
+        return boundaries
+    return Gazetteer.from_boundaries(boundaries)
+
+
+def _coordinates(table: RecordTable) -> Coordinates | None:
+    lat, lon = table.column(table.mapping.lat), table.column(table.mapping.lon)
+    if lat is None or lon is None:
+        return None
+    return parse_coordinates(lat, lon)
+
+
+def _check_evidence(table: RecordTable) -> None:
+    m = table.mapping
+    if m.kelurahan is None and m.kode is None and (m.lat is None or m.lon is None):
+        headers = ", ".join(h or "(kosong)" for h in table.headers)
+        raise GeoappError(NO_EVIDENCE, 422, filename=table.info.filename, headers=headers)
+
+
+def match_table(
+    table: RecordTable,
+    gazetteer: Gazetteer,
+    aliases: AliasStore | None = None,
+    *,
+    lang: str = "id",
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[MatchResult, Coordinates | None]:
+    """Match every row of an already-read table."""
+    _check_evidence(table)
+    coords = _coordinates(table)
+    m = table.mapping
+    result = match_rows(
+        kode=table.column(m.kode),
+        kelurahan=table.column(m.kelurahan),
+        kecamatan=table.column(m.kecamatan),
+        lat=None if coords is None else coords.lat,
+        lon=None if coords is None else coords.lon,
+        exclude=table.is_total,
+        gazetteer=gazetteer,
+        aliases=aliases,
+        lang=lang,
+        progress=progress,
+    )
+    _add_coordinate_notes(result, coords, lang)
+    return result, coords
+
+
+def _add_coordinate_notes(result: MatchResult, coords: Coordinates | None, lang: str) -> None:
+    if coords is None:
+        return
+    rendered: dict[Note, str] = {}
+    for i in np.flatnonzero(pd.notna(coords.notes)):
+        note = coords.notes[i]
+        if isinstance(note, Note):
+            text = rendered.setdefault(note, note.text(lang))
+            result.note[i] = join_notes(text, result.note[i])
+
+
+def join_notes(first: str, second: str | None) -> str:
+    """Two note texts as one: a sentence is followed by a space, a phrase by '; '."""
+    first = first.rstrip().rstrip(";").rstrip()
+    if not second:
+        return first
+    if not first:
+        return second
+    return f"{first} {second}" if first.endswith((".", "!", "?")) else f"{first}; {second}"
+
+
+def run_match(
+    data: bytes,
+    filename: str,
+    options: MatchOptions | None = None,
+    *,
+    boundaries: gpd.GeoDataFrame | Gazetteer | None = None,
+    aliases: AliasStore | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> MatchRun:
+    """Read one file, match every row to a kelurahan and reconcile the result."""
+    options = options or MatchOptions()
+    table = read_records(
+        data,
+        filename,
+        sheet=options.sheet,
+        header_row=options.header_row,
+        columns=options.columns or None,
+        max_rows=options.max_rows,
+    )
+    gazetteer = gazetteer_for(boundaries)
+    result, coords = match_table(table, gazetteer, aliases, lang=options.lang, progress=progress)
+    ledger = build_ledger(table, result)
+    if ledger["rows"]["matched"] == 0 and not options.allow_nothing_matched:
+        raise nothing_matched_error(table)
+    report = build_report(table, result, ledger, options.lang)
+    return MatchRun(table, result, ledger, report, gazetteer, coords)
+
+
+def nothing_matched_error(table: RecordTable) -> GeoappError:
+    """The loud "no row matched" error for a table, naming the columns that were used."""
+    columns = ", ".join(f"{k}={v}" for k, v in table.mapping.as_dict(table.headers).items() if v)
+    return GeoappError(NOTHING_MATCHED, 422, rows=len(table), filename=table.info.filename, columns=columns)
+
+
+def build_report(
+    table: RecordTable, result: MatchResult, ledger: dict[str, Any], lang: str
+) -> dict[str, Any]:
+    """The JSON-able report of one run (what `geoapp match --report` writes)."""
+    info = table.info
+    matched = np.asarray(result.method, dtype=object)[np.asarray(result.status, dtype=object) == "matched"]
+    codes, names = pd.factorize(matched)
+    methods = dict(zip(map(str, names), np.bincount(codes, minlength=len(names)).tolist(), strict=True))
+    return {
+        "input": info.filename,
+        "format": info.file_format,
+        "encoding": info.encoding,
+        "delimiter": info.delimiter,
+        "sheet": info.sheet,
+        "header_row": info.header_row,
+        "header_row_detected": info.header_row_detected,
+        "columns": table.mapping.as_dict(table.headers),
+        "number_formats": {table.headers[p] or f"(kolom {p + 1})": f for p, f in table.number_formats.items()},
+        "rows": ledger["rows"],
+        "sums": ledger["sums"],
+        "unparsed_numbers": ledger["unparsed_numbers"],
+        "balanced": ledger["balanced"],
+        "matched_by": {str(k): int(v) for k, v in methods.items()},
+        "notes": [n.as_dict(lang) for n in info.notes],
+        "problems": [n.as_dict(lang) for n in info.problems],
+    }
+
+
+def output_frame(run: MatchRun) -> pd.DataFrame:
+    """Input columns under their original headers and text, then the match columns."""
+    table, result = run.table, run.result
+    out = table.cells.copy()
+    out.columns = list(table.headers)
+    names = names_by_kode(run.gazetteer)
+    kode = pd.Series(result.kode, dtype=object)
+    out["kode_kelurahan"] = kode.fillna("").to_numpy()
+    out["nama_kelurahan"] = kode.map(lambda k: names.get(k, ("", ""))[0]).to_numpy()
+    out["nama_kecamatan"] = kode.map(lambda k: names.get(k, ("", ""))[1]).to_numpy()
+    out["match_status"] = result.status
+    out["match_method"] = result.method
+    out["match_score"] = np.round(np.asarray(result.score, dtype="float64"), 1)
+    out["match_note"] = result.note
+    return out
+
+
+def kelurahan_choices(gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """(kode, "Nama (Kecamatan)") for every kelurahan, sorted by name: for pick lists."""
+    items = [(k, f"{n} ({kec})") for k, n, kec in zip(gazetteer.kode, gazetteer.nama, gazetteer.nama_kecamatan, strict=True)]
+    return sorted(items, key=lambda item: item[1].casefold())
+
+
+def names_by_kode(gazetteer: Gazetteer) -> dict[str, tuple[str, str]]:
+    """kode -> (nama kelurahan, nama kecamatan) for every kelurahan of a gazetteer."""
+    pairs = zip(gazetteer.nama, gazetteer.nama_kecamatan, strict=True)
+    return dict(zip(gazetteer.kode, pairs, strict=True))

@@ -1,0 +1,1 @@
+"""Reading and writing files: program records (CSV/XLSX), boundary sets, layer exports."""

@@ -1,0 +1,195 @@
+"""Read CSV text bytes into a raw grid of text cells (all rows, no header yet)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg, Note
+from geoapp.io.records.arrow_csv import read_arrow_grid
+
+DELIMITERS = (",", ";", "\t", "|")
+SAMPLE_BYTES = 65536
+
+CSV_CUT_OFF = Msg(
+    "csv_cut_off",
+    id="Berkas tampaknya terpotong di akhir (karakter UTF-8 tidak lengkap); bagian itu diabaikan.",
+    en="The file seems cut off at the end (incomplete UTF-8 character); that part was ignored.",
+)
+CSV_BAD_BYTES = Msg(
+    "csv_bad_bytes",
+    id="Beberapa byte tidak dapat dibaca sebagai teks dan diganti dengan '?'. Simpan berkas sebagai CSV UTF-8.",
+    en="Some bytes could not be read as text and were replaced by '?'. Save the file as CSV UTF-8.",
+)
+CSV_UNREADABLE = Msg(
+    "csv_unreadable",
+    id="Berkas '{filename}' tidak dapat dibaca sebagai CSV: {detail}. Periksa tanda kutip, atau simpan ulang sebagai CSV UTF-8.",
+    en="The file '{filename}' could not be read as CSV: {detail}. Check the quote marks, or save it again as CSV UTF-8.",
+)
+
+
+@dataclass
+class CsvGrid:
+    """Raw CSV content: ``grid`` has columns 0..n-1 of text, one row per source record."""
+
+    grid: pd.DataFrame
+    encoding: str
+    delimiter: str
+    first_row: int = 1                      # source row number of grid row 0
+    notes: list[Note] = field(default_factory=list)
+    records: int | None = None              # records in the whole source, counted apart
+
+
+def count_records(data: bytes, encoding: str, delimiter: str) -> int | None:
+    """Records (lines, blank ones too) in CSV bytes, counted independently of the parser.
+
+    Without quote marks this is a line count; with them the csv module counts, so line
+    breaks inside quoted values do not add records. None when they cannot be counted.
+    """
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not body:
+        return 0
+    if body.find(b'"') < 0:
+        breaks = body.count(b"\n")
+        if not breaks:
+            breaks = body.count(b"\r")
+            return breaks + (not body.endswith(b"\r"))
+        return breaks + (not body.endswith(b"\n"))
+    text = body.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace")
+    try:
+        return sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return None
+
+
+def detect_encoding(data: bytes) -> tuple[str, str, list[Note]]:
+    """(pandas encoding, encoding to report, notes): UTF-8 (with/without BOM), else cp1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        name = "utf-8-sig"
+        body = data[3:]
+    else:
+        name, body = "utf-8", data
+    try:
+        body.decode("utf-8")
+        return name, name, []
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(body) - 3 and exc.reason == "unexpected end of data":
+            return name, name, [Note.of(CSV_CUT_OFF)]
+    try:
+        data.decode("cp1252")
+        return "cp1252", "cp1252", []
+    except UnicodeDecodeError:
+        return "cp1252", "cp1252", [Note.of(CSV_BAD_BYTES)]
+
+
+def _sample_text(data: bytes, encoding: str) -> str:
+    text = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
+    if len(data) > SAMPLE_BYTES and "\n" in text:
+        text = text[: text.rfind("\n")]
+    return text
+
+
+def _field_counts(sample: str, delimiter: str) -> list[int]:
+    try:
+        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    except csv.Error:
+        return []
+    return [len(r) for r in rows if any(c.strip() for c in r)]
+
+
+def sniff_delimiter(sample: str) -> tuple[str, int]:
+    """Pick the delimiter giving the most rows with the same (>1) field count; also max fields."""
+    best = (",", (0, 0), 1)
+    for delim in DELIMITERS:
+        counts = _field_counts(sample, delim)
+        if not counts:
+            continue
+        common, rows = Counter(c for c in counts if c > 1).most_common(1)[0] if any(
+            c > 1 for c in counts) else (1, 0)
+        score = (rows, common)
+        if score > best[1]:
+            best = (delim, score, max(counts))
+    if best[1][0] == 0:
+        return ",", max(_field_counts(sample, ",") or [1])
+    return best[0], best[2]
+
+
+def _max_fields(text: str, delimiter: str) -> int:
+    return max((len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)), default=1)
+
+
+def _read(data: bytes, *, encoding: str, delimiter: str, ncols: int, skip: int,
+          nrows: int | None) -> pd.DataFrame:
+    return pd.read_csv(
+        io.BytesIO(data), sep=delimiter, header=None, names=list(range(ncols)), index_col=False,
+        dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+        encoding=encoding, encoding_errors="replace", skiprows=skip, nrows=nrows,
+        quotechar='"', doublequote=True, engine="c",
+    )
+
+
+def _dialect(sample: str) -> tuple[str, int, int]:
+    """(delimiter, column count, rows to skip) from a ``sep=`` line or by sniffing."""
+    first = sample.split("\n", 1)[0].strip().lower()
+    if first.startswith("sep=") and len(first) == 5 and first[4] in "".join(DELIMITERS) + "\t":
+        delimiter = first[4]
+        return delimiter, _max_fields(sample.split("\n", 1)[1] if "\n" in sample else "", delimiter), 1
+    delimiter, ncols = sniff_delimiter(sample)
+    return delimiter, ncols, 0
+
+
+def _fast_grid(data: bytes, filename: str, nrows: int | None) -> CsvGrid | None:
+    """The pyarrow path for clean UTF-8 files; None when it does not apply."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = memoryview(data)[3:] if bom else data
+    sample = _sample_text(bytes(body[:SAMPLE_BYTES + 1]), "utf-8")
+    delimiter, ncols, skip = _dialect(sample)
+    quoted = data.find(b'"') >= 0
+
+    def read_head(count: int) -> pd.DataFrame:
+        return _read(data, encoding="utf-8-sig" if bom else "utf-8", delimiter=delimiter,
+                     ncols=ncols, skip=skip, nrows=count)
+
+    try:
+        grid = read_arrow_grid(body, delimiter=delimiter, ncols=ncols, skip=skip, sample=sample,
+                               quoted=quoted, read_head=read_head)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    if grid is None:
+        return None
+    if nrows is not None and len(grid) > nrows:
+        grid = grid.iloc[:nrows]
+    encoding = "utf-8-sig" if bom else "utf-8"
+    return CsvGrid(grid=grid, encoding=encoding, delimiter=delimiter, first_row=1 + skip,
+                   records=count_records(data, "utf-8", delimiter))
+
+
+def read_csv_grid(data: bytes, filename: str, *, nrows: int | None = None) -> CsvGrid:
+    """Decode, sniff and parse CSV bytes into a text grid (every record, blank ones too).
+
+    Clean UTF-8 files go through pyarrow when it is installed (columns come back as
+    Categoricals or pyarrow strings); anything it refuses is read by pandas' C parser.
+    """
+    fast = _fast_grid(data, filename, nrows)
+    if fast is not None:
+        return fast
+    encoding, reported, notes = detect_encoding(data)
+    sample = _sample_text(data, encoding)
+    delimiter, ncols, skip = _dialect(sample)
+    try:
+        try:
+            grid = _read(data, encoding=encoding, delimiter=delimiter, ncols=ncols, skip=skip, nrows=nrows)
+        except pd.errors.ParserError:
+            text = data.decode(encoding, errors="replace")
+            ncols = _max_fields(text, delimiter)
+            grid = _read(data, encoding=encoding, delimiter=delimiter, ncols=ncols, skip=skip, nrows=nrows)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise GeoappError(CSV_UNREADABLE, 422, filename=filename, detail=detail) from exc
+    return CsvGrid(grid=grid, encoding=reported, delimiter=delimiter, first_row=1 + skip, notes=notes,
+                   records=count_records(data, encoding, delimiter))

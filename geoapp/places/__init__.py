@@ -1,0 +1,1 @@
+"""Point places (kampung tematik, KWT, ecofarm): search, management and exports."""

@@ -1,0 +1,1 @@
+"""Single cell values: kode wilayah, place names, numbers and coordinates (parse and format)."""

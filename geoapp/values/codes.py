@@ -1,0 +1,121 @@
+"""Kemendagri kode wilayah in every written form, normalised to the dotted form.
+
+``36.71.01.1001`` is a kelurahan/desa, ``36.71.01`` a kecamatan, ``36.71`` a
+kabupaten/kota and ``36`` a provinsi. Spreadsheets write the same code as
+``3671011001``, ``3671011001.0``, ``36-71-01-1001``, ``36 71 1 1001`` or an int.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+
+LEVELS = ("provinsi", "kabupaten_kota", "kecamatan", "desa_kelurahan")
+
+# Digits-only codes: length -> segment widths.
+_DIGIT_WIDTHS = {2: (2,), 4: (2, 2), 6: (2, 2, 2), 10: (2, 2, 2, 4)}
+_SEPARATORS = re.compile(r"[\s.\-_/]+")
+_TRAILING_ZERO_FRACTION = re.compile(r"^(\d+)[.,]0+$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+_QUOTES = "'\"`\u2018\u2019\u201c\u201d"
+
+BAD_KODE = Msg(
+    "kode_invalid",
+    id="Kode wilayah {value!r} tidak dikenali. Tulis kode Kemendagri, misalnya 36.71.01.1001 "
+    "(kelurahan) atau 36.71.01 (kecamatan).",
+    en="Region code {value!r} is not recognised. Write a Kemendagri code such as "
+    "36.71.01.1001 (kelurahan) or 36.71.01 (kecamatan).",
+)
+
+
+def _clean_text(value: object) -> str | None:
+    """Turn a cell value into stripped text, or None for empty/unusable values."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value) or abs(value) >= 1e15:
+            return None
+        return str(int(value))
+    text = unicodedata.normalize("NFKC", str(value)).strip().strip(_QUOTES).strip()
+    return text or None
+
+
+def looks_scientific(value: object) -> bool:
+    """True when a code was written in scientific notation (``3.67101E+09``): digits lost."""
+    if isinstance(value, str):
+        return bool(_SCIENTIFIC.match(value.strip()))
+    return False
+
+
+def _from_digits(digits: str) -> str | None:
+    widths = _DIGIT_WIDTHS.get(len(digits))
+    if widths is None:
+        return None
+    parts, pos = [], 0
+    for width in widths:
+        parts.append(digits[pos : pos + width])
+        pos += width
+    return _join_checked(parts)
+
+
+def _join_checked(parts: list[str]) -> str | None:
+    """Check each segment (padding lost zeros of kabupaten/kecamatan) and join with dots."""
+    if not 1 <= len(parts) <= 4:
+        return None
+    out = []
+    for i, part in enumerate(parts):
+        if not part.isdigit() or not part.isascii():
+            return None
+        if i == 0:
+            ok = len(part) == 2 and part[0] != "0"
+        elif i < 3:
+            part = part.zfill(2)
+            ok = len(part) == 2 and part != "00"
+        else:
+            ok = len(part) == 4 and part[0] != "0"
+        if not ok:
+            return None
+        out.append(part)
+    return ".".join(out)
+
+
+def normalise_kode(value: object) -> str | None:
+    """Return the dotted code (``36.71.01.1001``) or None if ``value`` is not a recognisable code.
+
+    Scientific notation (``3.67101E+09``) has lost digits and gives None; see
+    :func:`looks_scientific` to tell the user why.
+    """
+    text = _clean_text(value)
+    if text is None or looks_scientific(text):
+        return None
+    whole = _TRAILING_ZERO_FRACTION.match(text)
+    if whole:
+        text = whole.group(1)
+    if text.isdigit():
+        return _from_digits(text)
+    parts = [p for p in _SEPARATORS.split(text) if p]
+    if len(parts) >= 2:
+        dotted = _join_checked(parts)
+        if dotted is not None:
+            return dotted
+    joined = "".join(parts)
+    return _from_digits(joined) if joined.isdigit() and len(parts) > 1 else None
+
+
+def kode_level(kode: object) -> str:
+    """The administrative level of a code: provinsi, kabupaten_kota, kecamatan or desa_kelurahan."""
+    dotted = normalise_kode(kode)
+    if dotted is None:
+        raise GeoappError(BAD_KODE, 400, value=str(kode)[:40])
+    return LEVELS[dotted.count(".")]
+
+
+def kecamatan_of(kode: str) -> str:
+    """The kecamatan code (``36.71.01``) of a dotted kelurahan or kecamatan code."""
+    return ".".join(kode.split(".")[:3])
