@@ -1,69 +1,125 @@
-"""geoapp settings, declared once.
+"""geoapp settings, each declared once in :data:`SETTINGS`.
 
-Every setting has a name, a default and a help text. Values come, in order of
-precedence (last wins), from:
+A setting is a name, a :class:`Kind` (how its value is written and checked), a default and a
+help text. Everything else derives from that table: the defaults, reading
+``<instance>/config.toml``, the ``GEOAPP_<NAME>`` environment overrides, the error for a bad
+value and the ``geoapp settings`` listing (:func:`describe`).
+
+Values come, in order of precedence (last wins), from:
 
 1. the defaults below;
 2. the instance config file ``<instance>/config.toml`` (TOML, no code is executed);
 3. environment variables ``GEOAPP_<NAME>`` (e.g. ``GEOAPP_MAX_ROWS=20000``);
 4. explicit overrides (``create_app(test_config)``).
 
-Relative paths (``DATABASE``, ``ALIASES``, ``UPLOAD_DIR``) are resolved against the
-instance folder. ``describe()`` lists the settings for ``geoapp settings``.
+Path settings (``DATABASE``, ``BOUNDARIES``, ``ALIASES``, ``UPLOAD_DIR``) may start with ``~``;
+a relative value is relative to the instance folder wherever it is written (config.toml, the
+environment or an override): :func:`resolve_path` is that one rule.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.core.resources import REPO_ROOT
 
 ENV_PREFIX = "GEOAPP_"
+INSTANCE_ENV = "GEOAPP_INSTANCE"
 CONFIG_FILE = "config.toml"
 MB = 1024 * 1024
+
+_TRUE = {"1", "true", "yes", "on", "ya"}
+_FALSE = {"0", "false", "no", "off", "tidak", ""}
+
+
+def _parse_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(value)
+
+
+def _parse_count(value: Any) -> int:
+    number = int(str(value).strip().replace("_", ""))
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
+def _parse_list(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def _parse_text(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        raise ValueError(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How a setting's value is written: its parser and the words naming what is allowed."""
+
+    allowed: str                   # shown in the error for a bad value
+    parse: Callable[[Any], Any]    # TOML value or environment text -> value; ValueError if bad
+    instance_relative: bool = False  # a relative value is resolved against the instance folder
+
+
+FLAG = Kind("true/false", _parse_flag)
+COUNT = Kind("a whole number >= 0", _parse_count)
+LIST = Kind("a comma-separated list", _parse_list)
+TEXT = Kind("text", _parse_text)
+PATH = Kind("text", _parse_text, instance_relative=True)
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One configurable value: its name, default and a one-line help text."""
+    """One configurable value: name, kind, default and a one-line help text."""
 
     name: str
+    kind: Kind
     default: Any
     help: str
-    is_path: bool = False  # relative values are resolved against the instance folder
+
+    @property
+    def env(self) -> str:
+        """The environment variable that overrides this setting."""
+        return ENV_PREFIX + self.name
 
 
 SETTINGS: list[Setting] = [
-    Setting("DATABASE", "geoapp.sqlite3", "SQLite database file (datasets, users).", True),
-    Setting("MAX_CONTENT_LENGTH", 20 * MB, "Largest accepted upload/request body in bytes."),
-    Setting("MAX_ROWS", 50_000, "Largest number of data rows read from one input file."),
-    Setting("BOUNDARIES", "", "Kelurahan boundary file; empty = the bundled Kota Tangerang set.", True),
-    Setting("ALIASES", "aliases.csv", "CSV of user-confirmed kelurahan spellings.", True),
-    Setting("UPLOAD_DIR", "uploads", "Folder for uploaded files awaiting review.", True),
-    Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per client address (Flask-Limiter syntax)."),
-    Setting("UPLOAD_RATE_LIMIT", "30 per hour", "Uploads allowed per client address (Flask-Limiter syntax)."),
-    Setting("UPLOAD_QUOTA_BYTES", 200 * MB, "Most bytes the upload folder may hold; 0 = no limit."),
-    Setting("DEFAULT_LANG", "id", "Interface language when the user has not chosen one (id|en)."),
-    Setting("LANGUAGES", ["id", "en"], "Interface languages offered by the switch."),
-    Setting("TIMEZONE", "Asia/Jakarta", "Time zone used to show dates (stored in UTC)."),
-    Setting(
-        "TILE_URL",
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        "Basemap tile URL template; empty = no basemap.",
-    ),
-    Setting("TILE_ATTRIBUTION", "© OpenStreetMap contributors", "Credit shown for the basemap."),
-    Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only."),
-    Setting("LOAD_SAMPLE_DATA", True, "Import the labelled sample data on first start."),
-    Setting("CREATE_DEFAULT_PLANNER", True, "Create a planner account on first start."),
-    Setting("FINDER_ACTIVITY_RADIUS_M", 500, "Program activity within this many metres of a place is shown on its finder card."),
-    Setting("PROXY_FIX_X_FOR", 0, "Number of trusted reverse proxies in front of geoapp; > 0 takes the client address and scheme from their X-Forwarded-For/-Proto headers (0 = off: never trust them)."),
-    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counters live (Flask-Limiter storage URI). memory:// counts per worker process; with several workers use a shared store such as redis://host:6379."),
+    Setting("DATABASE", PATH, "geoapp.sqlite3", "SQLite database file (datasets, users)."),
+    Setting("MAX_CONTENT_LENGTH", COUNT, 20 * MB, "Largest accepted upload/request body in bytes."),
+    Setting("MAX_ROWS", COUNT, 50_000, "Largest number of data rows read from one input file."),
+    Setting("BOUNDARIES", PATH, "", "Kelurahan boundary file, or a folder holding kota_tangerang_kelurahan.geojson (and optionally the kecamatan and city files of the same names); empty = the bundled Kota Tangerang set."),
+    Setting("ALIASES", PATH, "aliases.csv", "CSV of user-confirmed kelurahan spellings."),
+    Setting("UPLOAD_DIR", PATH, "uploads", "Folder for uploaded files awaiting review."),
+    Setting("LOGIN_RATE_LIMIT", TEXT, "10 per minute", "Login attempts allowed per client address (Flask-Limiter syntax)."),
+    Setting("UPLOAD_RATE_LIMIT", TEXT, "30 per hour", "Uploads allowed per client address (Flask-Limiter syntax)."),
+    Setting("UPLOAD_QUOTA_BYTES", COUNT, 200 * MB, "Most bytes the upload folder may hold; 0 = no limit."),
+    Setting("DEFAULT_LANG", TEXT, "id", "Interface language when the user has not chosen one (id|en)."),
+    Setting("LANGUAGES", LIST, ["id", "en"], "Interface languages offered by the switch."),
+    Setting("TIMEZONE", TEXT, "Asia/Jakarta", "Time zone used to show dates (stored in UTC)."),
+    Setting("TILE_URL", TEXT, "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "Basemap tile URL template; empty = no basemap."),
+    Setting("TILE_ATTRIBUTION", TEXT, "© OpenStreetMap contributors", "Credit shown for the basemap."),
+    Setting("SESSION_COOKIE_SECURE", FLAG, False, "Send the session cookie over HTTPS only."),
+    Setting("LOAD_SAMPLE_DATA", FLAG, True, "Import the labelled sample data on first start."),
+    Setting("CREATE_DEFAULT_PLANNER", FLAG, True, "Create a planner account on first start."),
+    Setting("FINDER_ACTIVITY_RADIUS_M", COUNT, 500, "Program activity within this many metres of a place is shown on its finder card."),
+    Setting("PROXY_FIX_X_FOR", COUNT, 0, "Number of trusted reverse proxies in front of geoapp; > 0 takes the client address and scheme from their X-Forwarded-For/-Proto headers (0 = off: never trust them)."),
+    Setting("RATELIMIT_STORAGE_URI", TEXT, "memory://", "Where rate-limit counters live (Flask-Limiter storage URI). memory:// counts per worker process; with several workers use a shared store such as redis://host:6379."),
 ]
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -84,54 +140,26 @@ BAD_CONFIG_FILE = Msg(
     en="The settings file {path} is not valid TOML: {reason}. Fix or remove the file.",
 )
 
-_TRUE = {"1", "true", "yes", "on", "ya"}
-_FALSE = {"0", "false", "no", "off", "tidak", ""}
-
-
-def _allowed(setting: Setting) -> str:
-    default = setting.default
-    if isinstance(default, bool):
-        return "true/false"
-    if isinstance(default, int):
-        return "a whole number >= 0"
-    if isinstance(default, list):
-        return "a comma-separated list"
-    return "text"
-
 
 def coerce(setting: Setting, value: Any, source: str) -> Any:
-    """Convert ``value`` (text from the environment, or a TOML value) to the setting's type."""
-    default = setting.default
+    """Parse ``value`` (environment text or a TOML value) as the setting's kind.
+
+    A bad value raises :class:`GeoappError` naming the setting, where it came from and what
+    is allowed.
+    """
     try:
-        if isinstance(default, bool):
-            return _coerce_bool(value)
-        if isinstance(default, int):
-            number = int(str(value).strip().replace("_", ""))
-            if number < 0:
-                raise ValueError(value)
-            return number
-        if isinstance(default, list):
-            items = value if isinstance(value, list) else str(value).split(",")
-            return [str(v).strip() for v in items if str(v).strip()]
-        if isinstance(value, (dict, list)):
-            raise ValueError(value)
-        return str(value)
+        return setting.kind.parse(value)
     except (ValueError, TypeError):
         raise GeoappError(
             BAD_VALUE, 400, name=setting.name, source=source,
-            value=str(value)[:80], allowed=_allowed(setting),
+            value=str(value)[:80], allowed=setting.kind.allowed,
         ) from None
 
 
-def _coerce_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(value)
+def defaults() -> dict[str, Any]:
+    """Every setting's default value (lists are fresh copies)."""
+    return {s.name: list(s.default) if isinstance(s.default, list) else s.default
+            for s in SETTINGS}
 
 
 def read_config_file(instance_path: Path) -> dict[str, Any]:
@@ -163,10 +191,24 @@ def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     environ = os.environ if environ is None else environ
     out: dict[str, Any] = {}
     for setting in SETTINGS:
-        key = ENV_PREFIX + setting.name
-        if key in environ:
-            out[setting.name] = coerce(setting, environ[key], key)
+        if setting.env in environ:
+            out[setting.name] = coerce(setting, environ[setting.env], setting.env)
     return out
+
+
+def environment_value(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """One setting from its ``GEOAPP_<NAME>`` variable, parsed; None when it is not set."""
+    environ = os.environ if environ is None else environ
+    setting = BY_NAME[name]
+    if setting.env not in environ:
+        return None
+    return coerce(setting, environ[setting.env], setting.env)
+
+
+def default_instance_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The instance folder when none is given: ``$GEOAPP_INSTANCE``, else ``<repo>/instance``."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get(INSTANCE_ENV) or REPO_ROOT / "instance").resolve()
 
 
 def load_settings(
@@ -176,7 +218,7 @@ def load_settings(
 ) -> dict[str, Any]:
     """All settings: defaults < config.toml < environment < overrides, paths resolved."""
     instance = Path(instance_path)
-    values = {s.name: s.default for s in SETTINGS}
+    values = defaults()
     values.update(read_config_file(instance))
     values.update(read_environment(environ))
     for name, value in (overrides or {}).items():
@@ -184,24 +226,36 @@ def load_settings(
     return resolve_paths(values, instance)
 
 
+def resolve_path(value: str | Path | None, instance: Path | str) -> str:
+    """A path setting's value made absolute: ``~`` expanded, else below the instance folder.
+
+    This is the one rule for every path setting wherever it is written (config.toml,
+    ``GEOAPP_<NAME>``, overrides). None and '' give ''.
+    """
+    if value is None or str(value) == "":
+        return ""
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else Path(instance) / path)
+
+
 def resolve_paths(values: dict[str, Any], instance: Path) -> dict[str, Any]:
     """Make relative path settings absolute below the instance folder ('' stays '')."""
     for setting in SETTINGS:
         value = values.get(setting.name)
-        if setting.is_path and value not in (None, ""):
-            path = Path(value)
-            values[setting.name] = str(path if path.is_absolute() else instance / path)
+        if setting.kind.instance_relative and value not in (None, ""):
+            values[setting.name] = resolve_path(value, instance)
     return values
 
 
 def describe() -> list[dict[str, Any]]:
-    """Every setting with its default, environment variable and help (for the CLI)."""
+    """Every setting with its default, environment variable, allowed values and help."""
     return [
         {
             "name": s.name,
             "default": s.default,
-            "env": ENV_PREFIX + s.name,
-            "help": s.help + (" (relative to the instance folder)" if s.is_path else ""),
+            "env": s.env,
+            "allowed": s.kind.allowed,
+            "help": s.help + (" (relative to the instance folder)" if s.kind.instance_relative else ""),
         }
         for s in SETTINGS
     ]
