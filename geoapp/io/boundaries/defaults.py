@@ -1,0 +1,171 @@
+"""The default boundary set: which files it is, and its cached frames.
+
+A set is three files in one folder: the kelurahan polygons and, next to them, the kecamatan and
+city outlines under the standard names (a set that ships no outline gets it dissolved from its
+kelurahan). :class:`BoundaryFiles` names such a set; :func:`resolve_boundaries_setting` turns the
+``BOUNDARIES`` setting (file or folder, relative to the instance folder) into one.
+
+The process-wide default is, in order: the set given to :func:`configure_default` (the web app
+passes its BOUNDARIES setting), else ``$GEOAPP_BOUNDARIES`` (resolved the same way, against the
+default instance folder), else the bundled Kota Tangerang set.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+
+from geoapp.core.errors import GeoappError
+from geoapp.core.resources import boundaries_dir
+from geoapp.core.settings import BY_NAME, default_instance_path, environment_value, resolve_path
+from geoapp.io.boundaries.formats import ERR_NOT_FOUND
+from geoapp.io.boundaries.pipeline import read_boundary_set, read_outline
+from geoapp.io.boundaries.types import BoundarySet
+
+DEFAULT_KELURAHAN = "kota_tangerang_kelurahan.geojson"
+DEFAULT_KECAMATAN = "kota_tangerang_kecamatan.geojson"
+DEFAULT_CITY = "kota_tangerang.geojson"
+ENV_VAR = BY_NAME["BOUNDARIES"].env
+
+FileKey = tuple[str, int, int]
+
+
+def resolve_boundaries_setting(value: str | Path | None,
+                               instance: str | Path | None = None) -> Path | None:
+    """The kelurahan file that a BOUNDARIES value names; None for '' (the bundled set).
+
+    The value is a file, or a folder holding ``kota_tangerang_kelurahan.geojson``. ``~`` is
+    expanded and a relative value is relative to the instance folder (``instance``, by default
+    ``$GEOAPP_INSTANCE`` or ``<repo>/instance``), as for every path setting. A missing path
+    without a suffix counts as a folder. Whether the file exists is checked when it is read.
+    """
+    if value is None or str(value) == "":
+        return None
+    base = default_instance_path() if instance is None else Path(instance)
+    path = Path(resolve_path(value, base))
+    if path.is_dir() or (not path.exists() and not path.suffix):
+        return path / DEFAULT_KELURAHAN
+    return path
+
+
+def file_key(path: Path) -> FileKey:
+    """Resolved path, mtime and size of a file: a cache key that changes with the file."""
+    try:
+        st = path.stat()
+    except OSError:
+        raise GeoappError(ERR_NOT_FOUND, 404, path=str(path)) from None
+    return str(path.resolve()), st.st_mtime_ns, st.st_size
+
+
+@dataclass(frozen=True)
+class BoundaryFiles:
+    """A boundary set on disk: its kelurahan file and, beside it, the outline files.
+
+    Every load is cached per file (path, mtime, size) and returns its own copy.
+    """
+
+    kelurahan: Path
+    bundled: bool = False   # the shipped set: a missing outline file is an error, not dissolved
+
+    @classmethod
+    def bundled_set(cls) -> BoundaryFiles:
+        """The Kota Tangerang set shipped in ``data/boundaries``."""
+        return cls(boundaries_dir() / DEFAULT_KELURAHAN, bundled=True)
+
+    @classmethod
+    def for_setting(cls, value: str | Path | None,
+                    instance: str | Path | None = None) -> BoundaryFiles:
+        """The set a BOUNDARIES value names (see :func:`resolve_boundaries_setting`)."""
+        kelurahan = resolve_boundaries_setting(value, instance)
+        return cls.bundled_set() if kelurahan is None else cls(kelurahan)
+
+    @property
+    def folder(self) -> Path:
+        """The folder of the set's files."""
+        return self.kelurahan.parent
+
+    def identity(self) -> FileKey:
+        """Path, mtime and size of the kelurahan file (a cache key for derived indexes)."""
+        return file_key(self.kelurahan)
+
+    def boundaries(self, **options: str | None) -> BoundarySet:
+        """The kelurahan set, read with ``load_boundaries``' layer/field options."""
+        given = tuple(sorted((k, v) for k, v in options.items() if v is not None))
+        cached = _cached_boundaries(self.identity(), given)
+        return BoundarySet(cached.frame.copy(), copy.deepcopy(cached.report))
+
+    def kecamatan(self) -> gpd.GeoDataFrame:
+        """Kecamatan outlines as stored (or dissolved from the kelurahan when not shipped)."""
+        return self._outline(DEFAULT_KECAMATAN, "kode_kecamatan")
+
+    def city(self) -> gpd.GeoDataFrame:
+        """The city outline as stored (or dissolved from the kelurahan when not shipped)."""
+        return self._outline(DEFAULT_CITY, None)
+
+    def _outline(self, name: str, by: str | None) -> gpd.GeoDataFrame:
+        path = self.folder / name
+        if not self.bundled and not path.is_file():
+            return _cached_dissolved(self.identity(), by).copy()
+        return _cached_outline(file_key(path)).copy()
+
+
+@lru_cache(maxsize=8)
+def _cached_boundaries(key: FileKey, options: tuple) -> BoundarySet:
+    return read_boundary_set(Path(key[0]), None, **dict(options))
+
+
+@lru_cache(maxsize=8)
+def _cached_outline(key: FileKey) -> gpd.GeoDataFrame:
+    return read_outline(Path(key[0]), None)
+
+
+@lru_cache(maxsize=8)
+def _cached_dissolved(key: FileKey, by: str | None) -> gpd.GeoDataFrame:
+    """Outlines dissolved from a kelurahan file: the city (``by=None``) or per ``by``."""
+    frame = _cached_boundaries(key, ()).frame
+    if by is None:
+        return gpd.GeoDataFrame(
+            {"kode": [frame["kode"].str[:5].iloc[0]], "luas_km2": [frame["luas_km2"].sum()]},
+            geometry=[frame.geometry.union_all()], crs=frame.crs)
+    groups = frame.dissolve(by=by, aggfunc={"nama_kecamatan": "first", "luas_km2": "sum",
+                                            "kode": "count"})
+    groups = groups.rename(columns={"nama_kecamatan": "nama", "kode": "jumlah_kelurahan"})
+    return groups.reset_index().rename(columns={by: "kode"})
+
+
+# --------------------------------------------------------------------------- process default
+
+_configured: list[BoundaryFiles] = []   # set by configure_default; see default_files()
+
+
+def configure_default(path: str | Path | None) -> None:
+    """Make ``path`` (a BOUNDARIES value: file or folder) the default set; None or '' undoes it.
+
+    The web app calls this with its BOUNDARIES setting, so that every page, layer and export
+    uses the same boundary set as the matcher. A relative ``path`` is relative to the default
+    instance folder; the web app passes it already resolved against its own.
+    """
+    _configured.clear()
+    if path is not None and str(path) != "":
+        _configured.append(BoundaryFiles.for_setting(path))
+
+
+def default_files() -> BoundaryFiles:
+    """The configured set, else the one ``$GEOAPP_BOUNDARIES`` names, else the bundled set."""
+    if _configured:
+        return _configured[0]
+    return BoundaryFiles.for_setting(environment_value("BOUNDARIES"))
+
+
+def default_boundaries_dir() -> Path:
+    """Folder of the default boundary files (see :func:`default_files`)."""
+    return default_files().folder
+
+
+def default_identity() -> FileKey:
+    """Path, mtime and size of the default kelurahan file (a cache key for derived indexes)."""
+    return default_files().identity()
