@@ -19,11 +19,16 @@ from shapely.geometry import box
 from geoapp.core.errors import GeoappError
 from geoapp.io.boundaries import (
     COLUMNS,
+    DEFAULT_KELURAHAN,
+    BoundaryFiles,
     BoundarySet,
+    configure_default,
     default_boundaries_dir,
+    default_files,
     load_boundaries,
     load_city,
     load_kecamatan,
+    resolve_boundaries_setting,
 )
 
 DATA = Path(__file__).parent / "data" / "boundaries"
@@ -108,6 +113,84 @@ def test_env_override_points_to_another_set(monkeypatch):
     assert list(load_boundaries().frame["kode"]) == TINY_CODES
     monkeypatch.setenv("GEOAPP_BOUNDARIES", str(DATA))
     assert default_boundaries_dir() == DATA
+
+
+def test_env_override_is_relative_to_the_instance_folder(tmp_path, monkeypatch):
+    (tmp_path / "inst" / "kota").mkdir(parents=True)
+    (tmp_path / "inst" / "kota" / DEFAULT_KELURAHAN).write_bytes(
+        (DATA / "tiny_kelurahan.geojson").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GEOAPP_INSTANCE", str(tmp_path / "inst"))
+    monkeypatch.setenv("GEOAPP_BOUNDARIES", "kota")
+    assert default_boundaries_dir() == (tmp_path / "inst" / "kota").resolve()
+    assert list(load_boundaries().frame["kode"]) == TINY_CODES
+
+
+# --------------------------------------------------------------------------- BOUNDARIES values
+
+def test_resolve_boundaries_setting_file_folder_and_base(tmp_path):
+    (tmp_path / "kota.v2").mkdir()
+    (tmp_path / "batas.geojson").write_bytes(b"{}")
+    assert resolve_boundaries_setting("", tmp_path) is None
+    assert resolve_boundaries_setting(None, tmp_path) is None
+    assert resolve_boundaries_setting("batas.geojson", tmp_path) == tmp_path / "batas.geojson"
+    assert resolve_boundaries_setting("kota.v2", tmp_path) == tmp_path / "kota.v2" / DEFAULT_KELURAHAN
+    assert resolve_boundaries_setting("belum_ada", tmp_path) == (
+        tmp_path / "belum_ada" / DEFAULT_KELURAHAN)                       # missing folder
+    assert resolve_boundaries_setting("belum_ada.gpkg", tmp_path) == tmp_path / "belum_ada.gpkg"
+    assert resolve_boundaries_setting(DATA, tmp_path) == DATA / DEFAULT_KELURAHAN  # absolute
+
+
+def test_explicit_boundary_files_need_no_global(tmp_path):
+    (tmp_path / "kota").mkdir()
+    (tmp_path / "kota" / "kel.geojson").write_bytes((DATA / "tiny_kelurahan.geojson").read_bytes())
+    files = BoundaryFiles.for_setting("kota/kel.geojson", tmp_path)
+    assert not files.bundled and files.folder == tmp_path / "kota"
+    assert list(files.boundaries().frame["kode"]) == TINY_CODES
+    kec, city = files.kecamatan(), files.city()        # no outline files: dissolved
+    assert list(kec["kode"]) == ["32.99.01", "32.99.02"]
+    assert list(kec["jumlah_kelurahan"]) == [2, 2]
+    assert len(city) == 1 and city["kode"].iloc[0] == "32.99"
+    assert city["luas_km2"].iloc[0] == pytest.approx(files.boundaries().frame["luas_km2"].sum())
+    assert len(load_boundaries().frame) == 104 and default_files().bundled   # default untouched
+
+
+def test_explicit_boundary_files_are_cached_per_file_version(tmp_path):
+    path = tmp_path / "kel.geojson"
+    path.write_bytes((DATA / "tiny_kelurahan.geojson").read_bytes())
+    files = BoundaryFiles.for_setting(path)
+    first = files.boundaries()
+    first.frame.loc[0, "nama"] = "RUSAK"
+    assert files.boundaries().frame.loc[0, "nama"] != "RUSAK"          # each call a copy
+    doc = json.loads(path.read_text())
+    doc["features"] = doc["features"][:2]
+    path.write_text(json.dumps(doc))
+    assert len(files.boundaries().frame) == 2                          # file changed: reread
+    path.unlink()
+    with pytest.raises(GeoappError) as err:
+        files.boundaries()
+    assert err.value.code == "boundaries.not_found" and str(path) in err.value.text("en")
+
+
+def test_configured_folder_is_the_default(tmp_path):
+    (tmp_path / DEFAULT_KELURAHAN).write_bytes((DATA / "tiny_kelurahan.geojson").read_bytes())
+    try:
+        configure_default(tmp_path)
+        assert default_files() == BoundaryFiles(tmp_path / DEFAULT_KELURAHAN)
+        assert list(load_boundaries().frame["kode"]) == TINY_CODES
+        assert len(load_kecamatan()) == 2
+    finally:
+        configure_default(None)
+    assert default_files().bundled and len(load_kecamatan()) == 13
+
+
+def test_bundled_set_never_dissolves_a_missing_outline(tmp_path, monkeypatch):
+    monkeypatch.setattr("geoapp.io.boundaries.defaults.boundaries_dir", lambda: tmp_path)
+    (tmp_path / DEFAULT_KELURAHAN).write_bytes((DATA / "tiny_kelurahan.geojson").read_bytes())
+    assert BoundaryFiles.bundled_set().boundaries().frame["kode"].tolist() == TINY_CODES
+    with pytest.raises(GeoappError) as err:
+        BoundaryFiles.bundled_set().kecamatan()
+    assert err.value.code == "boundaries.not_found"
 
 
 # --------------------------------------------------------------------------- other sets

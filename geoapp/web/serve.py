@@ -27,13 +27,17 @@ def check_boundaries(config: Mapping[str, Any], *, default: bool = False) -> Non
     ``default=True`` also checks the bundled set when BOUNDARIES is empty (serve does,
     so a damaged installation fails at start instead of on the first map request).
     """
-    from geoapp.io.boundaries import default_boundaries_dir, load_boundaries
+    from geoapp.io.boundaries import (
+        default_boundaries_dir,
+        load_boundaries,
+        resolve_boundaries_setting,
+    )
 
     path = config.get("BOUNDARIES") or ""
     if not path and not default:
         return
     try:
-        load_boundaries(path) if path else load_boundaries()
+        load_boundaries(resolve_boundaries_setting(path))   # a file or a folder; '' = default
     except GeoappError as exc:
         raise startup_error(path or str(default_boundaries_dir()), exc) from None
     except Exception:  # noqa: BLE001 - any other failure on an untrusted file
