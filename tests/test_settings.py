@@ -114,3 +114,15 @@ def test_environment_value_and_default_instance(tmp_path):
         environment_value("MAX_ROWS", {"GEOAPP_MAX_ROWS": "banyak"})
     assert default_instance_path({"GEOAPP_INSTANCE": str(tmp_path)}) == tmp_path.resolve()
     assert default_instance_path({}).name == "instance"
+
+
+def test_cli_listing_shows_every_setting_from_the_table():
+    from click.testing import CliRunner
+
+    from geoapp.cli.main import main
+
+    result = CliRunner().invoke(main, ["settings"])
+    assert result.exit_code == 0
+    for setting in SETTINGS:
+        assert f"{setting.name} = {setting.default!r}  (${setting.env})" in result.output
+        assert setting.help in result.output

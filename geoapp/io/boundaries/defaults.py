@@ -21,7 +21,7 @@ import geopandas as gpd
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.resources import boundaries_dir
-from geoapp.core.settings import BY_NAME, default_instance_path, environment_value, resolve_path
+from geoapp.core.settings import default_instance_path, environment_value, resolve_path
 from geoapp.io.boundaries.formats import ERR_NOT_FOUND
 from geoapp.io.boundaries.pipeline import read_boundary_set, read_outline
 from geoapp.io.boundaries.types import BoundarySet
@@ -29,7 +29,6 @@ from geoapp.io.boundaries.types import BoundarySet
 DEFAULT_KELURAHAN = "kota_tangerang_kelurahan.geojson"
 DEFAULT_KECAMATAN = "kota_tangerang_kecamatan.geojson"
 DEFAULT_CITY = "kota_tangerang.geojson"
-ENV_VAR = BY_NAME["BOUNDARIES"].env
 
 FileKey = tuple[str, int, int]
 
