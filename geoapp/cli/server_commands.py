@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 import click
 
 from geoapp.cli.common import domain_errors
@@ -47,14 +49,23 @@ def settings_command() -> None:
 @domain_errors
 def set_password_command(username: str, role: str, instance: str | None, password: str) -> None:
     """Create a user or change a user's password and role."""
-    from geoapp.store import set_password
+    from geoapp.store import save_account
     from geoapp.web import create_app
 
     app = create_app({"INSTANCE_PATH": instance} if instance else None)
     with app.app_context():
         with app.extensions["geoapp_db"]["sessions"]() as session:
-            set_password(session, username, password, role)
+            save_account(session, username, password, role, actor=cli_actor())
     click.echo(f"{username} ({role}) OK")
+
+
+def cli_actor() -> str:
+    """Who the audit log names for a change made on the command line: ``cli:<OS user>``."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (e.g. a container's bare uid)
+        return "cli"
+    return f"cli:{user}"[:64]
 
 
 COMMANDS = (serve, settings_command, set_password_command)
