@@ -35,9 +35,9 @@ INSTANCE_HELP = "Instance folder (database, secret key, uploads, aliases). Defau
 
 def resolve_instance(instance: str | None) -> Path:
     """The instance folder the same way the web app chooses it."""
-    from geoapp.web import instance_path_for
+    from geoapp.core.resources import instance_dir
 
-    return instance_path_for({"INSTANCE_PATH": instance} if instance else None)
+    return instance_dir({"INSTANCE_PATH": instance} if instance else None)
 
 
 @click.command("backup")
