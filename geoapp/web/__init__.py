@@ -44,7 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _check_startup(app: Flask) -> None:
     """Stop early, with a clear message, when a configured file cannot be used."""
     from geoapp.io.boundaries import configure_default
-    from geoapp.web.serve import check_boundaries
+    from geoapp.web.startup import check_boundaries
 
     check_boundaries(app.config)
     configure_default(app.config.get("BOUNDARIES") or None)
