@@ -33,6 +33,8 @@ def test_format_amount_whole_or_with_decimals():
 def test_format_rupiah_sign_before_the_symbol():
     assert format_rupiah(-2500000.4) == "-Rp 2.500.000"
     assert format_rupiah(-0.4) == "Rp 0"
+    assert format_rupiah(-1250000.5, "id", 2) == "-Rp 1.250.000,50"
+    assert format_rupiah(1250000.5, "en", 2) == "Rp 1,250,000.50"
 
 
 @pytest.mark.parametrize(("x", "kind", "lang", "expected"), [

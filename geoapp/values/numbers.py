@@ -185,12 +185,12 @@ def format_amount(x: float | int | None, lang: str = "id", decimals: int = 2) ->
     return format_number(x, lang, 0 if float(x).is_integer() else decimals)  # type: ignore[arg-type]
 
 
-def format_rupiah(x: float | int | None, lang: str = "id") -> str:
-    """``Rp 1.234.567`` (English: ``Rp 1,234,567``); None -> —."""
+def format_rupiah(x: float | int | None, lang: str = "id", decimals: int = 0) -> str:
+    """``Rp 1.234.567`` (English: ``Rp 1,234,567``; ``decimals=2``: ``Rp 1.234.567,50``); None -> —."""
     if _is_missing(x):
         return NO_DATA
-    text = format_number(abs(float(x)), lang, 0)  # type: ignore[arg-type]
-    sign = "-" if round(float(x)) < 0 else ""  # type: ignore[arg-type]
+    text = format_number(abs(float(x)), lang, decimals)  # type: ignore[arg-type]
+    sign = "-" if round(float(x), decimals) < 0 else ""  # type: ignore[arg-type]
     return f"{sign}Rp {text}"
 
 
