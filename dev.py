@@ -5,7 +5,8 @@
     python3 dev.py test   # install (once) and run the whole test suite
 
 Only python3 (with venv and pip) is needed. The environment lives in ``.venv``
-and is reinstalled when ``pyproject.toml`` changes.
+and is reinstalled when ``pyproject.toml`` changes. Both commands run in the repository
+root, so ``run`` keeps its instance folder in ``./instance`` there.
 """
 
 from __future__ import annotations

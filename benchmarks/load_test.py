@@ -1,4 +1,4 @@
-"""Load test: the production server (waitress) under a mix of readers and planners.
+"""Load test: the production server (gunicorn, as ``geoapp serve --workers 2``) under a mix of readers and planners.
 
     .venv/bin/python benchmarks/load_test.py [--seconds 60] [--users 64] [--workers 2] [--threads 8]
 
@@ -77,7 +77,8 @@ def build_instance(folder: Path) -> Path:
 
 
 def run_server(instance: str, port: int, threads: int, static_dir: str, workers: int = 2) -> None:
-    """(In the server process) the app + the benchmark static route, served by waitress."""
+    """(In the server process) the app + the benchmark static route, served by gunicorn
+    with ``workers`` > 1 (as ``geoapp serve --workers N``), else by one waitress process."""
     import logging
 
     import waitress

@@ -1,28 +1,34 @@
-"""Values as shown on the map, via ``geoapp.values.numbers`` (``1.234.567``, ``Rp 1.234.567``, ``12,5``)."""
+"""Map values as text by measure kind, on ``geoapp.values.numbers`` (``1.234.567``, ``Rp 1.234.567``, ``12,5``)."""
 
 from __future__ import annotations
 
 import math
 
-from geoapp.values.numbers import format_number, format_rupiah
+from geoapp.values.numbers import format_amount, format_number, format_percent, format_rupiah
 
 KINDS = ("count", "rupiah", "rate", "number")
 
-__all__ = ["KINDS", "format_number", "format_rupiah", "format_value"]
-
-
-def _decimals_for(x: float, kind: str) -> int:
-    if kind == "rate":
-        return 1
-    if kind == "count":
-        return 0 if float(x).is_integer() else 1
-    return 0 if float(x).is_integer() else 2
+__all__ = ["KINDS", "format_amount", "format_bound", "format_number", "format_percent",
+           "format_rupiah", "format_value"]
 
 
 def format_value(x: float | None, kind: str, lang: str) -> str | None:
-    """A measure value as shown in tooltips and popups; None for no data."""
+    """A measure value as shown in tooltips and popups; None for no data.
+
+    Rupiah whole; rates with one decimal; counts and other numbers whole when they are,
+    else with one (count) or two decimals.
+    """
     if x is None or not math.isfinite(x):
         return None
     if kind == "rupiah":
         return format_rupiah(x, lang)
-    return format_number(x, lang, _decimals_for(x, kind))
+    if kind == "rate":
+        return format_number(x, lang, 1)
+    return format_amount(x, lang, 1 if kind == "count" else 2)
+
+
+def format_bound(x: float, kind: str, lang: str) -> str:
+    """A legend class bound: rupiah whole, others whole when they are, else 1 (rate) or 2 decimals."""
+    if kind == "rupiah":
+        return format_rupiah(x, lang)
+    return format_amount(x, lang, 1 if kind == "rate" else 2)

@@ -49,6 +49,7 @@ from geoapp.store.audit import (  # noqa: E402
     record,
     record_alias_additions,
     reset_password,
+    save_account,
     set_actor,
     set_disabled,
 )
@@ -57,5 +58,5 @@ from geoapp.store.models import AccountState, AuditEvent  # noqa: E402
 __all__ += [
     "Account", "AccountState", "AuditEvent", "AuditPage", "check_page", "create_account",
     "event_details", "is_disabled", "list_accounts", "list_events", "record",
-    "record_alias_additions", "reset_password", "set_actor", "set_disabled",
+    "record_alias_additions", "reset_password", "save_account", "set_actor", "set_disabled",
 ]

@@ -237,24 +237,38 @@ def _commit_with(session: Session, change) -> Any:
         raise
 
 
+def save_account(session: Session, username: str, password: str, role: str, *,
+                 actor: str | None) -> User:
+    """Create the account or set its password and role, with its audit event, in one commit.
+
+    The one service behind the admin pages and ``geoapp set-password``: ``user.create``
+    for a new name, else ``user.password`` (details name the role when it changes).
+    Validated by ``set_password``; nothing is stored when validation fails.
+    """
+    user = find_user(session, username)
+    if user is None:
+        record(session, "user.create", actor=actor, target=str(username)[:64],
+               details={"role": role})
+    else:
+        details = {"role": role} if role != user.role else {}
+        record(session, "user.password", actor=actor, target=user.username, details=details)
+    return _commit_with(session, lambda: set_password(session, username, password, role))
+
+
 def create_account(session: Session, username: str, password: str, role: str, *,
                    actor: str | None) -> User:
     """A new account (refused when the name exists); validated by ``set_password``."""
     name = str(username or "").strip()
     if find_user(session, name) is not None:
         raise GeoappError(USER_EXISTS, 409, username=name[:64])
-    record(session, "user.create", actor=actor, target=name[:64], details={"role": role})
-    return _commit_with(session, lambda: set_password(session, name, password, role))
+    return save_account(session, name, password, role, actor=actor)
 
 
 def reset_password(session: Session, user_id: int, password: str, *, actor: str | None,
                    role: str | None = None) -> User:
     """A new password (and optionally role) for an existing account."""
     user = _require_user(session, user_id)
-    new_role = role or user.role
-    details = {"role": new_role} if new_role != user.role else {}
-    record(session, "user.password", actor=actor, target=user.username, details=details)
-    return _commit_with(session, lambda: set_password(session, user.username, password, new_role))
+    return save_account(session, user.username, password, role or user.role, actor=actor)
 
 
 def set_disabled(session: Session, user_id: int, disabled: bool, *, actor: str | None) -> User:

@@ -1,4 +1,4 @@
-"""Indonesian and English number parsing (per column) and formatting.
+"""Indonesian and English number parsing (per column) and formatting (Babel's CLDR symbols).
 
 Indonesian writes ``2.500.000`` and ``12,5``; English writes ``2,500,000`` and ``12.5``.
 The format of a column is decided by voting over its cells; ambiguous cells such as
@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 FORMATS = ("id", "en", "int")
 NO_DATA = "\u2014"  # em dash: no data
+_LOCALES = {"id": Locale.parse("id"), "en": Locale.parse("en")}
+_EXACT = Context(prec=800, rounding=ROUND_HALF_EVEN)  # room for every digit of any float
 
 _SIGN = r"[-+]?"
 _INT = _SIGN + r"\d+"
@@ -150,25 +156,41 @@ def _is_missing(x: object) -> bool:
         return True
 
 
+def _locale(lang: str) -> Locale:
+    """Babel locale of an interface language: English for "en", else Indonesian."""
+    return _LOCALES["en" if lang == "en" else "id"]
+
+
+@lru_cache(maxsize=16)
+def _grouped(decimals: int) -> NumberPattern:
+    """``#,##0`` with exactly ``decimals`` decimals (the locale supplies the symbols)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
+
+
 def format_number(x: float | int | None, lang: str = "id", decimals: int = 0) -> str:
     """``1.234.567`` / ``12,5`` in Indonesian, ``1,234,567`` / ``12.5`` in English; None -> —."""
     if _is_missing(x):
         return NO_DATA
-    value = round(float(x), decimals)  # type: ignore[arg-type]
+    value = round(float(x), decimals)  # type: ignore[arg-type]  # Python's rounding, as always
     if value == 0:
         value = 0.0  # no "-0"
-    text = f"{value:,.{max(decimals, 0)}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    with localcontext(_EXACT):  # Babel rounds the float's exact value, as f-strings do
+        return _grouped(max(decimals, 0)).apply(Decimal(value), _locale(lang))
 
 
-def format_rupiah(x: float | int | None, lang: str = "id") -> str:
-    """``Rp 1.234.567`` (English: ``Rp 1,234,567``); None -> —."""
+def format_amount(x: float | int | None, lang: str = "id", decimals: int = 2) -> str:
+    """Whole numbers without decimals (``1.234``), others with ``decimals`` (``12,25``); None -> —."""
     if _is_missing(x):
         return NO_DATA
-    text = format_number(abs(float(x)), lang, 0)  # type: ignore[arg-type]
-    sign = "-" if round(float(x)) < 0 else ""  # type: ignore[arg-type]
+    return format_number(x, lang, 0 if float(x).is_integer() else decimals)  # type: ignore[arg-type]
+
+
+def format_rupiah(x: float | int | None, lang: str = "id", decimals: int = 0) -> str:
+    """``Rp 1.234.567`` (English: ``Rp 1,234,567``; ``decimals=2``: ``Rp 1.234.567,50``); None -> —."""
+    if _is_missing(x):
+        return NO_DATA
+    text = format_number(abs(float(x)), lang, decimals)  # type: ignore[arg-type]
+    sign = "-" if round(float(x), decimals) < 0 else ""  # type: ignore[arg-type]
     return f"{sign}Rp {text}"
 
 

@@ -7,7 +7,6 @@ Per-request database sessions live on ``g`` (see ``geoapp.web.db``).
 from __future__ import annotations
 
 import builtins
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,26 +14,17 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-import geoapp
-from geoapp.core.resources import templates_dir
+from geoapp.core.resources import instance_dir, templates_dir
 from geoapp.core.settings import load_settings
 
-REPO_ROOT = Path(geoapp.__file__).resolve().parent.parent
 TEMPLATES = templates_dir()
 STATIC = Path(__file__).resolve().parent / "static"
-INSTANCE_ENV = "GEOAPP_INSTANCE"
 MAX_URL_INT = 2**63 - 1  # ids in URLs never go past SQLite's INTEGER
-
-
-def instance_path_for(test_config: Mapping[str, Any] | None = None) -> Path:
-    """INSTANCE_PATH from the test config, else $GEOAPP_INSTANCE, else <repo>/instance."""
-    chosen = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(INSTANCE_ENV)
-    return Path(chosen or REPO_ROOT / "instance").resolve()
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; ``test_config`` overrides every other setting source."""
-    instance = instance_path_for(test_config)
+    instance = instance_dir(test_config)
     app = Flask(
         __name__,
         instance_path=str(instance),
@@ -54,7 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _check_startup(app: Flask) -> None:
     """Stop early, with a clear message, when a configured file cannot be used."""
     from geoapp.io.boundaries import configure_default
-    from geoapp.web.serve import check_boundaries
+    from geoapp.web.startup import check_boundaries
 
     check_boundaries(app.config)
     configure_default(app.config.get("BOUNDARIES") or None)

@@ -13,6 +13,11 @@ RATELIMIT_STORAGE_URI (default ``memory://``: each worker process counts on its 
 with N workers a client may get up to N times the limit unless a shared store such as
 ``redis://`` is configured). Behind a reverse proxy set PROXY_FIX_X_FOR to the number of
 proxies, else every client shares the proxy's address (and its limit).
+
+The headers are set here, not with Flask-Talisman: the policy depends on the TILE_URL
+setting and on hashes of the templates' static ``<style>`` blocks, which Talisman does not
+compute, and its defaults (HTTPS redirect, HSTS, forced Secure cookie) would each have to
+be switched off for a plain-HTTP intranet install. See docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ from flask import abort
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
-from geoapp.web import REPO_ROOT, create_app
+from geoapp.web import create_app
 from geoapp.web.security import SECRET_FILE
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 BROKEN = Msg("test.broken", id="Kolom '{column}' tidak ada.", en="Column '{column}' is missing.")
 
 

@@ -1,4 +1,4 @@
-"""Operations commands: ``geoapp backup`` and ``geoapp restore``."""
+"""The operations commands: ``geoapp backup`` and ``geoapp restore``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geoapp.cli.main import domain_errors, main, say
+from geoapp.cli.common import domain_errors, say
 from geoapp.core.i18n import Msg
 
 BACKUP_DONE = Msg(
@@ -35,12 +35,12 @@ INSTANCE_HELP = "Instance folder (database, secret key, uploads, aliases). Defau
 
 def resolve_instance(instance: str | None) -> Path:
     """The instance folder the same way the web app chooses it."""
-    from geoapp.web import instance_path_for
+    from geoapp.core.resources import instance_dir
 
-    return instance_path_for({"INSTANCE_PATH": instance} if instance else None)
+    return instance_dir({"INSTANCE_PATH": instance} if instance else None)
 
 
-@main.command("backup")
+@click.command("backup")
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--instance", type=click.Path(file_okay=False), help=INSTANCE_HELP)
 @domain_errors
@@ -58,7 +58,7 @@ def backup_command(out: str, instance: str | None) -> None:
         size=sum(info.members.values()))
 
 
-@main.command("restore")
+@click.command("restore")
 @click.argument("archive", type=click.Path(dir_okay=False))
 @click.option("--instance", type=click.Path(file_okay=False), help=INSTANCE_HELP)
 @click.option("--force", is_flag=True, help="Restore even while a server runs on the instance (restart it afterwards).")
@@ -76,3 +76,6 @@ def restore_command(archive: str, instance: str | None, force: bool) -> None:
     if info.previous:
         say(PREVIOUS_KEPT, path=info.previous)
     say(RESTART_HINT)
+
+
+COMMANDS = (backup_command, restore_command)

@@ -1,29 +1,65 @@
-"""More ``geoapp`` commands: aggregate, review, alias, demo, serve."""
+"""The record commands: ``match``, ``aggregate``, ``review`` and ``alias add``."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import click
 
 from geoapp.cli import text as T
-from geoapp.cli.main import (
-    current_lang,
-    domain_errors,
-    fmt,
-    load_context,
-    main,
-    print_boundaries,
-    read_bytes,
-    read_options,
-    run_file,
-    run_file_with_boundaries,
-    say,
-)
+from geoapp.cli.common import current_lang, domain_errors, read_bytes, say
+from geoapp.cli.run_options import load_context, read_options, run_file, run_file_with_boundaries
+from geoapp.cli.summary import print_boundaries, print_left_out, print_summary
 
 
-@main.command()
+@click.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@read_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Output CSV: every input row, plus the match columns.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write the reconciliation report as JSON.")
+@domain_errors
+def match(input_path: str, output: str, report: str | None, **kwargs: Any) -> None:
+    """Match every row of INPUT (CSV or XLSX) to a kelurahan.
+
+    Evidence is used in this order: kode wilayah, coordinates, name (within the kecamatan),
+    alias table, fuzzy match. Rows that are not certain go to review with three suggestions.
+    Exits non-zero when the input cannot be read or nothing matched; when nothing matched,
+    OUTPUT and the report are still written so the review suggestions can be read.
+    """
+    from geoapp.imports.pipeline import nothing_matched_error, output_frame
+    from geoapp.io.export import csv_safe_frame
+
+    run, _ = run_file_with_boundaries(input_path, kwargs, allow_nothing_matched=True)
+    frame = output_frame(run)
+    safe = csv_safe_frame(frame)
+    run.report["guarded_cells"] = guarded_cells(frame, safe)
+    safe.to_csv(output, index=False, encoding="utf-8")
+    if report:
+        Path(report).write_text(json.dumps(run.report, ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
+    print_boundaries(run.report["boundaries"])
+    print_summary(run.report)
+    say(T.WROTE, path=output)
+    if report:
+        say(T.WROTE, path=report)
+    if run.ledger["rows"]["matched"] == 0:
+        raise nothing_matched_error(run.table)
+
+
+def guarded_cells(before: Any, after: Any) -> dict[str, int]:
+    """Per column (original header) the number of cells the CSV formula guard changed."""
+    out: dict[str, int] = {}
+    for i, header in enumerate(before.columns):
+        old, new = before.iloc[:, i], after.iloc[:, i]
+        changed = int((old.astype(object).ne(new.astype(object)) & new.notna()).sum())
+        if changed:
+            key = str(header) if str(header) not in out else f"{header} (kolom {i + 1})"
+            out[key] = changed
+    return out
+
+
+@click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @read_options
 @click.option("--measure", "measures", multiple=True, metavar="COLUMN", help="Numeric column to sum (repeatable). Row counts are always included.")
@@ -60,21 +96,7 @@ def aggregate(input_path: str, measures: tuple[str, ...], population: str | None
     say(T.WROTE, path=output)
 
 
-def print_left_out(ledger: dict[str, Any], measures: list[str]) -> None:
-    """What went on the layer and what did not (review, unmatched), rows and per measure."""
-    rows = ledger["rows"]
-    say(T.ROWS_SUMMARY, total=rows["total"], matched=rows["matched"], review=rows["review"], unmatched=rows["unmatched"], excluded=rows["excluded"], blank=rows.get("blank_skipped", 0))
-    say(T.LAYER_ROWS, matched=rows["matched"], review=rows["review"], unmatched=rows["unmatched"])
-    for column in measures:
-        sums = ledger["sums"][column]
-        left = sums["review"] + sums["unmatched"]
-        say(T.LAYER_MEASURE, column=column, placed=fmt(sums["matched"]), left=fmt(left), review=fmt(sums["review"]), unmatched=fmt(sums["unmatched"]))
-    left_rows = rows["review"] + rows["unmatched"]
-    if left_rows:
-        say(T.LAYER_WARNING, err=True, rows=left_rows)
-
-
-@main.command()
+@click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @read_options
 @domain_errors
@@ -126,7 +148,7 @@ def ask_choice(group: Any) -> int | None:
     return None if answer == "q" else int(answer)
 
 
-@main.group()
+@click.group()
 def alias() -> None:
     """Manage the alias file of confirmed spellings."""
 
@@ -154,51 +176,4 @@ def alias_add(name: str, kode: str, kecamatan: str | None, aliases: str, boundar
     say(T.ALIAS_ADDED, name=name, kode=dotted, nama=names[dotted][0], path=aliases)
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker process.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes; more than 1 runs gunicorn (POSIX only) instead of waitress.")
-@click.option("--instance", type=click.Path(file_okay=False), help="Instance folder (database, secret key, uploads, aliases). Default: ./instance or $GEOAPP_INSTANCE.")
-@domain_errors
-def serve(host: str, port: int, threads: int, workers: int, instance: str | None) -> None:
-    """Run the planners' map with a production WSGI server (waitress, or gunicorn with --workers).
-
-    On first start it creates the SQLite database in the instance folder, imports the
-    labelled sample data and prints the planner account's password once. For development
-    only, `flask --app geoapp.web run --debug` runs Flask's own server instead.
-    """
-    from geoapp.web.serve import serve as run_server
-
-    run_server(host=host, port=port, threads=threads, instance=instance, workers=workers)
-
-
-@main.command("settings")
-def settings_command() -> None:
-    """List every setting with its default, environment variable and meaning.
-
-    Override a setting in instance/config.toml or with the environment variable.
-    """
-    from geoapp.core.settings import describe
-
-    for item in describe():
-        click.echo(f"{item['name']} = {item['default']!r}  (${item['env']})")
-        click.echo(f"    {item['help']}")
-
-
-@main.command("set-password")
-@click.argument("username")
-@click.option("--role", type=click.Choice(["planner", "admin"]), default="planner", show_default=True)
-@click.option("--instance", type=click.Path(file_okay=False))
-@click.password_option()
-@domain_errors
-def set_password_command(username: str, role: str, instance: str | None, password: str) -> None:
-    """Create a user or change a user's password and role."""
-    from geoapp.store import set_password
-    from geoapp.web import create_app
-
-    app = create_app({"INSTANCE_PATH": instance} if instance else None)
-    with app.app_context():
-        with app.extensions["geoapp_db"]["sessions"]() as session:
-            set_password(session, username, password, role)
-    click.echo(f"{username} ({role}) OK")
+COMMANDS = (match, aggregate, review, alias)

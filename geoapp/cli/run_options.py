@@ -1,0 +1,149 @@
+"""Reading options shared by the commands that match a records file, and the match run."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from geoapp.cli import text as T
+from geoapp.cli.common import current_lang, read_bytes, say
+
+READ_ROLES = ("kelurahan", "kecamatan", "kode", "lat", "lon")
+BOUNDARY_FIELDS = {
+    "kode_field": "kelurahan code",
+    "nama_field": "kelurahan name",
+    "kecamatan_field": "kecamatan name",
+    "kode_kecamatan_field": "kecamatan code",
+}
+
+
+def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that reads a records file."""
+    options = [
+        click.option("--sheet", help="XLSX sheet name (default: the first sheet with data)."),
+        click.option("--header-row", type=int, help="1-based row number of the column headers."),
+        *[
+            click.option(f"--{role}-col", f"{role}_col", metavar="C", help=f"Column holding the {role} (header text or 1-based number).")
+            for role in READ_ROLES
+        ],
+        click.option("--boundaries", type=click.Path(dir_okay=False), help="Boundary set (GeoJSON, GeoPackage or zipped Shapefile). Default: Kota Tangerang kelurahan."),
+        click.option("--boundaries-layer", metavar="NAME", help="Layer of a --boundaries GeoPackage holding the kelurahan polygons."),
+        *[
+            click.option(f"--{flag.replace('_', '-')}", flag, metavar="FIELD", help=f"Boundary field holding the {what} (default: detected).")
+            for flag, what in BOUNDARY_FIELDS.items()
+        ],
+        click.option("--aliases", type=click.Path(dir_okay=False), help="Alias file (CSV) of confirmed spellings; read, and written by 'geoapp review'."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def options_from(kwargs: dict[str, Any]) -> Any:
+    """The MatchOptions of the reading options (popped from kwargs)."""
+    from geoapp.imports.pipeline import MatchOptions
+
+    columns = {}
+    for role in READ_ROLES:
+        value = kwargs.pop(f"{role}_col", None)
+        if value:
+            columns[role] = int(value) if value.isdigit() else value
+    return MatchOptions(
+        sheet=kwargs.pop("sheet", None),
+        header_row=kwargs.pop("header_row", None),
+        columns=columns,
+        lang=current_lang(),
+    )
+
+
+def boundary_flags(kwargs: dict[str, Any]) -> dict[str, str]:
+    """The boundary layer/field options given on the command line (popped from kwargs)."""
+    flags = {flag: kwargs.pop(flag, None) for flag in BOUNDARY_FIELDS}
+    flags["layer"] = kwargs.pop("boundaries_layer", None)
+    return {k: v for k, v in flags.items() if v}
+
+
+def load_boundary_set(boundaries: str | None, flags: dict[str, str] | None = None) -> Any:
+    """The BoundarySet of --boundaries (or the default set), read with the field options."""
+    from geoapp.io.boundaries import load_boundaries
+
+    if boundaries:
+        return load_boundaries(read_bytes(boundaries), filename=Path(boundaries).name, **(flags or {}))
+    return load_boundaries(**(flags or {}))
+
+
+def load_context(boundaries: str | None, aliases: str | None, **flags: str) -> tuple[Any, Any]:
+    """The boundary frame (None = default) and the alias store for one command."""
+    from geoapp.matching.aliases import AliasStore
+
+    frame = load_boundary_set(boundaries, flags).frame if boundaries or flags else None
+    return frame, AliasStore.load(aliases)
+
+
+def boundaries_section(bset: Any, custom: bool) -> dict[str, Any]:
+    """REPORT.json's "boundaries": the full boundary report, or source and size of the default."""
+    if custom:
+        return {"default": False, **bset.report.as_dict(current_lang())}
+    return {"default": True, "source": bset.report.source, "feature_count": bset.report.feature_count}
+
+
+def run_file_with_boundaries(path: str, kwargs: dict[str, Any], allow_nothing_matched: bool = False) -> tuple[Any, Any]:
+    """Read and match one file; also return the BoundarySet used (report section added)."""
+    from geoapp.imports.pipeline import run_match
+    from geoapp.matching.aliases import AliasStore
+
+    say(T.READING, err=True, path=path)
+    options = options_from(kwargs)
+    options.allow_nothing_matched = allow_nothing_matched
+    boundaries, flags = kwargs.pop("boundaries", None), boundary_flags(kwargs)
+    bset = load_boundary_set(boundaries, flags)
+    custom = bool(boundaries or flags)
+    aliases = AliasStore.load(kwargs.pop("aliases", None))
+    with ProgressBar(T.MATCHING.text(current_lang())) as progress:
+        run = run_match(read_bytes(path), Path(path).name, options, boundaries=bset.frame if custom else None, aliases=aliases, progress=progress)
+    run.report["boundaries"] = boundaries_section(bset, custom)
+    note_ignored_sheet(run, options.sheet)
+    return run, bset
+
+
+def run_file(path: str, kwargs: dict[str, Any]) -> Any:
+    """Read and match one file with a progress bar on large inputs."""
+    return run_file_with_boundaries(path, kwargs)[0]
+
+
+def note_ignored_sheet(run: Any, sheet: str | None) -> None:
+    """--sheet on a file without sheets: say so in the report's notes (printed with them)."""
+    info = run.table.info
+    if sheet and info.file_format != "xlsx":
+        text = T.SHEET_IGNORED.text(current_lang(), sheet=sheet, filename=info.filename, format=info.file_format)
+        run.report.setdefault("notes", []).append({"code": T.SHEET_IGNORED.key, "text": text})
+
+
+class ProgressBar:
+    """A click progress bar on stderr that only appears for large inputs."""
+
+    MIN_ROWS = 50_000
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.done = 0
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None and total >= self.MIN_ROWS:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(max(0, done - self.done))
+            self.done = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)

@@ -1,0 +1,71 @@
+"""The web app's commands: ``serve``, ``settings`` and ``set-password``."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from geoapp.cli.common import domain_errors
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker process.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes; more than 1 runs gunicorn (POSIX only) instead of waitress.")
+@click.option("--instance", type=click.Path(file_okay=False), help="Instance folder (database, secret key, uploads, aliases). Default: ./instance or $GEOAPP_INSTANCE.")
+@domain_errors
+def serve(host: str, port: int, threads: int, workers: int, instance: str | None) -> None:
+    """Run the planners' map with a production WSGI server (waitress, or gunicorn with --workers).
+
+    On first start it creates the SQLite database in the instance folder, imports the
+    labelled sample data and prints the planner account's password once. For development
+    only, `flask --app geoapp.web run --debug` runs Flask's own server instead.
+    """
+    from geoapp.web.serve import serve as run_server
+
+    run_server(host=host, port=port, threads=threads, instance=instance, workers=workers)
+
+
+@click.command("settings")
+def settings_command() -> None:
+    """List every setting with its default, environment variable and meaning.
+
+    Override a setting in instance/config.toml or with the environment variable.
+    """
+    from geoapp.core.settings import describe
+
+    for item in describe():
+        click.echo(f"{item['name']} = {item['default']!r}  (${item['env']})")
+        click.echo(f"    {item['help']}")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["planner", "admin"]), default="planner", show_default=True)
+@click.option("--instance", type=click.Path(file_okay=False))
+@click.password_option()
+@domain_errors
+def set_password_command(username: str, role: str, instance: str | None, password: str) -> None:
+    """Create a user or change a user's password and role."""
+    from geoapp.store import save_account
+    from geoapp.web import create_app
+
+    app = create_app({"INSTANCE_PATH": instance} if instance else None)
+    with app.app_context():
+        with app.extensions["geoapp_db"]["sessions"]() as session:
+            save_account(session, username, password, role, actor=cli_actor())
+    click.echo(f"{username} ({role}) OK")
+
+
+def cli_actor() -> str:
+    """Who the audit log names for a change made on the command line: ``cli:<OS user>``."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (e.g. a container's bare uid)
+        return "cli"
+    return f"cli:{user}"[:64]
+
+
+COMMANDS = (serve, settings_command, set_password_command)
