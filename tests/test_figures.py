@@ -1,4 +1,4 @@
-"""geoapp.figures.layers on the seeded sample data and on tiny hand-made datasets."""
+"""geoapp.figures on the seeded sample data and on tiny hand-made datasets."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from sample_app import sample_sessions, sample_template  # noqa: F401  (fixtures)
 from shapely.geometry import Point
 
+from geoapp import figures as F
 from geoapp.core.errors import GeoappError
-from geoapp.figures import layers as F
 from geoapp.io.boundaries import load_boundaries
 from geoapp.store import (
     activate,

@@ -2,7 +2,7 @@
 
 Views stay thin: ``parse_map_args`` validates the GET arguments against what the
 store offers (allowlists, clear 400 errors), ``build_page`` computes the layers
-through ``geoapp.figures.layers`` and builds the map, and ``map_parts`` splits the Folium
+through ``geoapp.figures`` and builds the map, and ``map_parts`` splits the Folium
 document into the pieces map.html embeds (assets, map div + data, init script).
 """
 
@@ -17,11 +17,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from geoapp import figures
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
 from geoapp.core.programs import PROGRAMS as PROGRAM_CATALOGUE
-from geoapp.figures import layers as figures
-from geoapp.figures.layers import Filters, LayerData, LayerDef
+from geoapp.figures import Filters, LayerData, LayerDef
 from geoapp.io.boundaries import load_boundaries, load_kecamatan
 from geoapp.maps import (
     ChoroplethSpec,

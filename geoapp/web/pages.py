@@ -10,8 +10,8 @@ from flask import Blueprint, Flask, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
+from geoapp import figures
 from geoapp.core.programs import PROGRAMS as PROGRAM_CATALOGUE
-from geoapp.figures import layers as figures
 from geoapp.maps.classify import K_MAX, K_MIN
 from geoapp.store import PROGRAMS, active_dataset
 from geoapp.web import map_view

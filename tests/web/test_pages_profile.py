@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from geoapp.figures import layers as figures
+from geoapp import figures
 from geoapp.store import activate, stage_import
 from geoapp.web import create_app
 from geoapp.web.db import get_active, get_db

@@ -19,10 +19,10 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request, url_for
 
+from geoapp import figures
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
-from geoapp.figures import layers as figures
-from geoapp.figures.layers import Filters, LayerData
+from geoapp.figures import Filters, LayerData
 from geoapp.io.boundaries import default_identity, load_boundaries, load_kecamatan
 from geoapp.io.export import geojson_bytes, layer_bytes
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
@@ -31,7 +31,7 @@ from geoapp.web.i18n import current_lang
 from geoapp.web.params import BAD_VALUE
 from geoapp.web.params import check_params as _check_params
 
-bp = Blueprint("layers_api", __name__)
+bp = Blueprint("figures_api", __name__)
 
 FORMATS = {"geojson": "application/geo+json", "csv": "text/csv; charset=utf-8",
            "gpkg": "application/geopackage+sqlite3", "png": "image/png"}
@@ -120,7 +120,7 @@ def _png_options(params: dict[str, str]) -> tuple[str, int]:
 
 
 def _links(key: str) -> dict[str, str]:
-    return {fmt: url_for("layers_api.layer_file", name=f"{key}.{fmt}") for fmt in FORMATS}
+    return {fmt: url_for("figures_api.layer_file", name=f"{key}.{fmt}") for fmt in FORMATS}
 
 
 def _layer_entry(definition: figures.LayerDef, infos: dict, lang: str) -> dict:
