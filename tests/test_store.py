@@ -29,7 +29,7 @@ from geoapp.store import (
     set_password,
     stage_import,
 )
-from geoapp.store import datasets as datasets_module
+from geoapp.store import staged as staged_module
 from geoapp.store.models import Dataset, DatasetRow
 
 KEL_A = "36.71.01.1001"
@@ -97,8 +97,8 @@ def test_versions_increment_per_program(session):
 
 def test_failure_midway_leaves_previous_version_intact(session, monkeypatch):
     v1 = import_version(session, [row(KEL_A, modal=1)])
-    monkeypatch.setattr(datasets_module, "_CHUNK", 2)  # rows really reach the DB first
-    real = datasets_module._row_values
+    monkeypatch.setattr(staged_module, "_CHUNK", 2)  # rows really reach the DB first
+    real = staged_module._row_values
     calls = {"n": 0}
 
     def failing(dataset_id, index, values):
@@ -107,7 +107,7 @@ def test_failure_midway_leaves_previous_version_intact(session, monkeypatch):
             raise RuntimeError("disk went away")
         return real(dataset_id, index, values)
 
-    monkeypatch.setattr(datasets_module, "_row_values", failing)
+    monkeypatch.setattr(staged_module, "_row_values", failing)
     with pytest.raises(RuntimeError):
         stage(session, [row(KEL_B, modal=i) for i in range(8)])
     assert calls["n"] == 5
