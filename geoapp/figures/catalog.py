@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.core.programs import PROGRAMS
 from geoapp.store.active import ActiveVersions, DatasetInfo
 
 
@@ -82,17 +83,16 @@ LAYERS: dict[str, LayerDef] = {
 }
 DEFAULT_LAYER = "umkm-kelompok-km2"
 
+# What one row of a point program is, in the titles of its row-count layer.
+_COUNTED = {"kwt": ("KWT", "KWT"), "ecofarm": ("ecofarm", "ecofarm sites"),
+            "kampung": ("kampung tematik", "kampung tematik")}
+POINT_PROGRAMS = tuple(p.key for p in PROGRAMS.values() if p.kind == "points")
 # Row-count layers of the point programs: used by the summary and the profile only.
 COUNT_LAYERS: dict[str, LayerDef] = {
-    p: _layer(f"{p}-jumlah", p, f"Jumlah {t} per kelurahan", f"Number of {e} per kelurahan",
-              "area", None, "total", "count")
-    for p, t, e in (("kwt", "KWT", "KWT"), ("ecofarm", "ecofarm", "ecofarm sites"),
-                    ("kampung", "kampung tematik", "kampung tematik"))
+    p: _layer(f"{p}-jumlah", p, f"Jumlah {_COUNTED[p][0]} per kelurahan",
+              f"Number of {_COUNTED[p][1]} per kelurahan", "area", None, "total", "count")
+    for p in POINT_PROGRAMS
 }
-# Each program's main figure (for kelurahan_summary).
-MAIN_LAYER = {"umkm": "umkm-kelompok", "blk": "blk-peserta", "kwt": "kwt-jumlah",
-              "ecofarm": "ecofarm-jumlah", "kampung": "kampung-jumlah",
-              "jobfair": "jobfair-lowongan", "penduduk": "penduduk"}
 
 UNKNOWN_LAYER = Msg(
     "figures.unknown_layer",
@@ -122,9 +122,13 @@ def check_kind(definition: LayerDef, kind: str, function: str) -> None:
 
 
 def main_layer(program: str) -> LayerDef:
-    """The layer of a program's main figure (a row-count layer for point programs)."""
-    key = MAIN_LAYER[program]
-    return LAYERS.get(key) or COUNT_LAYERS[program]
+    """The layer of a program's main figure (for the kelurahan summary): the row count
+    of a point program, else the total of the program's first measure."""
+    if program in COUNT_LAYERS:
+        return COUNT_LAYERS[program]
+    first = PROGRAMS[program].measures[0].key
+    return next(d for d in LAYERS.values()
+                if d.program == program and d.measure == first and d.per == "total")
 
 
 def available_in(infos: dict[str, DatasetInfo]) -> list[LayerDef]:

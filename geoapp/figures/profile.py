@@ -16,7 +16,7 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.core.programs import PROGRAMS
 from geoapp.figures.area import area_of
-from geoapp.figures.catalog import LayerData, available_in, main_layer
+from geoapp.figures.catalog import POINT_PROGRAMS, LayerData, available_in, main_layer
 from geoapp.figures.filters import Filters
 from geoapp.figures.points import point_rows
 from geoapp.figures.rows import ActiveData, boundaries, population
@@ -106,7 +106,7 @@ def kelurahan_profile(session: Session, active: ActiveVersions, kode: str,
         "nama_kecamatan": str(base["nama_kecamatan"]), "luas_km2": _number(base["luas_km2"]),
         "penduduk": _number(residents.get(kode)) if residents is not None else None,
         "figures": figures,
-        "points": {p: _points_in(data, p, kode) for p in ("kampung", "kwt", "ecofarm")},
+        "points": {p: _points_in(data, p, kode) for p in POINT_PROGRAMS},
         "sample": any(info.sample for info in infos.values()),
         "sources": {p: source_text(p, info, lang) for p, info in infos.items()},
     }

@@ -19,13 +19,15 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geoapp.core.programs import PROGRAMS, Program, find_header
 from geoapp.io.boundaries import load_boundaries
 from geoapp.store import jsonsafe
 from geoapp.store.active import ActiveVersions, DatasetInfo
+from geoapp.store.columns import cells_by_role
 from geoapp.store.models import DatasetRow
 
-_ALAMAT = re.compile(r"alamat", re.I)
+# column-map role -> the frame's column
+_ROLE_COLUMNS = {"year": "year", "sub": "sub", "name": "nama", "theme": "tema",
+                 "alamat": "alamat"}
 
 
 @dataclass(frozen=True)
@@ -55,29 +57,12 @@ def boundaries() -> gpd.GeoDataFrame:
     return load_boundaries().frame
 
 
-def _cell(cells: list, pos: int | None) -> str | None:
-    if pos is None or pos >= len(cells):
-        return None
-    text = " ".join(str(cells[pos]).split())
-    return text or None
-
-
 def year_text(text: str | None) -> str | None:
     """A year cell as text: ``2020.0`` -> ``2020``; other text unchanged."""
     if text is None:
         return None
     m = re.fullmatch(r"(\d{4})(?:[.,]0+)?", text)
     return m.group(1) if m else text
-
-
-def _measure_names(program: Program, info: DatasetInfo) -> dict[str, str]:
-    """Measure.key -> the dataset's measure name (header) it was found under."""
-    out: dict[str, str] = {}
-    for measure in program.measures:
-        name = next((m for m in info.measures if measure.header.search(m)), None)
-        if name is not None:
-            out[measure.key] = name
-    return out
 
 
 def _float(value: Any) -> float:
@@ -90,15 +75,8 @@ def _float(value: Any) -> float:
 
 def read_rows(session: Session, info: DatasetInfo) -> pd.DataFrame:
     """Rows of one dataset as a frame: kode, status, lat, lon, year, sub, nama, tema, alamat,
-    one float column per program measure key."""
-    program = PROGRAMS[info.program]
-    headers = list(info.headers)
-    pos = {"year": find_header(headers, program.year_header),
-           "sub": find_header(headers, program.filter_header),
-           "nama": find_header(headers, program.name_header),
-           "tema": find_header(headers, program.theme_header),
-           "alamat": find_header(headers, _ALAMAT)}
-    names = _measure_names(program, info)
+    one float column per program measure key (from the version's stored column map)."""
+    names = info.columns.measure_names()
     stmt = (select(DatasetRow.kode, DatasetRow.status, DatasetRow.lat, DatasetRow.lon,
                    DatasetRow.is_total, DatasetRow.cells_json, DatasetRow.measures_json)
             .where(DatasetRow.dataset_id == info.id).order_by(DatasetRow.position))
@@ -107,11 +85,12 @@ def read_rows(session: Session, info: DatasetInfo) -> pd.DataFrame:
         cells = jsonsafe.loads(cells_json, [])
         values = jsonsafe.loads(measures_json, {})
         rec = {"kode": kode, "status": status, "lat": lat, "lon": lon, "is_total": bool(is_total)}
-        rec.update({k: _cell(cells, p) for k, p in pos.items()})
+        by_role = cells_by_role(cells, info.columns, _ROLE_COLUMNS)
+        rec.update({column: by_role[role] for role, column in _ROLE_COLUMNS.items()})
         rec["year"] = year_text(rec["year"])
         rec.update({key: _float(values.get(name)) for key, name in names.items()})
         records.append(rec)
-    columns = ["kode", "status", "lat", "lon", "is_total", *pos, *names]
+    columns = ["kode", "status", "lat", "lon", "is_total", *_ROLE_COLUMNS.values(), *names]
     return pd.DataFrame.from_records(records, columns=columns)
 
 

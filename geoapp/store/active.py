@@ -33,7 +33,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from geoapp.core.programs import ColumnMap
 from geoapp.store import jsonsafe
+from geoapp.store.columns import dataset_columns
 from geoapp.store.models import PROGRAMS, Dataset, StoreGeneration
 
 T = TypeVar("T")
@@ -89,6 +91,7 @@ class DatasetInfo:
     activated_at: datetime | None
     headers: tuple[str, ...]
     measures: tuple[str, ...]
+    columns: ColumnMap               # where each role's cells and each measure are
     identity: tuple
 
 
@@ -99,13 +102,16 @@ def dataset_info(url: str, ds: Dataset) -> DatasetInfo:
     return DatasetInfo(
         ds.id, ds.program, ds.version, bool(ds.sample), ds.imported_at, ds.activated_at,
         tuple(str(h) for h in jsonsafe.loads(ds.headers_json, [])),
-        tuple(str(m) for m in jsonsafe.loads(ds.measures_json, [])), identity)
+        tuple(str(m) for m in jsonsafe.loads(ds.measures_json, [])), dataset_columns(ds),
+        identity)
 
 
 def query_infos(session: Session) -> dict[str, DatasetInfo]:
     """The active version of every known program that has one (always queried)."""
     url = str(session.get_bind().url)
-    found = session.scalars(select(Dataset).where(Dataset.state == "active"))
+    stmt = select(Dataset).where(Dataset.state == "active")
+    # populate_existing: a long-lived session must not describe versions from stale objects
+    found = session.scalars(stmt.execution_options(populate_existing=True))
     return {ds.program: dataset_info(url, ds) for ds in found if ds.program in PROGRAMS}
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine, delete, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from geoapp.store.active import install_generation
+from geoapp.store.columns import add_columns_column, fill_missing_columns
 from geoapp.store.models import Base, Dataset, DatasetRow
 
 BUSY_TIMEOUT_S = 30
@@ -36,10 +37,13 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables and remove staged rows left by an interrupted import."""
+    """Create missing tables and columns, the generation row and its triggers, store the
+    column map of versions stored without one, and remove abandoned staged imports."""
     Base.metadata.create_all(engine)
+    add_columns_column(engine)
     install_generation(engine)
     with Session(engine) as session:
+        fill_missing_columns(session)
         cleanup_staged(session)
 
 

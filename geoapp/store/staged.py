@@ -19,6 +19,7 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.matching.types import STATUSES
 from geoapp.store import jsonsafe
+from geoapp.store.columns import columns_json, detected_columns
 from geoapp.store.datasets import check_program, username_of
 from geoapp.store.models import Dataset, DatasetRow, User, utcnow
 
@@ -146,7 +147,8 @@ def stage_import(
 ) -> Dataset:
     """Write a new ``staged`` version with all its rows in one transaction.
 
-    Nothing is written when any row is invalid or anything fails midway.
+    Nothing is written when any row is invalid or anything fails midway. The version's
+    column map (``core.programs.detect_columns``) is stored with it.
     """
     dataset = Dataset(
         program=check_program(program),
@@ -166,6 +168,7 @@ def stage_import(
         session.add(dataset)
         session.flush()
         _insert_rows(session, dataset, rows)
+        dataset.columns_json = columns_json(detected_columns(dataset))
         session.commit()
     except BaseException:
         session.rollback()
