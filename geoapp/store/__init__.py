@@ -10,8 +10,8 @@ from geoapp.store.datasets import (
     require_dataset,
 )
 from geoapp.store.describe import details, row_dicts, summary
-from geoapp.store.engine import cleanup_staged, create_engine_for, init_db, session_factory
-from geoapp.store.lifecycle import activate, delete_dataset, rollback
+from geoapp.store.engine import create_engine_for, init_db, session_factory
+from geoapp.store.lifecycle import activate, cleanup_staged, delete_dataset, rollback
 from geoapp.store.models import PROGRAMS, ROLES, STATES, Dataset, DatasetRow, User
 from geoapp.store.staged import stage_import
 from geoapp.store.users import (

@@ -1,8 +1,11 @@
 """Dataset version states: activation, rollback and soft delete, each in one transaction.
 
 ``activate`` archives the program's active version and makes the staged one active in ONE
-transaction; a failure leaves the previous active version untouched. Staged leftovers of
-interrupted imports are removed on start (``cleanup_staged``).
+transaction; a failure leaves the previous active version untouched. Every caller stages
+and activates in one go (imports, upload confirm, place edits), so a version still staged
+``STAGED_MAX_AGE`` after it was staged is provably abandoned (an import that crashed
+between the two steps): ``cleanup_staged`` removes those on start, and only those, so a
+start never disturbs an import in progress in another process.
 
 Deleting is soft (state ``deleted``). The active version cannot be deleted: roll back (or
 import a newer version) first, so a program never silently loses its map.
@@ -10,15 +13,19 @@ import a newer version) first, so a program never silently loses its map.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.store.datasets import NOT_FOUND, active_dataset, username_of
-from geoapp.store.models import Dataset, User, utcnow
+from geoapp.store.models import Dataset, DatasetRow, User, utcnow
+
+# Far longer than staging plus activation ever takes (minutes for a million rows).
+STAGED_MAX_AGE = timedelta(hours=24)
 
 NOT_STAGED = Msg(
     "store.not_staged",
@@ -161,3 +168,16 @@ def delete_dataset(
     return dataset
 
 
+
+
+def cleanup_staged(session: Session, *, max_age: timedelta = STAGED_MAX_AGE) -> int:
+    """Delete staged (never activated) versions staged more than ``max_age`` ago, with
+    their rows; return how many. Younger staged versions may be imports in progress."""
+    cutoff = utcnow() - max_age
+    ids = list(session.scalars(select(Dataset.id).where(
+        Dataset.state == "staged", Dataset.imported_at < cutoff)))
+    if ids:
+        session.execute(delete(DatasetRow).where(DatasetRow.dataset_id.in_(ids)))
+        session.execute(delete(Dataset).where(Dataset.id.in_(ids)))
+    session.commit()
+    return len(ids)
