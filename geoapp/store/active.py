@@ -7,13 +7,18 @@ API (small and stable; core module, no Flask)::
     versions.identity(session, ["kwt", ...])   # cache-key part: identities of those programs
     versions.cached(key, compute)              # bounded, thread-safe LRU memo of compute()
     versions.clear()                           # forget everything (tests); len(versions)
+    DatasetInfo                                # id, program, version, sample, imported_at,
+                                               # activated_at, headers, measures, columns,
+                                               # identity
 
 How a change is noticed, without guessing: the database keeps a one-row table
 ``store_generation`` (``counter`` plus a random ``nonce``) that SQLite triggers bump in
 the SAME transaction as any change to which version is active or to an active version's
-rows (activate, rollback, delete, restore, direct SQL ...). ``infos`` reads that row with
-one cheap query per call and re-reads the active datasets only when it changed, so a
-change made by another process (a second server, the CLI) is seen at once.
+rows (activate, rollback, place edits, direct SQL ...); the nonce also tells apart a
+database file swapped in by a restore. ``infos`` reads that row with one cheap query per
+call and re-reads the active datasets only when it changed, so a change made by another
+process (a second server, the CLI) is seen at once. Web requests keep the app's service
+in ``app.extensions["geoapp_active"]`` (``geoapp.web.db.get_active``).
 
 Results derived from the active versions are cached under keys that contain their
 ``DatasetInfo.identity`` (database URL, program, id, version, file digest, import and
