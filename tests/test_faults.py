@@ -3,7 +3,9 @@
 The SIGKILL tests start real processes: a waitress server (the production entry point)
 and an importer using ``geoapp.imports.staging``, kill both with SIGKILL while the import is in
 flight, restart the server and check through its read API that the previous active
-version is untouched and that no half-written version is visible or left in the database.
+version is untouched and that no half-written version is visible; a committed but never
+activated version stays (invisible) until it is ``STAGED_MAX_AGE`` old, then a start
+removes it, so nothing is left in the database.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ from sample_app import DB_NAME, copy_instance, sample_template  # noqa: F401
 
 from geoapp.core.errors import GeoappError
 from geoapp.imports import upload as flow
+from geoapp.store import create_engine_for, init_db
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
@@ -51,7 +55,7 @@ class SlowRows:
         return len(rows)
     def __iter__(self):
         for index, row in enumerate(rows):
-            if mode == "inserting" and index == 2500:
+            if mode == "inserting" and index == len(rows) // 2:  # after the first batches
                 Path(marker).write_text("inserting")
                 time.sleep(600)
             yield row
@@ -150,6 +154,20 @@ def db_state(db: Path) -> tuple[list, int]:
     return staged, orphans
 
 
+def age_staged(db: Path) -> None:
+    """Make every staged version older than ``STAGED_MAX_AGE`` (as if a day had passed)."""
+    from geoapp.store.lifecycle import STAGED_MAX_AGE
+    from geoapp.store.models import utcnow
+
+    old = (utcnow() - STAGED_MAX_AGE - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    con = sqlite3.connect(db)
+    try:
+        con.execute("UPDATE datasets SET imported_at = ? WHERE state = 'staged'", (old,))
+        con.commit()
+    finally:
+        con.close()
+
+
 def big_csv(sample_dir: Path, target: Path, copies: int = 12) -> Path:
     """The sample UMKM file repeated: thousands of rows, slow enough to interrupt."""
     lines = (sample_dir / "bantuan_umkm_pkl.csv").read_text(encoding="utf-8").splitlines()
@@ -184,6 +202,7 @@ def test_sigkill_mid_import_keeps_previous_version(sample_template, sample_dir, 
         importer = subprocess.Popen([sys.executable, "-c", IMPORTER, str(db), str(source), mode,
                                      str(marker)], env=env(), cwd=REPO, stderr=subprocess.PIPE)
         reached = wait_for(marker, importer)
+        assert reached.split()[0] == mode  # killed where this case means to kill it
         if mode == "staged":
             staged_id = int(reached.split()[1])
             assert db_state(db)[0] == [(staged_id,)]  # committed, not yet active
@@ -192,15 +211,22 @@ def test_sigkill_mid_import_keeps_previous_version(sample_template, sample_dir, 
             assert get_status(port, f"/api/datasets/{staged_id}") == 404
         kill(importer)
         kill(server)
-        server, port = start_server(instance)  # restart: init_db cleans staged leftovers
+        server, port = start_server(instance)  # restart: keeps a staged version (it may be
+        # an import in progress elsewhere) until it is provably abandoned
         after = get_json(port, "/api/datasets")["datasets"]
         assert after == before  # same versions, same states, same counts
         active = [d for d in after if d["program"] == "umkm" and d["state"] == "active"]
         assert [d["id"] for d in active] == [umkm["id"]]
         assert get_json(port, f"/api/datasets/{umkm['id']}")["ledger"] == ledger_before
         assert fingerprint(db, umkm["id"]) == expected
-        assert db_state(db) == ([], 0)
+        assert db_state(db) == ([(staged_id,)] if mode == "staged" else [], 0)
         assert get_status(port, "/api/layers/umkm-kelompok-km2.geojson") == 200
+        age_staged(db)
+        engine = create_engine_for(db)
+        init_db(engine)  # the next start (or ``geoapp set-password``) removes the leftover
+        engine.dispose()
+        assert db_state(db) == ([], 0)
+        assert get_json(port, "/api/datasets")["datasets"] == before
     finally:
         for proc in (importer, server):
             if proc is not None and proc.poll() is None:

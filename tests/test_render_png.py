@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from geoapp.core.errors import GeoappError
-from geoapp.figures.layers import LAYERS, LayerData
+from geoapp.figures import LAYERS, LayerData
 from geoapp.figures.png import render_layer_png
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"

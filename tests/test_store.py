@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from geoapp.core.errors import GeoappError
 from geoapp.store import (
@@ -29,8 +30,9 @@ from geoapp.store import (
     set_password,
     stage_import,
 )
-from geoapp.store import datasets as datasets_module
-from geoapp.store.models import Dataset, DatasetRow
+from geoapp.store import staged as staged_module
+from geoapp.store.lifecycle import STAGED_MAX_AGE
+from geoapp.store.models import Dataset, DatasetRow, utcnow
 
 KEL_A = "36.71.01.1001"
 KEL_B = "36.71.01.1002"
@@ -97,8 +99,8 @@ def test_versions_increment_per_program(session):
 
 def test_failure_midway_leaves_previous_version_intact(session, monkeypatch):
     v1 = import_version(session, [row(KEL_A, modal=1)])
-    monkeypatch.setattr(datasets_module, "_CHUNK", 2)  # rows really reach the DB first
-    real = datasets_module._row_values
+    monkeypatch.setattr(staged_module, "_CHUNK", 2)  # rows really reach the DB first
+    real = staged_module._row_values
     calls = {"n": 0}
 
     def failing(dataset_id, index, values):
@@ -107,7 +109,7 @@ def test_failure_midway_leaves_previous_version_intact(session, monkeypatch):
             raise RuntimeError("disk went away")
         return real(dataset_id, index, values)
 
-    monkeypatch.setattr(datasets_module, "_row_values", failing)
+    monkeypatch.setattr(staged_module, "_row_values", failing)
     with pytest.raises(RuntimeError):
         stage(session, [row(KEL_B, modal=i) for i in range(8)])
     assert calls["n"] == 5
@@ -129,12 +131,35 @@ def test_unknown_program_names_allowed_ones(session):
     assert "kopi" in err.value.text("id") and "umkm" in err.value.text("id")
 
 
+def _age(session, dataset_id, age):
+    session.execute(update(Dataset).where(Dataset.id == dataset_id)
+                    .values(imported_at=utcnow() - age))
+    session.commit()
+
+
 def test_crashed_staged_import_is_cleaned_on_start(engine, session):
-    stage(session, [row(KEL_A, modal=1)])  # never activated: like a crash before activation
+    crashed = stage(session, [row(KEL_A, modal=1)])  # never activated: a crash before activation
+    _age(session, crashed.id, STAGED_MAX_AGE + timedelta(minutes=1))
     init_db(engine)  # what the app does on start
     assert session.scalar(select(func.count(Dataset.id))) == 0
     assert session.scalar(select(func.count(DatasetRow.id))) == 0
     assert cleanup_staged(session) == 0
+
+
+def test_start_keeps_a_staged_import_that_may_be_in_progress(engine, session):
+    """Another process starting (create_app, ``geoapp set-password``) must not remove an
+    import staged a moment ago and about to be activated; only an old one goes."""
+    fresh = stage(session, [row(KEL_A, modal=1)])
+    recent = stage(session, [row(KEL_A, modal=2)], program="blk")
+    _age(session, recent.id, STAGED_MAX_AGE - timedelta(minutes=5))
+    old = stage(session, [row(KEL_A, modal=3)], program="kwt")
+    _age(session, old.id, STAGED_MAX_AGE + timedelta(minutes=5))
+    init_db(engine)
+    init_db(engine)  # a second start
+    left = set(session.scalars(select(Dataset.id).execution_options(populate_existing=True)))
+    assert left == {fresh.id, recent.id}
+    assert session.scalar(select(func.count(DatasetRow.id))) == 2
+    assert activate(session, fresh.id).state == "active"  # the import can still finish
 
 
 def test_activate_twice_is_refused(session):

@@ -1,8 +1,15 @@
-"""The city's programs: what each dataset holds and how it is mapped."""
+"""The city's programs: what each dataset holds and how it is mapped.
+
+This is the one program registry: the store (``geoapp.store.models.PROGRAMS``), the
+figures and the places read their program keys, titles, measures and column rules here.
+``detect_columns`` finds, once when a version is stored, where each role's values are
+(``ColumnMap``); readers then use the stored map instead of matching headers again.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from geoapp.core.errors import GeoappError
@@ -126,3 +133,76 @@ def find_header(headers: list[str], pattern: re.Pattern[str] | None) -> int | No
     if pattern is None:
         return None
     return next((i for i, h in enumerate(headers) if h and pattern.search(h)), None)
+
+
+# --------------------------------------------------------------------------- column roles
+
+ALAMAT_HEADER = re.compile(r"alamat", re.I)
+PLACE_ADDRESS_HEADER = re.compile(r"alamat|lokasi", re.I)
+CONTACT_HEADER = re.compile(r"kontak|telepon|telp|\bhp\b|narahubung|contact", re.I)
+
+# role -> how its column is found (first header matching the rule):
+#   year     the program's year_header            sub      the program's filter_header
+#   name     the program's name_header            theme    the program's theme_header
+#   alamat   a header with "alamat" (the address shown with figures' point layers)
+#   address  "alamat" or "lokasi", unless that is the name column, then "alamat" (places)
+#   contact  kontak / telepon / telp / hp / narahubung / contact
+ROLES = ("year", "sub", "name", "theme", "alamat", "address", "contact")
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Where one dataset's values are: role -> column position in the row's cells (None:
+    the dataset has no such column) and Measure.key -> the dataset's measure name."""
+
+    roles: tuple[tuple[str, int | None], ...]
+    measures: tuple[tuple[str, str], ...]
+
+    def position(self, role: str) -> int | None:
+        return dict(self.roles).get(role)
+
+    def measure_names(self) -> dict[str, str]:
+        """Measure.key -> the dataset's measure name (header) it was found under."""
+        return dict(self.measures)
+
+    def as_dict(self) -> dict[str, dict]:
+        return {"roles": dict(self.roles), "measures": dict(self.measures)}
+
+    @classmethod
+    def from_dict(cls, data: object) -> ColumnMap | None:
+        """The map written by ``as_dict``; None when ``data`` is not one (or lacks a role)."""
+        if not isinstance(data, Mapping):
+            return None
+        roles, measures = data.get("roles"), data.get("measures")
+        if not isinstance(roles, Mapping) or not isinstance(measures, Mapping):
+            return None
+        if any(r not in roles for r in ROLES):
+            return None
+        positions = tuple((r, _position(roles[r])) for r in ROLES)
+        return cls(positions, tuple((str(k), str(v)) for k, v in measures.items()))
+
+
+def _position(value: object) -> int | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return value if ok else None
+
+
+def detect_columns(program: str, headers: Sequence[str], measures: Sequence[str]) -> ColumnMap:
+    """Find each role's column among ``headers`` and each measure among ``measures``."""
+    spec = PROGRAMS[program]
+    headers = [str(h) for h in headers]
+    found = {"year": find_header(headers, spec.year_header),
+             "sub": find_header(headers, spec.filter_header),
+             "name": find_header(headers, spec.name_header),
+             "theme": find_header(headers, spec.theme_header),
+             "alamat": find_header(headers, ALAMAT_HEADER),
+             "address": find_header(headers, PLACE_ADDRESS_HEADER),
+             "contact": find_header(headers, CONTACT_HEADER)}
+    if found["address"] is not None and found["address"] == found["name"]:
+        found["address"] = found["alamat"]
+    names = []
+    for measure in spec.measures:
+        name = next((str(m) for m in measures if measure.header.search(str(m))), None)
+        if name is not None:
+            names.append((measure.key, name))
+    return ColumnMap(tuple((r, found[r]) for r in ROLES), tuple(names))

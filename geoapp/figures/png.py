@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from geoapp.core.i18n import Msg, normalise_lang
-from geoapp.figures.layers import LayerData
+from geoapp.figures.catalog import LayerData
 from geoapp.maps.classify import check_k, check_scheme, classify
 from geoapp.maps.legend import legend_entries, nodata_entry
 from geoapp.maps.palettes import check_palette, sequential_colors, theme_color

@@ -3,21 +3,17 @@
 from geoapp.store.adapter import rows_from_run
 from geoapp.store.compare import compare
 from geoapp.store.datasets import (
-    activate,
     active_dataset,
     check_program,
-    delete_dataset,
-    details,
     get_dataset,
     list_datasets,
     require_dataset,
-    rollback,
-    row_dicts,
-    stage_import,
-    summary,
 )
-from geoapp.store.db import cleanup_staged, create_engine_for, init_db, session_factory
+from geoapp.store.describe import details, row_dicts, summary
+from geoapp.store.engine import create_engine_for, init_db, session_factory
+from geoapp.store.lifecycle import activate, cleanup_staged, delete_dataset, rollback
 from geoapp.store.models import PROGRAMS, ROLES, STATES, Dataset, DatasetRow, User
+from geoapp.store.staged import stage_import
 from geoapp.store.users import (
     authenticate,
     ensure_default_planner,

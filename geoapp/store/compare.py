@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from geoapp.matching.types import STATUSES
 from geoapp.store import jsonsafe
-from geoapp.store.datasets import require_dataset, summary
+from geoapp.store.datasets import require_dataset
+from geoapp.store.describe import summary
 from geoapp.store.models import DatasetRow
 
 Number = float | int | None

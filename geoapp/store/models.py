@@ -18,7 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-PROGRAMS = ("umkm", "blk", "kwt", "ecofarm", "kampung", "jobfair", "penduduk")
+from geoapp.core.programs import PROGRAMS as PROGRAM_REGISTRY
+
+PROGRAMS = tuple(PROGRAM_REGISTRY)  # program keys, from the one registry (core.programs)
 STATES = ("staged", "active", "archived", "deleted")
 VISIBLE_STATES = ("active", "archived")
 ROLES = ("planner", "admin")
@@ -78,6 +80,9 @@ class Dataset(Base):
     total_row_count: Mapped[int] = mapped_column(Integer, default=0)
     headers_json: Mapped[str] = mapped_column(Text, default="[]")
     measures_json: Mapped[str] = mapped_column(Text, default="[]")
+    # Where each role's cells and each measure are (core.programs.ColumnMap), found once
+    # when the version is staged; "" in databases written before the column existed.
+    columns_json: Mapped[str] = mapped_column(Text, default="", server_default="")
     ledger_json: Mapped[str] = mapped_column(Text, default="{}")
     report_json: Mapped[str] = mapped_column(Text, default="{}")
 
@@ -113,6 +118,17 @@ class DatasetRow(Base):
     is_total: Mapped[bool] = mapped_column(Boolean, default=False)
 
     dataset: Mapped[Dataset] = relationship(back_populates="rows")
+
+
+class StoreGeneration(Base):
+    """One row (id 1), bumped by triggers whenever the active versions or their rows change
+    (see ``geoapp.store.active``); ``nonce`` is renewed on every bump."""
+
+    __tablename__ = "store_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    nonce: Mapped[str] = mapped_column(String(32), default="")
 
 
 class AuditEvent(Base):

@@ -79,8 +79,8 @@ def _register(app: Flask) -> None:
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(vendor.bp)
-    from geoapp.web.layers_api import bp as layers_bp
-    app.register_blueprint(layers_bp, url_prefix="/api")
+    from geoapp.web.figures_api import bp as figures_bp
+    app.register_blueprint(figures_bp, url_prefix="/api")
     from geoapp.web.upload import bp as upload_bp
     app.register_blueprint(upload_bp, url_prefix="/data")
     from geoapp.web.finder import bp as finder_bp

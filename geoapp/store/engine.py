@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, delete, event, select
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from geoapp.store.models import Base, Dataset, DatasetRow
+from geoapp.store.active import install_generation
+from geoapp.store.columns import add_columns_column, fill_missing_columns
+from geoapp.store.lifecycle import cleanup_staged
+from geoapp.store.models import Base
 
 BUSY_TIMEOUT_S = 30
 
@@ -35,9 +38,13 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables and remove staged rows left by an interrupted import."""
+    """Create missing tables and columns, the generation row and its triggers, store the
+    column map of versions stored without one, and remove abandoned staged imports."""
     Base.metadata.create_all(engine)
+    add_columns_column(engine)
+    install_generation(engine)
     with Session(engine) as session:
+        fill_missing_columns(session)
         cleanup_staged(session)
 
 
@@ -45,16 +52,3 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A Session factory; sessions keep loaded values readable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
 
-
-def cleanup_staged(session: Session) -> int:
-    """Delete every staged (never activated) dataset and its rows; return how many.
-
-    Called on start: a staged version is either an import that crashed between
-    staging and activation or an upload still under review when the server stopped.
-    """
-    ids = list(session.scalars(select(Dataset.id).where(Dataset.state == "staged")))
-    if ids:
-        session.execute(delete(DatasetRow).where(DatasetRow.dataset_id.in_(ids)))
-        session.execute(delete(Dataset).where(Dataset.id.in_(ids)))
-    session.commit()
-    return len(ids)

@@ -1,0 +1,183 @@
+"""Dataset version states: activation, rollback and soft delete, each in one transaction.
+
+``activate`` archives the program's active version and makes the staged one active in ONE
+transaction; a failure leaves the previous active version untouched. Every caller stages
+and activates in one go (imports, upload confirm, place edits), so a version still staged
+``STAGED_MAX_AGE`` after it was staged is provably abandoned (an import that crashed
+between the two steps): ``cleanup_staged`` removes those on start, and only those, so a
+start never disturbs an import in progress in another process.
+
+Deleting is soft (state ``deleted``). The active version cannot be deleted: roll back (or
+import a newer version) first, so a program never silently loses its map.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.store.datasets import NOT_FOUND, active_dataset, username_of
+from geoapp.store.models import Dataset, DatasetRow, User, utcnow
+
+# Far longer than staging plus activation ever takes (minutes for a million rows).
+STAGED_MAX_AGE = timedelta(hours=24)
+
+NOT_STAGED = Msg(
+    "store.not_staged",
+    id="Dataset {dataset_id} berstatus '{state}' dan tidak dapat diaktifkan; hanya impor baru yang bisa.",
+    en="Dataset {dataset_id} is '{state}' and cannot be activated; only a new import can.",
+)
+NO_ACTIVE = Msg(
+    "store.no_active",
+    id="Program {program} tidak punya versi aktif, jadi tidak ada yang dapat dikembalikan.",
+    en="Program {program} has no active version, so there is nothing to roll back.",
+)
+NO_PREVIOUS = Msg(
+    "store.no_previous",
+    id="Program {program} tidak punya versi sebelumnya untuk diaktifkan kembali.",
+    en="Program {program} has no earlier version to return to.",
+)
+DELETE_ACTIVE = Msg(
+    "store.delete_active",
+    id="Dataset {dataset_id} sedang aktif dan tidak dapat dihapus. Kembalikan ke versi sebelumnya dulu, atau impor versi baru.",
+    en="Dataset {dataset_id} is active and cannot be deleted. Roll back to the previous version first, or import a newer one.",
+)
+CHANGED = Msg(
+    "store.changed",
+    id="Data program {program} baru saja diubah oleh pengguna lain. Muat ulang halaman lalu coba lagi.",
+    en="Program {program} was just changed by someone else. Reload the page and try again.",
+)
+
+
+def activate(session: Session, dataset_id: int) -> Dataset:
+    """Make a staged version active and archive the previous one, in one transaction."""
+    dataset = session.get(Dataset, dataset_id)
+    if dataset is None:
+        raise GeoappError(NOT_FOUND, 404, dataset_id=dataset_id)
+    program = dataset.program
+    current = (
+        select(Dataset.id)
+        .where(Dataset.program == program, Dataset.state == "active")
+        .scalar_subquery()
+    )
+    try:
+        # The first UPDATE takes SQLite's write lock, so the rest cannot interleave.
+        claimed = session.execute(
+            update(Dataset)
+            .where(Dataset.id == dataset_id, Dataset.state == "staged")
+            .values(previous_id=current)
+        ).rowcount
+        if claimed != 1:
+            session.rollback()
+            state = session.get(Dataset, dataset_id, populate_existing=True).state
+            raise GeoappError(NOT_STAGED, 409, dataset_id=dataset_id, state=state)
+        _set_state(session, program, "active", "archived")
+        _set_state(session, program, "staged", "active", only_id=dataset_id)
+        session.commit()
+        session.expire_all()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(dataset)
+    return dataset
+
+
+def _set_state(
+    session: Session, program: str, old: str, new: str, *, only_id: int | None = None
+) -> int:
+    stmt = update(Dataset).where(Dataset.program == program, Dataset.state == old)
+    if only_id is not None:
+        stmt = stmt.where(Dataset.id == only_id)
+    values: dict[str, Any] = {"state": new}
+    if new == "active":
+        values["activated_at"] = utcnow()
+    result = session.execute(stmt.values(**values))
+    return result.rowcount
+
+
+def rollback(session: Session, program: str) -> Dataset:
+    """Re-activate the version that the active one replaced; return it.
+
+    Follows the replacement chain past deleted versions. The rolled-back version
+    becomes ``archived``.
+    """
+    current = active_dataset(session, program)
+    if current is None:
+        raise GeoappError(NO_ACTIVE, 409, program=program)
+    target = _previous_archived(session, current)
+    if target is None:
+        raise GeoappError(NO_PREVIOUS, 409, program=program)
+    try:
+        ok = _swap(session, current.id, target.id)
+        if not ok:
+            session.rollback()
+            raise GeoappError(CHANGED, 409, program=program)
+        session.commit()
+        session.expire_all()
+    except BaseException:
+        session.rollback()
+        raise
+    return target
+
+
+def _previous_archived(session: Session, current: Dataset) -> Dataset | None:
+    seen = {current.id}
+    previous_id = current.previous_id
+    while previous_id is not None and previous_id not in seen:
+        seen.add(previous_id)
+        candidate = session.get(Dataset, previous_id)
+        if candidate is None:
+            return None
+        if candidate.state == "archived":
+            return candidate
+        previous_id = candidate.previous_id
+    return None
+
+
+def _swap(session: Session, active_id: int, archived_id: int) -> bool:
+    off = session.execute(
+        update(Dataset).where(Dataset.id == active_id, Dataset.state == "active")
+        .values(state="archived")
+    ).rowcount
+    on = session.execute(
+        update(Dataset).where(Dataset.id == archived_id, Dataset.state == "archived")
+        .values(state="active", activated_at=utcnow())
+    ).rowcount
+    return off == 1 and on == 1
+
+
+def delete_dataset(
+    session: Session, dataset_id: int, *, user: User | str | None = None
+) -> Dataset:
+    """Soft-delete an archived (or staged) version. The active version is refused (409)."""
+    dataset = session.get(Dataset, dataset_id)
+    if dataset is None:
+        raise GeoappError(NOT_FOUND, 404, dataset_id=dataset_id)
+    if dataset.state == "active":
+        raise GeoappError(DELETE_ACTIVE, 409, dataset_id=dataset_id)
+    if dataset.state != "deleted":
+        dataset.state = "deleted"
+        dataset.deleted_at = utcnow()
+        dataset.deleted_by = username_of(user)
+        session.commit()
+    return dataset
+
+
+
+
+def cleanup_staged(session: Session, *, max_age: timedelta = STAGED_MAX_AGE) -> int:
+    """Delete staged (never activated) versions staged more than ``max_age`` ago, with
+    their rows; return how many. Younger staged versions may be imports in progress."""
+    cutoff = utcnow() - max_age
+    ids = list(session.scalars(select(Dataset.id).where(
+        Dataset.state == "staged", Dataset.imported_at < cutoff)))
+    if ids:
+        session.execute(delete(DatasetRow).where(DatasetRow.dataset_id.in_(ids)))
+        session.execute(delete(Dataset).where(Dataset.id.in_(ids)))
+    session.commit()
+    return len(ids)
