@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.places import admin as pa
-from geoapp.places import core as places
+from geoapp.places.load import clear_cache, load_places
 from geoapp.store import (
     activate,
     active_dataset,
@@ -44,7 +44,7 @@ def session(tmp_path):
     and one KWT version with a measure."""
     engine = create_engine_for(tmp_path / "places.sqlite3")
     init_db(engine)
-    places.clear_cache()
+    clear_cache()
     with Session(engine) as s:
         ds = stage_import(s, program="kampung", title="kampung v1", headers=HEADERS, rows=[
             _row(0, "Kampung Hijau RW 05", SUKARASA, *IN_SUKARASA),
@@ -215,7 +215,7 @@ def test_add_creates_a_new_active_version_with_the_place(session):
     assert (new["lat"], new["lon"]) == IN_SUKAASIH
     assert rows[:3] == row_dicts(session, before.id)                # others unchanged
     assert session.get(type(before), before.id).state == "archived"
-    found = places.load_places(session)
+    found = load_places(session)
     assert "Kampung Literasi RW 09" in {p.name for p in found.places}
 
 
@@ -245,16 +245,16 @@ def test_edit_adds_coordinates_to_a_place_without_them(session):
     assert outcome.saved
     rows = row_dicts(session, outcome.dataset.id)
     assert rows[1]["cells"][8] == "asli"                              # untouched column
-    assert "Kampung Tanpa Titik" in {p.name for p in places.load_places(session).places}
+    assert "Kampung Tanpa Titik" in {p.name for p in load_places(session).places}
 
 
 def test_delete_creates_a_version_without_the_row_and_rollback_restores_it(session):
     ds = pa.delete_place(session, "kampung-0", user="perencana", base_id=_base(session))
     assert ds.title == "Kampung tematik — hapus 'Kampung Hijau RW 05' oleh perencana"
     assert [r["position"] for r in row_dicts(session, ds.id)] == [1, 2]
-    assert "Kampung Hijau RW 05" not in {p.name for p in places.load_places(session).places}
+    assert "Kampung Hijau RW 05" not in {p.name for p in load_places(session).places}
     rollback(session, "kampung")
-    assert "Kampung Hijau RW 05" in {p.name for p in places.load_places(session).places}
+    assert "Kampung Hijau RW 05" in {p.name for p in load_places(session).places}
     assert pa.get_place(session, "kampung-0").name == "Kampung Hijau RW 05"
 
 
