@@ -22,8 +22,14 @@ from geoapp.store import (
     session_factory,
     stage_import,
 )
+from geoapp.store.active import ActiveVersions
 
 KEL_A, KEL_B = "36.71.01.1001", "36.71.01.1002"
+
+
+@pytest.fixture
+def active():
+    return ActiveVersions()
 
 
 @pytest.fixture
@@ -74,21 +80,21 @@ def test_unknown_layer_is_404_listing_keys():
     assert err.value.status == 404 and "umkm-nilai" in err.value.text("en")
 
 
-def test_wrong_kind_is_400(session):
+def test_wrong_kind_is_400(session, active):
     with pytest.raises(GeoappError) as err:
-        F.area_layer(session, "kwt-titik")
+        F.area_layer(session, active, "kwt-titik")
     assert err.value.status == 400
     with pytest.raises(GeoappError):
-        F.point_layer(session, "umkm-nilai")
+        F.point_layer(session, active, "umkm-nilai")
 
 
-def test_available_layers_need_population_for_per_1000(tmp_path):
+def test_available_layers_need_population_for_per_1000(tmp_path, active):
     engine = create_engine_for(tmp_path / "db.sqlite3")
     init_db(engine)
     with session_factory(engine)() as s:
-        assert F.available_layers(s) == []
+        assert F.available_layers(s, active) == []
         _import(s, "umkm", UMKM_HEADERS, [_umkm_row(KEL_A, 3)])
-        keys = [d.key for d in F.available_layers(s)]
+        keys = [d.key for d in F.available_layers(s, active)]
         assert "umkm-kelompok-km2" in keys and "umkm-kelompok-1000" not in keys
         assert "blk-peserta" not in keys
     engine.dispose()
@@ -96,9 +102,9 @@ def test_available_layers_need_population_for_per_1000(tmp_path):
 
 # --------------------------------------------------------------------------- sums
 
-def test_umkm_total_equals_matched_rows_and_ledger_explains_rest(session):
+def test_umkm_total_equals_matched_rows_and_ledger_explains_rest(session, active):
     rows = _rows(session, "umkm")
-    data = F.area_layer(session, "umkm-kelompok")
+    data = F.area_layer(session, active, "umkm-kelompok")
     expected = _matched_sum(rows, "Jumlah Kelompok")
     assert data.frame["value"].sum() == pytest.approx(expected)
     ledger = data.ledger
@@ -112,55 +118,55 @@ def test_umkm_total_equals_matched_rows_and_ledger_explains_rest(session):
     assert ledger["sum_matched"] + ledger["sum_not_counted"] == pytest.approx(everything)
 
 
-def test_each_layer_matches_the_store_per_kelurahan(session):
+def test_each_layer_matches_the_store_per_kelurahan(session, active):
     rows = _rows(session, "jobfair")
-    frame = F.area_layer(session, "jobfair-lowongan").frame.set_index("kode")
+    frame = F.area_layer(session, active, "jobfair-lowongan").frame.set_index("kode")
     kode = next(r["kode"] for r in rows if r["status"] == "matched")
     expected = _matched_sum(rows, "Jumlah Lowongan", lambda r: r["kode"] == kode)
     assert frame.loc[kode, "value"] == pytest.approx(expected)
 
 
-def test_per_km2_and_per_1000(session):
+def test_per_km2_and_per_1000(session, active):
     umkm, pend = _rows(session, "umkm"), _rows(session, "penduduk")
     kelompok = _matched_sum(umkm, "Jumlah Kelompok", lambda r: r["kode"] == KEL_A)
     residents = _matched_sum(pend, "Jumlah Penduduk", lambda r: r["kode"] == KEL_A)
     area = load_boundaries().frame.set_index("kode").loc[KEL_A, "luas_km2"]
-    km2 = F.area_layer(session, "umkm-kelompok-km2").frame.set_index("kode")
-    per1000 = F.area_layer(session, "umkm-kelompok-1000").frame.set_index("kode")
+    km2 = F.area_layer(session, active, "umkm-kelompok-km2").frame.set_index("kode")
+    per1000 = F.area_layer(session, active, "umkm-kelompok-1000").frame.set_index("kode")
     assert km2.loc[KEL_A, "value"] == pytest.approx(kelompok / area)
     assert per1000.loc[KEL_A, "value"] == pytest.approx(kelompok / residents * 1000)
     assert per1000.loc[KEL_A, "penduduk"] == pytest.approx(residents)
 
 
-def test_no_data_is_not_zero(session):
+def test_no_data_is_not_zero(session, active):
     _import(session, "umkm", UMKM_HEADERS, [_umkm_row(KEL_A, 0), _umkm_row(KEL_B, 5, "review")])
-    frame = F.area_layer(session, "umkm-kelompok").frame.set_index("kode")
+    frame = F.area_layer(session, active, "umkm-kelompok").frame.set_index("kode")
     assert frame.loc[KEL_A, "value"] == 0
     assert math.isnan(frame.loc[KEL_B, "value"])            # only a review row: no data
     assert frame["value"].notna().sum() == 1
     assert pd.isna(frame.loc[KEL_B, "rank_city"]) and frame.loc[KEL_A, "rank_city"] == 1
 
 
-def test_new_version_is_not_served_from_cache(session):
-    before = F.area_layer(session, "umkm-kelompok")
+def test_new_version_is_not_served_from_cache(session, active):
+    before = F.area_layer(session, active, "umkm-kelompok")
     _import(session, "umkm", UMKM_HEADERS, [_umkm_row(KEL_A, 7)])
-    after = F.area_layer(session, "umkm-kelompok")
+    after = F.area_layer(session, active, "umkm-kelompok")
     assert after.dataset_id != before.dataset_id and after.dataset_version == 2
     assert after.frame["value"].sum() == 7 and after.sample is False
 
 
-def test_returned_frames_are_private_copies(session):
-    first = F.area_layer(session, "umkm-nilai")
+def test_returned_frames_are_private_copies(session, active):
+    first = F.area_layer(session, active, "umkm-nilai")
     first.frame["value"] = -1.0
     first.ledger["rows"] = -1
-    again = F.area_layer(session, "umkm-nilai")
+    again = F.area_layer(session, active, "umkm-nilai")
     assert (again.frame["value"].dropna() >= 0).all() and again.ledger["rows"] > 0
 
 
 # --------------------------------------------------------------------------- ranks
 
-def test_ranks_are_1_to_n_and_nan_unranked(session):
-    frame = F.area_layer(session, "kwt-bibit").frame
+def test_ranks_are_1_to_n_and_nan_unranked(session, active):
+    frame = F.area_layer(session, active, "kwt-bibit").frame
     has = frame["value"].notna()
     assert (~has).any() and has.any()
     assert frame.loc[~has, "rank_city"].isna().all()
@@ -175,38 +181,38 @@ def test_ranks_are_1_to_n_and_nan_unranked(session):
 
 # --------------------------------------------------------------------------- filters
 
-def test_year_filter_splits_the_sum(session):
+def test_year_filter_splits_the_sum(session, active):
     rows = _rows(session, "umkm")
-    total = F.area_layer(session, "umkm-kelompok").frame["value"].sum()
+    total = F.area_layer(session, active, "umkm-kelompok").frame["value"].sum()
     parts = []
-    for year in F.filter_options(session)["years_by_program"]["umkm"]:
-        value = F.area_layer(session, "umkm-kelompok", F.Filters(year=year)).frame["value"].sum()
+    for year in F.filter_options(session, active)["years_by_program"]["umkm"]:
+        value = F.area_layer(session, active, "umkm-kelompok", F.Filters(year=year)).frame["value"].sum()
         expected = _matched_sum(rows, "Jumlah Kelompok", lambda r, y=year: r["cells"][7] == y)
         assert value == pytest.approx(expected) and value < total
         parts.append(value)
     assert sum(parts) == pytest.approx(total)
 
 
-def test_subprogram_filter_is_case_insensitive(session):
+def test_subprogram_filter_is_case_insensitive(session, active):
     rows = _rows(session, "umkm")
-    bisa = F.area_layer(session, "umkm-kelompok", F.Filters(subprogram="tangerang  bisa"))
+    bisa = F.area_layer(session, active, "umkm-kelompok", F.Filters(subprogram="tangerang  bisa"))
     expected = _matched_sum(rows, "Jumlah Kelompok", lambda r: r["cells"][4] == "Tangerang BISA")
     assert bisa.frame["value"].sum() == pytest.approx(expected)
-    none = F.area_layer(session, "umkm-kelompok", F.Filters(subprogram="Tidak Ada"))
+    none = F.area_layer(session, active, "umkm-kelompok", F.Filters(subprogram="Tidak Ada"))
     assert none.frame["value"].isna().all()
 
 
-def test_kecamatan_filter_keeps_city_ranks(session):
-    city = F.area_layer(session, "umkm-kelompok").frame.set_index("kode")
-    kec = F.area_layer(session, "umkm-kelompok", F.Filters(kecamatan="36.71.07")).frame
+def test_kecamatan_filter_keeps_city_ranks(session, active):
+    city = F.area_layer(session, active, "umkm-kelompok").frame.set_index("kode")
+    kec = F.area_layer(session, active, "umkm-kelompok", F.Filters(kecamatan="36.71.07")).frame
     assert len(kec) == 16 and set(kec["kode_kecamatan"]) == {"36.71.07"}
     assert kec["value"].sum() < city["value"].sum()
     for row in kec.itertuples():
         assert row.rank_city == city.loc[row.kode, "rank_city"]
 
 
-def test_filter_options(session):
-    options = F.filter_options(session)
+def test_filter_options(session, active):
+    options = F.filter_options(session, active)
     assert options["years"] == ["2020", "2021"]
     assert options["subprograms"]["umkm"] == ["Tangerang BISA", "Tangerang Emas"]
     assert len(options["kecamatan"]) == 13 and options["kecamatan"][0] == ("36.71.01", "Tangerang")
@@ -214,8 +220,8 @@ def test_filter_options(session):
 
 # --------------------------------------------------------------------------- points
 
-def test_point_layer_accounts_for_every_matched_row(session):
-    data = F.point_layer(session, "kampung-tematik")
+def test_point_layer_accounts_for_every_matched_row(session, active):
+    data = F.point_layer(session, active, "kampung-tematik")
     matched = [r for r in _rows(session, "kampung") if r["status"] == "matched"]
     assert data.ledger["points"] + data.ledger["without_coordinates"] == len(matched)
     assert len(data.frame) == sum(r["lat"] is not None for r in matched)
@@ -223,9 +229,9 @@ def test_point_layer_accounts_for_every_matched_row(session):
     assert data.frame.crs.to_epsg() == 4326 and data.frame["tema"].notna().all()
 
 
-def test_kwt_layer_maps_all_44_sample_groups(session):
+def test_kwt_layer_maps_all_44_sample_groups(session, active):
     """DMS, UTM and swapped coordinates in the sample KWT file are stored as parsed."""
-    data = F.point_layer(session, "kwt-titik")
+    data = F.point_layer(session, active, "kwt-titik")
     assert len(data.frame) == 44 and data.ledger["without_coordinates"] == 0
     kelurahan = set(data.frame["nama_kelurahan"])
     for name in ("Jurumudi Baru", "Bugel", "Gembor", "Sangiang Jaya", "Larangan Utara"):
@@ -234,18 +240,18 @@ def test_kwt_layer_maps_all_44_sample_groups(session):
     assert data.frame.geometry.x.between(106.4, 106.9).all()
 
 
-def test_point_layer_kecamatan_filter(session):
-    data = F.point_layer(session, "kwt-titik", F.Filters(kecamatan="36.71.01"))
+def test_point_layer_kecamatan_filter(session, active):
+    data = F.point_layer(session, active, "kwt-titik", F.Filters(kecamatan="36.71.01"))
     assert len(data.frame) and set(data.frame["kode_kecamatan"]) == {"36.71.01"}
     assert {"anggota", "bibit"} <= set(data.frame.columns)
 
 
 # --------------------------------------------------------------------------- profile/summary
 
-def test_profile_lists_points_inside_the_kelurahan(session):
+def test_profile_lists_points_inside_the_kelurahan(session, active):
     kampung = [r for r in _rows(session, "kampung") if r["status"] == "matched"]
     kode = kampung[0]["kode"]
-    profile = F.kelurahan_profile(session, kode)
+    profile = F.kelurahan_profile(session, active, kode)
     expected = sorted(r["cells"][0] for r in kampung if r["kode"] == kode)
     assert sorted(p["nama"] for p in profile["points"]["kampung"]) == expected
     polygon = load_boundaries().frame.set_index("kode").loc[kode, "geometry"]
@@ -255,10 +261,10 @@ def test_profile_lists_points_inside_the_kelurahan(session):
     assert profile["kode"] == kode and profile["penduduk"] > 0 and profile["sample"] is True
 
 
-def test_profile_figures_have_ranks(session):
-    profile = F.kelurahan_profile(session, KEL_A, lang="en")
+def test_profile_figures_have_ranks(session, active):
+    profile = F.kelurahan_profile(session, active, KEL_A, lang="en")
     by_key = {f["layer"]: f for f in profile["figures"]}
-    city = F.area_layer(session, "umkm-nilai").frame.set_index("kode")
+    city = F.area_layer(session, active, "umkm-nilai").frame.set_index("kode")
     assert by_key["umkm-nilai"]["value"] == pytest.approx(city.loc[KEL_A, "value"])
     assert by_key["umkm-nilai"]["rank_city"] == city.loc[KEL_A, "rank_city"]
     assert by_key["umkm-nilai"]["ranked_kecamatan"] == 8
@@ -268,16 +274,16 @@ def test_profile_figures_have_ranks(session):
 
 @pytest.mark.parametrize(("kode", "status"), [("36.71.99.9999", 404), ("36.71.01", 400),
                                                ("1 OR 1=1", 400), ("", 400)])
-def test_profile_bad_kode(session, kode, status):
+def test_profile_bad_kode(session, kode, status, active):
     with pytest.raises(GeoappError) as err:
-        F.kelurahan_profile(session, kode)
+        F.kelurahan_profile(session, active, kode)
     assert err.value.status == status
 
 
-def test_summary(session):
-    summary = F.kelurahan_summary(session)
+def test_summary(session, active):
+    summary = F.kelurahan_summary(session, active)
     assert len(summary) == 104
-    umkm = F.area_layer(session, "umkm-kelompok").frame.set_index("kode")["value"]
+    umkm = F.area_layer(session, active, "umkm-kelompok").frame.set_index("kode")["value"]
     for item in summary[:10]:
         expected = umkm[item["kode"]]
         got = item["figures"]["umkm"]
@@ -287,25 +293,25 @@ def test_summary(session):
 
 # --------------------------------------------------------------------------- labels/export
 
-def test_source_label_and_sample_flag(session):
-    data = F.area_layer(session, "umkm-kelompok-km2")
+def test_source_label_and_sample_flag(session, active):
+    data = F.area_layer(session, active, "umkm-kelompok-km2")
     assert data.sample is True and data.dataset_version == 1
     assert "v1" in data.source_label and "(data sampel)" in data.source_label
     assert data.source_label.startswith("Sumber: Bantuan modal usaha UMKM/PKL")
 
 
-def test_empty_program_layer(tmp_path):
+def test_empty_program_layer(tmp_path, active):
     engine = create_engine_for(tmp_path / "db.sqlite3")
     init_db(engine)
     with session_factory(engine)() as s:
-        area = F.area_layer(s, "blk-peserta")
-        points = F.point_layer(s, "kwt-titik")
+        area = F.area_layer(s, active, "blk-peserta")
+        points = F.point_layer(s, active, "kwt-titik")
     engine.dispose()
     assert area.dataset_id is None and len(area.frame) == 104 and area.frame["value"].isna().all()
     assert len(points.frame) == 0 and "belum ada data" in points.source_label
 
 
-def test_export_frame_tags_dataset(session):
-    frame = F.export_frame(F.area_layer(session, "umkm-nilai"))
+def test_export_frame_tags_dataset(session, active):
+    frame = F.export_frame(F.area_layer(session, active, "umkm-nilai"))
     assert set(frame["dataset_version"]) == {1} and frame["sample"].all()
     assert frame.columns[-1] == "geometry" and "has_data" not in frame.columns

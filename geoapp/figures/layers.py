@@ -2,7 +2,8 @@
 
 Everything is computed from the ACTIVE dataset of each program in the store; only
 rows with status ``matched`` (and not JUMLAH/TOTAL rows) count. Results depend only
-on the active dataset versions and the filters, so they are cached in-process.
+on the active dataset versions and the filters, so they are cached in the app's
+``ActiveVersions`` service (``geoapp.store.active``), which every public function receives.
 Core module: no Flask.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -20,17 +20,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from geopandas import GeoDataFrame
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, normalise_lang
-from geoapp.core.lru import LruMemo
 from geoapp.core.programs import PROGRAMS, Program, find_header
 from geoapp.figures.aggregate import COUNT, PER_1000, PER_KM2, aggregate_kelurahan, rank_within
 from geoapp.io.boundaries import load_boundaries
 from geoapp.store import jsonsafe
-from geoapp.store.models import Dataset, DatasetRow
+from geoapp.store.active import ActiveVersions, DatasetInfo
+from geoapp.store.models import DatasetRow
 
 # --------------------------------------------------------------------------- catalogue
 
@@ -171,77 +171,23 @@ def get_layer_def(key: str) -> LayerDef:
     return definition
 
 
-# --------------------------------------------------------------------------- cache
-
-_cache = LruMemo(256)
-
-
-def _cached(key: tuple, compute):
-    """Memoise ``compute()`` under ``key`` (bounded LRU, thread-safe)."""
-    return _cache.get(key, compute)
-
-
-def clear_cache() -> None:
-    """Forget every cached result (tests; the cache is also keyed by dataset identity)."""
-    _cache.clear()
-    _infos_cache.clear()
-
-
 # --------------------------------------------------------------------------- datasets
 
 
 @dataclass(frozen=True)
-class DatasetInfo:
-    """What figures need to know about one active dataset version.
+class _Store:
+    """One call's view of the store: its session, the service and the active versions."""
 
-    ``identity`` tells versions apart even across database files (cache keys).
-    """
+    session: Session
+    active: ActiveVersions
+    infos: dict[str, DatasetInfo]
 
-    id: int
-    program: str
-    version: int
-    sample: bool
-    imported_at: datetime | None
-    headers: tuple[str, ...]
-    measures: tuple[str, ...]
-    identity: tuple
+    def cached(self, key: tuple, compute):
+        return self.active.cached(key, compute)
 
 
-def _info(session: Session, ds: Dataset) -> DatasetInfo:
-    bind = session.get_bind()
-    identity = (str(bind.url), ds.id, ds.version, ds.source_sha256, str(ds.imported_at))
-    return DatasetInfo(ds.id, ds.program, ds.version, bool(ds.sample), ds.imported_at,
-                 tuple(str(h) for h in jsonsafe.loads(ds.headers_json, [])),
-                 tuple(str(m) for m in jsonsafe.loads(ds.measures_json, [])), identity)
-
-
-# Any commit in this process may change which versions are active: it bumps the generation.
-# Changes made by other processes (a second server, the CLI) are seen within INFOS_TTL_S.
-INFOS_TTL_S = 2.0
-_generation = [0]
-_infos_cache: dict[str, tuple[int, float, dict[str, DatasetInfo]]] = {}
-
-
-@event.listens_for(Session, "after_commit")
-def _bump_generation(_session: Session) -> None:
-    _generation[0] += 1
-
-
-def _query_infos(session: Session) -> dict[str, DatasetInfo]:
-    found = session.scalars(select(Dataset).where(Dataset.state == "active"))
-    return {ds.program: _info(session, ds) for ds in found if ds.program in PROGRAMS}
-
-
-def active_infos(session: Session) -> dict[str, DatasetInfo]:
-    """The active dataset of every program that has one (memoised between commits)."""
-    url, now = str(session.get_bind().url), time.monotonic()
-    cached = _infos_cache.get(url)
-    if cached and cached[0] == _generation[0] and now - cached[1] < INFOS_TTL_S:
-        return dict(cached[2])
-    generation = _generation[0]
-    infos = _query_infos(session)
-    _infos_cache[url] = (generation, now, infos)
-    return dict(infos)
+def _store(session: Session, active: ActiveVersions) -> _Store:
+    return _Store(session, active, active.infos(session))
 
 
 def _cell(cells: list, pos: int | None) -> str | None:
@@ -304,9 +250,9 @@ def _float(value: Any) -> float:
     return number if math.isfinite(number) else math.nan
 
 
-def _rows(session: Session, info: DatasetInfo) -> pd.DataFrame:
+def _rows(store: _Store, info: DatasetInfo) -> pd.DataFrame:
     """The (cached) row frame of one dataset version."""
-    return _cached(("rows", info.identity), lambda: _read_rows(session, info))
+    return store.cached(("figures.rows", info.identity), lambda: _read_rows(store.session, info))
 
 
 def _same(a: str | None, b: str) -> bool:
@@ -333,12 +279,12 @@ def _boundaries() -> gpd.GeoDataFrame:
     return load_boundaries().frame
 
 
-def _population(session: Session, infos: dict[str, DatasetInfo]) -> pd.Series | None:
+def _population(store: _Store) -> pd.Series | None:
     """Residents per kode from the active penduduk dataset (matched rows), or None."""
-    info = infos.get("penduduk")
+    info = store.infos.get("penduduk")
     if info is None:
         return None
-    rows = _rows(session, info)
+    rows = _rows(store, info)
     if "penduduk" not in rows.columns:
         return None
     rows = rows[(rows["status"] == "matched") & ~rows["is_total"].astype(bool)]
@@ -370,9 +316,10 @@ def source_text(program: str, info: DatasetInfo | None, lang: str = "id") -> str
                        date=_local_date(info.imported_at, lang))
 
 
-def layer_source_text(session: Session, data: LayerData, lang: str = "id") -> str:
+def layer_source_text(session: Session, active: ActiveVersions, data: LayerData,
+                      lang: str = "id") -> str:
     """``data.source_label`` in another language."""
-    info = active_infos(session).get(data.definition.program)
+    info = active.infos(session).get(data.definition.program)
     if info is None or info.id != data.dataset_id:
         return data.source_label
     return source_text(data.definition.program, info, lang)
@@ -434,15 +381,14 @@ def _ledger(rows: pd.DataFrame, measure: str | None) -> dict[str, Any]:
     return out
 
 
-def _compute_area(session: Session, definition: LayerDef, filters: Filters,
-                  infos: dict[str, DatasetInfo]) -> LayerData:
+def _compute_area(store: _Store, definition: LayerDef, filters: Filters) -> LayerData:
     program = PROGRAMS[definition.program]
-    info = infos.get(program.key)
-    population = _population(session, infos)
+    info = store.infos.get(program.key)
+    population = _population(store)
     if info is None:
         layer, ledger = _empty_area(program, population), {"rows": 0}
     else:
-        rows = _rows(session, info)
+        rows = _rows(store, info)
         rows = rows[_select(rows, filters)]
         layer, ledger = _aggregate(rows, program, population), _ledger(rows, definition.measure)
     layer = _ranked(layer, definition)
@@ -463,15 +409,9 @@ def _identities(definition: LayerDef, infos: dict[str, DatasetInfo]) -> tuple:
     return tuple(infos[p].identity for p in (definition.program, "penduduk") if p in infos)
 
 
-def layer_identity(session: Session, key: str) -> tuple:
+def layer_identity(session: Session, active: ActiveVersions, key: str) -> tuple:
     """What a layer's results depend on (its datasets' identities): a cache key part."""
-    return _identities(get_layer_def(key), active_infos(session))
-
-
-def store_identity(session: Session) -> tuple:
-    """The identities of every active dataset: a cache key for all-program results."""
-    infos = active_infos(session)
-    return tuple(infos[p].identity for p in sorted(infos))
+    return _identities(get_layer_def(key), active.infos(session))
 
 
 def _cache_key(kind: str, definition: LayerDef, filters: Filters,
@@ -490,13 +430,13 @@ def _check_kind(definition: LayerDef, kind: str, function: str) -> None:
                           function=function)
 
 
-def _area(session: Session, definition: LayerDef, filters: Filters) -> LayerData:
-    infos = active_infos(session)
-    key = _cache_key("area", definition, filters, infos)
-    return _copy(_cached(key, lambda: _compute_area(session, definition, filters, infos)))
+def _area(store: _Store, definition: LayerDef, filters: Filters) -> LayerData:
+    key = _cache_key("figures.area", definition, filters, store.infos)
+    return _copy(store.cached(key, lambda: _compute_area(store, definition, filters)))
 
 
-def area_layer(session: Session, key: str, filters: Filters = Filters()) -> LayerData:
+def area_layer(session: Session, active: ActiveVersions, key: str,
+               filters: Filters = Filters()) -> LayerData:
     """One row per kelurahan (only the filtered kecamatan's when given) with ``value``
     (NaN = no data), ``rank_city``, ``rank_kecamatan`` and the aggregate columns.
 
@@ -504,7 +444,7 @@ def area_layer(session: Session, key: str, filters: Filters = Filters()) -> Laye
     """
     definition = get_layer_def(key)
     _check_kind(definition, "area", "point_layer")
-    return _area(session, definition, filters)
+    return _area(_store(session, active), definition, filters)
 
 
 # --------------------------------------------------------------------------- point layers
@@ -513,10 +453,9 @@ POINT_COLUMNS = ["nama", "tema", "kode", "nama_kelurahan", "kode_kecamatan", "na
                  "alamat"]
 
 
-def _point_rows(session: Session, program: Program, info: DatasetInfo, filters: Filters
-                ) -> pd.DataFrame:
+def _point_rows(store: _Store, info: DatasetInfo, filters: Filters) -> pd.DataFrame:
     """Matched rows of a point program with kelurahan names, filtered (incl. kecamatan)."""
-    rows = _rows(session, info)
+    rows = _rows(store, info)
     rows = rows[_select(rows, filters) & (rows["status"] == "matched")]
     names = _boundaries().set_index("kode")[["nama", "kode_kecamatan", "nama_kecamatan"]]
     rows = rows.join(names.rename(columns={"nama": "nama_kelurahan"}), on="kode")
@@ -536,23 +475,24 @@ def _point_frame(rows: pd.DataFrame, program: Program) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry)
 
 
-def _compute_points(session: Session, definition: LayerDef, filters: Filters,
-                    infos: dict[str, DatasetInfo]) -> LayerData:
+def _compute_points(store: _Store, definition: LayerDef, filters: Filters) -> LayerData:
     program = PROGRAMS[definition.program]
-    info = infos.get(program.key)
+    info = store.infos.get(program.key)
     if info is None:
         empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in POINT_COLUMNS}
                              | {"lat": pd.Series([], dtype=float),
                                 "lon": pd.Series([], dtype=float)})
         return _layer_data(definition, _point_frame(empty, program), None, {"rows": 0})
-    rows = _point_rows(session, program, info, filters)
+    rows = _point_rows(store, info, filters)
     frame = _point_frame(rows, program)
-    ledger = _ledger(_rows(session, info)[_select(_rows(session, info), filters)], None)
+    all_rows = _rows(store, info)
+    ledger = _ledger(all_rows[_select(all_rows, filters)], None)
     ledger.update(points=int(len(frame)), without_coordinates=int(len(rows) - len(frame)))
     return _layer_data(definition, frame, info, ledger)
 
 
-def point_layer(session: Session, key: str, filters: Filters = Filters()) -> LayerData:
+def point_layer(session: Session, active: ActiveVersions, key: str,
+                filters: Filters = Filters()) -> LayerData:
     """One row per matched point with coordinates: nama, tema (or None), kode, kelurahan
     and kecamatan names, alamat, the program's measures (by Measure.key), lat, lon.
 
@@ -561,17 +501,18 @@ def point_layer(session: Session, key: str, filters: Filters = Filters()) -> Lay
     """
     definition = get_layer_def(key)
     _check_kind(definition, "points", "area_layer")
-    infos = active_infos(session)
-    cache_key = _cache_key("points", definition, filters, infos)
-    return _copy(_cached(cache_key, lambda: _compute_points(session, definition, filters, infos)))
+    store = _store(session, active)
+    cache_key = _cache_key("figures.points", definition, filters, store.infos)
+    return _copy(store.cached(cache_key, lambda: _compute_points(store, definition, filters)))
 
 
-def layer(session: Session, key: str, filters: Filters = Filters()) -> LayerData:
+def layer(session: Session, active: ActiveVersions, key: str,
+          filters: Filters = Filters()) -> LayerData:
     """``area_layer`` or ``point_layer``, whichever fits the layer's kind."""
     definition = get_layer_def(key)
     if definition.kind == "points":
-        return point_layer(session, key, filters)
-    return area_layer(session, key, filters)
+        return point_layer(session, active, key, filters)
+    return area_layer(session, active, key, filters)
 
 
 def export_frame(data: LayerData) -> GeoDataFrame:
@@ -589,10 +530,13 @@ def export_frame(data: LayerData) -> GeoDataFrame:
 # --------------------------------------------------------------------------- catalogue views
 
 
-def available_layers(session: Session) -> list[LayerDef]:
+def available_layers(session: Session, active: ActiveVersions) -> list[LayerDef]:
     """Layers whose program has an active dataset (per-1,000 layers only when the
     penduduk dataset is active too), in catalogue order."""
-    infos = active_infos(session)
+    return _available(active.infos(session))
+
+
+def _available(infos: dict[str, DatasetInfo]) -> list[LayerDef]:
     return [d for d in LAYERS.values()
             if d.program in infos and (d.per != "1000" or "penduduk" in infos)]
 
@@ -601,14 +545,14 @@ def _distinct(values: pd.Series) -> list[str]:
     return sorted({str(v) for v in values.dropna() if str(v)}, key=lambda s: (s.casefold(), s))
 
 
-def filter_options(session: Session) -> dict[str, Any]:
+def filter_options(session: Session, active: ActiveVersions) -> dict[str, Any]:
     """Values the filters accept: ``years`` (all programs), ``subprograms`` per program,
     ``kecamatan`` as (kode, nama) pairs, plus ``years_by_program``."""
-    infos = active_infos(session)
+    store = _store(session, active)
     years: dict[str, list[str]] = {}
     subprograms: dict[str, list[str]] = {}
-    for program, info in infos.items():
-        rows = _rows(session, info)
+    for program, info in store.infos.items():
+        rows = _rows(store, info)
         rows = rows[~rows["is_total"].astype(bool)]
         if rows["year"].notna().any():
             years[program] = _distinct(rows["year"])
@@ -659,20 +603,20 @@ def _figure(data: LayerData, kode: str, lang: str) -> dict[str, Any]:
             "sample": data.sample}
 
 
-def _points_in(session: Session, program: str, kode: str, infos: dict[str, DatasetInfo]
-               ) -> list[dict[str, Any]]:
+def _points_in(store: _Store, program: str, kode: str) -> list[dict[str, Any]]:
     """Matched rows of a point program in one kelurahan (also those without coordinates)."""
-    info = infos.get(program)
+    info = store.infos.get(program)
     if info is None:
         return []
-    rows = _point_rows(session, PROGRAMS[program], info, Filters())
+    rows = _point_rows(store, info, Filters())
     rows = rows[rows["kode"] == kode]
     keep = ["nama", "tema", "alamat", "lat", "lon"]
     keep += [m.key for m in PROGRAMS[program].measures if m.key in rows.columns]
     return [jsonsafe.to_jsonable(r) for r in rows[keep].to_dict(orient="records")]
 
 
-def kelurahan_profile(session: Session, kode: str, lang: str = "id") -> dict[str, Any]:
+def kelurahan_profile(session: Session, active: ActiveVersions, kode: str,
+                      lang: str = "id") -> dict[str, Any]:
     """Every program's figures for one kelurahan, with ranks in its kecamatan and the city,
     its names, area and population, and the kampung tematik, KWT and ecofarm in it.
 
@@ -680,19 +624,20 @@ def kelurahan_profile(session: Session, kode: str, lang: str = "id") -> dict[str
     """
     kode = check_kode(kode)
     lang = normalise_lang(lang)
-    infos = active_infos(session)
+    store = _store(session, active)
+    infos = store.infos
     base = _boundaries().set_index("kode").loc[kode]
-    figures = [_figure(_area(session, d, Filters()), kode, lang)
-               for d in available_layers(session) if d.kind == "area"]
+    figures = [_figure(_area(store, d, Filters()), kode, lang)
+               for d in _available(infos) if d.kind == "area"]
     for item in figures:
         item["source"] = source_text(item["program"], infos.get(item["program"]), lang)
-    population = _population(session, infos)
+    population = _population(store)
     return {
         "kode": kode, "nama": str(base["nama"]), "kode_kecamatan": str(base["kode_kecamatan"]),
         "nama_kecamatan": str(base["nama_kecamatan"]), "luas_km2": _number(base["luas_km2"]),
         "penduduk": _number(population.get(kode)) if population is not None else None,
         "figures": figures,
-        "points": {p: _points_in(session, p, kode, infos) for p in ("kampung", "kwt", "ecofarm")},
+        "points": {p: _points_in(store, p, kode) for p in ("kampung", "kwt", "ecofarm")},
         "sample": any(info.sample for info in infos.values()),
         "sources": {p: source_text(p, info, lang) for p, info in infos.items()},
     }
@@ -703,12 +648,12 @@ def _main_def(program: str) -> LayerDef:
     return LAYERS.get(key) or _COUNT_LAYERS[program]
 
 
-def kelurahan_summary(session: Session) -> list[dict[str, Any]]:
+def kelurahan_summary(session: Session, active: ActiveVersions) -> list[dict[str, Any]]:
     """Per kelurahan: kode, names, luas_km2 and each active program's main figure
     (``figures``: program -> value, None = no data)."""
-    infos = active_infos(session)
-    values = {p: _area(session, _main_def(p), Filters()).frame.set_index("kode")["value"]
-              for p in PROGRAMS if p in infos}
+    store = _store(session, active)
+    values = {p: _area(store, _main_def(p), Filters()).frame.set_index("kode")["value"]
+              for p in PROGRAMS if p in store.infos}
     out = []
     for row in _boundaries().itertuples(index=False):
         out.append({"kode": row.kode, "nama": row.nama, "kode_kecamatan": row.kode_kecamatan,

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, delete, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from geoapp.store.active import install_generation
 from geoapp.store.models import Base, Dataset, DatasetRow
 
 BUSY_TIMEOUT_S = 30
@@ -37,6 +38,7 @@ def _on_connect(dbapi_connection, _record) -> None:
 def init_db(engine: Engine) -> None:
     """Create missing tables and remove staged rows left by an interrupted import."""
     Base.metadata.create_all(engine)
+    install_generation(engine)
     with Session(engine) as session:
         cleanup_staged(session)
 

@@ -115,6 +115,17 @@ class DatasetRow(Base):
     dataset: Mapped[Dataset] = relationship(back_populates="rows")
 
 
+class StoreGeneration(Base):
+    """One row (id 1), bumped by triggers whenever the active versions or their rows change
+    (see ``geoapp.store.active``); ``nonce`` is renewed on every bump."""
+
+    __tablename__ = "store_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    nonce: Mapped[str] = mapped_column(String(32), default="")
+
+
 class AuditEvent(Base):
     """One recorded change: who did what to which dataset/user/alias, and when.
 

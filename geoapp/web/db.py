@@ -1,4 +1,5 @@
-"""One database session per request on ``g``; closed at teardown."""
+"""Per-app store services: one session per request on ``g`` (closed at teardown) and the
+app's ``ActiveVersions`` service (active dataset versions and the cache derived from them)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,19 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from geoapp.store import create_engine_for, init_db, session_factory
+from geoapp.store.active import ActiveVersions
 
 EXT = "geoapp_db"
+ACTIVE_EXT = "geoapp_active"
 
 
 def init_app(app: Flask) -> None:
-    """Create the engine and schema (cleaning crashed staged imports) and the teardown."""
+    """Create the engine and schema (cleaning crashed staged imports), the app's
+    active-versions service and the session teardown."""
     engine = create_engine_for(app.config["DATABASE"])
     init_db(engine)
     app.extensions[EXT] = {"engine": engine, "sessions": session_factory(engine)}
+    app.extensions[ACTIVE_EXT] = ActiveVersions()
     app.teardown_appcontext(close_db)
 
 
@@ -23,6 +28,11 @@ def get_db() -> Session:
     if "db" not in g:
         g.db = current_app.extensions[EXT]["sessions"]()
     return g.db
+
+
+def get_active() -> ActiveVersions:
+    """The app's active-versions service (one per app, shared by all requests)."""
+    return current_app.extensions[ACTIVE_EXT]
 
 
 def close_db(_exc: BaseException | None = None) -> None:

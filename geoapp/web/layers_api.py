@@ -13,7 +13,6 @@ present in the data; user text never reaches SQL, column names or file names.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -22,13 +21,12 @@ from flask import Blueprint, Response, current_app, request, url_for
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
-from geoapp.core.lru import LruMemo
 from geoapp.figures import layers as figures
 from geoapp.figures.layers import Filters, LayerData
 from geoapp.io.boundaries import default_identity, load_boundaries, load_kecamatan
 from geoapp.io.export import geojson_bytes, layer_bytes
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
-from geoapp.web.db import get_db
+from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang
 from geoapp.web.params import BAD_VALUE
 from geoapp.web.params import check_params as _check_params
@@ -50,29 +48,25 @@ BAD_FORMAT = Msg(
 
 # --------------------------------------------------------------------------- response cache
 
-_responses = LruMemo(128)
+
+def _cached_body(key: tuple, compute: Callable[[], bytes]) -> tuple[bytes, str]:
+    """A computed response body and its ETag, memoised in the app's one cache.
+
+    ``key`` must contain the identities of the dataset versions the body depends on.
+    """
+    def build() -> tuple[bytes, str]:
+        body = compute()
+        return body, hashlib.sha256(body).hexdigest()[:32]
+
+    return get_active().cached(("response", *key), build)
 
 
-def _cached_bytes(key: tuple, compute: Callable[[], bytes]) -> bytes:
-    """Bytes of a computed response, memoised (bounded LRU) under ``key``."""
-    return _responses.get(key, compute)
-
-
-def clear_cache() -> None:
-    _responses.clear()
-
-
-@functools.lru_cache(maxsize=256)
-def _etag(body: bytes) -> str:
-    """The ETag of a cached body (bytes cache their hash, so a repeat lookup is cheap)."""
-    return hashlib.sha256(body).hexdigest()[:32]
-
-
-def _send(body: bytes, mimetype: str, *, cache: str = "no-cache",
+def _send(cached: tuple[bytes, str], mimetype: str, *, cache: str = "no-cache",
           filename: str | None = None) -> Response:
     """A response with an ETag (304 when the client has it) and Cache-Control."""
+    body, etag = cached
     response = Response(body, content_type=mimetype)
-    response.set_etag(_etag(body))
+    response.set_etag(etag)
     response.headers["Cache-Control"] = cache
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -101,7 +95,7 @@ def _filters(params: dict[str, str], program: str) -> Filters:
     """Filters checked against the values present in the layer program's data."""
     if not any(p in params for p in FILTER_PARAMS):
         return Filters()
-    options = figures.filter_options(get_db())
+    options = figures.filter_options(get_db(), get_active())
     chosen: dict[str, str | None] = dict.fromkeys(FILTER_PARAMS)
     if "year" in params:
         chosen["year"] = _choose("year", params["year"],
@@ -147,16 +141,17 @@ def _layer_entry(definition: figures.LayerDef, infos: dict, lang: str) -> dict:
 def layer_list():
     """Available layers (their program has an active dataset) with download links."""
     _check_params(())
-    session, lang = get_db(), current_lang()
-    key = ("layers", figures.store_identity(session), lang)
+    session, active, lang = get_db(), get_active(), current_lang()
+    key = ("layers", active.identity(session), lang)
 
     def build() -> bytes:
-        infos = figures.active_infos(session)
-        layers = [_layer_entry(d, infos, lang) for d in figures.available_layers(session)]
+        infos = active.infos(session)
+        layers = [_layer_entry(d, infos, lang) for d in figures.available_layers(session, active)]
         return _json_bytes({"layers": layers, "default": figures.DEFAULT_LAYER,
-                            "formats": list(FORMATS), "filters": figures.filter_options(session)})
+                            "formats": list(FORMATS),
+                            "filters": figures.filter_options(session, active)})
 
-    return _send(_cached_bytes(key, build), "application/json")
+    return _send(_cached_body(key, build), "application/json")
 
 
 # --------------------------------------------------------------------------- one layer
@@ -167,7 +162,7 @@ def _meta(data: LayerData, filters: Filters, lang: str) -> dict:
     return {"key": d.key, "title": d.title.text(lang), "kind": d.kind, "program": d.program,
             "per": d.per, "value_kind": d.value_kind, "dataset_id": data.dataset_id,
             "dataset_version": data.dataset_version, "sample": data.sample,
-            "source": figures.layer_source_text(get_db(), data, lang),
+            "source": figures.layer_source_text(get_db(), get_active(), data, lang),
             "filters": {"year": filters.year, "subprogram": filters.subprogram,
                         "kecamatan": filters.kecamatan},
             "features": int(len(data.frame)), "ledger": data.ledger,
@@ -198,7 +193,7 @@ def _png_title(data: LayerData, filters: Filters, lang: str) -> str:
     title = data.definition.title.text(lang)
     extra = [f for f in (filters.year, filters.subprogram) if f]
     if filters.kecamatan:
-        names = dict(figures.filter_options(get_db())["kecamatan"])
+        names = dict(figures.filter_options(get_db(), get_active())["kecamatan"])
         extra.insert(0, f"Kec. {names.get(filters.kecamatan, filters.kecamatan)}")
     return title + (f" — {', '.join(extra)}" if extra else "")
 
@@ -217,7 +212,7 @@ def _render(data: LayerData, filters: Filters, fmt: str, lang: str,
     if filters.kecamatan:
         outline = outline[outline["kode_kecamatan"] == filters.kecamatan]
     return render_layer_png(data, lang=lang, title=_png_title(data, filters, lang),
-                            source=figures.layer_source_text(get_db(), data, lang),
+                            source=figures.layer_source_text(get_db(), get_active(), data, lang),
                             scheme=scheme, k=k, outline=outline)
 
 
@@ -236,24 +231,25 @@ def layer_file(name: str):
     params = _check_params(FILTER_PARAMS + (PNG_PARAMS if fmt == "png" else ()))
     if fmt == "png":
         _png_options(params)  # a bad scheme or k is a 400 before any work
-    filters, lang, session = _filters(params, definition.program), current_lang(), get_db()
+    filters, lang = _filters(params, definition.program), current_lang()
+    session, active = get_db(), get_active()
     png_key = (params.get("scheme"), params.get("k")) if fmt == "png" else None
     cache_key = ("layer", key, fmt, filters, lang, png_key,
-                 figures.layer_identity(session, key))
+                 figures.layer_identity(session, active, key))
     data_holder: list[LayerData] = []
 
     def data() -> LayerData:
         if not data_holder:
-            data_holder.append(figures.layer(session, key, filters))
+            data_holder.append(figures.layer(session, active, key, filters))
         return data_holder[0]
 
     if fmt is None:
-        body = _cached_bytes(cache_key, lambda: _json_bytes(_meta(data(), filters, lang)))
+        body = _cached_body(cache_key, lambda: _json_bytes(_meta(data(), filters, lang)))
         return _send(body, "application/json")
-    body = _cached_bytes(cache_key, lambda: _render(data(), filters, fmt, lang, params))
+    body = _cached_body(cache_key, lambda: _render(data(), filters, fmt, lang, params))
     name_key = (*cache_key, "filename")
-    version_name = _cached_bytes(name_key, lambda: _filename(data(), filters, fmt).encode()).decode()
-    return _send(body, FORMATS[fmt], filename=version_name)
+    name = _cached_body(name_key, lambda: _filename(data(), filters, fmt).encode())[0].decode()
+    return _send(body, FORMATS[fmt], filename=name)
 
 
 # --------------------------------------------------------------------------- kelurahan
@@ -263,10 +259,10 @@ def layer_file(name: str):
 def kelurahan_list():
     """Every kelurahan with each program's main figure."""
     _check_params(())
-    session = get_db()
-    key = ("kelurahan", figures.store_identity(session))
-    body = _cached_bytes(key, lambda: _json_bytes(
-        {"kelurahan": figures.kelurahan_summary(session)}))
+    session, active = get_db(), get_active()
+    key = ("kelurahan", active.identity(session))
+    body = _cached_body(key, lambda: _json_bytes(
+        {"kelurahan": figures.kelurahan_summary(session, active)}))
     return _send(body, "application/json")
 
 
@@ -274,11 +270,11 @@ def kelurahan_list():
 def kelurahan_profile(kode: str):
     """One kelurahan's profile: figures with ranks, names, area, population, points."""
     _check_params(())
-    session, lang = get_db(), current_lang()
+    session, active, lang = get_db(), get_active(), current_lang()
     kode = figures.check_kode(kode)
-    key = ("profile", kode, lang, figures.store_identity(session))
-    body = _cached_bytes(key, lambda: _json_bytes(
-        figures.kelurahan_profile(session, kode, lang)))
+    key = ("profile", kode, lang, active.identity(session))
+    body = _cached_body(key, lambda: _json_bytes(
+        figures.kelurahan_profile(session, active, kode, lang)))
     return _send(body, "application/json")
 
 
@@ -295,5 +291,5 @@ def batas():
     """Kelurahan and kecamatan geometry for the map, cached by the browser (ETag)."""
     _check_params(())
     key = ("batas", default_identity())
-    body = _cached_bytes(key, _boundary_payload)
+    body = _cached_body(key, _boundary_payload)
     return _send(body, "application/json", cache=f"public, max-age={BATAS_MAX_AGE}")

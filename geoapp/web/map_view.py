@@ -204,18 +204,18 @@ def download_links(definition: LayerDef, req: MapRequest) -> dict[str, str]:
 # ----------------------------------------------------------------- figures
 
 
-def _load(loader, session, definition: LayerDef, req: MapRequest, lang: str,
+def _load(loader, session, active, definition: LayerDef, req: MapRequest, lang: str,
           notes: list[Note]) -> LayerData | None:
     try:
-        data = loader(session, definition.key, req.filters_for(definition.program))
-        return replace(data, source_label=figures.layer_source_text(session, data, lang))
+        data = loader(session, active, definition.key, req.filters_for(definition.program))
+        return replace(data, source_label=figures.layer_source_text(session, active, data, lang))
     except GeoappError as exc:
         notes.append(Note.of(LAYER_FAILED, layer=definition.title.text(lang),
                              reason=exc.text(lang)))
         return None
 
 
-def load_layers(session, req: MapRequest, available: list[LayerDef], lang: str) -> PageMap:
+def load_layers(session, active, req: MapRequest, available: list[LayerDef], lang: str) -> PageMap:
     """Compute the chosen area layer of every map program and the point layers."""
     page = PageMap(req)
     if req.year and req.year_programs is not None:
@@ -225,12 +225,12 @@ def load_layers(session, req: MapRequest, available: list[LayerDef], lang: str) 
     chosen = {req.variant(p) for p in MAP_PROGRAMS}
     for definition in available:
         if definition.kind == "area" and definition.key in chosen:
-            data = _load(figures.area_layer, session, definition, req, lang, page.notes)
+            data = _load(figures.area_layer, session, active, definition, req, lang, page.notes)
             page.area += [data] if data is not None else []
     by_key = {d.key: d for d in available}
     for key in POINT_KEYS:
         if key in by_key:
-            data = _load(figures.point_layer, session, by_key[key], req, lang, page.notes)
+            data = _load(figures.point_layer, session, active, by_key[key], req, lang, page.notes)
             page.points += [data] if data is not None else []
     page.area.sort(key=lambda d: MAP_PROGRAMS.index(d.definition.program))
     return page
@@ -284,11 +284,11 @@ def point_specs(page: PageMap, lang: str) -> list[PointLayerSpec]:
     return specs
 
 
-def build_page(session, req: MapRequest, available: list[LayerDef], *, lang: str,
+def build_page(session, active, req: MapRequest, available: list[LayerDef], *, lang: str,
                tiles: str | None, boundaries_url: str = "/api/batas.json",
                asset_prefix: str = "/static/vendor") -> PageMap:
     """Compute the layers and build the Folium map for the map page."""
-    page = load_layers(session, req, available, lang)
+    page = load_layers(session, active, req, available, lang)
     kel, chor = choropleths(kelurahan_frame(req.kecamatan), page, lang)
     page.fmap = build_map(kelurahan=kel, kecamatan=load_kecamatan(), choropleths=chor,
                           point_layers=point_specs(page, lang), lang=lang,

@@ -15,7 +15,7 @@ from geoapp.figures import layers as figures
 from geoapp.maps.classify import K_MAX, K_MIN
 from geoapp.store import PROGRAMS, active_dataset
 from geoapp.web import map_view, profile_view
-from geoapp.web.db import get_db
+from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang, tr
 
 bp = Blueprint("pages", __name__)
@@ -52,12 +52,12 @@ def _layer_rows(page: map_view.PageMap) -> list[dict]:
 
 @bp.get("/")
 def index():
-    session = get_db()
+    session, active = get_db(), get_active()
     lang = current_lang()
-    available = figures.available_layers(session)
-    options = figures.filter_options(session)
+    available = figures.available_layers(session, active)
+    options = figures.filter_options(session, active)
     req = map_view.parse_map_args(request.args, available, options)
-    page = map_view.build_page(session, req, available, lang=lang,
+    page = map_view.build_page(session, active, req, available, lang=lang,
                                tiles=current_app.config.get("TILE_URL") or None)
     datasets = [d for d in (active_dataset(session, p) for p in PROGRAMS) if d is not None]
     return render_template(
@@ -73,8 +73,7 @@ def kelurahan(kode: str):
     dotted = profile_view.check_kode(kode)
     if dotted != kode:
         return redirect(url_for("pages.kelurahan", kode=dotted), code=301)
-    session = get_db()
-    view = profile_view.build_profile(session, dotted, current_lang())
+    view = profile_view.build_profile(get_db(), get_active(), dotted, current_lang())
     return render_template("kelurahan.html", view=view)
 
 

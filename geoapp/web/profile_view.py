@@ -93,9 +93,9 @@ def _place_rows(points: list[dict], program: str, lang: str) -> list[dict]:
     return out
 
 
-def build_profile(session, kode: str, lang: str) -> dict:
+def build_profile(session, active, kode: str, lang: str) -> dict:
     """Everything the kelurahan profile page shows."""
-    profile = figures.kelurahan_profile(session, kode, lang)
+    profile = figures.kelurahan_profile(session, active, kode, lang)
     rows = [_figure_row(f, lang) for f in profile["figures"] if f["program"] != "penduduk"]
     points = profile.get("points") or {}
     places = [{"program": p, "title": PROGRAM_CATALOGUE[p].title.text(lang),

@@ -277,3 +277,36 @@ def test_layer_etag_304_and_new_version(sample_client, sample_app):
     values = [f["properties"]["value"] for f in fresh.json["features"]]
     assert sum(v for v in values if v is not None) == 9
     assert fresh.json["features"][0]["properties"]["dataset_version"] == 2
+
+
+_ACTIVATE_ELSEWHERE = """
+import sys
+from geoapp.store import activate, create_engine_for, session_factory, stage_import
+engine = create_engine_for(sys.argv[1])
+with session_factory(engine)() as session:
+    ds = stage_import(
+        session, program="umkm", title="Dari CLI", headers=["Kode", "Jumlah Kelompok"],
+        rows=[{"cells": ["36.71.01.1001", "4"], "kode": "36.71.01.1001", "status": "matched",
+               "measures": {"Jumlah Kelompok": 4}}],
+        ledger={}, report={}, source_sha256="", source_name="u.csv", user="cli")
+    print(activate(session, ds.id).id)
+engine.dispose()
+"""
+
+
+def test_a_version_activated_by_another_process_is_served_at_once(sample_client, sample_app):
+    """No time-to-live guessing: another process activates, the very next request sees it."""
+    import os
+    import subprocess
+    import sys
+
+    url = "/api/layers/umkm-kelompok"
+    assert sample_client.get(url).json["dataset_version"] == 1
+    assert sample_client.get("/api/layers").json["layers"][0]["dataset_version"] == 1
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", _ACTIVATE_ELSEWHERE,
+                           sample_app.config["DATABASE"]],
+                          capture_output=True, text=True, env=env, timeout=120, check=True)
+    body = sample_client.get(url).json
+    assert body["dataset_version"] == 2 and body["dataset_id"] == int(done.stdout)
+    assert sample_client.get("/api/layers").json["layers"][0]["dataset_version"] == 2

@@ -10,7 +10,7 @@ import pytest
 from geoapp.figures import layers as figures
 from geoapp.store import activate, stage_import
 from geoapp.web import create_app
-from geoapp.web.db import get_db
+from geoapp.web.db import get_active, get_db
 from geoapp.web.profile_view import percentile
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -70,7 +70,7 @@ def row_of(html: str, testid: str) -> list[str]:
 def test_profile_shows_figures_with_ranks_and_places(sample_app):
     html = page(sample_app.test_client(), f"/kelurahan/{KODE}")
     with sample_app.app_context():
-        profile = figures.kelurahan_profile(get_db(), KODE)
+        profile = figures.kelurahan_profile(get_db(), get_active(), KODE)
     assert "Kelurahan Sukarasa" in html and "Kecamatan Tangerang" in html
     fig = next(f for f in profile["figures"] if f["layer"] == "umkm-kelompok")
     assert row_of(html, "figure-umkm-kelompok")[1:] == [

@@ -1,0 +1,161 @@
+"""Which dataset version is active per program, and one cache for what is derived from them.
+
+API (small and stable; core module, no Flask)::
+
+    versions = ActiveVersions()                # one per app: app.extensions["geoapp_active"]
+    versions.infos(session)                    # {program: DatasetInfo} of the active versions
+    versions.identity(session, ["kwt", ...])   # cache-key part: identities of those programs
+    versions.cached(key, compute)              # bounded, thread-safe LRU memo of compute()
+    versions.clear()                           # forget everything (tests); len(versions)
+
+How a change is noticed, without guessing: the database keeps a one-row table
+``store_generation`` (``counter`` plus a random ``nonce``) that SQLite triggers bump in
+the SAME transaction as any change to which version is active or to an active version's
+rows (activate, rollback, delete, restore, direct SQL ...). ``infos`` reads that row with
+one cheap query per call and re-reads the active datasets only when it changed, so a
+change made by another process (a second server, the CLI) is seen at once.
+
+Results derived from the active versions are cached under keys that contain their
+``DatasetInfo.identity`` (database URL, program, id, version, file digest, import and
+activation times): a new or re-activated version is a new key, never a stale hit. The web
+layer creates the service once per app; the CLI and tests create their own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from geoapp.store import jsonsafe
+from geoapp.store.models import PROGRAMS, Dataset, StoreGeneration
+
+T = TypeVar("T")
+DEFAULT_MAX_ENTRIES = 400  # figures (row frames, layers), web responses, place sets
+
+_BUMP = "UPDATE store_generation SET counter = counter + 1, nonce = lower(hex(randomblob(8)))"
+_ROW_IS_ACTIVE = "(SELECT state FROM datasets WHERE id = {ref}.dataset_id) = 'active'"
+_TRIGGERS = {
+    "generation_dataset_insert": "AFTER INSERT ON datasets WHEN NEW.state = 'active'",
+    "generation_dataset_update":
+        "AFTER UPDATE ON datasets WHEN OLD.state = 'active' OR NEW.state = 'active'",
+    "generation_dataset_delete": "AFTER DELETE ON datasets WHEN OLD.state = 'active'",
+    "generation_row_insert":
+        f"AFTER INSERT ON dataset_rows WHEN {_ROW_IS_ACTIVE.format(ref='NEW')}",
+    "generation_row_update": f"AFTER UPDATE ON dataset_rows WHEN "
+        f"{_ROW_IS_ACTIVE.format(ref='OLD')} OR {_ROW_IS_ACTIVE.format(ref='NEW')}",
+    "generation_row_delete":
+        f"AFTER DELETE ON dataset_rows WHEN {_ROW_IS_ACTIVE.format(ref='OLD')}",
+}
+
+
+def install_generation(engine: Engine) -> None:
+    """Create the generation row and its triggers if missing (idempotent; ``init_db``)."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT OR IGNORE INTO store_generation (id, counter, nonce) "
+            "VALUES (1, 0, lower(hex(randomblob(8))))")
+        for name, when in _TRIGGERS.items():
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {_BUMP} WHERE id = 1; END")
+
+
+def read_generation(session: Session) -> tuple[int, str] | None:
+    """The database's (counter, nonce); None when the row is missing (not ``init_db``'d)."""
+    row = session.execute(
+        select(StoreGeneration.counter, StoreGeneration.nonce).where(StoreGeneration.id == 1)
+    ).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What readers need to know about one active dataset version.
+
+    ``identity`` tells versions apart even across database files (cache keys).
+    """
+
+    id: int
+    program: str
+    version: int
+    sample: bool
+    imported_at: datetime | None
+    activated_at: datetime | None
+    headers: tuple[str, ...]
+    measures: tuple[str, ...]
+    identity: tuple
+
+
+def dataset_info(url: str, ds: Dataset) -> DatasetInfo:
+    """The ``DatasetInfo`` of a stored version of the database at ``url``."""
+    identity = (url, ds.program, ds.id, ds.version, ds.source_sha256, str(ds.imported_at),
+                str(ds.activated_at))
+    return DatasetInfo(
+        ds.id, ds.program, ds.version, bool(ds.sample), ds.imported_at, ds.activated_at,
+        tuple(str(h) for h in jsonsafe.loads(ds.headers_json, [])),
+        tuple(str(m) for m in jsonsafe.loads(ds.measures_json, [])), identity)
+
+
+def query_infos(session: Session) -> dict[str, DatasetInfo]:
+    """The active version of every known program that has one (always queried)."""
+    url = str(session.get_bind().url)
+    found = session.scalars(select(Dataset).where(Dataset.state == "active"))
+    return {ds.program: dataset_info(url, ds) for ds in found if ds.program in PROGRAMS}
+
+
+class ActiveVersions:
+    """The active versions of one or more databases and one bounded cache of derived results."""
+
+    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def infos(self, session: Session) -> dict[str, DatasetInfo]:
+        """Program -> ``DatasetInfo`` of its active version (a private dict).
+
+        One query for the generation; the datasets are re-read only when it changed.
+        """
+        generation = read_generation(session)
+        if generation is None:
+            return query_infos(session)
+        key = ("active-infos", str(session.get_bind().url), generation)
+        return dict(self.cached(key, lambda: query_infos(session)))
+
+    def identity(self, session: Session, programs: Iterable[str] | None = None) -> tuple:
+        """The identities of the active versions of ``programs`` (default: all), in order;
+        programs without an active version are left out."""
+        infos = self.infos(session)
+        chosen = sorted(infos) if programs is None else list(programs)
+        return tuple(infos[p].identity for p in chosen if p in infos)
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` memoised under ``key``; the least recently used entries go first.
+
+        Keys of results derived from datasets must contain their identities.
+        """
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        """Forget every cached result."""
+        with self._lock:
+            self._items.clear()
