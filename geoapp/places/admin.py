@@ -41,7 +41,6 @@ from geoapp.matching import spatial
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.types import STATUSES
 from geoapp.places.distance import format_distance, haversine_m
-from geoapp.places.load import clear_cache as clear_places_cache
 from geoapp.places.model import KINDS
 from geoapp.store import (
     activate,
@@ -590,7 +589,6 @@ def _commit(session: Session, prog: ProgramRows, rows: list[dict[str, Any]],
         rollback(session, prog.kind)
         delete_dataset(session, dataset.id, user=user)
         _check_base(load_program(session, prog.kind), base.id if base is not None else None)
-    clear_places_cache()
     return dataset
 
 

@@ -2,16 +2,17 @@
 ``kwt`` and ``ecofarm`` datasets, with program activity joined (``places.activity``).
 
 A place without coordinates is still listed and searchable; it is only left out of
-distances, "nearest" and the map. Core module: no Flask.
+distances, "nearest" and the map. The active versions and the cache of built place sets
+come from the store's ``ActiveVersions`` service (one per app; see
+``geoapp.store.active``): a place set is cached under the identities of the versions it
+was built from, so a new or re-activated version is never a stale hit. Core module: no
+Flask.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -27,8 +28,10 @@ from geoapp.places.model import (
     Source,
 )
 from geoapp.places.rows import ActiveRows, cell_text, load_rows, row_point
-from geoapp.store import active_dataset
+from geoapp.store.active import ActiveVersions, DatasetInfo
 from geoapp.values.names import normalise_name
+
+SOURCE_PROGRAMS = tuple(dict.fromkeys((*KINDS, *ACTIVITY_PROGRAMS)))  # each read once
 
 
 def _kelurahan_names() -> dict[str, tuple[str, str, str]]:
@@ -63,61 +66,45 @@ def _source(kind: str, data: ActiveRows, found: Sequence[Place]) -> Source:
                   len(found), sum(1 for p in found if not p.located))
 
 
-def build_places(session: Session, radius_m: float) -> PlaceSet:
-    """Read the active datasets and build every place with its activity (no cache)."""
+def build_places(session: Session, infos: dict[str, DatasetInfo],
+                 radius_m: float) -> PlaceSet:
+    """Read the active versions ``infos`` and build every place with its activity
+    (no cache)."""
     names = _kelurahan_names()
-    loaded = {key: load_rows(session, key) for key in dict.fromkeys((*KINDS, *ACTIVITY_PROGRAMS))}
+    loaded = {key: load_rows(session, infos[key]) for key in SOURCE_PROGRAMS if key in infos}
     places: list[Place] = []
     sources: dict[str, Source] = {}
     for kind in KINDS:
-        data = loaded[kind]
+        data = loaded.get(kind)
         if data is None:
             continue
         found = _places_of(kind, data, names)
         places.extend(found)
         sources[kind] = _source(kind, data, found)
-    activity = [loaded[p] for p in ACTIVITY_PROGRAMS if loaded[p] is not None]
+    activity = [loaded[p] for p in ACTIVITY_PROGRAMS if p in loaded]
     places = join_activity(places, activity, radius_m)
     places.sort(key=lambda p: (KINDS.index(p.kind), normalise_name(p.name), p.id))
     return PlaceSet(places, sources, radius_m)
 
 
-# --------------------------------------------------------------------------- cache
-
-_CACHE_SIZE = 16
-_cache: OrderedDict[tuple, PlaceSet] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _identity(session: Session, radius_m: float) -> tuple:
-    parts: list[Any] = [str(session.get_bind().url), float(radius_m)]
-    for key in (*KINDS, *ACTIVITY_PROGRAMS):
-        ds = active_dataset(session, key)
-        parts.append(None if ds is None else (ds.id, ds.version, ds.source_sha256,
-                                              str(ds.imported_at), str(ds.activated_at)))
-    return tuple(parts)
-
-
-def load_places(session: Session, *, radius_m: float = DEFAULT_ACTIVITY_RADIUS_M) -> PlaceSet:
-    """All places of the active kampung/kwt/ecofarm datasets, with activity joined.
-
-    Cached per set of active dataset versions; callers get their own list.
-    """
+def _radius(radius_m: float) -> float:
+    """``radius_m`` as a float; the default when it is not a finite, non-negative number."""
     radius = float(radius_m)
     if not math.isfinite(radius) or radius < 0:
-        radius = DEFAULT_ACTIVITY_RADIUS_M
-    key = _identity(session, radius)
-    with _lock:
-        cached = _cache.get(key)
-    if cached is None:
-        cached = build_places(session, radius)
-        with _lock:
-            _cache[key] = cached
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
+        return DEFAULT_ACTIVITY_RADIUS_M
+    return radius
+
+
+def load_places(session: Session, active: ActiveVersions, *,
+                radius_m: float = DEFAULT_ACTIVITY_RADIUS_M) -> PlaceSet:
+    """All places of the active kampung/kwt/ecofarm datasets, with activity joined.
+
+    Cached in ``active`` per set of active dataset versions (and radius); callers get
+    their own list.
+    """
+    radius = _radius(radius_m)
+    infos = active.infos(session)
+    key = ("places.load", str(session.get_bind().url), radius,
+           tuple(infos[p].identity for p in SOURCE_PROGRAMS if p in infos))
+    cached = active.cached(key, lambda: build_places(session, infos, radius))
     return PlaceSet(list(cached.places), dict(cached.sources), cached.radius_m)
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()

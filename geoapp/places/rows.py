@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from geoapp.core.programs import PROGRAMS, Program, find_header
-from geoapp.store import active_dataset, jsonsafe, row_dicts
-from geoapp.store.models import Dataset
+from geoapp.store import row_dicts
+from geoapp.store.active import DatasetInfo
 
 _NAME_PATTERNS = {
     "address": re.compile(r"alamat|lokasi", re.I),
@@ -28,7 +28,7 @@ _NAME_PATTERNS = {
 class ActiveRows:
     """Matched, non-total rows of one active dataset, with the columns the finder needs."""
 
-    dataset: Dataset
+    dataset: DatasetInfo
     program: Program
     rows: list[dict[str, Any]]
     columns: dict[str, int | None]
@@ -55,6 +55,7 @@ def row_point(row: dict[str, Any]) -> tuple[float | None, float | None]:
 
 
 def _columns(program: Program, headers: list[str]) -> dict[str, int | None]:
+    """Column positions of the name, theme, sub-program, address and contact (or None)."""
     columns = {"name": find_header(headers, program.name_header),
                "theme": find_header(headers, program.theme_header),
                "sub": find_header(headers, program.filter_header)}
@@ -64,7 +65,7 @@ def _columns(program: Program, headers: list[str]) -> dict[str, int | None]:
     return columns
 
 
-def _measure_names(program: Program, measures: list[str]) -> dict[str, str]:
+def _measure_names(program: Program, measures: tuple[str, ...]) -> dict[str, str]:
     """Measure.key -> the dataset's measure column for it (found ones only)."""
     names = {}
     for m in program.measures:
@@ -74,16 +75,10 @@ def _measure_names(program: Program, measures: list[str]) -> dict[str, str]:
     return names
 
 
-def load_rows(session: Session, program_key: str) -> ActiveRows | None:
-    """The finder's rows of the active ``program_key`` dataset; None when the program
-    has no active dataset."""
-    dataset = active_dataset(session, program_key)
-    if dataset is None:
-        return None
-    program = PROGRAMS[program_key]
-    headers = [str(h) for h in jsonsafe.loads(dataset.headers_json, [])]
-    measures = [str(m) for m in jsonsafe.loads(dataset.measures_json, [])]
-    rows = [r for r in row_dicts(session, dataset.id)
+def load_rows(session: Session, info: DatasetInfo) -> ActiveRows:
+    """The finder's rows of the active dataset version ``info``."""
+    program = PROGRAMS[info.program]
+    rows = [r for r in row_dicts(session, info.id)
             if r["status"] == "matched" and not r["is_total"] and r["kode"]]
-    return ActiveRows(dataset, program, rows, _columns(program, headers),
-                      _measure_names(program, measures))
+    return ActiveRows(info, program, rows, _columns(program, list(info.headers)),
+                      _measure_names(program, info.measures))

@@ -31,7 +31,7 @@ from geoapp.places import documents
 from geoapp.places.load import load_places
 from geoapp.places.model import DEFAULT_ACTIVITY_RADIUS_M, PlaceSet
 from geoapp.places.query import reject_unknown
-from geoapp.web.db import get_db
+from geoapp.web.db import get_active, get_db
 from geoapp.web.errors import render_error
 from geoapp.web.i18n import current_lang, format_dt
 
@@ -97,7 +97,7 @@ def _radius() -> float:
 
 
 def _place_set() -> PlaceSet:
-    return load_places(get_db(), radius_m=_radius())
+    return load_places(get_db(), get_active(), radius_m=_radius())
 
 
 def _send(body: bytes, mimetype: str, *, cache: str = "no-cache",

@@ -205,8 +205,8 @@ def test_activity_radius_setting(sample_app):
 def test_hostile_names_are_escaped_on_the_print_page(sample_app, monkeypatch):
     real = finder.load_places
 
-    def hostile(session, **kw):
-        found = real(session, **kw)
+    def hostile(session, active, **kw):
+        found = real(session, active, **kw)
         first = found.places[0]
         found.places[0] = Place(**{**first.__dict__, "name": "<img src=x onerror=alert(1)>",
                                    "address": "]]> & <b>"})
