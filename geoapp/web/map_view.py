@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import folium
 import geopandas as gpd
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
@@ -31,6 +32,7 @@ from geoapp.maps import (
     kwt_layer,
 )
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
+from geoapp.store.active import ActiveVersions
 
 MAP_PROGRAMS = ("umkm", "blk", "kwt", "jobfair")      # choropleths, in this order
 POINT_KEYS = ("kwt-titik", "ecofarm-titik", "kampung-tematik")
@@ -204,8 +206,8 @@ def download_links(definition: LayerDef, req: MapRequest) -> dict[str, str]:
 # ----------------------------------------------------------------- figures
 
 
-def _load(loader, session, active, definition: LayerDef, req: MapRequest, lang: str,
-          notes: list[Note]) -> LayerData | None:
+def _load(loader, session: Session, active: ActiveVersions, definition: LayerDef,
+          req: MapRequest, lang: str, notes: list[Note]) -> LayerData | None:
     try:
         data = loader(session, active, definition.key, req.filters_for(definition.program))
         return replace(data, source_label=figures.layer_source_text(session, active, data, lang))
@@ -215,7 +217,8 @@ def _load(loader, session, active, definition: LayerDef, req: MapRequest, lang: 
         return None
 
 
-def load_layers(session, active, req: MapRequest, available: list[LayerDef], lang: str) -> PageMap:
+def load_layers(session: Session, active: ActiveVersions, req: MapRequest,
+                available: list[LayerDef], lang: str) -> PageMap:
     """Compute the chosen area layer of every map program and the point layers."""
     page = PageMap(req)
     if req.year and req.year_programs is not None:
@@ -284,7 +287,8 @@ def point_specs(page: PageMap, lang: str) -> list[PointLayerSpec]:
     return specs
 
 
-def build_page(session, active, req: MapRequest, available: list[LayerDef], *, lang: str,
+def build_page(session: Session, active: ActiveVersions, req: MapRequest,
+               available: list[LayerDef], *, lang: str,
                tiles: str | None, boundaries_url: str = "/api/batas.json",
                asset_prefix: str = "/static/vendor") -> PageMap:
     """Compute the layers and build the Folium map for the map page."""

@@ -8,6 +8,8 @@ shows, with numbers already written in the reader's format.
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from geoapp.core.programs import PROGRAMS as PROGRAM_CATALOGUE
 from geoapp.figures import layers as figures
 from geoapp.io.boundaries import load_boundaries
@@ -15,6 +17,7 @@ from geoapp.maps.formatting import format_value
 from geoapp.maps.legend import NO_DATA
 from geoapp.maps.page import T_RANK
 from geoapp.maps.svg import fit_frame, polygon_path
+from geoapp.store.active import ActiveVersions
 from geoapp.values.codes import normalise_kode
 from geoapp.values.numbers import format_percent
 
@@ -93,7 +96,7 @@ def _place_rows(points: list[dict], program: str, lang: str) -> list[dict]:
     return out
 
 
-def build_profile(session, active, kode: str, lang: str) -> dict:
+def build_profile(session: Session, active: ActiveVersions, kode: str, lang: str) -> dict:
     """Everything the kelurahan profile page shows."""
     profile = figures.kelurahan_profile(session, active, kode, lang)
     rows = [_figure_row(f, lang) for f in profile["figures"] if f["program"] != "penduduk"]
