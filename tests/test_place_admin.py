@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.places import admin as pa
-from geoapp.places import core as places
+from geoapp.places.load import load_places
 from geoapp.store import (
     activate,
     active_dataset,
@@ -21,6 +21,7 @@ from geoapp.store import (
     row_dicts,
     stage_import,
 )
+from geoapp.store.active import ActiveVersions
 
 SUKARASA = "36.71.01.1001"          # kecamatan Tangerang
 SUKAASIH = "36.71.01.1002"
@@ -39,12 +40,17 @@ def _row(position: int, name: str, kode: str | None, lat=None, lon=None, *,
 
 
 @pytest.fixture
+def active():
+    """The store's active-versions service (with the place-set cache), one per test."""
+    return ActiveVersions()
+
+
+@pytest.fixture
 def session(tmp_path):
     """A store with one active kampung version (2 places, 1 without coordinates, a total)
     and one KWT version with a measure."""
     engine = create_engine_for(tmp_path / "places.sqlite3")
     init_db(engine)
-    places.clear_cache()
     with Session(engine) as s:
         ds = stage_import(s, program="kampung", title="kampung v1", headers=HEADERS, rows=[
             _row(0, "Kampung Hijau RW 05", SUKARASA, *IN_SUKARASA),
@@ -198,7 +204,7 @@ def test_duplicate_is_saved_only_with_confirmation(session):
 # --------------------------------------------------------------------------- versions
 
 
-def test_add_creates_a_new_active_version_with_the_place(session):
+def test_add_creates_a_new_active_version_with_the_place(session, active):
     before = active_dataset(session, "kampung")
     outcome = _save(session, _input())
     assert outcome.saved
@@ -215,7 +221,7 @@ def test_add_creates_a_new_active_version_with_the_place(session):
     assert (new["lat"], new["lon"]) == IN_SUKAASIH
     assert rows[:3] == row_dicts(session, before.id)                # others unchanged
     assert session.get(type(before), before.id).state == "archived"
-    found = places.load_places(session)
+    found = load_places(session, active)
     assert "Kampung Literasi RW 09" in {p.name for p in found.places}
 
 
@@ -239,22 +245,22 @@ def test_edit_keeps_position_other_cells_and_measures(session):
     assert place.name == "KWT Melati Baru" and place.address == "Jl. Baru 1"
 
 
-def test_edit_adds_coordinates_to_a_place_without_them(session):
+def test_edit_adds_coordinates_to_a_place_without_them(session, active):
     assert pa.get_place(session, "kampung-1").lat is None
     outcome = _save(session, _input(name="Kampung Tanpa Titik"), place_id="kampung-1")
     assert outcome.saved
     rows = row_dicts(session, outcome.dataset.id)
     assert rows[1]["cells"][8] == "asli"                              # untouched column
-    assert "Kampung Tanpa Titik" in {p.name for p in places.load_places(session).places}
+    assert "Kampung Tanpa Titik" in {p.name for p in load_places(session, active).places}
 
 
-def test_delete_creates_a_version_without_the_row_and_rollback_restores_it(session):
+def test_delete_creates_a_version_without_the_row_and_rollback_restores_it(session, active):
     ds = pa.delete_place(session, "kampung-0", user="perencana", base_id=_base(session))
     assert ds.title == "Kampung tematik — hapus 'Kampung Hijau RW 05' oleh perencana"
     assert [r["position"] for r in row_dicts(session, ds.id)] == [1, 2]
-    assert "Kampung Hijau RW 05" not in {p.name for p in places.load_places(session).places}
+    assert "Kampung Hijau RW 05" not in {p.name for p in load_places(session, active).places}
     rollback(session, "kampung")
-    assert "Kampung Hijau RW 05" in {p.name for p in places.load_places(session).places}
+    assert "Kampung Hijau RW 05" in {p.name for p in load_places(session, active).places}
     assert pa.get_place(session, "kampung-0").name == "Kampung Hijau RW 05"
 
 

@@ -10,7 +10,6 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from geoapp.core.errors import GeoappError
-from geoapp.places.core import Activity, Place, PlaceQuery
 from geoapp.places.exports import (
     FORMATS,
     check_format,
@@ -22,6 +21,7 @@ from geoapp.places.exports import (
     kml_places,
     xml_text,
 )
+from geoapp.places.model import Activity, Place, PlaceQuery
 
 GPX = "{http://www.topografix.com/GPX/1/1}"
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -3,7 +3,7 @@
 Every save is a new dataset version of that program: the active version's rows are
 copied with the one change applied, staged and activated (the store's atomic path), so
 the finder, the maps and rollback see it like any import. Place ids are
-``<kind>-<position>`` (as in ``geoapp.places.core``); positions are kept across versions.
+``<kind>-<position>`` (as in ``geoapp.places.load``); positions are kept across versions.
 
 Checking a place (``check_place``) never saves silently over a doubt:
 - coordinates may be decimal (``.`` or ``,``) or DMS; UTM 48S metres, swapped
@@ -40,7 +40,8 @@ from geoapp.imports.pipeline import gazetteer_for
 from geoapp.matching import spatial
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.types import STATUSES
-from geoapp.places import core as places
+from geoapp.places.distance import format_distance, haversine_m
+from geoapp.places.model import KINDS
 from geoapp.store import (
     activate,
     active_dataset,
@@ -54,7 +55,6 @@ from geoapp.store.models import Dataset
 from geoapp.values.coords import parse_coordinates
 from geoapp.values.names import normalise_name
 
-KINDS = places.KINDS
 NEAR_M = 150.0            # closer than this: likely the same place
 NAME_SCORE = 90.0         # rapidfuzz ratio of normalised names at or above this: same name
 NAME_RADIUS_M = 1000.0    # ... when in the same kelurahan or within this distance
@@ -63,7 +63,7 @@ LIMITS = {"name": 120, "theme": 80, "address": 200, "contact": 120, "lat": 40, "
 SOURCE_NAME = "formulir tempat"
 ACTIONS = {"add": "tambah", "edit": "ubah", "delete": "hapus"}
 
-# Column headers looked up in a dataset (same rules as geoapp.places.core) and the header
+# Column headers looked up in a dataset (same rules as geoapp.places.rows) and the header
 # appended when a dataset has no such column yet.
 _ANY_THEME = re.compile(r"jenis|tema", re.I)
 _PATTERNS = {
@@ -432,8 +432,8 @@ def _outside_error(gazetteer: Gazetteer, lat: float, lon: float) -> GeoappError:
     best = int(np.nanargmin(dist))
     return GeoappError(OUTSIDE, 422, lat=_deg(lat), lon=_deg(lon), nama=gazetteer.nama[best],
                        kecamatan=gazetteer.nama_kecamatan[best],
-                       distance_id=places.format_distance(float(dist[best]), "id"),
-                       distance_en=places.format_distance(float(dist[best]), "en"))
+                       distance_id=format_distance(float(dist[best]), "id"),
+                       distance_en=format_distance(float(dist[best]), "en"))
 
 
 def _point_in_city(gazetteer: Gazetteer, lat: float, lon: float,
@@ -497,7 +497,7 @@ def find_duplicates(name: str, lat: float, lon: float, existing: Sequence[AdminP
     out = []
     for place in existing:
         has_point = place.lat is not None and place.lon is not None
-        dist = places.haversine_m(lat, lon, place.lat, place.lon) if has_point else float("inf")
+        dist = haversine_m(lat, lon, place.lat, place.lon) if has_point else float("inf")
         score = name_score(name, place.name)
         same_area = (kode is not None and place.kode == kode) or dist <= NAME_RADIUS_M
         hits = (("name", score >= NAME_SCORE and same_area), ("near", dist < NEAR_M))
@@ -589,7 +589,6 @@ def _commit(session: Session, prog: ProgramRows, rows: list[dict[str, Any]],
         rollback(session, prog.kind)
         delete_dataset(session, dataset.id, user=user)
         _check_base(load_program(session, prog.kind), base.id if base is not None else None)
-    places.clear_cache()
     return dataset
 
 

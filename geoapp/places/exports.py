@@ -25,7 +25,7 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.core.programs import PROGRAMS
 from geoapp.io.export import CSV_ENCODING, csv_safe_frame, geojson_bytes
-from geoapp.places.core import KIND_TITLES, Activity, Place, PlaceQuery
+from geoapp.places.model import KIND_TITLES, Activity, Place, PlaceQuery
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 KML_NS = "http://www.opengis.net/kml/2.2"

@@ -8,28 +8,30 @@ GET /manifest.webmanifest       web app manifest (scope /kampung)
 GET /sw.js                      the service worker (served from the root, scope /kampung)
 
 Filter parameters (q, kind, theme, kecamatan, kelurahan, lat, lon) are checked against an
-allowlist and against the values in the data (``geoapp.places.core.check_query``).
-Places without coordinates are listed (and counted) but have no distance and no map point.
+allowlist and against the values in the data (``geoapp.places.query.check_query``); what
+each endpoint shows is built by ``geoapp.places.documents``. Places without coordinates
+are listed (and counted) but have no distance and no map point. Per-app state (the
+compact kelurahan geometry) lives in ``app.extensions[EXT]``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import threading
 from pathlib import Path
-from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geoapp.core.errors import GeoappError
-from geoapp.core.programs import PROGRAMS
 from geoapp.io.boundaries import load_boundaries
-from geoapp.places import core
-from geoapp.places.exports import check_format, export_filename, export_places
-from geoapp.web.db import get_db
+from geoapp.maps.outlines import CompactGeometry, compact_geometry
+from geoapp.places import documents
+from geoapp.places.load import load_places
+from geoapp.places.model import DEFAULT_ACTIVITY_RADIUS_M, PlaceSet
+from geoapp.places.query import reject_unknown
+from geoapp.web.db import get_active, get_db
 from geoapp.web.errors import render_error
 from geoapp.web.i18n import current_lang, format_dt
 
@@ -39,10 +41,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static" / "finder"
 RADIUS_SETTING = "FINDER_ACTIVITY_RADIUS_M"
 SCOPE = "/kampung"
 PAGE_ENDPOINTS = ("finder.page", "finder.print_page")
-OUTLINE_TOLERANCE = 0.0004     # degrees (~45 m): enough for an overview map
-COORD_SCALE = 10_000           # outlines in 1e-4 degree integers (~11 m)
 ICONS = ("icon.svg", "icon-192.png")
-PRINT_SIZE = (640, 520)        # width, height of the printed map in px
+EXT = "geoapp_finder"
 
 
 # --------------------------------------------------------------------------- errors
@@ -59,23 +59,45 @@ def _finder_error(exc: GeoappError) -> Response:
     return response
 
 
+# --------------------------------------------------------------------------- per-app state
+
+
+class FinderState:
+    """The finder's per-app state: the compact kelurahan geometry, computed once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._geometry: CompactGeometry | None = None
+
+    def geometry(self) -> CompactGeometry:
+        with self._lock:
+            if self._geometry is None:
+                self._geometry = compact_geometry(load_boundaries().frame)
+            return self._geometry
+
+
+@bp.record_once
+def _init_state(state) -> None:
+    state.app.extensions[EXT] = FinderState()
+
+
+def _state() -> FinderState:
+    return current_app.extensions[EXT]
+
+
 # --------------------------------------------------------------------------- helpers
 
 
 def _radius() -> float:
-    value = current_app.config.get(RADIUS_SETTING, core.DEFAULT_ACTIVITY_RADIUS_M)
+    value = current_app.config.get(RADIUS_SETTING, DEFAULT_ACTIVITY_RADIUS_M)
     try:
         return float(value)
     except (TypeError, ValueError):
-        return core.DEFAULT_ACTIVITY_RADIUS_M
+        return DEFAULT_ACTIVITY_RADIUS_M
 
 
-def _place_set() -> core.PlaceSet:
-    return core.load_places(get_db(), radius_m=_radius())
-
-
-def _query(place_set: core.PlaceSet) -> core.PlaceQuery:
-    return core.check_query(request.args, place_set.places)
+def _place_set() -> PlaceSet:
+    return load_places(get_db(), get_active(), radius_m=_radius())
 
 
 def _send(body: bytes, mimetype: str, *, cache: str = "no-cache",
@@ -86,113 +108,6 @@ def _send(body: bytes, mimetype: str, *, cache: str = "no-cache",
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response.make_conditional(request)
-
-
-def _updated_text(place_set: core.PlaceSet) -> str:
-    return format_dt(place_set.updated_at) if place_set.updated_at else ""
-
-
-# --------------------------------------------------------------------------- geometry
-
-_geometry_lock = threading.Lock()
-_geometry: dict[str, Any] = {}
-
-
-def _delta_ring(coords) -> list[int]:
-    """A ring as integers: first point absolute, then differences (lon, lat pairs)."""
-    out: list[int] = []
-    px = py = 0
-    for x, y in coords:
-        ix, iy = round(x * COORD_SCALE), round(y * COORD_SCALE)
-        if out and ix == px and iy == py:
-            continue
-        out += [ix - px, iy - py]
-        px, py = ix, iy
-    return out
-
-
-def _kelurahan_geometry() -> dict[str, Any]:
-    """Kelurahan centroids (computed in UTM 48S) and simplified, delta-encoded outlines."""
-    with _geometry_lock:
-        if _geometry:
-            return _geometry
-        frame = load_boundaries().frame
-        centroids = frame.geometry.to_crs(32748).centroid.to_crs(4326)
-        simple = frame.geometry.simplify(OUTLINE_TOLERANCE)
-        kel, outlines = [], []
-        for row, point, geom in zip(frame.itertuples(index=False), centroids, simple,
-                                    strict=True):
-            kel.append({"kode": str(row.kode), "nama": str(row.nama),
-                        "kode_kecamatan": str(row.kode_kecamatan),
-                        "kecamatan": str(row.nama_kecamatan),
-                        "lat": round(point.y, 6), "lon": round(point.x, 6)})
-            parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
-            outlines.append([_delta_ring(p.exterior.coords) for p in parts if not p.is_empty])
-        _geometry.update(kelurahan=kel, outlines=outlines,
-                         bounds=[round(float(v), 5) for v in frame.total_bounds])
-        return _geometry
-
-
-def _ring_points(ring: list[int]):
-    x = y = 0
-    for i in range(0, len(ring), 2):
-        x += ring[i]
-        y += ring[i + 1]
-        yield x / COORD_SCALE, y / COORD_SCALE
-
-
-# --------------------------------------------------------------------------- data.json
-
-
-def _activity(items: list[core.Activity]) -> list[list[Any]]:
-    """Compact activity rows: [program, rows, in_kelurahan, nearby, total, examples]."""
-    return [[a.program, a.rows, a.in_kelurahan, a.nearby, a.total, list(a.examples)]
-            for a in items]
-
-
-def _client_place(place: core.Place) -> dict[str, Any]:
-    return {"id": place.id, "name": place.name, "kind": place.kind, "theme": place.theme,
-            "kelurahan": place.kelurahan, "kecamatan": place.kecamatan, "kode": place.kode,
-            "kode_kecamatan": place.kode_kecamatan, "address": place.address,
-            "contact": place.contact, "lat": place.lat, "lon": place.lon,
-            "activity": _activity(list(place.activity)),
-            "kelurahan_activity": _activity(list(place.kelurahan_activity))}
-
-
-def _programs(lang: str) -> dict[str, dict[str, Any]]:
-    out = {}
-    for key in core.ACTIVITY_PROGRAMS:
-        program = PROGRAMS[key]
-        measure = program.measures[0] if program.measures else None
-        out[key] = {"title": program.title.text(lang),
-                    "measure": measure.title.text(lang) if measure else None}
-    return out
-
-
-def _sources(place_set: core.PlaceSet, lang: str) -> list[dict[str, Any]]:
-    return [{"kind": s.kind, "title": PROGRAMS[s.kind].title.text(lang), "version": s.version,
-             "sample": s.sample, "places": s.places,
-             "without_coordinates": s.without_coordinates,
-             "activated": format_dt(s.activated_at or s.imported_at)}
-            for s in place_set.sources.values()]
-
-
-def data_payload(place_set: core.PlaceSet, lang: str) -> dict[str, Any]:
-    """Everything the page needs to work offline, in one JSON document."""
-    geometry = _kelurahan_geometry()
-    updated = place_set.updated_at
-    return {
-        "version": 1, "lang": lang,
-        "updated": updated.isoformat() if updated else None,
-        "updated_text": _updated_text(place_set),
-        "sample": place_set.sample, "radius_m": place_set.radius_m,
-        "without_coordinates": place_set.without_coordinates,
-        "sources": _sources(place_set, lang), "programs": _programs(lang),
-        "kinds": {k: core.KIND_TITLES[k].text(lang) for k in core.KINDS},
-        "places": [_client_place(p) for p in place_set.places],
-        "kelurahan": geometry["kelurahan"], "outlines": geometry["outlines"],
-        "outline_scale": COORD_SCALE, "bounds": geometry["bounds"],
-    }
 
 
 # --------------------------------------------------------------------------- pages
@@ -250,13 +165,9 @@ def _page_texts() -> dict[str, str]:
 
 @bp.get(SCOPE)
 def page():
-    place_set = _place_set()
-    options = core.filter_options(place_set.places)
+    values = documents.page_values(_place_set(), current_lang(), format_dt)
     return render_template(
-        "finder.html", texts=_page_texts(), options=options, sample=place_set.sample,
-        kinds=[(k, core.KIND_TITLES[k].text(current_lang())) for k in core.KINDS],
-        updated=_updated_text(place_set), total=len(place_set.places),
-        without_coordinates=place_set.without_coordinates,
+        "finder.html", texts=_page_texts(), **values,
         data_url=url_for("finder.data"), sw_url=url_for("finder.service_worker"),
         export_url=url_for("finder.export", fmt="FMT").replace("FMT", "{fmt}"),
         print_url=url_for("finder.print_page"),
@@ -266,79 +177,24 @@ def page():
 
 @bp.get(f"{SCOPE}/data.json")
 def data():
-    _reject_params(("lang",))
-    body = current_app.json.dumps(data_payload(_place_set(), current_lang())).encode("utf-8")
-    return _send(body, "application/json")
-
-
-def _reject_params(allowed: tuple[str, ...]) -> None:
-    for name in request.args:
-        if name not in allowed:
-            raise GeoappError(core.BAD_PARAM, 400, name=name[:40], allowed=", ".join(allowed))
+    reject_unknown(request.args, ("lang",))
+    document = documents.data_document(_place_set(), _state().geometry(), current_lang(),
+                                       format_dt)
+    return _send(current_app.json.dumps(document).encode("utf-8"), "application/json")
 
 
 @bp.get(f"{SCOPE}/export.<fmt>")
 def export(fmt: str):
-    chosen = check_format(fmt)
-    place_set = _place_set()
-    query = _query(place_set)
-    chosen_places = core.filter_places(place_set.places, query)
-    body, chosen = export_places(chosen_places, chosen.key, current_lang(),
-                                 sample=place_set.sample)
-    return _send(body, chosen.mimetype, cache="no-store",
-                 filename=export_filename(query, chosen))
-
-
-# --------------------------------------------------------------------------- print page
-
-
-def _projector(bounds: list[float], width: int, height: int, pad: int = 10):
-    """lon/lat -> SVG x/y for an equirectangular view of ``bounds`` scaled by cos(lat)."""
-    minx, miny, maxx, maxy = bounds
-    kx = math.cos(math.radians((miny + maxy) / 2))
-    scale = min((width - 2 * pad) / ((maxx - minx) * kx or 1), (height - 2 * pad) / (
-        (maxy - miny) or 1))
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (round(pad + (lon - minx) * kx * scale, 1),
-                round(pad + (maxy - lat) * scale, 1))
-
-    return project
-
-
-def print_map(chosen: list[core.Place]) -> dict[str, Any]:
-    """Outline paths and numbered points of the printed map (numbers only, no user text);
-    places without coordinates keep their number in the table but get no point."""
-    geometry = _kelurahan_geometry()
-    width, height = PRINT_SIZE
-    project = _projector(geometry["bounds"], width, height)
-    paths = []
-    for parts in geometry["outlines"]:
-        d = []
-        for ring in parts:
-            pts = [project(x, y) for x, y in _ring_points(ring)]
-            d.append("M" + "L".join(f"{x},{y}" for x, y in pts) + "Z")
-        paths.append("".join(d))
-    points = [{"n": i + 1, "kind": p.kind, "xy": project(p.lon, p.lat)}
-              for i, p in enumerate(chosen) if p.located]
-    return {"width": width, "height": height, "paths": paths, "points": points}
+    body, chosen, filename = documents.export_document(_place_set(), request.args, fmt,
+                                                       current_lang())
+    return _send(body, chosen.mimetype, cache="no-store", filename=filename)
 
 
 @bp.get(f"{SCOPE}/print")
 def print_page():
-    place_set = _place_set()
-    query = _query(place_set)
-    chosen = core.filter_places(place_set.places, query)
-    lang = current_lang()
-    distances = None
-    if query.near is not None:
-        distances = [None if d is None else core.format_distance(d, lang)
-                     for d in core.distances(chosen, query.near)]
-    return render_template(
-        "finder_print.html", places=chosen, map=print_map(chosen), query=query,
-        distances=distances, sample=place_set.sample, updated=_updated_text(place_set),
-        kinds={k: core.KIND_TITLES[k].text(lang) for k in core.KINDS},
-        programs=_programs(lang), sources=_sources(place_set, lang))
+    values = documents.print_values(_place_set(), request.args, _state().geometry(),
+                                    current_lang(), format_dt)
+    return render_template("finder_print.html", **values)
 
 
 # --------------------------------------------------------------------------- PWA

@@ -8,7 +8,6 @@ document into the pieces map.html embeds (assets, map div + data, init script).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
@@ -16,6 +15,7 @@ from urllib.parse import urlencode
 import folium
 import geopandas as gpd
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from geoapp import figures
 from geoapp.core.errors import GeoappError
@@ -32,11 +32,7 @@ from geoapp.maps import (
     kwt_layer,
 )
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
-from geoapp.maps.formatting import format_value
-from geoapp.maps.legend import NO_DATA
-from geoapp.maps.page import T_RANK
-from geoapp.values.codes import normalise_kode
-from geoapp.values.numbers import format_percent
+from geoapp.store.active import ActiveVersions
 
 MAP_PROGRAMS = ("umkm", "blk", "kwt", "jobfair")      # choropleths, in this order
 POINT_KEYS = ("kwt-titik", "ecofarm-titik", "kampung-tematik")
@@ -210,8 +206,8 @@ def download_links(definition: LayerDef, req: MapRequest) -> dict[str, str]:
 # ----------------------------------------------------------------- figures
 
 
-def _load(loader, session, active, definition: LayerDef, req: MapRequest, lang: str,
-          notes: list[Note]) -> LayerData | None:
+def _load(loader, session: Session, active: ActiveVersions, definition: LayerDef,
+          req: MapRequest, lang: str, notes: list[Note]) -> LayerData | None:
     try:
         data = loader(session, active, definition.key, req.filters_for(definition.program))
         return replace(data, source_label=figures.layer_source_text(session, active, data, lang))
@@ -221,7 +217,8 @@ def _load(loader, session, active, definition: LayerDef, req: MapRequest, lang: 
         return None
 
 
-def load_layers(session, active, req: MapRequest, available: list[LayerDef], lang: str) -> PageMap:
+def load_layers(session: Session, active: ActiveVersions, req: MapRequest,
+                available: list[LayerDef], lang: str) -> PageMap:
     """Compute the chosen area layer of every map program and the point layers."""
     page = PageMap(req)
     if req.year and req.year_programs is not None:
@@ -290,7 +287,8 @@ def point_specs(page: PageMap, lang: str) -> list[PointLayerSpec]:
     return specs
 
 
-def build_page(session, active, req: MapRequest, available: list[LayerDef], *, lang: str,
+def build_page(session: Session, active: ActiveVersions, req: MapRequest,
+               available: list[LayerDef], *, lang: str,
                tiles: str | None, boundaries_url: str = "/api/batas.json",
                asset_prefix: str = "/static/vendor") -> PageMap:
     """Compute the layers and build the Folium map for the map page."""
@@ -315,110 +313,3 @@ def map_parts(fmap: folium.Map) -> MapParts:
     js = tuple(url for _, url in getattr(fmap, "default_js", []))
     css = tuple(url for _, url in getattr(fmap, "default_css", []))
     return MapParts(js=js, css=css, body=root.html.render(), script=root.script.render())
-
-
-# ----------------------------------------------------------------- kelurahan profile
-
-SVG_WIDTH, SVG_PAD = 320.0, 8.0
-BAR_PROGRAMS = ("umkm", "blk", "kwt", "jobfair")
-POINT_LISTS = ("kampung", "kwt", "ecofarm")
-
-
-def check_kode(text: str) -> str:
-    """The dotted kelurahan kode (other written forms are normalised first).
-
-    GeoappError 400 for a malformed kode, 404 for a kode that is not in the city.
-    """
-    dotted = normalise_kode(text) or str(text)
-    return figures.check_kode(dotted)
-
-
-def value_text(value: float | None, kind: str, lang: str) -> str:
-    """A figure in the reader's number format; "Tidak ada data" (not 0) for no data."""
-    shown = format_value(value, kind, lang)
-    return NO_DATA.text(lang) if shown is None else shown
-
-
-def rank_text(rank: int | None, total: int, lang: str) -> str:
-    return "" if rank is None else T_RANK.text(lang, rank=rank, total=total)
-
-
-def percentile(rank: int | None, total: int) -> float | None:
-    """Share (0-100) of the kelurahan with data whose value is at most this one's."""
-    if rank is None or total <= 0:
-        return None
-    return 100.0 * (total - rank + 1) / total
-
-
-def _figure_row(fig: dict, lang: str) -> dict:
-    return {**fig, "value_text": value_text(fig["value"], fig["value_kind"], lang),
-            "rank_kecamatan_text": rank_text(fig["rank_kecamatan"], fig["ranked_kecamatan"], lang),
-            "rank_city_text": rank_text(fig["rank_city"], fig["ranked_city"], lang),
-            "percentile": percentile(fig["rank_city"], fig["ranked_city"])}
-
-
-def bar_rows(rows: list[dict], lang: str) -> list[dict]:
-    """One bar per program: its first per-kelurahan total (rank percentile in the city)."""
-    out = []
-    for program in BAR_PROGRAMS:
-        row = next((r for r in rows if r["program"] == program and r["per"] == "total"), None)
-        if row is not None:
-            pct = row["percentile"]
-            out.append({**row, "width": 0.0 if pct is None else round(pct * 2.0, 1),
-                        "pct_text": "" if pct is None else format_percent(pct, lang, 0)})
-    return out
-
-
-def _ring_path(coords, x0: float, y0: float, kx: float, scale: float) -> str:
-    points = [f"{(x - x0) * kx * scale + SVG_PAD:.1f},{(y0 - y) * scale + SVG_PAD:.1f}"
-              for x, y in coords]
-    return "M" + "L".join(points) + "Z"
-
-
-def _geom_path(geom, x0: float, y0: float, kx: float, scale: float) -> str:
-    polygons = getattr(geom, "geoms", [geom])
-    rings = []
-    for poly in polygons:
-        rings.append(_ring_path(poly.exterior.coords, x0, y0, kx, scale))
-        rings += [_ring_path(r.coords, x0, y0, kx, scale) for r in poly.interiors]
-    return "".join(rings)
-
-
-def outline_svg(kode: str) -> dict:
-    """An inline-SVG outline of the kelurahan among its kecamatan's kelurahan (numbers only)."""
-    frame = load_boundaries().frame
-    row = frame.loc[frame["kode"] == kode].iloc[0]
-    kec = frame[frame["kode_kecamatan"] == row["kode_kecamatan"]]
-    minx, miny, maxx, maxy = kec.total_bounds
-    kx = math.cos(math.radians((miny + maxy) / 2))
-    scale = (SVG_WIDTH - 2 * SVG_PAD) / max((maxx - minx) * kx, 1e-9)
-    height = (maxy - miny) * scale + 2 * SVG_PAD
-    shapes = [{"d": _geom_path(g.simplify(0.00003), minx, maxy, kx, scale), "self": k == kode}
-              for k, g in zip(kec["kode"], kec.geometry, strict=True)]
-    shapes.sort(key=lambda s: s["self"])  # the kelurahan itself is drawn last, on top
-    return {"width": SVG_WIDTH, "height": round(height, 1), "shapes": shapes}
-
-
-def _place_rows(points: list[dict], program: str, lang: str) -> list[dict]:
-    measures = {m.key: m for m in PROGRAM_CATALOGUE[program].measures}
-    out = []
-    for p in points:
-        extra = [(m.title.text(lang), value_text(p.get(key), m.kind, lang))
-                 for key, m in measures.items() if key in p]
-        out.append({"nama": p.get("nama") or "", "tema": p.get("tema") or "",
-                    "alamat": p.get("alamat") or "", "extra": extra})
-    return out
-
-
-def build_profile(session, active, kode: str, lang: str) -> dict:
-    """Everything the kelurahan profile page shows."""
-    profile = figures.kelurahan_profile(session, active, kode, lang)
-    rows = [_figure_row(f, lang) for f in profile["figures"] if f["program"] != "penduduk"]
-    points = profile.get("points") or {}
-    places = [{"program": p, "title": PROGRAM_CATALOGUE[p].title.text(lang),
-               "rows": _place_rows(points.get(p) or [], p, lang)} for p in POINT_LISTS]
-    return {"profile": profile, "figures": rows, "bars": bar_rows(rows, lang), "places": places,
-            "outline": outline_svg(profile["kode"]),
-            "luas_text": value_text(profile.get("luas_km2"), "number", lang),
-            "penduduk_text": value_text(profile.get("penduduk"), "count", lang),
-            "sources": list((profile.get("sources") or {}).values())}

@@ -14,7 +14,7 @@ from geoapp import figures
 from geoapp.core.programs import PROGRAMS as PROGRAM_CATALOGUE
 from geoapp.maps.classify import K_MAX, K_MIN
 from geoapp.store import PROGRAMS, active_dataset
-from geoapp.web import map_view
+from geoapp.web import map_view, profile_view
 from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang, tr
 
@@ -70,10 +70,10 @@ def index():
 
 @bp.get("/kelurahan/<path:kode>")
 def kelurahan(kode: str):
-    dotted = map_view.check_kode(kode)
+    dotted = profile_view.check_kode(kode)
     if dotted != kode:
         return redirect(url_for("pages.kelurahan", kode=dotted), code=301)
-    view = map_view.build_profile(get_db(), get_active(), dotted, current_lang())
+    view = profile_view.build_profile(get_db(), get_active(), dotted, current_lang())
     return render_template("kelurahan.html", view=view)
 
 

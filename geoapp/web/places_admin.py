@@ -22,6 +22,7 @@ from geoapp.core.programs import PROGRAMS
 from geoapp.imports.pipeline import kelurahan_choices
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.places import admin as core
+from geoapp.places.distance import format_distance
 from geoapp.web.auth import login_required, may_change_dataset, require_dataset_change
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
@@ -101,7 +102,7 @@ def _duplicate_view(items: list[core.Duplicate]) -> list[dict[str, Any]]:
     lang = current_lang()
     return [{"id": d.id, "name": d.name, "kelurahan": d.kelurahan or "",
              "distance": "" if d.distance_m == float("inf")
-             else core.places.format_distance(d.distance_m, lang),
+             else format_distance(d.distance_m, lang),
              "same_name": "name" in d.reasons, "near": "near" in d.reasons} for d in items]
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser_helpers import ARTIFACTS, LOCAL_HOST, is_tile
 
-from geoapp.places.core import format_distance, haversine_m
+from geoapp.places.distance import format_distance, haversine_m
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from geoapp.places import core as places
+from geoapp.places.distance import haversine_m
+from geoapp.places.model import Place
+from geoapp.web import finder
 
 GPX = "{http://www.topografix.com/GPX/1/1}"
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -93,7 +95,7 @@ def test_geojson_and_csv_exports_with_near_point(shared_sample_client):
     data = _data(shared_sample_client)
     lat, lon = -6.18, 106.67
     located = [p for p in data["places"] if p["lat"] is not None]
-    ranked = sorted(located, key=lambda p: places.haversine_m(lat, lon, p["lat"], p["lon"]))
+    ranked = sorted(located, key=lambda p: haversine_m(lat, lon, p["lat"], p["lon"]))
     doc = json.loads(shared_sample_client.get(
         f"/kampung/export.geojson?lat={lat}&lon={lon}").data)
     assert [f["properties"]["name"] for f in doc["features"][:3]] == [p["name"] for p in ranked[:3]]
@@ -201,16 +203,16 @@ def test_activity_radius_setting(sample_app):
 
 
 def test_hostile_names_are_escaped_on_the_print_page(sample_app, monkeypatch):
-    real = places.load_places
+    real = finder.load_places
 
-    def hostile(session, **kw):
-        found = real(session, **kw)
+    def hostile(session, active, **kw):
+        found = real(session, active, **kw)
         first = found.places[0]
-        found.places[0] = places.Place(**{**first.__dict__, "name": "<img src=x onerror=alert(1)>",
-                                          "address": "]]> & <b>"})
+        found.places[0] = Place(**{**first.__dict__, "name": "<img src=x onerror=alert(1)>",
+                                   "address": "]]> & <b>"})
         return found
 
-    monkeypatch.setattr(places, "load_places", hostile)
+    monkeypatch.setattr(finder, "load_places", hostile)
     client = sample_app.test_client()
     html = client.get("/kampung/print").get_data(as_text=True)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -234,3 +236,12 @@ def test_page_weight_under_limit(shared_sample_client):
     html = shared_sample_client.get("/kampung").get_data(as_text=True)
     assert "leaflet" not in html.lower()                                # nothing excluded
     assert sum(sizes.values()) < PAGE_WEIGHT_LIMIT, sizes
+
+
+def test_kelurahan_geometry_is_per_app_state(shared_sample_app, sample_app):
+    ours, theirs = (a.extensions[finder.EXT] for a in (shared_sample_app, sample_app))
+    assert isinstance(ours, finder.FinderState) and ours is not theirs
+    with shared_sample_app.app_context():
+        first = ours.geometry()
+        assert ours.geometry() is first                               # computed once per app
+        assert len(first.kelurahan) == len(first.outlines) == 104

@@ -11,7 +11,7 @@ from geoapp import figures
 from geoapp.store import activate, stage_import
 from geoapp.web import create_app
 from geoapp.web.db import get_active, get_db
-from geoapp.web.map_view import percentile
+from geoapp.web.profile_view import percentile
 
 XSS = "<img src=x onerror=alert(1)>"
 KODE = "36.71.01.1001"

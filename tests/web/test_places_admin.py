@@ -8,6 +8,7 @@ import pytest
 import shapely
 
 from geoapp.places import admin as pa
+from geoapp.places.distance import haversine_m
 from geoapp.store import active_dataset, list_datasets, row_dicts, set_password
 from geoapp.web.db import get_db
 
@@ -47,7 +48,7 @@ def free_point(sample_app):
     for i in range(len(gaz)):
         point = shapely.point_on_surface(gaz.geometry[i])
         lat, lon = round(point.y, 6), round(point.x, 6)
-        far = all(p.lat is None or pa.places.haversine_m(lat, lon, p.lat, p.lon) > 300
+        far = all(p.lat is None or haversine_m(lat, lon, p.lat, p.lon) > 300
                   for p in existing)
         if far:
             return gaz.kode[i], gaz.nama[i], lat, lon
