@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from geoapp import figures
 from geoapp.core.programs import PROGRAMS as PROGRAM_CATALOGUE
-from geoapp.figures import layers as figures
 from geoapp.io.boundaries import load_boundaries
 from geoapp.maps.formatting import format_value
 from geoapp.maps.legend import NO_DATA
