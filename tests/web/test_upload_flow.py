@@ -343,7 +343,7 @@ def test_failed_activation_keeps_the_previous_version(app, planner, token, monke
     def broken(session, dataset_id):
         raise GeoappError(Msg("x", id="gagal diaktifkan", en="activation failed"), 409)
 
-    monkeypatch.setattr("geoapp.imports.upload.activate", broken)
+    monkeypatch.setattr("geoapp.imports.staging.activate", broken)
     r = planner.post(f"/data/upload/{t}/confirm", data={"csrf_token": token(planner)})
     assert r.status_code == 409 and "gagal diaktifkan" in r.get_data(as_text=True)
     with app.app_context():
