@@ -42,7 +42,9 @@ def preview_rows(preview: Preview, program: str, lang: str) -> list[dict[str, An
 
 
 def _outcome(run: MatchRun | None, i: int) -> dict[str, Any]:
-    if run is None:
+    """Row ``i``'s status, kelurahan and note (blank when the run has no outcome for it;
+    the ledger then shows the row difference)."""
+    if run is None or i >= len(run.result.status):
         return {"status": "", "kelurahan": "", "note": ""}
     r = run.result
     return {"status": str(r.status[i]), "kelurahan": _kelurahan_name(run, r.kode[i]),
@@ -66,7 +68,9 @@ def ledger_view(preview: Preview, program: str, lang: str) -> dict[str, Any] | N
         rupiah = is_rupiah(label, program)
         shown = {k: format_value(v, rupiah, lang) for k, v in s.items()}
         sums.append({"label": label, "cells": shown, "balanced": s["difference"] == 0})
-    return {"rows": fmt, "sums": sums, "balanced": bool(ledger["balanced"]),
+    rows_off = ledger["rows"].get("difference") or 0   # rows matching lost or added
+    return {"rows": fmt, "rows_difference": format_number(rows_off, lang) if rows_off else "",
+            "sums": sums, "balanced": bool(ledger["balanced"]),
             "unparsed": ledger["unparsed_numbers"]}
 
 
