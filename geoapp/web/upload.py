@@ -25,11 +25,11 @@ from flask import (
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.core.programs import PROGRAMS
-from geoapp.imports.decisions import apply_review_choice
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import NO_FILE, display_name, too_large
+from geoapp.imports.upload.choices import choose_read_options, decide_rows
 from geoapp.imports.upload.confirm import confirm as confirm_upload
-from geoapp.imports.upload.preview import Preview, add_decision, build_preview, change_options
+from geoapp.imports.upload.preview import Preview, build_preview
 from geoapp.imports.upload.start import start_upload
 from geoapp.imports.upload.state import UploadState
 from geoapp.io.records.types import ROLES
@@ -159,20 +159,17 @@ def preview(token: str):
 @login_required("planner")
 def options(token: str):
     state = _state(token)
-    read_as = _preview(state, current_lang()).table.info
     columns = {}
     for role in ROLES:
         value = _optional_int(f"col_{role}", allow_zero=True)
         if value is not None:
             columns[role] = value
-    before = UploadState.from_dict(state.as_dict())
-    change_options(state, sheet=request.form.get("sheet") or None,
-                        header_row=_optional_int("header_row"), columns=columns, read_as=read_as)
-    try:
-        _preview(state, current_lang())  # the new options must give a readable table
-    except GeoappError as exc:
-        return _render_preview(before, exc, exc.status)
-    folder.save_state(_upload_dir(), state)
+    problem = choose_read_options(
+        _upload_dir(), state, sheet=request.form.get("sheet") or None,
+        header_row=_optional_int("header_row"), columns=columns, aliases=_aliases(),
+        max_rows=_max_rows(), lang=current_lang())
+    if problem is not None:      # the new options give no readable table: none are kept
+        return _render_preview(state, problem, problem.status)
     return redirect(url_for("upload.preview", token=token))
 
 
@@ -188,18 +185,15 @@ def _positions() -> list[int]:
 @login_required("planner")
 def review(token: str):
     state = _state(token)
-    run = _preview(state, "id").run
-    if run is None:
-        return redirect(url_for("upload.preview", token=token))
     try:
-        decision = apply_review_choice(
-            run, request.form.get("action", ""), _positions(), request.form.get("kode") or None,
-            request.form.get("reason"), g.user.username,
-        )
+        decision = decide_rows(
+            _upload_dir(), state, action=request.form.get("action", ""), positions=_positions(),
+            kode=request.form.get("kode") or None, reason=request.form.get("reason"),
+            user=g.user.username, aliases=_aliases(), max_rows=_max_rows())
     except GeoappError as exc:
         return _render_preview(state, exc, exc.status)
-    add_decision(state, decision)
-    folder.save_state(_upload_dir(), state)
+    if decision is None:         # nothing matched yet: nothing to review
+        return redirect(url_for("upload.preview", token=token))
     if decision.action == "pick":
         flash(alias_text(decision), "info" if decision.alias else "warning")
     return redirect(url_for("upload.preview", token=token) + "#review")

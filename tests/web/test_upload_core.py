@@ -10,8 +10,9 @@ import pytest
 from geoapp.core.errors import GeoappError
 from geoapp.imports.decisions import Decision, apply_decisions, apply_review_choice, save_aliases
 from geoapp.imports.upload.checks import check_upload
+from geoapp.imports.upload.choices import change_options, choose_read_options, decide_rows
 from geoapp.imports.upload.folder import cleanup_uploads, load_state, save_state
-from geoapp.imports.upload.preview import build_preview, change_options
+from geoapp.imports.upload.preview import build_preview
 from geoapp.imports.upload.start import start_upload
 from geoapp.matching.aliases import AliasStore
 
@@ -125,6 +126,31 @@ def test_changing_read_options_drops_decisions(started):
     change_options(state, sheet=None, header_row=1, columns={"kelurahan": 2},
                         read_as=info)
     assert state.columns == {} and state.header_row == 1   # a new header row: auto columns
+
+
+def test_read_options_are_kept_only_when_the_file_reads_with_them(started):
+    folder, state = started
+    saved = (folder / f"{state.token}.json").read_bytes()
+    problem = choose_read_options(folder, state, sheet=None, header_row=999, columns={},
+                                  aliases=None, max_rows=None, lang="en")
+    assert problem is not None and problem.status >= 400
+    assert state.header_row is None and (folder / f"{state.token}.json").read_bytes() == saved
+    assert choose_read_options(folder, state, sheet=None, header_row=1, columns={},
+                               aliases=None, max_rows=None, lang="en") is None
+    assert load_state(folder, state.token, "perencana").header_row == 1 == state.header_row
+
+
+def test_a_review_decision_is_checked_then_kept(started):
+    folder, state = started
+    run = build_preview(folder, state, aliases=None).run
+    review = [i for i, s in enumerate(run.result.status) if s == "review"]
+    with pytest.raises(GeoappError):      # leaving rows unmatched needs a reason
+        decide_rows(folder, state, action="unmatched", positions=review, kode=None,
+                    reason="", user="u", aliases=None, max_rows=None)
+    assert load_state(folder, state.token, "perencana").decisions == []
+    decision = decide_rows(folder, state, action="unmatched", positions=review, kode=None,
+                           reason="tidak jelas", user="u", aliases=None, max_rows=None)
+    assert load_state(folder, state.token, "perencana").decisions == [decision]
 
 
 def test_cleanup_removes_only_old_uploads(started):

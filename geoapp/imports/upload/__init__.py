@@ -12,8 +12,9 @@ Modules, one per step or concern:
 * ``state``: ``UploadState``, what is kept about one upload (JSON-able);
 * ``folder``: the upload folder (atomic writes, quota, owner checks, cleanup);
 * ``start``: ``start_upload``, only a readable file is stored;
-* ``preview``: ``build_preview`` (the pipeline's ``run_table`` + the review decisions),
-  ``change_options``, ``add_decision``;
+* ``preview``: ``build_preview`` (the pipeline's ``run_table`` + the review decisions);
+* ``choices``: the planner's read options (``choose_read_options``) and review decisions
+  (``decide_rows``), each kept only when it fits a fresh preview;
 * ``confirm``: ``confirm``, stored through ``geoapp.imports.staging.stage_and_activate``
   (atomic; the previous version stays active if anything fails), then the upload is
   removed and the confirmed picks' aliases are saved.
