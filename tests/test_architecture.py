@@ -46,19 +46,6 @@ FRAMEWORK_ALLOWLIST: dict[tuple[str, str], str] = {
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 SIZE_ALLOWLIST: dict[str, str] = {}  # module or "module:function" -> reason (permanent)
-# TEMPORARY: modules being split by other engineers while this test was written.
-# The lead empties this list after merging their branches; do not add to it.
-TEMPORARY_SIZE_ALLOWLIST: dict[str, str] = {
-    "geoapp.figures.layers": "TEMPORARY: being split (store/figures engineer)",
-    "geoapp.imports.upload": "TEMPORARY: being split (imports engineer)",
-    "geoapp.io.boundaries": "TEMPORARY: being split (config engineer)",
-    "geoapp.places.admin": "TEMPORARY: being split (imports engineer)",
-    "geoapp.places.core": "TEMPORARY: being split (finder engineer)",
-    "geoapp.store.backup": "TEMPORARY: being split (store engineer)",
-    "geoapp.store.datasets": "TEMPORARY: being split (store engineer)",
-    "geoapp.web.map_view": "TEMPORARY: being split (finder engineer)",
-    "geoapp.web.upload": "TEMPORARY: being split (imports engineer)",
-}
 
 # (e) What may sit directly in geoapp/ as Python files.
 ENTRY_POINT_FILES = frozenset({"__init__.py", "__main__.py"})
@@ -312,7 +299,7 @@ def test_only_web_and_cli_import_flask_or_werkzeug(graph):
 
 def test_modules_and_functions_stay_small(graph):
     found = oversized(graph)
-    allowed = SIZE_ALLOWLIST | TEMPORARY_SIZE_ALLOWLIST
+    allowed = SIZE_ALLOWLIST
     too_big = [f"{name}: {lines} lines" for name, lines in sorted(found.items())
                if name not in allowed]
     assert too_big == [], "split these:\n" + "\n".join(too_big)
@@ -324,8 +311,7 @@ def test_top_level_holds_only_entry_points():
 
 
 def test_allowlists_give_a_reason():
-    for allowlist in (LAYER_ALLOWLIST, FRAMEWORK_ALLOWLIST, SIZE_ALLOWLIST,
-                      TEMPORARY_SIZE_ALLOWLIST):
+    for allowlist in (LAYER_ALLOWLIST, FRAMEWORK_ALLOWLIST, SIZE_ALLOWLIST):
         assert all(isinstance(why, str) and len(why) > 10 for why in allowlist.values())
 
 

@@ -163,7 +163,7 @@ def test_ledger_counts_other_statuses_in_the_total():
     cells = pd.DataFrame({0: ["a", "b", "c"]})
     from geoapp.io.records.types import ColumnMapping, ReadInfo, RecordTable
     table = RecordTable(headers=["Jumlah"], cells=cells, source_rows=np.arange(2, 5),
-                        is_total=np.zeros(3, bool), numeric={0: np.array([1.0, 2.0, 4.0])},
+                        is_total=np.array([False, False, True]), numeric={0: np.array([1.0, 2.0, 4.0])},
                         number_formats={0: "int"}, unparsed_numbers={0: 0},
                         mapping=ColumnMapping(), info=ReadInfo(filename="t", file_format="csv"))
     status = np.array(["matched", "odd", "excluded"], dtype=object)

@@ -1,7 +1,8 @@
 """Faults: SIGKILL in the middle of an import, a full upload folder or disk, a short load run.
 
 The SIGKILL tests start real processes: a waitress server (the production entry point)
-and an importer using ``geoapp.imports.staging``, kill both with SIGKILL while the import is in
+and an importer using ``geoapp.imports.staging`` (the stage-and-activate service, stopped
+between its two steps or inside the first), kill both with SIGKILL while the import is in
 flight, restart the server and check through its read API that the previous active
 version is untouched and that no half-written version is visible; a committed but never
 activated version stays (invisible) until it is ``STAGED_MAX_AGE`` old, then a start
@@ -27,7 +28,8 @@ import pytest
 from sample_app import DB_NAME, copy_instance, sample_template  # noqa: F401
 
 from geoapp.core.errors import GeoappError
-from geoapp.imports import upload as flow
+from geoapp.imports.upload import folder as upload_folder
+from geoapp.imports.upload.start import start_upload
 from geoapp.store import create_engine_for, init_db
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,15 +42,14 @@ IMPORTER = r"""
 import sys, time
 from pathlib import Path
 from sqlalchemy.orm import Session
-from geoapp.imports.staging import ImportRequest, match_import, sha256
-from geoapp.store import activate, create_engine_for, stage_import
-from geoapp.store.adapter import rows_from_run
+from geoapp.imports.staging import ImportRequest, match_import, request_version, stage_version
+from geoapp.store import activate, create_engine_for
 
 db, source, mode, marker = sys.argv[1:5]
 data = Path(source).read_bytes()
 request = ImportRequest(program="umkm", data=data, filename="besar.csv", title="Impor besar", user="tes")
-run = match_import(request)
-rows = rows_from_run(run)
+version = request_version(request, match_import(request))
+rows = version.rows
 
 class SlowRows:
     def __len__(self):
@@ -60,11 +61,10 @@ class SlowRows:
                 time.sleep(600)
             yield row
 
+version.rows = SlowRows()
 engine = create_engine_for(db)
 with Session(engine) as session:
-    staged = stage_import(session, program="umkm", title=request.title, rows=SlowRows(),
-                          headers=list(run.table.headers), ledger=run.ledger, report=run.report,
-                          source_sha256=sha256(data), source_name="besar.csv", user="tes")
+    staged = stage_version(session, version)   # stage_and_activate, first step
     Path(marker).write_text(f"staged {staged.id}")
     time.sleep(600)
     activate(session, staged.id)
@@ -240,7 +240,7 @@ CSV = b"kelurahan;kecamatan;jumlah\nSukasari;Tangerang;3\nBabakan;Tangerang;5\n"
 
 
 def start(folder: Path, **kw):
-    return flow.start_upload(folder, CSV, "data.csv", program="umkm", title="Uji", user="ana", **kw)
+    return start_upload(folder, CSV, "data.csv", program="umkm", title="Uji", user="ana", **kw)
 
 
 def test_quota_refuses_with_507_and_leaves_no_file(tmp_path):
@@ -254,26 +254,39 @@ def test_quota_refuses_with_507_and_leaves_no_file(tmp_path):
 
 
 def test_default_quota_is_200_mb_and_zero_means_no_limit(tmp_path):
-    assert flow.DEFAULT_UPLOAD_QUOTA == 200 * 1024 * 1024
+    assert upload_folder.DEFAULT_UPLOAD_QUOTA == 200 * 1024 * 1024
     start(tmp_path / "u", quota=0)
 
 
 @pytest.mark.parametrize("failing", ["data", "state"])
 def test_disk_full_gives_507_and_no_partial_files(tmp_path, monkeypatch, failing):
+    """The disk fills up while the upload's bytes ("data") or its state file is written.
+
+    The failing write leaves what a real one leaves: a partly written file. Only the
+    production code (the temporary-file cleanup of ``write_atomic`` and the all-or-nothing
+    ``store_upload``) may remove it, so a non-atomic start leaves a file and fails here.
+    """
     folder = tmp_path / "uploads"
-    real = flow._write_atomic
+    target = ".upload." if failing == "data" else ".json."
+    real_write = Path.write_bytes
+    written: list[str] = []
 
-    def full(path: Path, data: bytes) -> None:
-        if path.suffix == (".upload" if failing == "data" else ".json"):
-            path.with_name(f".{path.name}.tmp").write_bytes(data[:3])  # a partial write...
-            path.with_name(f".{path.name}.tmp").unlink()               # ...cleaned like _write_atomic
+    def full(self: Path, data: bytes) -> int:
+        if target in self.name:
+            real_write(self, data[:3])                 # a partial write, left on disk
+            written.append(self.name)
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
+        written.append(self.name)
+        return real_write(self, data)
 
-    monkeypatch.setattr(flow, "_write_atomic", full)
+    monkeypatch.setattr(Path, "write_bytes", full)
     with pytest.raises(GeoappError) as info:
         start(folder)
+    monkeypatch.undo()
     assert info.value.status == 507 and "disk is full" in info.value.text("en")
+    assert any(target in name for name in written)      # the failing write really happened
+    if failing == "state":                               # ... after the bytes were stored
+        assert any(".upload." in name for name in written)
     assert list(folder.iterdir()) == []
 
 

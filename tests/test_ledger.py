@@ -34,7 +34,8 @@ def result(statuses: list[str]) -> MatchResult:
 
 def test_rows_and_sums_reconcile_and_totals_are_excluded():
     ledger = build_ledger(table([1, 2.5, np.nan, 4, 100]), result(["matched", "review", "unmatched", "unmatched", "excluded"]))
-    assert ledger["rows"] == {"total": 5, "matched": 1, "review": 1, "unmatched": 2, "excluded": 1, "blank_skipped": 3}
+    assert ledger["rows"] == {"total": 5, "matched": 1, "review": 1, "unmatched": 2, "excluded": 1,
+                              "difference": 0, "blank_skipped": 3}
     sums = ledger["sums"]["Jumlah"]
     assert sums["total"] == 7.5 and sums["matched"] == 1 and sums["review"] == 2.5 and sums["unmatched"] == 4
     assert sums["difference"] == 0 and sums["declared_total"] == 100
@@ -108,3 +109,81 @@ def test_rows_seen_reported_and_lost_rows_unbalance_the_ledger():
 def test_rows_seen_absent_when_not_counted():
     ledger = build_ledger(table([1, 0]), result(["matched", "excluded"]))
     assert "rows_seen" not in ledger["rows"] and ledger["balanced"] is True
+
+
+# --- the difference is independent of matching: rows and sums AS READ against the groups
+
+def test_rows_matching_left_out_show_a_difference():
+    ledger = build_ledger(table([1, 2, 4, 100]), result(["matched", "review", "excluded"]))
+    assert ledger["rows"]["total"] == 4 and ledger["rows"]["difference"] == 1
+    sums = ledger["sums"]["Jumlah"]
+    assert sums["total"] == 7 and sums["matched"] + sums["review"] == 3
+    assert sums["difference"] == 4 and ledger["balanced"] is False
+
+
+def test_rows_matching_added_show_a_negative_difference():
+    statuses = ["matched", "matched", "review", "unmatched", "excluded"]
+    ledger = build_ledger(table([1, 2, 4, 100]), result(statuses))
+    assert ledger["rows"]["total"] == 4 and ledger["rows"]["difference"] == -1
+    assert ledger["balanced"] is False
+
+
+def test_a_data_row_excluded_by_matching_is_not_a_total_row():
+    # the reader marks only the last row as a total row; matching excluded row 2 as well
+    ledger = build_ledger(table([1, 2, 4, 100]), result(["matched", "review", "excluded", "excluded"]))
+    sums = ledger["sums"]["Jumlah"]
+    assert ledger["rows"]["difference"] == 0
+    assert sums["total"] == 7 and sums["difference"] == 4 and ledger["balanced"] is False
+
+
+CSV = (b"kelurahan;kecamatan;jumlah\nSukasari;Tangerang;3\nBabakan;Tangerang;5\n"
+       b"Cikokol;Tangerang;7\nJUMLAH;;15\n")
+
+
+def _faulty_matcher(monkeypatch, rows):
+    """Make the pipeline's matcher give the outcomes of ``rows(n)`` (row positions) instead
+    of one per row: a bug in matching that drops or duplicates rows."""
+    from geoapp.imports import pipeline
+
+    real = pipeline.match_rows
+
+    def faulty(**kwargs):
+        res = real(**kwargs)
+        take = rows(len(res))
+        for name in ("kode", "status", "method", "score", "note"):
+            setattr(res, name, getattr(res, name)[take])
+        res.suggestions = [res.suggestions[i] for i in take]
+        return res
+
+    monkeypatch.setattr(pipeline, "match_rows", faulty)
+
+
+def test_correct_matching_balances():
+    from geoapp.imports.pipeline import run_match
+
+    run = run_match(CSV, "data.csv")
+    assert run.ledger["rows"]["difference"] == 0 and run.ledger["balanced"] is True
+    assert run.ledger["sums"]["jumlah"]["total"] == 15
+    assert run.ledger["sums"]["jumlah"]["difference"] == 0
+
+
+def test_matching_that_drops_a_row_is_reported(monkeypatch):
+    from geoapp.imports.pipeline import run_match
+
+    _faulty_matcher(monkeypatch, lambda n: np.delete(np.arange(n), 1))
+    run = run_match(CSV, "data.csv")
+    assert run.ledger["rows"]["total"] == 4 and run.ledger["rows"]["difference"] == 1
+    assert run.ledger["sums"]["jumlah"]["total"] == 15
+    assert run.ledger["sums"]["jumlah"]["difference"] != 0
+    assert run.ledger["balanced"] is False and run.report["balanced"] is False
+    assert run.report["rows"]["difference"] == 1
+
+
+def test_matching_that_duplicates_a_row_is_reported(monkeypatch):
+    from geoapp.imports.pipeline import run_match
+
+    _faulty_matcher(monkeypatch, lambda n: np.insert(np.arange(n), 0, 0))
+    run = run_match(CSV, "data.csv")
+    assert run.ledger["rows"]["total"] == 4 and run.ledger["rows"]["difference"] == -1
+    assert run.ledger["sums"]["jumlah"]["difference"] != 0
+    assert run.ledger["balanced"] is False and run.report["balanced"] is False

@@ -22,8 +22,7 @@ import numpy as np
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
-from geoapp.imports.ledger import build_ledger
-from geoapp.imports.pipeline import MatchRun, build_report
+from geoapp.imports.pipeline import MatchRun, make_run
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.resolve import KecamatanResult, resolve_kecamatan, resolve_name
 from geoapp.matching.spatial import locate_points
@@ -206,7 +205,8 @@ def applicable(run: MatchRun, decision: Decision) -> bool:
 
 
 def apply_decisions(run: MatchRun, decisions: Sequence[Decision], lang: str = "id") -> MatchRun:
-    """A copy of ``run`` with the decisions applied and the ledger/report rebuilt.
+    """A copy of ``run`` with the decisions applied, its ledger and report rebuilt by
+    ``make_run`` (the pipeline's one builder).
 
     Decisions that no longer fit the run (rows gone or already decided) are skipped.
     """
@@ -214,9 +214,7 @@ def apply_decisions(run: MatchRun, decisions: Sequence[Decision], lang: str = "i
     for decision in decisions:
         if applicable(out, decision):
             _apply_one(out, decision, lang)
-    out.ledger = build_ledger(out.table, out.result)
-    out.report = build_report(out.table, out.result, out.ledger, lang)
-    return out
+    return make_run(out.table, out.result, out.gazetteer, out.coords, lang)
 
 
 def _check_kode(run: MatchRun, kode: str | None) -> str:

@@ -78,25 +78,33 @@ def group_sums(values: np.ndarray, codes: np.ndarray,
     return [_as_number(math.fsum(v[c == g].tolist())) for g in range(groups)], filled, False
 
 
-def _row_counts(codes: np.ndarray) -> dict[str, int]:
+def _row_counts(table_rows: int, codes: np.ndarray) -> dict[str, int]:
+    """The reader's row count against the groups matching put the rows in."""
     counts = np.bincount(codes, minlength=len(STATUSES) + 1)
-    return {"total": int(codes.size), **{s: int(counts[i]) for i, s in enumerate(STATUSES)}}
+    rows = {"total": int(table_rows), **{s: int(counts[i]) for i, s in enumerate(STATUSES)}}
+    rows["difference"] = rows["total"] - sum(rows[s] for s in STATUSES)
+    return rows
 
 
-def _column_sums(values: np.ndarray, codes: np.ndarray) -> dict[str, Any]:
-    excluded = STATUSES.index("excluded")
-    counted = [g for g in range(len(STATUSES) + 1) if g != excluded]
-    sums, _, whole = group_sums(values, codes, len(STATUSES) + 1)
-    if whole:
-        total = _as_number(float(sum(sums[g] for g in counted)))
-    else:
-        total = exact_sum(values[codes != excluded])
-    out: dict[str, Any] = {"total": total}
+def _codes_per_row(codes: np.ndarray, table_rows: int) -> np.ndarray:
+    """The group of each row as read: rows the result does not cover are in no group,
+    result entries beyond the table's rows are left out (the row count shows both)."""
+    out = np.full(table_rows, len(STATUSES), dtype=np.intp)
+    covered = min(table_rows, len(codes))
+    out[:covered] = codes[:covered]
+    return out
+
+
+def _column_sums(values: np.ndarray, is_total: np.ndarray, codes: np.ndarray) -> dict[str, Any]:
+    """One numeric column: its total as read (the reader's total rows left out) against
+    the sums of the rows matching put in each group."""
+    sums, _, _ = group_sums(values, codes, len(STATUSES) + 1)
+    out: dict[str, Any] = {"total": exact_sum(values[~is_total])}
     for group in SUM_GROUPS:
         out[group] = sums[STATUSES.index(group)]
     reconciled = math.fsum(out[g] for g in SUM_GROUPS)
     out["difference"] = _diff(out["total"], reconciled)
-    out.update(declared_total(values[codes == excluded]))
+    out.update(declared_total(values[is_total]))
     return out
 
 
@@ -135,21 +143,28 @@ def _rows_seen_agree(rows: dict[str, int]) -> bool:
 
 
 def build_ledger(table: RecordTable, result: MatchResult) -> dict[str, Any]:
-    """Rows in = matched + review + unmatched + excluded, and sums per numeric column."""
+    """Rows and sums per numeric column AS READ against the groups matching made.
+
+    The totals come from the table alone (its row count, its numeric columns without the
+    reader's total rows); the groups (matched, review, unmatched, excluded) from the match
+    result. A row that matching dropped, duplicated, excluded without being a total row or
+    left in no group shows as a non-zero ``difference`` and an unbalanced ledger.
+    """
     codes = status_codes(np.asarray(result.status, dtype=object))
-    rows = _row_counts(codes)
+    rows = _row_counts(len(table), codes)
     rows["blank_skipped"] = table.info.blank_rows
     rows_seen = getattr(table.info, "rows_seen", None)
     if rows_seen is not None:
         rows["rows_seen"] = int(rows_seen)
+    row_codes = _codes_per_row(codes, len(table))
+    is_total = np.asarray(table.is_total, dtype=bool)
+    labels = numeric_labels(table)
     sums = {
-        label: _column_sums(np.asarray(table.numeric[pos], dtype="float64"), codes)
-        for pos, label in numeric_labels(table).items()
+        label: _column_sums(np.asarray(table.numeric[pos], dtype="float64"), is_total, row_codes)
+        for pos, label in labels.items()
     }
-    unparsed = {
-        numeric_labels(table)[pos]: n for pos, n in table.unparsed_numbers.items() if n and pos in table.numeric
-    }
-    balanced = rows["total"] == sum(rows[s] for s in STATUSES) and all(
+    unparsed = {labels[pos]: n for pos, n in table.unparsed_numbers.items() if n and pos in table.numeric}
+    balanced = rows["difference"] == 0 and all(
         s["difference"] == 0 for s in sums.values()
     ) and _rows_seen_agree(rows)
     return {"rows": rows, "sums": sums, "unparsed_numbers": unparsed, "balanced": balanced}

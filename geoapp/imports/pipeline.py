@@ -1,4 +1,8 @@
-"""Read + match + reconcile one input file in one call (used by the CLI and the web app)."""
+"""Read + match + reconcile one input file (used by the CLI, the web upload and the bootstrap).
+
+``run_match`` = ``read_table`` + ``run_table``; ``make_run`` is the one place a run's
+ledger and report are built (also after review decisions change the result).
+"""
 
 from __future__ import annotations
 
@@ -58,7 +62,8 @@ class MatchOptions:
 
     sheet: str | None = None
     header_row: int | None = None
-    columns: dict[str, str | int] = field(default_factory=dict)  # role -> header or 1-based column
+    columns: dict[str, str | int | None] = field(default_factory=dict)  # role -> header,
+    # 1-based column, or None: the role has no column (automatic detection is overruled)
     max_rows: int | None = None
     lang: str = "id"
     allow_nothing_matched: bool = False
@@ -161,6 +166,49 @@ def join_notes(first: str, second: str | None) -> str:
     return f"{first} {second}" if first.endswith((".", "!", "?")) else f"{first}; {second}"
 
 
+def read_table(data: bytes, filename: str, options: MatchOptions | None = None) -> RecordTable:
+    """Read one file with the chosen sheet, header row and columns (None: no column)."""
+    options = options or MatchOptions()
+    chosen = {role: col for role, col in options.columns.items() if col is not None}
+    table = read_records(
+        data,
+        filename,
+        sheet=options.sheet,
+        header_row=options.header_row,
+        columns=chosen or None,
+        max_rows=options.max_rows,
+    )
+    for role, column in options.columns.items():
+        if column is None:
+            setattr(table.mapping, role, None)
+    return table
+
+
+def make_run(table: RecordTable, result: MatchResult, gazetteer: Gazetteer,
+             coords: Coordinates | None, lang: str) -> MatchRun:
+    """The run of a (matched or decided) result: its ledger and report built from it."""
+    ledger = build_ledger(table, result)
+    return MatchRun(table, result, ledger, build_report(table, result, ledger, lang), gazetteer, coords)
+
+
+def run_table(
+    table: RecordTable,
+    options: MatchOptions | None = None,
+    *,
+    boundaries: gpd.GeoDataFrame | Gazetteer | None = None,
+    aliases: AliasStore | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> MatchRun:
+    """Match every row of a read table to a kelurahan and reconcile the result."""
+    options = options or MatchOptions()
+    gazetteer = gazetteer_for(boundaries)
+    result, coords = match_table(table, gazetteer, aliases, lang=options.lang, progress=progress)
+    run = make_run(table, result, gazetteer, coords, options.lang)
+    if run.ledger["rows"]["matched"] == 0 and not options.allow_nothing_matched:
+        raise nothing_matched_error(table)
+    return run
+
+
 def run_match(
     data: bytes,
     filename: str,
@@ -171,22 +219,8 @@ def run_match(
     progress: Callable[[int, int], None] | None = None,
 ) -> MatchRun:
     """Read one file, match every row to a kelurahan and reconcile the result."""
-    options = options or MatchOptions()
-    table = read_records(
-        data,
-        filename,
-        sheet=options.sheet,
-        header_row=options.header_row,
-        columns=options.columns or None,
-        max_rows=options.max_rows,
-    )
-    gazetteer = gazetteer_for(boundaries)
-    result, coords = match_table(table, gazetteer, aliases, lang=options.lang, progress=progress)
-    ledger = build_ledger(table, result)
-    if ledger["rows"]["matched"] == 0 and not options.allow_nothing_matched:
-        raise nothing_matched_error(table)
-    report = build_report(table, result, ledger, options.lang)
-    return MatchRun(table, result, ledger, report, gazetteer, coords)
+    table = read_table(data, filename, options)
+    return run_table(table, options, boundaries=boundaries, aliases=aliases, progress=progress)
 
 
 def nothing_matched_error(table: RecordTable) -> GeoappError:

@@ -1,16 +1,28 @@
-"""Import one program file into the dataset store: read, match, stage, activate."""
+"""Store a new dataset version: stage it (invisible), then activate it. One service.
+
+``stage_and_activate`` is the only way the app writes a new active version. Its callers:
+
+* the web upload's confirm step (``geoapp.imports.upload.confirm``);
+* the first-start sample data (``import_sample_data``, called by ``geoapp.web.serve``);
+* the places editor (``geoapp.places.editing.versions``), one version per saved change;
+* trusted batch imports of a file in one go (``import_file``; tests and benchmarks).
+
+The command line does not store anything (``geoapp match`` and ``geoapp layer`` only read
+and match); if it ever imports into the store it should call ``import_file``.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from geoapp.core.programs import get_program
-from geoapp.imports.pipeline import MatchOptions, MatchRun, gazetteer_for, run_match
+from geoapp.core.programs import PROGRAMS, get_program
+from geoapp.imports.pipeline import MatchOptions, MatchRun, run_match
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import activate, stage_import
 from geoapp.store.adapter import rows_from_run
@@ -18,8 +30,24 @@ from geoapp.store.models import Dataset
 
 
 @dataclass
+class NewVersion:
+    """Everything stored for one new version of a program's data."""
+
+    program: str
+    title: str
+    rows: Sequence[dict[str, Any]]     # in the ``stage_import`` row shape
+    headers: list[str]
+    ledger: dict[str, Any]
+    report: dict[str, Any]
+    source_sha256: str
+    source_name: str
+    user: str | None = None
+    sample: bool = False
+
+
+@dataclass
 class ImportRequest:
-    """Plain values describing one import (from the web form, the CLI or the bootstrap)."""
+    """Plain values describing one file import (the sample data, a trusted batch import)."""
 
     program: str
     data: bytes
@@ -34,40 +62,59 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def match_import(request: ImportRequest, *, boundaries: Any = None, aliases: AliasStore | None = None) -> MatchRun:
-    """Read and match the file of an import request (nothing is stored)."""
-    get_program(request.program)
-    return run_match(request.data, request.filename, request.options, boundaries=gazetteer_for(boundaries), aliases=aliases)
+def version_of_run(run: MatchRun, *, program: str, title: str, source_sha256: str,
+                   source_name: str, user: str | None, sample: bool = False) -> NewVersion:
+    """The new version holding a matched (and possibly reviewed) run."""
+    return NewVersion(program=program, title=title, rows=rows_from_run(run),
+                      headers=list(run.table.headers), ledger=run.ledger, report=run.report,
+                      source_sha256=source_sha256, source_name=source_name, user=user,
+                      sample=sample)
 
 
-def stage_run(session: Session, request: ImportRequest, run: MatchRun) -> Dataset:
-    """Store a matched run as a staged (invisible) dataset version."""
+def stage_version(session: Session, version: NewVersion) -> Dataset:
+    """Write the version and all its rows as a staged (invisible) dataset, in one transaction."""
     return stage_import(
-        session,
-        program=request.program,
-        title=request.title,
-        rows=rows_from_run(run),
-        headers=list(run.table.headers),
-        ledger=run.ledger,
-        report=run.report,
-        source_sha256=sha256(request.data),
-        source_name=Path(request.filename).name,
-        user=request.user,
-        sample=request.sample,
+        session, program=version.program, title=version.title, rows=version.rows,
+        headers=version.headers, ledger=version.ledger, report=version.report,
+        source_sha256=version.source_sha256, source_name=version.source_name,
+        user=version.user, sample=version.sample,
     )
 
 
-def import_file(session: Session, request: ImportRequest, *, boundaries: Any = None, aliases: AliasStore | None = None) -> Dataset:
-    """Read, match, stage and activate in one go (used for sample data and trusted batch imports)."""
+def stage_and_activate(session: Session, version: NewVersion) -> Dataset:
+    """Stage the version, then make it the program's active one (the store's atomic path).
+
+    If either step fails, the previously active version stays active.
+    """
+    return activate(session, stage_version(session, version).id)
+
+
+def match_import(request: ImportRequest, *, boundaries: Any = None,
+                 aliases: AliasStore | None = None) -> MatchRun:
+    """Read and match the file of an import request (nothing is stored)."""
+    get_program(request.program)
+    return run_match(request.data, request.filename, request.options, boundaries=boundaries,
+                     aliases=aliases)
+
+
+def request_version(request: ImportRequest, run: MatchRun) -> NewVersion:
+    """The new version of an import request's matched run."""
+    return version_of_run(run, program=request.program, title=request.title,
+                          source_sha256=sha256(request.data),
+                          source_name=Path(request.filename).name, user=request.user,
+                          sample=request.sample)
+
+
+def import_file(session: Session, request: ImportRequest, *, boundaries: Any = None,
+                aliases: AliasStore | None = None) -> Dataset:
+    """Read, match, stage and activate in one go (no review)."""
     run = match_import(request, boundaries=boundaries, aliases=aliases)
-    dataset = stage_run(session, request, run)
-    return activate(session, dataset.id)
+    return stage_and_activate(session, request_version(request, run))
 
 
-def import_sample_data(session: Session, folder: str | Path, *, boundaries: Any = None) -> list[Dataset]:
+def import_sample_data(session: Session, folder: str | Path, *,
+                       boundaries: Any = None) -> list[Dataset]:
     """Import every program's sample file from a folder written by write_sample_data."""
-    from geoapp.core.programs import PROGRAMS
-
     datasets = []
     for program in PROGRAMS.values():
         path = Path(folder) / program.sample_file

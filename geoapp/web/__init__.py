@@ -85,7 +85,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(upload_bp, url_prefix="/data")
     from geoapp.web.finder import bp as finder_bp
     app.register_blueprint(finder_bp)
-    from geoapp.web.places_admin import bp as places_admin_bp
+    from geoapp.web.place_editor import bp as places_admin_bp
     app.register_blueprint(places_admin_bp)
     from geoapp.web import admin, security
     admin.init_app(app)

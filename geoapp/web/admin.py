@@ -23,7 +23,7 @@ from flask import (
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.core.programs import PROGRAMS as PROGRAM_CATALOGUE
-from geoapp.imports.upload import clean_title
+from geoapp.imports.upload.checks import clean_title
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import (
     PROGRAMS,

@@ -2,17 +2,13 @@
 
 Routes below /data: ``/upload`` (form), ``/upload/<token>`` (preview + review),
 ``/upload/<token>/{options,review,confirm,discard}`` (POST) and ``/versions`` (the
-stored versions). The work is done by ``geoapp.imports.upload`` and
-``geoapp.imports.decisions``; this module turns form fields into plain values and the
+stored versions). The work is done by ``geoapp.imports.upload`` (one module per step)
+and ``geoapp.imports.decisions``; the preview page's values come from
+``geoapp.web.upload_page``. This module turns form fields into plain values and the
 results into pages. Upload tokens are bound to the user and to the login session.
 """
 
 from __future__ import annotations
-
-import math
-import re
-from functools import lru_cache
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -28,25 +24,26 @@ from flask import (
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
-from geoapp.core.programs import PROGRAMS, get_program
-from geoapp.imports import upload as flow
-from geoapp.imports.decisions import ONLY_THIS_UPLOAD, Decision, apply_review_choice
-from geoapp.imports.pipeline import kelurahan_choices
+from geoapp.core.programs import PROGRAMS
+from geoapp.imports.upload import folder
+from geoapp.imports.upload.checks import NO_FILE, display_name, too_large
+from geoapp.imports.upload.choices import choose_read_options, decide_rows
+from geoapp.imports.upload.confirm import confirm as confirm_upload
+from geoapp.imports.upload.preview import Preview, build_preview
+from geoapp.imports.upload.start import start_upload
+from geoapp.imports.upload.state import UploadState
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import compare, list_datasets
-from geoapp.values.numbers import format_number, format_rupiah
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
+from geoapp.web.upload_page import alias_text, page_context
 
 bp = Blueprint("upload", __name__)
 
 SESSION_KEY = "uploads"
 MAX_TOKENS = 20
-PREVIEW_ROWS = 20
-MAX_LISTED_UNMATCHED = 100
-_RUPIAH = re.compile(r"\brp\b|rupiah", re.I)
 
 BAD_NUMBER = Msg("upload.bad_number",
                  id="Isian '{name}' harus bilangan bulat positif; diterima '{value}'.",
@@ -66,8 +63,8 @@ def _aliases() -> AliasStore:
     return AliasStore.load(current_app.config.get("ALIASES") or None)
 
 
-@lru_cache(maxsize=2)
 def _max_rows() -> int | None:
+    """This app's MAX_ROWS, read per request (apps in one process may differ)."""
     return current_app.config.get("MAX_ROWS") or None
 
 
@@ -76,11 +73,11 @@ def _remember(token: str) -> None:
     session[SESSION_KEY] = [*tokens, token]
 
 
-def _state(token: str) -> flow.UploadState:
+def _state(token: str) -> UploadState:
     """The upload of this token, only for its owner within the same login session."""
     if token not in session.get(SESSION_KEY, []):
-        raise GeoappError(flow.UPLOAD_GONE, 404)
-    return flow.load_state(_upload_dir(), token, g.user.username)
+        raise GeoappError(folder.UPLOAD_GONE, 404)
+    return folder.load_state(_upload_dir(), token, g.user.username)
 
 
 def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
@@ -92,9 +89,9 @@ def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
     return int(value)
 
 
-def _preview(state: flow.UploadState, lang: str) -> flow.Preview:
-    return flow.build_preview(_upload_dir(), state, aliases=_aliases(),
-                              max_rows=_max_rows(), lang=lang)
+def _preview(state: UploadState, lang: str) -> Preview:
+    return build_preview(_upload_dir(), state, aliases=_aliases(), max_rows=_max_rows(),
+                         lang=lang)
 
 
 # ---- upload form --------------------------------------------------------------------------
@@ -106,12 +103,12 @@ def _program_choices() -> list[tuple[str, str]]:
 def _read_file() -> tuple[bytes, str]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise GeoappError(flow.NO_FILE, 400)
+        raise GeoappError(NO_FILE, 400)
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or None
     data = upload.stream.read(limit + 1) if limit else upload.stream.read()
-    name = flow.display_name(upload.filename)
+    name = display_name(upload.filename)
     if limit and len(data) > limit:
-        raise GeoappError(flow.TOO_LARGE, 413, filename=name, limit=f"{limit / 2**20:g}")
+        raise too_large(name, limit)
     return data, name
 
 
@@ -129,7 +126,7 @@ def new():
         return _render_form()
     try:
         data, name = _read_file()
-        state = flow.start_upload(
+        state = start_upload(
             _upload_dir(), data, name, program=request.form.get("program", ""),
             title=request.form.get("title", ""), user=g.user.username,
             limit=current_app.config.get("MAX_CONTENT_LENGTH") or None, max_rows=_max_rows(),
@@ -138,160 +135,16 @@ def new():
         )
     except GeoappError as exc:
         return _render_form(exc, exc.status)
-    flow.cleanup_uploads(_upload_dir())
+    folder.cleanup_uploads(_upload_dir())
     _remember(state.token)
     return redirect(url_for("upload.preview", token=state.token))
 
 
 # ---- preview and review -------------------------------------------------------------------
 
-def _is_rupiah(header: str, program_key: str) -> bool:
-    program = PROGRAMS.get(program_key)
-    kinds = [m for m in (program.measures if program else ()) if m.kind == "rupiah"]
-    return bool(_RUPIAH.search(header or "")) or any(m.header.search(header or "") for m in kinds)
-
-
-def _format_value(value: Any, rupiah: bool, lang: str) -> str:
-    """A parsed number in the interface format; cents are kept (``Rp 1.250.000,50``)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return format_number(None, lang)
-    if not math.isfinite(number):
-        return format_number(None, lang)
-    decimals = 0 if number.is_integer() else 2
-    if rupiah and decimals == 0:
-        return format_rupiah(number, lang)
-    if rupiah:
-        return ("-" if number < 0 else "") + "Rp " + format_number(abs(number), lang, 2)
-    return format_number(number, lang, decimals)
-
-
-def _numeric_display(table, program: str) -> dict[int, bool]:
-    """Numeric columns shown as parsed (position -> is rupiah); kode/lat/lon stay as text."""
-    roles = {getattr(table.mapping, r) for r in ("kode", "lat", "lon")}
-    return {p: _is_rupiah(table.headers[p], program) for p in table.numeric if p not in roles}
-
-
-def preview_rows(preview: flow.Preview, program: str, lang: str) -> list[dict[str, Any]]:
-    """The first rows: cells (numbers as parsed, in the interface format) and the outcome."""
-    table, run = preview.table, preview.run
-    numeric = _numeric_display(table, program)
-    rows = []
-    for i in range(min(PREVIEW_ROWS, len(table))):
-        cells = []
-        for p in range(len(table.headers)):
-            text = str(table.cells.iat[i, p])
-            if p in numeric and text.strip():
-                value = table.numeric[p][i]
-                text = text if math.isnan(value) else _format_value(value, numeric[p], lang)
-            cells.append(text)
-        rows.append({"source_row": int(table.source_rows[i]), "cells": cells,
-                     **_outcome(run, i)})
-    return rows
-
-
-def _outcome(run, i: int) -> dict[str, Any]:
-    if run is None:
-        return {"status": "", "kelurahan": "", "note": ""}
-    r = run.result
-    return {"status": str(r.status[i]), "kelurahan": _kelurahan_name(run, r.kode[i]),
-            "note": str(r.note[i] or "")}
-
-
-def _kelurahan_name(run, kode: str | None) -> str:
-    gaz = run.gazetteer
-    index = gaz.by_kode.get(kode) if kode else None
-    return "" if index is None else f"{gaz.nama[index]} ({gaz.nama_kecamatan[index]})"
-
-
-def ledger_view(preview: flow.Preview, program: str, lang: str) -> dict[str, Any] | None:
-    """Row counts and sums per numeric column, formatted for display."""
-    if preview.run is None:
-        return None
-    ledger = preview.run.ledger
-    fmt = {k: format_number(v, lang) for k, v in ledger["rows"].items()}
-    sums = []
-    for label, s in ledger["sums"].items():
-        rupiah = _is_rupiah(label, program)
-        shown = {k: _format_value(v, rupiah, lang) for k, v in s.items()}
-        sums.append({"label": label, "cells": shown, "balanced": s["difference"] == 0})
-    return {"rows": fmt, "sums": sums, "balanced": bool(ledger["balanced"]),
-            "unparsed": ledger["unparsed_numbers"]}
-
-
-def _mapping_view(table) -> list[dict[str, Any]]:
-    return [{"role": role, "position": getattr(table.mapping, role),
-             "header": None if getattr(table.mapping, role) is None
-             else table.headers[getattr(table.mapping, role)]} for role in ROLES]
-
-
-def _formats_view(table) -> list[tuple[str, str]]:
-    return [(table.headers[p] or f"({p + 1})", f) for p, f in sorted(table.number_formats.items())]
-
-
-def _unmatched_rows(preview: flow.Preview) -> list[dict[str, Any]]:
-    run = preview.run
-    if run is None:
-        return []
-    table = run.table
-    kel = table.column(table.mapping.kelurahan)
-    kec = table.column(table.mapping.kecamatan)
-    rows = []
-    for i, status in enumerate(run.result.status):
-        if status == "unmatched" and len(rows) < MAX_LISTED_UNMATCHED:
-            rows.append({"position": i, "source_row": int(table.source_rows[i]),
-                         "kelurahan": "" if kel is None else str(kel.iloc[i]),
-                         "kecamatan": "" if kec is None else str(kec.iloc[i]),
-                         "note": str(run.result.note[i] or "")})
-    return rows
-
-
-def _decisions_view(state: flow.UploadState) -> list[dict[str, Any]]:
-    """The planner's decisions with, for picks, the pending alias or why there is none."""
-    views = []
-    for d in state.decisions:
-        views.append({"action": d.action, "kode": d.kode, "reason": d.reason,
-                      "positions": d.positions, "alias": bool(d.alias),
-                      "alias_note": _alias_text(d) if d.action == "pick" else ""})
-    return views
-
-
-def _alias_text(decision: Decision) -> str:
-    """A pick's pending alias, or plainly that no alias is saved, why, and what it fixes."""
-    note = decision.alias_note()
-    text = "" if note is None else tr(note)
-    return text if decision.alias else f"{text} {tr(ONLY_THIS_UPLOAD)}".strip()
-
-
-def _page_context(state: flow.UploadState, preview: flow.Preview) -> dict[str, Any]:
-    lang, table = current_lang(), preview.table
-    return {
-        "state": state,
-        "program_title": tr(get_program(state.program).title),
-        "problem": None if preview.problem is None else tr(preview.problem),
-        "info": table.info,
-        "headers": table.headers,
-        "mapping": _mapping_view(table),
-        "formats": _formats_view(table),
-        "notes": [tr(n) for n in table.info.notes],
-        "problems": [tr(n) for n in table.info.problems],
-        "rows": preview_rows(preview, state.program, lang),
-        "row_count": len(table),
-        "ledger": ledger_view(preview, state.program, lang),
-        "groups": preview.groups,
-        "unmatched": _unmatched_rows(preview),
-        "kelurahan_choices": kelurahan_choices(preview.run.gazetteer) if preview.run else [],
-        "decisions": _decisions_view(state),
-        "roles": ROLES,
-        "can_confirm": preview.run is not None and preview.run.ledger["rows"]["matched"] > 0,
-        "lang": lang,
-    }
-
-
-def _render_preview(state: flow.UploadState, error: GeoappError | None = None, status: int = 200):
+def _render_preview(state: UploadState, error: GeoappError | None = None, status: int = 200):
     preview = _preview(state, current_lang())
-    context = _page_context(state, preview)
+    context = page_context(state, preview)
     context["error"] = None if error is None else tr(error)
     return render_template("upload_preview.html", **context), status
 
@@ -306,20 +159,17 @@ def preview(token: str):
 @login_required("planner")
 def options(token: str):
     state = _state(token)
-    read_as = _preview(state, current_lang()).table.info
     columns = {}
     for role in ROLES:
         value = _optional_int(f"col_{role}", allow_zero=True)
         if value is not None:
             columns[role] = value
-    before = flow.UploadState.from_dict(state.as_dict())
-    flow.change_options(state, sheet=request.form.get("sheet") or None,
-                        header_row=_optional_int("header_row"), columns=columns, read_as=read_as)
-    try:
-        _preview(state, current_lang())  # the new options must give a readable table
-    except GeoappError as exc:
-        return _render_preview(before, exc, exc.status)
-    flow.save_state(_upload_dir(), state)
+    problem = choose_read_options(
+        _upload_dir(), state, sheet=request.form.get("sheet") or None,
+        header_row=_optional_int("header_row"), columns=columns, aliases=_aliases(),
+        max_rows=_max_rows(), lang=current_lang())
+    if problem is not None:      # the new options give no readable table: none are kept
+        return _render_preview(state, problem, problem.status)
     return redirect(url_for("upload.preview", token=token))
 
 
@@ -335,20 +185,17 @@ def _positions() -> list[int]:
 @login_required("planner")
 def review(token: str):
     state = _state(token)
-    run = _preview(state, "id").run
-    if run is None:
-        return redirect(url_for("upload.preview", token=token))
     try:
-        decision = apply_review_choice(
-            run, request.form.get("action", ""), _positions(), request.form.get("kode") or None,
-            request.form.get("reason"), g.user.username,
-        )
+        decision = decide_rows(
+            _upload_dir(), state, action=request.form.get("action", ""), positions=_positions(),
+            kode=request.form.get("kode") or None, reason=request.form.get("reason"),
+            user=g.user.username, aliases=_aliases(), max_rows=_max_rows())
     except GeoappError as exc:
         return _render_preview(state, exc, exc.status)
-    flow.add_decision(state, decision)
-    flow.save_state(_upload_dir(), state)
+    if decision is None:         # nothing matched yet: nothing to review
+        return redirect(url_for("upload.preview", token=token))
     if decision.action == "pick":
-        flash(_alias_text(decision), "info" if decision.alias else "warning")
+        flash(alias_text(decision), "info" if decision.alias else "warning")
     return redirect(url_for("upload.preview", token=token) + "#review")
 
 
@@ -358,8 +205,8 @@ def confirm(token: str):
     state = _state(token)
     notes: list = []
     try:
-        dataset = flow.confirm(get_db(), _upload_dir(), state, aliases=_aliases(),
-                               max_rows=_max_rows(), notes=notes)
+        dataset = confirm_upload(get_db(), _upload_dir(), state, aliases=_aliases(),
+                                 max_rows=_max_rows(), notes=notes)
     except GeoappError as exc:
         if exc.status == 404:
             raise
@@ -374,7 +221,7 @@ def confirm(token: str):
 @login_required("planner")
 def discard(token: str):
     state = _state(token)
-    flow.discard(_upload_dir(), state.token)
+    folder.discard(_upload_dir(), state.token)
     return redirect(url_for("upload.new"))
 
 

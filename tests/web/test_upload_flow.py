@@ -92,6 +92,29 @@ def test_preview_shows_ledger_in_indonesian_numbers(app, planner, token):
     assert len(files) == 2 and all(re.fullmatch(r"[0-9a-f]{32}\.(upload|json)", f) for f in files)
 
 
+def test_preview_shows_rows_that_matching_lost(app, planner, token, monkeypatch):
+    """A matcher bug that drops a row shows as an unbalanced ledger with a row difference."""
+    from geoapp.imports import pipeline
+
+    real = pipeline.match_rows
+
+    def drops_last_row(**kwargs):
+        res = real(**kwargs)
+        for name in ("kode", "status", "method", "score", "note"):
+            setattr(res, name, getattr(res, name)[:-1])
+        res.suggestions = res.suggestions[:-1]
+        return res
+
+    r = upload(planner, token)
+    html = planner.get(r.headers["Location"]).get_data(as_text=True)
+    rows = re.search(r'data-testid="ledger-rows">(.*?)</tr>', html, re.S).group(1)
+    assert 'data-balanced="yes"' in html and rows.rstrip().endswith("<td></td>")
+    monkeypatch.setattr(pipeline, "match_rows", drops_last_row)
+    html = planner.get(r.headers["Location"]).get_data(as_text=True)
+    rows = re.search(r'data-testid="ledger-rows">(.*?)</tr>', html, re.S).group(1)
+    assert 'data-balanced="no"' in html and rows.rstrip().endswith("<td>1</td>")
+
+
 def test_review_pick_then_confirm_stores_and_saves_alias(app, planner, token):
     t = token_of(upload(planner, token))
     html = planner.get(f"/data/upload/{t}").get_data(as_text=True)
@@ -343,7 +366,7 @@ def test_failed_activation_keeps_the_previous_version(app, planner, token, monke
     def broken(session, dataset_id):
         raise GeoappError(Msg("x", id="gagal diaktifkan", en="activation failed"), 409)
 
-    monkeypatch.setattr("geoapp.imports.upload.activate", broken)
+    monkeypatch.setattr("geoapp.imports.staging.activate", broken)
     r = planner.post(f"/data/upload/{t}/confirm", data={"csrf_token": token(planner)})
     assert r.status_code == 409 and "gagal diaktifkan" in r.get_data(as_text=True)
     with app.app_context():

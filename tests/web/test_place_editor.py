@@ -7,8 +7,8 @@ import re
 import pytest
 import shapely
 
-from geoapp.places import admin as pa
 from geoapp.places.distance import haversine_m
+from geoapp.places.editing.listing import default_gazetteer, get_place, list_places
 from geoapp.store import active_dataset, list_datasets, row_dicts, set_password
 from geoapp.web.db import get_db
 
@@ -42,9 +42,9 @@ def admin(sample_app, token):
 @pytest.fixture
 def free_point(sample_app):
     """A point inside a kelurahan with no place of any kind within 300 m."""
-    gaz = pa.default_gazetteer()
+    gaz = default_gazetteer()
     with sample_app.app_context():
-        existing = pa.list_places(get_db())
+        existing = list_places(get_db())
     for i in range(len(gaz)):
         point = shapely.point_on_surface(gaz.geometry[i])
         lat, lon = round(point.y, 6), round(point.x, 6)
@@ -205,7 +205,7 @@ def test_outside_the_city_is_refused(sample_app, planner):
 
 def test_duplicate_is_flagged_then_saved_with_confirmation(sample_app, planner):
     with sample_app.app_context():
-        place = pa.get_place(get_db(), "kampung-0")
+        place = get_place(get_db(), "kampung-0")
     if place.lat is None:
         pytest.skip("sample kampung-0 has no coordinates")
     values = {"name": place.name.lower(), "lat": str(place.lat + 0.0003),

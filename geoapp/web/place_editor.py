@@ -3,7 +3,7 @@
 Routes: ``/kampung/kelola`` (list), ``/kampung/kelola/baru`` (add), ``/<id>/ubah`` (edit),
 ``/<id>/hapus`` (confirm + delete). Planners may add places, but edit or delete them only
 in program versions they imported themselves; admins may change any place. The work is
-done by ``geoapp.places.admin``; this module turns form fields into plain values and
+done by ``geoapp.places.editing``; this module turns form fields into plain values and
 outcomes into pages. Every form carries the active dataset id it was made from
 (``base_<kind>``), so a save over someone else's newer version is refused instead of
 silently undoing it.
@@ -11,7 +11,6 @@ silently undoing it.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -21,8 +20,12 @@ from geoapp.core.i18n import Msg
 from geoapp.core.programs import PROGRAMS
 from geoapp.imports.pipeline import kelurahan_choices
 from geoapp.matching.gazetteer import Gazetteer
-from geoapp.places import admin as core
 from geoapp.places.distance import format_distance
+from geoapp.places.editing.duplicates import NEAR_M, Duplicate
+from geoapp.places.editing.form import PlaceInput, check_kind, parse_place_id
+from geoapp.places.editing.listing import default_gazetteer, get_place, list_places, load_program
+from geoapp.places.editing.versions import SaveOutcome, delete_place, save_place
+from geoapp.places.model import KINDS
 from geoapp.web.auth import login_required, may_change_dataset, require_dataset_change
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
@@ -48,14 +51,14 @@ DELETED = Msg("place_admin.deleted",
 # --------------------------------------------------------------------------- helpers
 
 
-@lru_cache(maxsize=2)
 def _gazetteer() -> Gazetteer:
-    """The configured boundary set's index (create_app makes BOUNDARIES the default)."""
-    return core.default_gazetteer()
+    """The configured boundary set's index, looked up per request (create_app makes
+    BOUNDARIES the default; the index itself is cached per boundary file)."""
+    return default_gazetteer()
 
 
 def _kind_titles() -> list[tuple[str, str]]:
-    return [(k, tr(PROGRAMS[k].title)) for k in core.KINDS]
+    return [(k, tr(PROGRAMS[k].title)) for k in KINDS]
 
 
 def _kelurahan_choices() -> list[tuple[str, str]]:
@@ -65,8 +68,8 @@ def _kelurahan_choices() -> list[tuple[str, str]]:
 def _bases() -> dict[str, int | None]:
     """The active dataset id per place kind (what a form is made from)."""
     out = {}
-    for kind in core.KINDS:
-        dataset = core.load_program(get_db(), kind).dataset
+    for kind in KINDS:
+        dataset = load_program(get_db(), kind).dataset
         out[kind] = None if dataset is None else dataset.id
     return out
 
@@ -87,8 +90,8 @@ def _require_place_change(place_id: str) -> None:
     Planners change places only in versions they imported themselves (adding a new
     place is always allowed); admins change any. 404 for an id that is not a place id.
     """
-    kind, _ = core.parse_place_id(place_id)
-    dataset = core.load_program(get_db(), kind).dataset
+    kind, _ = parse_place_id(place_id)
+    dataset = load_program(get_db(), kind).dataset
     if dataset is not None:
         require_dataset_change(dataset.id, dataset.imported_by)
 
@@ -98,7 +101,7 @@ def _confirmed() -> set[str]:
     return {p.strip() for p in raw.split(",") if p.strip()}
 
 
-def _duplicate_view(items: list[core.Duplicate]) -> list[dict[str, Any]]:
+def _duplicate_view(items: list[Duplicate]) -> list[dict[str, Any]]:
     lang = current_lang()
     return [{"id": d.id, "name": d.name, "kelurahan": d.kelurahan or "",
              "distance": "" if d.distance_m == float("inf")
@@ -106,8 +109,8 @@ def _duplicate_view(items: list[core.Duplicate]) -> list[dict[str, Any]]:
              "same_name": "name" in d.reasons, "near": "near" in d.reasons} for d in items]
 
 
-def _form_page(values: core.PlaceInput, *, place_id: str | None, bases: dict[str, int | None],
-               error: GeoappError | None = None, outcome: core.SaveOutcome | None = None,
+def _form_page(values: PlaceInput, *, place_id: str | None, bases: dict[str, int | None],
+               error: GeoappError | None = None, outcome: SaveOutcome | None = None,
                status: int = 200):
     checked = outcome.checked if outcome is not None else None
     duplicates = outcome.unconfirmed if outcome is not None else []
@@ -120,16 +123,16 @@ def _form_page(values: core.PlaceInput, *, place_id: str | None, bases: dict[str
         duplicates=_duplicate_view(duplicates),
         confirm_value=",".join(d.id for d in duplicates),
         upload_url=url_for("upload.new"),
-        near_m=int(core.NEAR_M))
+        near_m=int(NEAR_M))
     return html, status
 
 
 def _save(place_id: str | None):
-    values = core.PlaceInput.from_mapping(request.form)
+    values = PlaceInput.from_mapping(request.form)
     bases = _bases()
     try:
-        kind = core.check_kind(values.kind)
-        outcome = core.save_place(get_db(), values, user=g.user.username,
+        kind = check_kind(values.kind)
+        outcome = save_place(get_db(), values, user=g.user.username,
                                   base_id=_base_from_form(kind), place_id=place_id,
                                   confirmed=_confirmed(), gazetteer=_gazetteer())
     except GeoappError as exc:
@@ -151,7 +154,7 @@ def _save(place_id: str | None):
 def _form_bases(current: dict[str, int | None]) -> dict[str, int | None]:
     """Bases to put back in a re-shown form: the ones it was made from (when readable)."""
     out = dict(current)
-    for kind in core.KINDS:
+    for kind in KINDS:
         raw = (request.form.get(f"base_{kind}") or "").strip()
         if raw.isdigit() and len(raw) <= 9:
             out[kind] = int(raw)
@@ -168,9 +171,9 @@ def _form_bases(current: dict[str, int | None]) -> dict[str, int | None]:
 def index():
     kind = request.args.get("kind") or None
     if kind is not None:
-        kind = core.check_kind(kind)
-    items = core.list_places(get_db(), kind, gazetteer=_gazetteer())
-    versions = {k: core.load_program(get_db(), k).dataset for k in core.KINDS}
+        kind = check_kind(kind)
+    items = list_places(get_db(), kind, gazetteer=_gazetteer())
+    versions = {k: load_program(get_db(), k).dataset for k in KINDS}
     editable = {k: may_change_dataset(g.user, v.imported_by if v else None) for k, v in versions.items()}
     return render_template("places_admin.html", places=items, kind=kind, kinds=_kind_titles(),
                            kind_titles=dict(_kind_titles()), versions=versions,
@@ -183,7 +186,7 @@ def add():
     if request.method == "POST":
         return _save(None)
     kind = request.args.get("kind") or "kampung"
-    values = core.PlaceInput(kind=kind if kind in core.KINDS else "kampung")
+    values = PlaceInput(kind=kind if kind in KINDS else "kampung")
     return _form_page(values, place_id=None, bases=_bases())
 
 
@@ -193,7 +196,7 @@ def edit(place_id: str):
     _require_place_change(place_id)
     if request.method == "POST":
         return _save(place_id)
-    place = core.get_place(get_db(), place_id, gazetteer=_gazetteer())
+    place = get_place(get_db(), place_id, gazetteer=_gazetteer())
     return _form_page(place.as_input(), place_id=place.id, bases=_bases())
 
 
@@ -201,11 +204,11 @@ def edit(place_id: str):
 @login_required("planner")
 def delete(place_id: str):
     _require_place_change(place_id)
-    place = core.get_place(get_db(), place_id, gazetteer=_gazetteer())
+    place = get_place(get_db(), place_id, gazetteer=_gazetteer())
     if request.method == "GET":
         return render_template("place_form.html", delete=place, bases=_bases(),
                                kind_titles=dict(_kind_titles()))
-    dataset = core.delete_place(get_db(), place_id, user=g.user.username,
+    dataset = delete_place(get_db(), place_id, user=g.user.username,
                                 base_id=_base_from_form(place.kind))
     flash(tr(DELETED, name=place.name, version=dataset.version,
              program=tr(PROGRAMS[dataset.program].title)), "success")

@@ -1,4 +1,4 @@
-"""geoapp.places.admin: checking places, duplicates, and saving as new dataset versions."""
+"""geoapp.places.editing: checking places, duplicates, and saving as new dataset versions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from pyproj import Transformer
 from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
-from geoapp.places import admin as pa
+from geoapp.imports import staging
+from geoapp.places.editing.checking import check_place
+from geoapp.places.editing.duplicates import find_duplicates
+from geoapp.places.editing.form import PlaceInput
+from geoapp.places.editing.listing import AdminPlace, get_place
+from geoapp.places.editing.versions import delete_place, save_place
 from geoapp.places.load import load_places
 from geoapp.store import (
     activate,
@@ -78,17 +83,17 @@ def _base(session, kind="kampung"):
     return None if ds is None else ds.id
 
 
-def _input(**kw) -> pa.PlaceInput:
+def _input(**kw) -> PlaceInput:
     values = {"name": "Kampung Literasi RW 09", "kind": "kampung", "theme": "Kampung Literasi",
               "kelurahan": SUKAASIH, "address": "Jl. B", "contact": "0812",
               "lat": str(IN_SUKAASIH[0]), "lon": str(IN_SUKAASIH[1])}
     values.update(kw)
-    return pa.PlaceInput(**values)
+    return PlaceInput(**values)
 
 
 def _save(session, values, **kw):
     kind = values.kind
-    return pa.save_place(session, values, user="perencana", base_id=_base(session, kind), **kw)
+    return save_place(session, values, user="perencana", base_id=_base(session, kind), **kw)
 
 
 # --------------------------------------------------------------------------- checking
@@ -97,7 +102,7 @@ def _save(session, values, **kw):
 def test_decimal_comma_and_dms_are_accepted_without_corrections():
     for lat, lon in (("-6.171361", "106.638278"), ("-6,171361", "106,638278"),
                      ("6°10'16.9\"LS", "106°38'17.8\"BT")):
-        checked = pa.check_place(_input(lat=lat, lon=lon))
+        checked = check_place(_input(lat=lat, lon=lon))
         assert checked.corrections == [], (lat, lon)
         assert checked.kode == SUKAASIH
         assert abs(checked.lat - IN_SUKAASIH[0]) < 1e-4 and abs(checked.lon - IN_SUKAASIH[1]) < 1e-4
@@ -106,27 +111,27 @@ def test_decimal_comma_and_dms_are_accepted_without_corrections():
 def test_utm_48s_is_converted_and_needs_confirmation():
     east, north = Transformer.from_crs(4326, 32748, always_xy=True).transform(
         IN_SUKAASIH[1], IN_SUKAASIH[0])
-    checked = pa.check_place(_input(lat=f"{north:.1f}", lon=f"{east:.1f}"))
+    checked = check_place(_input(lat=f"{north:.1f}", lon=f"{east:.1f}"))
     assert [n.key for n in checked.corrections] == ["place_admin.utm_fixed"]
     assert "UTM" in checked.corrections[0].text("id")
     assert abs(float(checked.values.lat) - IN_SUKAASIH[0]) < 1e-5
     assert abs(float(checked.values.lon) - IN_SUKAASIH[1]) < 1e-5
-    again = pa.check_place(checked.values)        # the corrected values, saved again
+    again = check_place(checked.values)        # the corrected values, saved again
     assert again.corrections == []
 
 
 def test_swapped_and_missing_minus_are_corrected_with_notes():
-    swapped = pa.check_place(_input(lat=str(IN_SUKAASIH[1]), lon=str(IN_SUKAASIH[0])))
+    swapped = check_place(_input(lat=str(IN_SUKAASIH[1]), lon=str(IN_SUKAASIH[0])))
     assert [n.key for n in swapped.corrections] == ["place_admin.swap_fixed"]
     assert swapped.values.lat == f"{IN_SUKAASIH[0]:.6f}"
-    north = pa.check_place(_input(lat=str(-IN_SUKAASIH[0])))
+    north = check_place(_input(lat=str(-IN_SUKAASIH[0])))
     assert [n.key for n in north.corrections] == ["place_admin.sign_fixed"]
     assert north.values.lat == f"{IN_SUKAASIH[0]:.6f}" and north.kode == SUKAASIH
 
 
 def test_outside_the_city_is_refused_naming_the_nearest_kelurahan():
     with pytest.raises(GeoappError) as err:
-        pa.check_place(_input(lat="-6.30", lon="106.90"))
+        check_place(_input(lat="-6.30", lon="106.90"))
     assert err.value.status == 422
     text = err.value.text("id")
     assert "di luar Kota Tangerang" in text and "Cipadu Jaya" in text and "km" in text
@@ -134,11 +139,11 @@ def test_outside_the_city_is_refused_naming_the_nearest_kelurahan():
 
 
 def test_kelurahan_disagreeing_with_the_point_is_replaced_and_must_be_confirmed():
-    checked = pa.check_place(_input(kelurahan=SUKARASA))
+    checked = check_place(_input(kelurahan=SUKARASA))
     assert [n.key for n in checked.corrections] == ["place_admin.kelurahan_fixed"]
     assert checked.values.kelurahan == SUKAASIH and checked.kode == SUKAASIH
     assert "Sukaasih" in checked.corrections[0].text("en")
-    detected = pa.check_place(_input(kelurahan=""))
+    detected = check_place(_input(kelurahan=""))
     assert detected.corrections == [] and detected.kode == SUKAASIH
     assert [n.key for n in detected.notes] == ["place_admin.kelurahan_from_point"]
 
@@ -153,12 +158,12 @@ def test_kelurahan_disagreeing_with_the_point_is_replaced_and_must_be_confirmed(
 ])
 def test_bad_input_is_refused_with_a_clear_error(values, code):
     with pytest.raises(GeoappError) as err:
-        pa.check_place(values)
+        check_place(values)
     assert err.value.code == code and err.value.status == 400
 
 
 def test_name_is_cleaned_of_control_characters_and_spacing():
-    checked = pa.check_place(_input(name="  Kampung\x00  Batik\n RW 01 "))
+    checked = check_place(_input(name="  Kampung\x00  Batik\n RW 01 "))
     assert checked.values.name == "Kampung Batik RW 01"
 
 
@@ -166,7 +171,7 @@ def test_name_is_cleaned_of_control_characters_and_spacing():
 
 
 def _existing(name, lat=None, lon=None, pid="kampung-0", kode=SUKAASIH):
-    return pa.AdminPlace(pid, "kampung", 0, name, None, kode, "Sukaasih", "Tangerang",
+    return AdminPlace(pid, "kampung", 0, name, None, kode, "Sukaasih", "Tangerang",
                          None, None, lat, lon, "matched")
 
 
@@ -174,7 +179,7 @@ def test_duplicates_by_name_and_by_distance():
     far = (IN_SUKAASIH[0] + 0.02, IN_SUKAASIH[1])             # ~2.2 km away
     near = (IN_SUKAASIH[0] + 0.001, IN_SUKAASIH[1])           # ~110 m away
     close = (IN_SUKAASIH[0] + 0.005, IN_SUKAASIH[1])          # ~560 m away
-    found = pa.find_duplicates("Kampung Literasi RW 09", *IN_SUKAASIH, [
+    found = find_duplicates("Kampung Literasi RW 09", *IN_SUKAASIH, [
         _existing("kampung literasi rw 9", *far, pid="kampung-1"),     # same name, same kel.
         _existing("Kampung Batik", *near, pid="kampung-2"),            # other name, near
         _existing("Kampung Literasi RW 10", *far, pid="kampung-3"),    # other RW: different
@@ -226,7 +231,7 @@ def test_add_creates_a_new_active_version_with_the_place(session, active):
 
 
 def test_edit_keeps_position_other_cells_and_measures(session):
-    outcome = pa.save_place(session, _input(name="KWT Melati Baru", kind="kwt", theme="",
+    outcome = save_place(session, _input(name="KWT Melati Baru", kind="kwt", theme="",
                                             address="Jl. Baru 1", contact=""),
                             user="perencana", base_id=_base(session, "kwt"),
                             place_id="kwt-0")
@@ -241,12 +246,12 @@ def test_edit_keeps_position_other_cells_and_measures(session):
     assert "Alamat" in headers and "Kontak" not in headers          # only needed columns
     assert row["cells"][0] == "KWT Melati Baru" and row["cells"][2] == "100"
     assert row["cells"][headers.index("Alamat")] == "Jl. Baru 1"
-    place = pa.get_place(session, "kwt-0")
+    place = get_place(session, "kwt-0")
     assert place.name == "KWT Melati Baru" and place.address == "Jl. Baru 1"
 
 
 def test_edit_adds_coordinates_to_a_place_without_them(session, active):
-    assert pa.get_place(session, "kampung-1").lat is None
+    assert get_place(session, "kampung-1").lat is None
     outcome = _save(session, _input(name="Kampung Tanpa Titik"), place_id="kampung-1")
     assert outcome.saved
     rows = row_dicts(session, outcome.dataset.id)
@@ -255,23 +260,23 @@ def test_edit_adds_coordinates_to_a_place_without_them(session, active):
 
 
 def test_delete_creates_a_version_without_the_row_and_rollback_restores_it(session, active):
-    ds = pa.delete_place(session, "kampung-0", user="perencana", base_id=_base(session))
+    ds = delete_place(session, "kampung-0", user="perencana", base_id=_base(session))
     assert ds.title == "Kampung tematik — hapus 'Kampung Hijau RW 05' oleh perencana"
     assert [r["position"] for r in row_dicts(session, ds.id)] == [1, 2]
     assert "Kampung Hijau RW 05" not in {p.name for p in load_places(session, active).places}
     rollback(session, "kampung")
     assert "Kampung Hijau RW 05" in {p.name for p in load_places(session, active).places}
-    assert pa.get_place(session, "kampung-0").name == "Kampung Hijau RW 05"
+    assert get_place(session, "kampung-0").name == "Kampung Hijau RW 05"
 
 
 def test_stale_form_is_refused_and_nothing_is_stored(session):
     old = _base(session)
     assert _save(session, _input()).saved
     with pytest.raises(GeoappError) as err:
-        pa.save_place(session, _input(name="Kampung Lain"), user="x", base_id=old)
+        save_place(session, _input(name="Kampung Lain"), user="x", base_id=old)
     assert err.value.status == 409 and err.value.code == "place_admin.changed"
     with pytest.raises(GeoappError):
-        pa.delete_place(session, "kampung-0", user="x", base_id=old)
+        delete_place(session, "kampung-0", user="x", base_id=old)
     assert len(list_datasets(session, "kampung")) == 2
 
 
@@ -282,23 +287,23 @@ def test_corrections_store_nothing(session):
 
 
 def test_first_place_of_a_program_without_data_starts_version_one(session):
-    outcome = pa.save_place(session, _input(kind="ecofarm", name="Ecofarm Uji", theme="agrowisata"),
+    outcome = save_place(session, _input(kind="ecofarm", name="Ecofarm Uji", theme="agrowisata"),
                             user="perencana", base_id=None)
     assert outcome.saved and outcome.dataset.version == 1
     headers = json.loads(outcome.dataset.headers_json)
     assert headers == ["Nama", "Jenis", "Alamat", "Kontak", "Kelurahan", "Kecamatan",
                        "Lintang", "Bujur"]
-    place = pa.get_place(session, "ecofarm-0")
+    place = get_place(session, "ecofarm-0")
     assert place.theme == "agrowisata" and place.kode == SUKAASIH
 
 
 def test_unknown_or_changed_kind_ids_are_refused(session):
     for bad in ("kampung-99", "kampung-2", "sekolah-1", "kampung-x"):   # 2 is the total row
         with pytest.raises(GeoappError) as err:
-            pa.get_place(session, bad)
+            get_place(session, bad)
         assert err.value.status == 404
     with pytest.raises(GeoappError) as err:
-        pa.save_place(session, _input(kind="kwt"), user="x", base_id=_base(session, "kwt"),
+        save_place(session, _input(kind="kwt"), user="x", base_id=_base(session, "kwt"),
                       place_id="kampung-0")
     assert err.value.code == "place_admin.kind_fixed"
 
@@ -307,19 +312,19 @@ def test_markup_in_a_name_is_stored_as_plain_text(session):
     name = "<script>alert(1)</script> & co"
     outcome = _save(session, _input(name=name))
     assert outcome.saved
-    assert pa.get_place(session, "kampung-3").name == name
+    assert get_place(session, "kampung-3").name == name
 
 
 def test_a_version_activated_meanwhile_is_kept_and_the_save_refused(session, monkeypatch):
     """Someone else's version becomes active between our check and our activation."""
-    real_stage = pa.stage_import
+    real_stage = staging.stage_import
 
     def racing_stage(s, **kw):
         other = real_stage(s, **{**kw, "title": "other planner", "user": "lain"})
         activate(s, other.id)
         return real_stage(s, **kw)
 
-    monkeypatch.setattr(pa, "stage_import", racing_stage)
+    monkeypatch.setattr(staging, "stage_import", racing_stage)
     with pytest.raises(GeoappError) as err:
         _save(session, _input())
     assert err.value.status == 409

@@ -1,0 +1,86 @@
+"""Step 2, the planner's choices: how the file is read, and review decisions on its rows.
+
+Each choice is checked against a fresh read + match of the stored upload and kept (the
+state file is saved) only when it fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.imports.decisions import Decision, apply_review_choice
+from geoapp.imports.upload.folder import save_state
+from geoapp.imports.upload.preview import build_preview
+from geoapp.imports.upload.state import UploadState
+from geoapp.io.records.types import ROLES, ReadInfo
+from geoapp.matching.aliases import AliasStore
+
+BAD_SHEET = Msg(
+    "upload.bad_sheet",
+    id="Lembar '{sheet}' tidak ada. Pilih salah satu: {allowed}.",
+    en="Sheet '{sheet}' does not exist. Choose one of: {allowed}.",
+)
+
+
+def change_options(state: UploadState, *, sheet: str | None, header_row: int | None,
+                   columns: dict[str, int], read_as: ReadInfo) -> UploadState:
+    """New read options (``read_as``: how the file is read now). Another sheet or header
+    row resets the column choices; any change drops the review decisions (rows may move)."""
+    sheets = read_as.sheets
+    if sheet and sheets and sheet not in sheets:
+        raise GeoappError(BAD_SHEET, 400, sheet=str(sheet)[:60], allowed=", ".join(sheets))
+    sheet = sheet or None
+    now = (read_as.sheet, read_as.header_row)
+    moved = (sheet or read_as.sheet, header_row or read_as.header_row) != now
+    clean = {} if moved else {r: int(c) for r, c in columns.items() if r in ROLES and c is not None}
+    if (sheet, header_row, clean) != (state.sheet, state.header_row, state.columns):
+        state.decisions = []
+    state.sheet, state.header_row, state.columns = sheet, header_row, clean
+    return state
+
+
+def choose_read_options(upload_dir: str | Path, state: UploadState, *, sheet: str | None,
+                        header_row: int | None, columns: dict[str, int],
+                        aliases: AliasStore | None, max_rows: int | None,
+                        lang: str) -> GeoappError | None:
+    """Keep new read options when the file reads with them: then ``state`` is updated and
+    saved and None returned. Otherwise nothing changes and the reading error is returned.
+    An unknown sheet raises (400)."""
+    read_as = build_preview(upload_dir, state, aliases=aliases, max_rows=max_rows,
+                            lang=lang).table.info
+    chosen = change_options(UploadState.from_dict(state.as_dict()), sheet=sheet,
+                            header_row=header_row, columns=columns, read_as=read_as)
+    try:
+        build_preview(upload_dir, chosen, aliases=aliases, max_rows=max_rows, lang=lang)
+    except GeoappError as exc:
+        return exc
+    save_state(upload_dir, chosen)
+    state.sheet, state.header_row = chosen.sheet, chosen.header_row
+    state.columns, state.decisions = chosen.columns, chosen.decisions
+    return None
+
+
+def add_decision(state: UploadState, decision: Decision) -> UploadState:
+    """Keep one more review decision in the upload's state."""
+    state.decisions.append(decision)
+    return state
+
+
+def decide_rows(upload_dir: str | Path, state: UploadState, *, action: str,
+                positions: Sequence[int], kode: str | None, reason: str | None, user: str,
+                aliases: AliasStore | None, max_rows: int | None) -> Decision | None:
+    """Check one review choice against the decided run and keep it (state saved).
+
+    None when the upload cannot be matched yet (nothing to review); GeoappError when the
+    choice does not fit (see ``geoapp.imports.decisions.make_decision``).
+    """
+    run = build_preview(upload_dir, state, aliases=aliases, max_rows=max_rows, lang="id").run
+    if run is None:
+        return None
+    decision = apply_review_choice(run, action, positions, kode, reason, user)
+    add_decision(state, decision)
+    save_state(upload_dir, state)
+    return decision

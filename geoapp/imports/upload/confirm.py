@@ -1,0 +1,87 @@
+"""Step 3: store the reviewed upload as the program's new active version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg, Note
+from geoapp.imports.decisions import save_aliases
+from geoapp.imports.pipeline import MatchRun
+from geoapp.imports.staging import stage_and_activate, version_of_run
+from geoapp.imports.upload import folder
+from geoapp.imports.upload.preview import build_preview
+from geoapp.imports.upload.state import UploadState
+from geoapp.matching.aliases import AliasStore
+from geoapp.store.models import Dataset
+
+NOTHING_MATCHED = Msg(
+    "upload.nothing_matched",
+    id="Belum ada baris yang cocok dengan kelurahan, jadi data ini belum dapat disimpan. Pilih kolom kelurahan/kode/koordinat yang benar atau perbaiki baris di tinjauan.",
+    en="No row matches a kelurahan yet, so this data cannot be stored. Choose the right kelurahan/kode/coordinate column or fix rows in the review.",
+)
+ALIASES_SAVED = Msg(
+    "upload.aliases_saved",
+    id="{count} ejaan disimpan sebagai alias dan dikenali otomatis pada unggahan berikutnya.",
+    en="{count} spelling(s) saved as aliases; the next upload recognises them automatically.",
+)
+ALIASES_NOT_SAVED = Msg(
+    "upload.aliases_not_saved",
+    id="Data tersimpan, tetapi alias tidak dapat disimpan; pilih lagi ejaannya pada unggahan berikutnya.",
+    en="The data was stored, but the aliases could not be saved; pick the spellings again in the next upload.",
+)
+
+
+def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
+            aliases: AliasStore | None, boundaries: Any = None,
+            max_rows: int | None = None,
+            notes: list[Note | GeoappError] | None = None) -> Dataset:
+    """Store the reviewed upload as the program's new active version, then remove it.
+
+    Stage + activate (``stage_and_activate``); if either fails the previous active
+    version stays as it was and the upload stays for another try. Only after the version
+    is active are the picks' pending aliases saved to ``aliases`` (a discarded upload
+    saves none); what happened to them is appended to ``notes`` when given.
+    """
+    lock = folder.claim(upload_dir, state.token)
+    try:
+        run = _confirmable_run(upload_dir, state, aliases, boundaries, max_rows)
+        version = version_of_run(run, program=state.program, title=state.title,
+                                 source_sha256=state.sha256, source_name=state.filename,
+                                 user=state.user)
+        dataset = stage_and_activate(session, version)
+    finally:
+        lock.unlink(missing_ok=True)
+    folder.discard(upload_dir, state.token)
+    _save_pending_aliases(run, state, aliases, notes)
+    return dataset
+
+
+def _confirmable_run(upload_dir: str | Path, state: UploadState, aliases: AliasStore | None,
+                     boundaries: Any, max_rows: int | None) -> MatchRun:
+    """The decided run of the upload (stored texts in Indonesian); 422 when nothing matched."""
+    preview = build_preview(upload_dir, state, aliases=aliases, boundaries=boundaries,
+                            max_rows=max_rows, lang="id")
+    if preview.problem is not None:
+        raise preview.problem
+    if preview.run.ledger["rows"]["matched"] == 0:
+        raise GeoappError(NOTHING_MATCHED, 422)
+    return preview.run
+
+
+def _save_pending_aliases(run: MatchRun, state: UploadState, aliases: AliasStore | None,
+                          notes: list[Note | GeoappError] | None) -> None:
+    """Save the confirmed picks' aliases; a failure is reported, the stored data stays."""
+    if aliases is None:
+        return
+    try:
+        count = save_aliases(run, state.decisions, aliases)
+    except GeoappError as exc:
+        if notes is not None:
+            notes.extend([Note.of(ALIASES_NOT_SAVED), exc])
+        return
+    if count and notes is not None:
+        notes.append(Note.of(ALIASES_SAVED, count=count))

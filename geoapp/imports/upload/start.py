@@ -1,0 +1,57 @@
+"""Step 1: check and read a new upload; only a readable file is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from geoapp.core.errors import GeoappError
+from geoapp.core.programs import get_program
+from geoapp.imports.upload import folder
+from geoapp.imports.upload.checks import check_upload, clean_title, display_name
+from geoapp.imports.upload.state import UploadState
+from geoapp.io.records.reader import read_records
+from geoapp.io.records.xlsx_reader import read_xlsx_grid
+
+
+def start_upload(upload_dir: str | Path, data: bytes, filename: str, *, program: str,
+                 title: str, user: str, limit: int | None = None,
+                 max_rows: int | None = None, header_row: int | None = None,
+                 quota: int | None = None) -> UploadState:
+    """Check and read the upload; only a readable file is stored. Return its new state.
+
+    ``quota``: the most bytes the upload folder may hold (None = ``DEFAULT_UPLOAD_QUOTA``,
+    0 = no limit); a full folder or disk gives a 507 and leaves no file behind.
+    """
+    get_program(program)
+    name = display_name(filename)
+    title = clean_title(title)
+    kind = check_upload(data, name, limit)
+    folder.check_quota(upload_dir, len(data), quota)  # before the costly read
+    sheet = _readable_sheet(data, name, kind, max_rows, header_row)  # bad files fail here
+    state = UploadState(folder.new_token(), user, program, title, name,
+                        hashlib.sha256(data).hexdigest(), time.time(), sheet=sheet,
+                        header_row=header_row)
+    folder.store_upload(upload_dir, state, data)
+    return state
+
+
+def _readable_sheet(data: bytes, name: str, kind: str, max_rows: int | None,
+                    header_row: int | None = None) -> str | None:
+    """None when the file reads as it is; for a workbook whose first sheet holds no table
+    (a cover or notes sheet), the first sheet that does. Else the reader's error."""
+    try:
+        read_records(data, name, header_row=header_row, max_rows=max_rows)
+        return None
+    except GeoappError as first_error:
+        if kind != "xlsx" or first_error.status == 413:
+            raise
+        error = first_error
+    for sheet in read_xlsx_grid(data, name).sheets[1:]:
+        try:
+            read_records(data, name, sheet=sheet, header_row=header_row, max_rows=max_rows)
+            return sheet
+        except GeoappError:
+            continue
+    raise error
