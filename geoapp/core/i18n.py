@@ -1,15 +1,34 @@
-"""Bilingual user-facing texts for the core (Bahasa Indonesia first, English second).
+"""User-facing texts: one gettext catalog per language, Bahasa Indonesia by default.
 
-Core modules declare their messages next to the code that uses them as ``Msg``
-constants, and render them with ``Msg.text(lang, **params)``.
+Modules declare their messages next to the code that uses them as ``Msg`` constants::
+
+    NO_FILE = Msg("upload.no_file", "No file was chosen. Choose a CSV or XLSX file.")
+
+The English text is the gettext ``msgid`` and the key is its ``msgctxt``: the key is
+the stable code (``GeoappError.code``, ``Note.as_dict``) and lets two messages with the
+same English read differently in another language. ``Msg.text(lang, **params)`` looks
+the text up with ``pgettext(key, msgid)`` in the catalog of ``lang``
+(geoapp/translations/<lang>/LC_MESSAGES/messages.mo) and fills the ``str.format``
+placeholders. A text missing from a catalog falls back to the English msgid.
+
+Every wording, English included, lives in the catalogs: fixing one needs no code
+change, and a new language is a new catalog plus its code in ``LANGUAGES`` (see
+geoapp/translations/README.md). The only texts given in code are ones rendered at run
+time from other messages (``Msg(key, id="...", en="...")``): they bypass the catalog
+for the languages they give.
 """
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANG = "id"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+DOMAIN = "messages"
 
 
 def normalise_lang(lang: str | None) -> str:
@@ -21,16 +40,41 @@ def normalise_lang(lang: str | None) -> str:
     return DEFAULT_LANG
 
 
-@dataclass(frozen=True)
+@cache
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of ``lang``, loaded once (an empty one when there is none)."""
+    return gettext.translation(DOMAIN, TRANSLATIONS_DIR, languages=[lang], fallback=True)
+
+
+@dataclass(frozen=True, init=False)
 class Msg:
-    """One message in both interface languages, with ``str.format`` placeholders."""
+    """One user-facing text: a stable ``key`` (msgctxt) and its English ``msgid``.
+
+    ``inline`` holds texts given in code per language (``Msg(key, id=..., en=...)``):
+    for messages composed at run time and for tests; they are not in the catalogs.
+    """
 
     key: str
-    id: str
-    en: str
+    msgid: str
+    inline: tuple[tuple[str, str], ...]
+
+    def __init__(self, key: str, msgid: str = "", *, id: str | None = None,
+                 en: str | None = None) -> None:
+        given = tuple((lang, text) for lang, text in (("id", id), ("en", en)) if text is not None)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "msgid", msgid or en or id or "")
+        object.__setattr__(self, "inline", given)
+
+    def template(self, lang: str | None = None) -> str:
+        """The unformatted text in ``lang`` (placeholders still in braces)."""
+        code = normalise_lang(lang)
+        for inline_lang, text in self.inline:
+            if inline_lang == code:
+                return text
+        return catalog(code).pgettext(self.key, self.msgid)
 
     def text(self, lang: str | None = None, **params: object) -> str:
-        template = self.en if normalise_lang(lang) == "en" else self.id
+        template = self.template(lang)
         try:
             return template.format(**params)
         except (KeyError, IndexError, ValueError):

@@ -1,23 +1,22 @@
 """Interface language: Bahasa Indonesia by default, English through ``?lang=en``.
 
-Templates and views write their texts in ENGLISH inside ``_()``; the Indonesian
-wording lives in the ``id`` gettext catalogue (geoapp/translations). Core texts
-(``Msg``/``Note``/``GeoappError``) carry both languages and render via ``tr``.
+Templates and views write their texts in ENGLISH inside ``_()``; core texts are
+``Msg``/``Note``/``GeoappError`` (English msgid, key as msgctxt) and templates render
+them with ``tr``. Both use the same gettext catalogs (geoapp/translations: one per
+language, ``en`` included), flask-babel for ``_()`` and ``geoapp.core.i18n`` for ``tr``.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import Babel
 from flask_babel import format_datetime as babel_format_datetime
 
 from geoapp.core.errors import GeoappError
-from geoapp.core.i18n import Msg, Note
+from geoapp.core.i18n import TRANSLATIONS_DIR, Msg, Note
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 DATE_FORMATS = {"id": "d MMMM y HH.mm", "en": "d MMMM y HH:mm"}
 babel = Babel()
 
@@ -44,7 +43,7 @@ def remember_lang_choice() -> None:
 
 
 def tr(text: Msg | Note | GeoappError | str | None, **params: object) -> str:
-    """Render a core bilingual text in the current language."""
+    """Render a core text (``Msg``/``Note``/``GeoappError``) in the current language."""
     lang = current_lang()
     if text is None:
         return ""
@@ -65,7 +64,7 @@ def format_dt(value: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LANG", "id"))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("TIMEZONE", "Asia/Jakarta"))
     babel.init_app(app, locale_selector=current_lang)
