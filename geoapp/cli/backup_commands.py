@@ -11,23 +11,16 @@ from geoapp.core.i18n import Msg
 
 BACKUP_DONE = Msg(
     "ops.backup_done",
-    id="Cadangan instance {instance} ditulis ke {archive} ({count} berkas, {size} bita).",
-    en="Backup of the instance {instance} written to {archive} ({count} files, {size} bytes).",
+    "Backup of the instance {instance} written to {archive} ({count} files, {size} bytes).",
 )
 RESTORE_DONE = Msg(
     "ops.restore_done",
-    id="Instance {instance} dipulihkan dari {archive} ({count} berkas).",
-    en="Instance {instance} restored from {archive} ({count} files).",
+    "Instance {instance} restored from {archive} ({count} files).",
 )
-PREVIOUS_KEPT = Msg(
-    "ops.previous_kept",
-    id="Instance sebelumnya disimpan di {path}.",
-    en="The previous instance was kept in {path}.",
-)
+PREVIOUS_KEPT = Msg("ops.previous_kept", "The previous instance was kept in {path}.")
 RESTART_HINT = Msg(
     "ops.restart_hint",
-    id="Mulai ulang server geoapp agar memakai data yang dipulihkan.",
-    en="Restart the geoapp server so that it uses the restored data.",
+    "Restart the geoapp server so that it uses the restored data.",
 )
 
 INSTANCE_HELP = "Instance folder (database, secret key, uploads, aliases). Default: ./instance or $GEOAPP_INSTANCE."

@@ -39,8 +39,8 @@ class Program:
     year_header: re.Pattern[str] | None = re.compile(r"^\s*tahun\b", re.I)
 
 
-def _m(key: str, id_: str, en: str, pattern: str, kind: str = "count") -> Measure:
-    return Measure(key, Msg(f"measure.{key}", id_, en), re.compile(pattern, re.I), kind)
+def _m(key: str, title: Msg, pattern: str, kind: str = "count") -> Measure:
+    return Measure(key, title, re.compile(pattern, re.I), kind)
 
 
 PROGRAMS: dict[str, Program] = {
@@ -48,46 +48,46 @@ PROGRAMS: dict[str, Program] = {
     for p in (
         Program(
             "umkm",
-            Msg("program.umkm", "Bantuan modal usaha UMKM/PKL", "UMKM/PKL business-capital aid"),
+            Msg("program.umkm", "UMKM/PKL business-capital aid"),
             "area",
             (
-                _m("kelompok", "Kelompok dibantu", "Groups aided", r"kelompok"),
-                _m("nilai", "Nilai bantuan", "Aid amount", r"nilai|rupiah|\brp\b", "rupiah"),
+                _m("kelompok", Msg("measure.kelompok", "Groups aided"), r"kelompok"),
+                _m("nilai", Msg("measure.nilai", "Aid amount"), r"nilai|rupiah|\brp\b", "rupiah"),
             ),
             "bantuan_umkm_pkl.csv",
             filter_header=re.compile(r"^\s*program\b", re.I),
         ),
         Program(
             "blk",
-            Msg("program.blk", "Pelatihan BLK Kelurahan", "BLK Kelurahan job training"),
+            Msg("program.blk", "BLK Kelurahan job training"),
             "area",
-            (_m("peserta", "Peserta pelatihan", "Training participants", r"peserta"),),
+            (_m("peserta", Msg("measure.peserta", "Training participants"), r"peserta"),),
             "pelatihan_blk_2020.xlsx",
             filter_header=re.compile(r"jenis|pelatihan|kejuruan", re.I),
         ),
         Program(
             "kwt",
-            Msg("program.kwt", "Kelompok Wanita Tani (KWT)", "Women farmer groups (KWT)"),
+            Msg("program.kwt", "Women farmer groups (KWT)"),
             "points",
             (
-                _m("bibit", "Bibit diterima", "Seedlings received", r"bibit"),
-                _m("anggota", "Anggota", "Members", r"anggota"),
+                _m("bibit", Msg("measure.bibit", "Seedlings received"), r"bibit"),
+                _m("anggota", Msg("measure.anggota", "Members"), r"anggota"),
             ),
             "kwt.csv",
             name_header=re.compile(r"nama", re.I),
         ),
         Program(
             "ecofarm",
-            Msg("program.ecofarm", "Ecofarm", "Ecofarm sites"),
+            Msg("program.ecofarm", "Ecofarm sites"),
             "points",
-            (_m("luas", "Luas (m²)", "Area (m²)", r"luas", "number"),),
+            (_m("luas", Msg("measure.luas", "Area (m²)"), r"luas", "number"),),
             "ecofarm.csv",
             name_header=re.compile(r"nama", re.I),
             theme_header=re.compile(r"jenis", re.I),
         ),
         Program(
             "kampung",
-            Msg("program.kampung", "Kampung tematik", "Thematic villages (kampung tematik)"),
+            Msg("program.kampung", "Thematic villages (kampung tematik)"),
             "points",
             (),
             "kampung_tematik.csv",
@@ -96,18 +96,19 @@ PROGRAMS: dict[str, Program] = {
         ),
         Program(
             "jobfair",
-            Msg("program.jobfair", "Lowongan job fair", "Job fair vacancies"),
+            Msg("program.jobfair", "Job fair vacancies"),
             "area",
-            (_m("lowongan", "Lowongan", "Vacancies", r"lowongan"),),
+            (_m("lowongan", Msg("measure.lowongan", "Vacancies"), r"lowongan"),),
             "job_fair_2020.csv",
             name_header=re.compile(r"perusahaan|nama", re.I),
             filter_header=re.compile(r"sektor", re.I),
         ),
         Program(
             "penduduk",
-            Msg("program.penduduk", "Jumlah penduduk", "Population"),
+            Msg("program.penduduk", "Population"),
             "population",
-            (_m("penduduk", "Penduduk", "Residents", r"penduduk|populasi|population|jiwa"),),
+            (_m("penduduk", Msg("measure.penduduk", "Residents"),
+                r"penduduk|populasi|population|jiwa"),),
             "penduduk_kelurahan.csv",
         ),
     )
@@ -115,7 +116,6 @@ PROGRAMS: dict[str, Program] = {
 
 UNKNOWN_PROGRAM = Msg(
     "unknown_program",
-    "Jenis program '{program}' tidak dikenal. Pilih salah satu: {allowed}.",
     "Unknown program type '{program}'. Choose one of: {allowed}.",
 )
 

@@ -126,18 +126,15 @@ BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 BAD_VALUE = Msg(
     "settings.bad_value",
-    id="Pengaturan {name} dari {source} tidak valid: '{value}'. Yang diterima: {allowed}.",
-    en="Setting {name} from {source} is not valid: '{value}'. Allowed: {allowed}.",
+    "Setting {name} from {source} is not valid: '{value}'. Allowed: {allowed}.",
 )
 UNKNOWN_SETTING = Msg(
     "settings.unknown",
-    id="Pengaturan '{name}' di {source} tidak dikenal. Nama yang diterima: {allowed}.",
-    en="Unknown setting '{name}' in {source}. Known names: {allowed}.",
+    "Unknown setting '{name}' in {source}. Known names: {allowed}.",
 )
 BAD_CONFIG_FILE = Msg(
     "settings.bad_file",
-    id="Berkas pengaturan {path} tidak dapat dibaca sebagai TOML: {reason}. Perbaiki atau hapus berkas itu.",
-    en="The settings file {path} is not valid TOML: {reason}. Fix or remove the file.",
+    "The settings file {path} is not valid TOML: {reason}. Fix or remove the file.",
 )
 
 

@@ -24,22 +24,17 @@ PER_1000 = "_per_1000"
 
 _ERR_UNKNOWN_KODE = Msg(
     "aggregate.unknown_kode",
-    id="{count} baris memakai kode kelurahan yang tidak ada di batas wilayah (contoh: "
-       "{examples}). Gunakan batas wilayah yang sama dengan saat pencocokan.",
-    en="{count} rows carry kelurahan codes that are not in the boundary set (e.g. "
-       "{examples}). Use the same boundary set as for matching.",
+    "{count} rows carry kelurahan codes that are not in the boundary set (e.g. "
+    "{examples}). Use the same boundary set as for matching.",
 )
 _ERR_COLUMN_CLASH = Msg(
     "aggregate.column_clash",
-    id="Nama kolom '{name}' bentrok dengan kolom hasil agregasi. Ganti nama kolom itu di "
-       "berkas atau pilihan ukuran.",
-    en="The column name '{name}' clashes with an aggregation output column. Rename that "
-       "column in the file or in the measure selection.",
+    "The column name '{name}' clashes with an aggregation output column. Rename that "
+    "column in the file or in the measure selection.",
 )
 _ERR_LENGTH = Msg(
     "aggregate.length",
-    id="Ukuran '{name}' punya {got} nilai, padahal ada {expected} baris.",
-    en="Measure '{name}' has {got} values but there are {expected} rows.",
+    "Measure '{name}' has {got} values but there are {expected} rows.",
 )
 
 

@@ -46,64 +46,70 @@ class LayerData:
     ledger: dict[str, Any] = field(default_factory=dict)
 
 
-def _layer(key: str, program: str, id_: str, en: str, kind: str, measure: str | None,
+def _layer(key: str, program: str, title: Msg, kind: str, measure: str | None,
            per: str, value_kind: str) -> LayerDef:
-    return LayerDef(key, program, Msg(f"layer.{key}", id_, en), kind, measure, per, value_kind)
+    return LayerDef(key, program, title, kind, measure, per, value_kind)
 
 
 LAYERS: dict[str, LayerDef] = {
     d.key: d
     for d in (
         _layer("umkm-kelompok-km2", "umkm",
-               "Kepadatan bantuan modal usaha (kelompok per km²)",
-               "Business-aid density (groups per km²)", "area", "kelompok", "km2", "rate"),
-        _layer("umkm-kelompok", "umkm", "Kelompok UMKM/PKL dibantu per kelurahan",
-               "UMKM/PKL groups aided per kelurahan", "area", "kelompok", "total", "count"),
-        _layer("umkm-nilai", "umkm", "Nilai bantuan modal usaha per kelurahan (Rp)",
-               "Business-aid amount per kelurahan (Rp)", "area", "nilai", "total", "rupiah"),
-        _layer("umkm-kelompok-1000", "umkm", "Kelompok UMKM/PKL dibantu per 1.000 penduduk",
-               "UMKM/PKL groups aided per 1,000 residents", "area", "kelompok", "1000", "rate"),
-        _layer("blk-peserta", "blk", "Peserta pelatihan BLK per kelurahan",
-               "BLK training participants per kelurahan", "area", "peserta", "total", "count"),
-        _layer("blk-peserta-1000", "blk", "Peserta pelatihan BLK per 1.000 penduduk",
-               "BLK training participants per 1,000 residents", "area", "peserta", "1000", "rate"),
-        _layer("kwt-bibit", "kwt", "Bibit diterima KWT per kelurahan",
-               "Seedlings received by KWT per kelurahan", "area", "bibit", "total", "count"),
-        _layer("jobfair-lowongan", "jobfair", "Lowongan job fair per kelurahan",
-               "Job fair vacancies per kelurahan", "area", "lowongan", "total", "count"),
-        _layer("penduduk", "penduduk", "Jumlah penduduk per kelurahan",
-               "Population per kelurahan", "area", "penduduk", "total", "count"),
-        _layer("kwt-titik", "kwt", "Lokasi Kelompok Wanita Tani (KWT)",
-               "Women farmer group (KWT) locations", "points", None, "", "count"),
-        _layer("ecofarm-titik", "ecofarm", "Lokasi ecofarm", "Ecofarm sites",
+               Msg("layer.umkm-kelompok-km2", "Business-aid density (groups per km²)"),
+               "area", "kelompok", "km2", "rate"),
+        _layer("umkm-kelompok", "umkm",
+               Msg("layer.umkm-kelompok", "UMKM/PKL groups aided per kelurahan"),
+               "area", "kelompok", "total", "count"),
+        _layer("umkm-nilai", "umkm",
+               Msg("layer.umkm-nilai", "Business-aid amount per kelurahan (Rp)"),
+               "area", "nilai", "total", "rupiah"),
+        _layer("umkm-kelompok-1000", "umkm",
+               Msg("layer.umkm-kelompok-1000", "UMKM/PKL groups aided per 1,000 residents"),
+               "area", "kelompok", "1000", "rate"),
+        _layer("blk-peserta", "blk",
+               Msg("layer.blk-peserta", "BLK training participants per kelurahan"),
+               "area", "peserta", "total", "count"),
+        _layer("blk-peserta-1000", "blk",
+               Msg("layer.blk-peserta-1000", "BLK training participants per 1,000 residents"),
+               "area", "peserta", "1000", "rate"),
+        _layer("kwt-bibit", "kwt",
+               Msg("layer.kwt-bibit", "Seedlings received by KWT per kelurahan"),
+               "area", "bibit", "total", "count"),
+        _layer("jobfair-lowongan", "jobfair",
+               Msg("layer.jobfair-lowongan", "Job fair vacancies per kelurahan"),
+               "area", "lowongan", "total", "count"),
+        _layer("penduduk", "penduduk", Msg("layer.penduduk", "Population per kelurahan"),
+               "area", "penduduk", "total", "count"),
+        _layer("kwt-titik", "kwt", Msg("layer.kwt-titik", "Women farmer group (KWT) locations"),
                "points", None, "", "count"),
-        _layer("kampung-tematik", "kampung", "Kampung tematik", "Thematic villages",
+        _layer("ecofarm-titik", "ecofarm", Msg("layer.ecofarm-titik", "Ecofarm sites"),
+               "points", None, "", "count"),
+        _layer("kampung-tematik", "kampung", Msg("layer.kampung-tematik", "Thematic villages"),
                "points", None, "", "count"),
     )
 }
 DEFAULT_LAYER = "umkm-kelompok-km2"
 
-# What one row of a point program is, in the titles of its row-count layer.
-_COUNTED = {"kwt": ("KWT", "KWT"), "ecofarm": ("ecofarm", "ecofarm sites"),
-            "kampung": ("kampung tematik", "kampung tematik")}
 POINT_PROGRAMS = tuple(p.key for p in PROGRAMS.values() if p.kind == "points")
 # Row-count layers of the point programs: used by the summary and the profile only.
+# Titles are written out one by one (literal texts, so gettext can extract them).
 COUNT_LAYERS: dict[str, LayerDef] = {
-    p: _layer(f"{p}-jumlah", p, f"Jumlah {_COUNTED[p][0]} per kelurahan",
-              f"Number of {_COUNTED[p][1]} per kelurahan", "area", None, "total", "count")
-    for p in POINT_PROGRAMS
+    d.program: d
+    for d in (
+        _layer("kwt-jumlah", "kwt", Msg("layer.kwt-jumlah", "Number of KWT per kelurahan"),
+               "area", None, "total", "count"),
+        _layer("ecofarm-jumlah", "ecofarm",
+               Msg("layer.ecofarm-jumlah", "Number of ecofarm sites per kelurahan"),
+               "area", None, "total", "count"),
+        _layer("kampung-jumlah", "kampung",
+               Msg("layer.kampung-jumlah", "Number of kampung tematik per kelurahan"),
+               "area", None, "total", "count"),
+    )
 }
+assert set(COUNT_LAYERS) == set(POINT_PROGRAMS), "a point program needs a row-count layer"
 
-UNKNOWN_LAYER = Msg(
-    "figures.unknown_layer",
-    "Lapisan '{key}' tidak dikenal. Pilih salah satu: {allowed}.",
-    "Unknown layer '{key}'. Choose one of: {allowed}.",
-)
-WRONG_KIND = Msg(
-    "figures.wrong_kind",
-    "Lapisan '{key}' berjenis {kind}; gunakan {function}.",
-    "Layer '{key}' is of kind {kind}; use {function}.",
-)
+UNKNOWN_LAYER = Msg("figures.unknown_layer", "Unknown layer '{key}'. Choose one of: {allowed}.")
+WRONG_KIND = Msg("figures.wrong_kind", "Layer '{key}' is of kind {kind}; use {function}.")
 
 
 def get_layer_def(key: str) -> LayerDef:

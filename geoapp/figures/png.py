@@ -25,11 +25,10 @@ from geoapp.maps.palettes import check_palette, sequential_colors, theme_color
 
 matplotlib.use("Agg", force=False)
 
-SAMPLE_LABEL = Msg("png.sample", id="DATA SAMPEL", en="SAMPLE DATA")
-POINTS_LABEL = Msg("png.points", id="{n} titik", en="{n} points")
-NO_COORDS = Msg("png.no_coords", id="{n} baris tanpa koordinat tidak digambar",
-                en="{n} rows without coordinates are not drawn")
-OTHER_THEME = Msg("png.other_theme", id="Lainnya", en="Other")
+SAMPLE_LABEL = Msg("png.sample", "SAMPLE DATA")
+POINTS_LABEL = Msg("png.points", "{n} points")
+NO_COORDS = Msg("png.no_coords", "{n} rows without coordinates are not drawn")
+OTHER_THEME = Msg("png.other_theme", "Other")
 
 NODATA_FILL = "#ffffff"
 EDGE = "#4d4d4d"

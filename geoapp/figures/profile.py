@@ -26,12 +26,10 @@ from geoapp.store.active import ActiveVersions
 
 BAD_KODE = Msg(
     "figures.bad_kode",
-    "Kode kelurahan '{kode}' tidak sah. Tulis kode Kemendagri bertitik, mis. 36.71.01.1001.",
     "Kelurahan code '{kode}' is not valid. Write the dotted Kemendagri code, e.g. 36.71.01.1001.",
 )
 UNKNOWN_KODE = Msg(
     "figures.unknown_kode",
-    "Kelurahan dengan kode {kode} tidak ada di batas wilayah kota.",
     "There is no kelurahan with code {kode} in the city's boundaries.",
 )
 KODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")

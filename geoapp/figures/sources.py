@@ -15,17 +15,9 @@ from geoapp.core.programs import PROGRAMS
 from geoapp.figures.catalog import LayerData
 from geoapp.store.active import ActiveVersions, DatasetInfo
 
-SOURCE = Msg(
-    "figures.source",
-    "Sumber: {program} v{version}{sample}, diimpor {date}",
-    "Source: {program} v{version}{sample}, imported {date}",
-)
-SOURCE_NONE = Msg(
-    "figures.source_none",
-    "Sumber: belum ada data {program} yang aktif",
-    "Source: no active {program} dataset yet",
-)
-SAMPLE_MARK = Msg("figures.sample_mark", " (data sampel)", " (sample data)")
+SOURCE = Msg("figures.source", "Source: {program} v{version}{sample}, imported {date}")
+SOURCE_NONE = Msg("figures.source_none", "Source: no active {program} dataset yet")
+SAMPLE_MARK = Msg("figures.sample_mark", " (sample data)")
 
 TIMEZONE = "Asia/Jakarta"
 _MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",

@@ -32,93 +32,65 @@ from geoapp.values.names import name_keys
 ACTIONS = ("pick", "unmatched", "manual")
 MAX_REASON = 300
 
-CONFIRMED_BY = Msg("review.confirmed_by", id="dikonfirmasi oleh {user}", en="confirmed by {user}")
-LEFT_UNMATCHED = Msg("review.left_unmatched", id="dibiarkan tidak cocok oleh {user}: {reason}",
-                     en="left unmatched by {user}: {reason}")
-ASSIGNED_BY = Msg("review.assigned_by", id="ditetapkan manual oleh {user}",
-                  en="assigned by hand by {user}")
+CONFIRMED_BY = Msg("review.confirmed_by", "confirmed by {user}")
+LEFT_UNMATCHED = Msg("review.left_unmatched", "left unmatched by {user}: {reason}")
+ASSIGNED_BY = Msg("review.assigned_by", "assigned by hand by {user}")
 
 NEED_REASON = Msg(
     "review.need_reason",
-    id="Tulis alasan mengapa baris ini dibiarkan tidak cocok (1 sampai {limit} karakter).",
-    en="Write why these rows are left unmatched (1 to {limit} characters).",
+    "Write why these rows are left unmatched (1 to {limit} characters).",
 )
 BAD_KODE = Msg(
     "review.bad_kode",
-    id="Kelurahan '{kode}' tidak ada di batas wilayah. Pilih kelurahan dari daftar.",
-    en="Kelurahan '{kode}' is not in the boundary set. Choose a kelurahan from the list.",
+    "Kelurahan '{kode}' is not in the boundary set. Choose a kelurahan from the list.",
 )
 BAD_ROWS = Msg(
     "review.bad_rows",
-    id="Baris yang dipilih ({rows}) tidak ada atau tidak berstatus '{expected}' lagi. Muat ulang halaman lalu coba lagi.",
-    en="The chosen rows ({rows}) do not exist or are no longer '{expected}'. Reload the page and try again.",
+    "The chosen rows ({rows}) do not exist or are no longer '{expected}'. "
+    "Reload the page and try again.",
 )
-BAD_ACTION = Msg(
-    "review.bad_action",
-    id="Tindakan '{action}' tidak dikenal. Yang diterima: {allowed}.",
-    en="Unknown action '{action}'. Allowed: {allowed}.",
-)
+BAD_ACTION = Msg("review.bad_action", "Unknown action '{action}'. Allowed: {allowed}.")
 NO_ALIAS_NO_NAME = Msg(
     "review.no_alias_no_name",
-    id="Tidak ada alias yang disimpan: baris ini tidak punya teks kelurahan.",
-    en="No alias was saved: these rows have no kelurahan text.",
+    "No alias was saved: these rows have no kelurahan text.",
 )
 NO_ALIAS_KODE = Msg(
     "review.no_alias_kode",
-    id="Tidak ada alias yang disimpan: baris ini punya kode wilayah {kode}, jadi tinjauannya "
-    "tentang kode, bukan tentang ejaan nama {name!r}.",
-    en="No alias was saved: these rows carry the code {kode}, so the review was about the code, "
+    "No alias was saved: these rows carry the code {kode}, so the review was about the code, "
     "not about the spelling {name!r}.",
 )
 NO_ALIAS_POINT = Msg(
     "review.no_alias_point",
-    id="Tidak ada alias yang disimpan: koordinat baris ini berada di kelurahan {point}, jadi "
-    "tinjauannya tentang koordinat, bukan tentang ejaan nama {name!r}.",
-    en="No alias was saved: these rows' coordinates lie in kelurahan {point}, so the review was "
+    "No alias was saved: these rows' coordinates lie in kelurahan {point}, so the review was "
     "about the coordinates, not about the spelling {name!r}.",
 )
 NO_ALIAS_KECAMATAN = Msg(
     "review.no_alias_kecamatan",
-    id="Tidak ada alias yang disimpan: {nama} tidak berada di kecamatan tertulis {kec!r}.",
-    en="No alias was saved: {nama} is not in the written kecamatan {kec!r}.",
+    "No alias was saved: {nama} is not in the written kecamatan {kec!r}.",
 )
 NO_ALIAS_CANDIDATE = Msg(
     "review.no_alias_candidate",
-    id="Tidak ada alias yang disimpan: {nama} bukan salah satu kelurahan yang mirip dengan nama "
-    "{name!r}.",
-    en="No alias was saved: {nama} is not one of the kelurahan that resemble the name {name!r}.",
+    "No alias was saved: {nama} is not one of the kelurahan that resemble the name {name!r}.",
 )
 NO_ALIAS_AMBIGUOUS = Msg(
     "review.no_alias_ambiguous",
-    id="Tidak ada alias yang disimpan: nama {name!r} bisa berarti beberapa kelurahan, jadi alias "
-    "hanya disimpan untuk kecamatan yang dikenal, dan baris ini tidak punya kecamatan yang "
-    "dikenal.",
-    en="No alias was saved: the name {name!r} could mean several kelurahan, so an alias is only "
+    "No alias was saved: the name {name!r} could mean several kelurahan, so an alias is only "
     "saved for a known kecamatan, and these rows have no known kecamatan.",
 )
 NO_ALIAS_MIXED = Msg(
     "review.no_alias_mixed",
-    id="Tidak ada alias yang disimpan: baris yang dipilih tidak semuanya bertuliskan nama dan "
-    "kecamatan yang sama.",
-    en="No alias was saved: the chosen rows do not all carry the same name and kecamatan.",
+    "No alias was saved: the chosen rows do not all carry the same name and kecamatan.",
 )
 ALIAS_PENDING = Msg(
     "review.alias_pending",
-    id="Ejaan {name!r} akan disimpan sebagai alias untuk {nama} saat data dikonfirmasi.",
-    en="The spelling {name!r} will be saved as an alias for {nama} when the data is confirmed.",
+    "The spelling {name!r} will be saved as an alias for {nama} when the data is confirmed.",
 )
 ALIAS_PENDING_KEC = Msg(
     "review.alias_pending_kec",
-    id="Ejaan {name!r} di kecamatan {kec!r} akan disimpan sebagai alias untuk {nama} saat data "
-    "dikonfirmasi.",
-    en="The spelling {name!r} in kecamatan {kec!r} will be saved as an alias for {nama} when "
+    "The spelling {name!r} in kecamatan {kec!r} will be saved as an alias for {nama} when "
     "the data is confirmed.",
 )
-ONLY_THIS_UPLOAD = Msg(
-    "review.only_this_upload",
-    id="Pilihan ini hanya memperbaiki baris unggahan ini.",
-    en="This choice only fixes the rows of this upload.",
-)
+ONLY_THIS_UPLOAD = Msg("review.only_this_upload", "This choice only fixes the rows of this upload.")
 NO_ALIAS_REASONS = {m.key: m for m in (NO_ALIAS_NO_NAME, NO_ALIAS_KODE, NO_ALIAS_POINT,
                                        NO_ALIAS_KECAMATAN, NO_ALIAS_CANDIDATE,
                                        NO_ALIAS_AMBIGUOUS, NO_ALIAS_MIXED)}

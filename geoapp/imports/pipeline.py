@@ -38,18 +38,12 @@ OUTPUT_COLUMNS = (
 
 NOTHING_MATCHED = Msg(
     "nothing_matched",
-    "Tidak ada satu pun dari {rows} baris di '{filename}' yang cocok dengan kelurahan di batas "
-    "wilayah. Periksa kolom yang dipakai ({columns}) atau pilih kolom lain (di halaman unggah: "
-    "pilihan kolom; di baris perintah: --kelurahan-col, --kode-col, --lat-col/--lon-col).",
     "None of the {rows} rows in '{filename}' matched a kelurahan of the boundary set. Check the "
     "columns used ({columns}) or choose others (on the upload page: the column choices; on the "
     "command line: --kelurahan-col, --kode-col, --lat-col/--lon-col).",
 )
 NO_EVIDENCE = Msg(
     "no_location_columns",
-    "'{filename}' tidak punya kolom kelurahan, kode wilayah, atau koordinat yang dikenali. "
-    "Kolom yang ada: {headers}. Pilih kolomnya (di halaman unggah: pilihan kolom; di baris perintah: "
-    "--kelurahan-col, --kode-col atau --lat-col/--lon-col).",
     "'{filename}' has no recognisable kelurahan, kode wilayah or coordinate column. "
     "Columns found: {headers}. Choose the column (on the upload page: the column choices; on the "
     "command line: --kelurahan-col, --kode-col or --lat-col/--lon-col).",

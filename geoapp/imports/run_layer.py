@@ -17,13 +17,10 @@ POPULATION_HEADER = re.compile(r"penduduk|populasi|population|jiwa", re.IGNORECA
 
 MEASURE_NOT_FOUND = Msg(
     "measure_not_found",
-    "Kolom ukuran '{measure}' tidak ditemukan di antara kolom angka. Kolom angka yang ada: {available}.",
     "Measure column '{measure}' is not among the numeric columns. Numeric columns: {available}.",
 )
 POPULATION_COLUMN = Msg(
     "population_column",
-    "Tabel penduduk '{filename}' tidak punya kolom jumlah penduduk yang dikenali. Kolom angka: "
-    "{available}. Pilih dengan --population-col.",
     "Population table '{filename}' has no recognisable population column. Numeric columns: "
     "{available}. Choose one with --population-col.",
 )

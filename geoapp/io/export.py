@@ -34,30 +34,22 @@ CSV_ENCODING = "utf-8-sig"   # UTF-8 with BOM, so that Excel shows Indonesian te
 
 _ERR_FORMAT = Msg(
     "export.format",
-    id="Format keluaran '{got}' tidak didukung. Pilihan: {allowed}.",
-    en="Output format '{got}' is not supported. Choose one of: {allowed}.",
+    "Output format '{got}' is not supported. Choose one of: {allowed}.",
 )
 _ERR_PRECISION = Msg(
     "export.precision",
-    id="Presisi (precision) harus bilangan bulat 0 sampai 15; diterima: {got}.",
-    en="precision must be a whole number from 0 to 15; received: {got}.",
+    "precision must be a whole number from 0 to 15; received: {got}.",
 )
 _ERR_NO_CRS = Msg(
     "export.no_crs",
-    id="Lapisan tidak punya sistem koordinat dan koordinatnya bukan bujur/lintang.",
-    en="The layer has no coordinate system and its coordinates are not longitude/latitude.",
+    "The layer has no coordinate system and its coordinates are not longitude/latitude.",
 )
 _ERR_PROPERTIES = Msg(
     "export.properties",
-    id="Kolom {missing} tidak ada di lapisan (opsi properties). Kolom yang tersedia: {available}.",
-    en="Columns {missing} are not in the layer (properties option). Available columns: "
-       "{available}.",
+    "Columns {missing} are not in the layer (properties option). Available columns: "
+    "{available}.",
 )
-_ERR_LAYER_NAME = Msg(
-    "export.layer_name",
-    id="Nama lapisan (layer_name) tidak boleh kosong; diterima: '{got}'.",
-    en="layer_name must not be empty; received: '{got}'.",
-)
+_ERR_LAYER_NAME = Msg("export.layer_name", "layer_name must not be empty; received: '{got}'.")
 
 
 # --------------------------------------------------------------------------- geojson

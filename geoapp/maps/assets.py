@@ -18,8 +18,7 @@ _PATH_RE = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 
 BAD_PREFIX = Msg(
     "map_bad_asset_prefix",
-    id="Awalan aset '{prefix}' tidak sah: harus jalur lokal seperti /static/vendor.",
-    en="Asset prefix '{prefix}' is not valid: it must be a local path such as /static/vendor.",
+    "Asset prefix '{prefix}' is not valid: it must be a local path such as /static/vendor.",
 )
 
 LEAFLET_JS = "leaflet/leaflet.js"

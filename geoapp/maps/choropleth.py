@@ -16,13 +16,11 @@ from geoapp.maps.specs import ChoroplethSpec
 
 MISSING_COLUMN = Msg(
     "map_missing_column",
-    id="Kolom '{column}' untuk lapisan '{key}' tidak ada. Kolom yang ada: {available}.",
-    en="Column '{column}' for layer '{key}' does not exist. Columns present: {available}.",
+    "Column '{column}' for layer '{key}' does not exist. Columns present: {available}.",
 )
 NOT_NUMERIC = Msg(
     "map_not_numeric",
-    id="Kolom '{column}' untuk lapisan '{key}' harus berisi angka; contoh isi: {example}.",
-    en="Column '{column}' for layer '{key}' must hold numbers; example content: {example}.",
+    "Column '{column}' for layer '{key}' must hold numbers; example content: {example}.",
 )
 
 BASE_STYLE = {"color": "#4d4d4d", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.78}

@@ -20,13 +20,11 @@ K_MIN, K_MAX = 2, 9
 
 BAD_K = Msg(
     "map_bad_k",
-    id="Jumlah kelas (k) harus bilangan bulat {min} sampai {max}; diterima: {k}.",
-    en="The number of classes (k) must be a whole number from {min} to {max}; received: {k}.",
+    "The number of classes (k) must be a whole number from {min} to {max}; received: {k}.",
 )
 BAD_SCHEME = Msg(
     "map_bad_scheme",
-    id="Metode klasifikasi '{scheme}' tidak dikenal. Pilih salah satu: {allowed}.",
-    en="Unknown classification scheme '{scheme}'. Choose one of: {allowed}.",
+    "Unknown classification scheme '{scheme}'. Choose one of: {allowed}.",
 )
 
 

@@ -17,23 +17,20 @@ KECAMATAN_COLUMNS = ("kode", "nama")
 
 NOT_A_FRAME = Msg(
     "map_not_a_frame",
-    id="Lapisan {layer} harus berupa GeoDataFrame; diterima: {received}.",
-    en="The {layer} layer must be a GeoDataFrame; received: {received}.",
+    "The {layer} layer must be a GeoDataFrame; received: {received}.",
 )
 MISSING_COLUMNS = Msg(
     "map_missing_columns",
-    id="Lapisan {layer} tidak punya kolom {missing}. Kolom yang ada: {available}.",
-    en="The {layer} layer lacks the column(s) {missing}. Columns present: {available}.",
+    "The {layer} layer lacks the column(s) {missing}. Columns present: {available}.",
 )
 BAD_KODE = Msg(
     "map_bad_kode",
-    id="Lapisan {layer}: kode kosong atau ganda ({example}). Setiap wilayah perlu kode unik.",
-    en="The {layer} layer has an empty or duplicate kode ({example}). Every area needs a unique kode.",
+    "The {layer} layer has an empty or duplicate kode ({example}). Every area needs a unique kode.",
 )
 NOT_LONLAT = Msg(
     "map_not_lonlat",
-    id="Lapisan {layer} tidak punya CRS dan koordinatnya bukan bujur/lintang. Tetapkan CRS (mis. EPSG:4326).",
-    en="The {layer} layer has no CRS and its coordinates are not longitude/latitude. Set a CRS (e.g. EPSG:4326).",
+    "The {layer} layer has no CRS and its coordinates are not "
+    "longitude/latitude. Set a CRS (e.g. EPSG:4326).",
 )
 
 

@@ -10,9 +10,9 @@ from geoapp.core.i18n import Msg
 from geoapp.maps.classify import Classification
 from geoapp.maps.formatting import format_number, format_rupiah
 
-NO_DATA = Msg("map_no_data", id="Tidak ada data", en="No data")
-RANGE_FIRST = Msg("map_range_first", id="{low} – {high}", en="{low} – {high}")
-RANGE_NEXT = Msg("map_range_next", id="> {low} – {high}", en="> {low} – {high}")
+NO_DATA = Msg("map_no_data", "No data")
+RANGE_FIRST = Msg("map_range_first", "{low} – {high}")
+RANGE_NEXT = Msg("map_range_next", "> {low} – {high}")
 
 
 def format_break(x: float, kind: str, lang: str) -> str:

@@ -35,26 +35,22 @@ _TILES_RE = re.compile(r"^https://[A-Za-z0-9.{}-]+(/[A-Za-z0-9._~{}@-]*)*(\?[A-Z
 
 EMPTY_KELURAHAN = Msg(
     "map_empty_kelurahan",
-    id="Lapisan kelurahan kosong; peta memerlukan minimal satu kelurahan dengan batas wilayah.",
-    en="The kelurahan layer is empty; the map needs at least one kelurahan with a boundary.",
+    "The kelurahan layer is empty; the map needs at least one kelurahan with a boundary.",
 )
 BAD_BOUNDARIES_URL = Msg(
     "map_bad_boundaries_url",
-    id="boundaries_url '{url}' tidak sah: harus jalur di aplikasi ini, mis. /api/batas.json.",
-    en="boundaries_url '{url}' is not valid: it must be a path in this app, e.g. /api/batas.json.",
+    "boundaries_url '{url}' is not valid: it must be a path in this app, e.g. /api/batas.json.",
 )
 BAD_TILES = Msg(
     "map_bad_tiles",
-    id="Alamat ubin peta '{tiles}' tidak sah: harus https://... dengan {{z}}, {{x}}, {{y}}.",
-    en="Tile URL '{tiles}' is not valid: it must be https://... with {{z}}, {{x}}, {{y}}.",
+    "Tile URL '{tiles}' is not valid: it must be https://... with {{z}}, {{x}}, {{y}}.",
 )
 
-T_RANK = Msg("map_rank", id="peringkat {rank} dari {total}", en="rank {rank} of {total}")
-T_KECAMATAN = Msg("map_kecamatan", id="Kecamatan", en="Kecamatan")
-T_PROFILE = Msg("map_profile_link", id="Lihat profil kelurahan", en="Open kelurahan profile")
-T_LOAD_ERROR = Msg("map_load_error", id="Batas wilayah gagal dimuat. Muat ulang halaman.",
-                   en="The boundaries could not be loaded. Reload the page.")
-T_KEC_LAYER = Msg("map_kecamatan_layer", id="Batas kecamatan", en="Kecamatan boundaries")
+T_RANK = Msg("map_rank", "rank {rank} of {total}")
+T_KECAMATAN = Msg("map_kecamatan", "Kecamatan")
+T_PROFILE = Msg("map_profile_link", "Open kelurahan profile")
+T_LOAD_ERROR = Msg("map_load_error", "The boundaries could not be loaded. Reload the page.")
+T_KEC_LAYER = Msg("map_kecamatan_layer", "Kecamatan boundaries")
 
 
 class OfflineMap(folium.Map):

@@ -18,8 +18,7 @@ QUALITATIVE = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00",
 
 BAD_PALETTE = Msg(
     "map_bad_palette",
-    id="Palet warna '{palette}' tidak dikenal. Pilih salah satu: {allowed}.",
-    en="Unknown colour palette '{palette}'. Choose one of: {allowed}.",
+    "Unknown colour palette '{palette}'. Choose one of: {allowed}.",
 )
 
 

@@ -21,14 +21,12 @@ MAX_TEXT = 300
 
 MISSING_POINT_COLUMN = Msg(
     "map_missing_point_column",
-    id="Kolom '{column}' untuk lapisan titik '{key}' tidak ada. Kolom yang ada: {available}.",
-    en="Column '{column}' for point layer '{key}' does not exist. Columns present: {available}.",
+    "Column '{column}' for point layer '{key}' does not exist. Columns present: {available}.",
 )
-NO_THEME = Msg("map_no_theme", id="Tanpa tema", en="No theme")
+NO_THEME = Msg("map_no_theme", "No theme")
 SKIPPED_POINTS = Msg(
     "map_skipped_points",
-    id="{count} dari {total} titik tidak ditampilkan karena tidak punya koordinat yang sah.",
-    en="{count} of {total} points are not shown because they have no valid coordinates.",
+    "{count} of {total} points are not shown because they have no valid coordinates.",
 )
 
 

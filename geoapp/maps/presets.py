@@ -7,13 +7,13 @@ import geopandas as gpd
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.maps.specs import PointLayerSpec
 
-KWT_TITLE = Msg("map_kwt_title", id="Kelompok Wanita Tani (KWT)", en="Women farmer groups (KWT)")
-ECOFARM_TITLE = Msg("map_ecofarm_title", id="Lokasi ecofarm", en="Ecofarm sites")
-KAMPUNG_TITLE = Msg("map_kampung_title", id="Kampung tematik", en="Kampung tematik")
-F_NAMA = Msg("map_field_nama", id="Nama", en="Name")
-F_ANGGOTA = Msg("map_field_anggota", id="Anggota", en="Members")
-F_BIBIT = Msg("map_field_bibit", id="Bibit", en="Seedlings")
-F_TEMA = Msg("map_field_tema", id="Tema", en="Theme")
+KWT_TITLE = Msg("map_kwt_title", "Women farmer groups (KWT)")
+ECOFARM_TITLE = Msg("map_ecofarm_title", "Ecofarm sites")
+KAMPUNG_TITLE = Msg("map_kampung_title", "Kampung tematik")
+F_NAMA = Msg("map_field_nama", "Name")
+F_ANGGOTA = Msg("map_field_anggota", "Members")
+F_BIBIT = Msg("map_field_bibit", "Seedlings")
+F_TEMA = Msg("map_field_tema", "Theme")
 
 
 def _present(frame: gpd.GeoDataFrame, fields: dict[str, Msg], lang: str) -> dict[str, str]:

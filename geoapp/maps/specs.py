@@ -20,33 +20,24 @@ ICONS = ("circle", "square", "diamond", "triangle", "leaf", "sprout", "house")
 
 BAD_KEY = Msg(
     "map_bad_key",
-    id="Kunci lapisan '{key}' tidak sah: gunakan 1-40 huruf kecil, angka, '_' atau '-'.",
-    en="Layer key '{key}' is not valid: use 1-40 lowercase letters, digits, '_' or '-'.",
+    "Layer key '{key}' is not valid: use 1-40 lowercase letters, digits, '_' or '-'.",
 )
 DUPLICATE_KEY = Msg(
     "map_duplicate_key",
-    id="Kunci lapisan '{key}' dipakai lebih dari sekali; setiap lapisan perlu kunci sendiri.",
-    en="Layer key '{key}' is used more than once; every layer needs its own key.",
+    "Layer key '{key}' is used more than once; every layer needs its own key.",
 )
 BAD_KIND = Msg(
     "map_bad_kind",
-    id="Jenis nilai '{kind}' pada lapisan '{key}' tidak dikenal. Pilih salah satu: {allowed}.",
-    en="Unknown value kind '{kind}' in layer '{key}'. Choose one of: {allowed}.",
+    "Unknown value kind '{kind}' in layer '{key}'. Choose one of: {allowed}.",
 )
-BAD_ICON = Msg(
-    "map_bad_icon",
-    id="Ikon '{icon}' pada lapisan '{key}' tidak dikenal. Pilih salah satu: {allowed}.",
-    en="Unknown icon '{icon}' in layer '{key}'. Choose one of: {allowed}.",
-)
+BAD_ICON = Msg("map_bad_icon", "Unknown icon '{icon}' in layer '{key}'. Choose one of: {allowed}.")
 BAD_COLOR = Msg(
     "map_bad_color",
-    id="Warna '{color}' pada lapisan '{key}' tidak sah: tulis sebagai #rrggbb.",
-    en="Colour '{color}' in layer '{key}' is not valid: write it as #rrggbb.",
+    "Colour '{color}' in layer '{key}' is not valid: write it as #rrggbb.",
 )
 BAD_FRAME = Msg(
     "map_bad_frame",
-    id="Lapisan titik '{key}' harus berupa GeoDataFrame; diterima: {received}.",
-    en="Point layer '{key}' must be a GeoDataFrame; received: {received}.",
+    "Point layer '{key}' must be a GeoDataFrame; received: {received}.",
 )
 
 

@@ -33,30 +33,24 @@ MAX_FILE_BYTES = 20_000_000
 
 BAD_ALIAS_NAME = Msg(
     "alias_bad_name",
-    id="Alias {value!r} kosong atau terlalu panjang; tulis nama kelurahan (maksimal {limit} huruf).",
-    en="Alias {value!r} is empty or too long; write a kelurahan name (at most {limit} characters).",
+    "Alias {value!r} is empty or too long; write a kelurahan name (at most {limit} characters).",
 )
 BAD_ALIAS_KODE = Msg(
     "alias_bad_kode",
-    id="Kode {value!r} untuk alias bukan kode kelurahan; tulis kode seperti 36.71.01.1001.",
-    en="Code {value!r} for the alias is not a kelurahan code; write a code such as 36.71.01.1001.",
+    "Code {value!r} for the alias is not a kelurahan code; write a code such as 36.71.01.1001.",
 )
 BAD_ALIAS_FILE = Msg(
     "alias_bad_file",
-    id="File alias {path} tidak bisa dibaca: baris pertama harus 'alias,kecamatan,kode' dan isinya "
-    "teks UTF-8.",
-    en="Alias file {path} cannot be read: the first line must be 'alias,kecamatan,kode' and the "
+    "Alias file {path} cannot be read: the first line must be 'alias,kecamatan,kode' and the "
     "content UTF-8 text.",
 )
 NO_ALIAS_PATH = Msg(
     "alias_no_path",
-    id="Alias tidak bisa disimpan karena tidak ada lokasi file alias; tentukan path file alias.",
-    en="Aliases cannot be saved because no alias file location was given; choose an alias file path.",
+    "Aliases cannot be saved because no alias file location was given; choose an alias file path.",
 )
 SAVE_FAILED = Msg(
     "alias_save_failed",
-    id="File alias {path} tidak bisa ditulis; periksa izin folder dan ruang disk.",
-    en="The alias file {path} could not be written; check folder permissions and disk space.",
+    "The alias file {path} could not be written; check folder permissions and disk space.",
 )
 
 Index = dict[tuple[str, str], str]

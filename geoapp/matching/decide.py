@@ -13,81 +13,55 @@ from geoapp.matching.evidence import Evidence
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.types import Suggestion
 
-BY_KODE = Msg("matched_kode", id="Cocok lewat kode {kode}: {nama} ({kec}).",
-              en="Matched by code {kode}: {nama} ({kec}).")
-BY_POINT = Msg("matched_koordinat", id="Koordinat berada di kelurahan {nama} ({kec}).",
-               en="The coordinates lie in kelurahan {nama} ({kec}).")
-BY_NAME = Msg("matched_nama", id="Nama {value!r} cocok dengan kelurahan {nama} ({kec}).",
-              en="Name {value!r} matches kelurahan {nama} ({kec}).")
-BY_ALIAS = Msg("matched_alias", id="Nama {value!r} dikenali dari tabel alias: {nama} ({kec}).",
-               en="Name {value!r} is known from the alias table: {nama} ({kec}).")
+BY_KODE = Msg("matched_kode", "Matched by code {kode}: {nama} ({kec}).")
+BY_POINT = Msg("matched_koordinat", "The coordinates lie in kelurahan {nama} ({kec}).")
+BY_NAME = Msg("matched_nama", "Name {value!r} matches kelurahan {nama} ({kec}).")
+BY_ALIAS = Msg("matched_alias", "Name {value!r} is known from the alias table: {nama} ({kec}).")
 BY_FUZZY = Msg("matched_fuzzy",
-               id="Nama {value!r} dianggap salah ketik dari {nama} ({kec}), skor {score}.",
-               en="Name {value!r} taken as a misspelling of {nama} ({kec}), score {score}.")
-EXCLUDED = Msg("excluded", id="Baris total/jumlah; tidak dicocokkan dan tidak ikut dijumlah.",
-               en="Total row; not matched and not summed.")
+               "Name {value!r} taken as a misspelling of {nama} ({kec}), score {score}.")
+EXCLUDED = Msg("excluded", "Total row; not matched and not summed.")
 NO_EVIDENCE = Msg("no_evidence",
-                  id="Baris tanpa kode, nama kelurahan, atau koordinat yang dapat dipakai; "
-                  "isi salah satunya.",
-                  en="Row without code, kelurahan name or usable coordinates; fill in one of them.")
+                  "Row without code, kelurahan name or usable coordinates; fill in one of them.")
 NO_TEXT_POINT_OUTSIDE = Msg(
     "no_evidence_point_outside",
-    id="Baris tanpa kode atau nama kelurahan, dan koordinatnya di luar wilayah; perbaiki "
-    "koordinat atau isi kode/nama kelurahan.",
-    en="Row without code or kelurahan name, and its coordinates lie outside the area; fix the "
-    "coordinates or fill in the code/kelurahan name.")
+    "Row without code or kelurahan name, and its coordinates lie outside the area; fix the "
+    "coordinates or fill in the code/kelurahan name.",
+)
 POINT_OUTSIDE = Msg("point_outside",
-                    id="Koordinat berada di luar semua batas kelurahan; tidak dipakai.",
-                    en="The coordinates lie outside every kelurahan boundary; not used.")
+                    "The coordinates lie outside every kelurahan boundary; not used.")
 POINT_OVERLAP = Msg("point_overlap",
-                    id="Titik berada di area tumpang tindih {kode} dan {others}; dipilih {kode} "
-                    "(batasnya paling jauh dari titik).",
-                    en="The point lies where {kode} and {others} overlap; {kode} was chosen "
+                    "The point lies where {kode} and {others} overlap; {kode} was chosen "
                     "(its boundary is farthest from the point).")
 POINT_NEAR = Msg("point_near_boundary",
-                 id="Titik berada di {point}, tetapi dekat batas (< {tol} m) {nama}; {nama} dipakai.",
-                 en="The point lies in {point} but near (< {tol} m) the boundary of {nama}; "
+                 "The point lies in {point} but near (< {tol} m) the boundary of {nama}; "
                  "{nama} was used.")
 CONFLICT_POINT = Msg("conflict_point",
-                     id="Titik berada di {point}, jauh dari {nama} yang tertulis di baris; "
-                     "periksa baris.",
-                     en="The point lies in {point}, far from {nama} written in the row; "
+                     "The point lies in {point}, far from {nama} written in the row; "
                      "check the row.")
 CONFLICT_NAME = Msg("conflict_kode_nama",
-                    id="Kode menunjuk {nama} tetapi nama tertulis {value!r}; periksa baris.",
-                    en="The code points to {nama} but the name reads {value!r}; check the row.")
+                    "The code points to {nama} but the name reads {value!r}; check the row.")
 CONFLICT_KEC = Msg("conflict_kecamatan",
-                   id="{nama} ada di kecamatan {kec}, bukan kecamatan {value!r}; periksa baris.",
-                   en="{nama} is in kecamatan {kec}, not kecamatan {value!r}; check the row.")
+                   "{nama} is in kecamatan {kec}, not kecamatan {value!r}; check the row.")
 CONFLICT_OUTSIDE = Msg("conflict_outside",
-                       id="Kode di luar wilayah tetapi nama/titik menunjuk {nama}; periksa baris.",
-                       en="The code is outside the area but the name/point says {nama}; check the row.")
+                       "The code is outside the area but the "
+                       "name/point says {nama}; check the row.")
 NAME_KEC_CONFLICT = Msg("name_kecamatan_conflict",
-                        id="Kelurahan {value!r} ada di kecamatan lain: {names}, bukan di kecamatan "
-                        "{kec!r}; periksa baris.",
-                        en="Kelurahan {value!r} lies in another kecamatan: {names}, not in "
+                        "Kelurahan {value!r} lies in another kecamatan: {names}, not in "
                         "kecamatan {kec!r}; check the row.")
 AMBIGUOUS = Msg("name_ambiguous",
-                id="Nama {value!r} bisa berarti beberapa kelurahan ({names}); pilih yang benar.",
-                en="Name {value!r} could mean several kelurahan ({names}); choose the right one.")
+                "Name {value!r} could mean several kelurahan ({names}); choose the right one.")
 WEAK = Msg("name_weak",
-           id="Nama {value!r} mirip {names}, tetapi tidak cukup pasti untuk dicocokkan otomatis.",
-           en="Name {value!r} resembles {names} but is not certain enough to match automatically.")
-NOT_FOUND = Msg("name_not_found",
-                id="Nama {value!r} tidak ditemukan di daftar kelurahan.",
-                en="Name {value!r} was not found among the kelurahan.")
+           "Name {value!r} resembles {names} but is not certain enough to match automatically.")
+NOT_FOUND = Msg("name_not_found", "Name {value!r} was not found among the kelurahan.")
 IS_KECAMATAN = Msg("name_is_kecamatan",
-                   id="{value!r} adalah nama kecamatan, bukan kelurahan; isi nama kelurahannya.",
-                   en="{value!r} is a kecamatan name, not a kelurahan; fill in the kelurahan.")
+                   "{value!r} is a kecamatan name, not a kelurahan; fill in the kelurahan.")
 ALSO_KECAMATAN = Msg("name_also_kecamatan",
-                     id="{value!r} juga nama kecamatan; dibaca sebagai kelurahan di kecamatan {kec}.",
-                     en="{value!r} is also a kecamatan name; read as the kelurahan in kecamatan {kec}.")
+                     "{value!r} is also a kecamatan name; read as the "
+                     "kelurahan in kecamatan {kec}.")
 NAME_IGNORED = Msg("name_unrecognised",
-                   id="Nama {value!r} tidak dikenali; kelurahan ditentukan dari bukti lain.",
-                   en="Name {value!r} is not recognised; the kelurahan comes from other evidence.")
+                   "Name {value!r} is not recognised; the kelurahan comes from other evidence.")
 KEC_CONFLICT_ROW = Msg("kecamatan_conflict_row",
-                       id="Kecamatan tertulis {value!r} tidak sesuai dengan {nama} ({kec}).",
-                       en="The written kecamatan {value!r} does not agree with {nama} ({kec}).")
+                       "The written kecamatan {value!r} does not agree with {nama} ({kec}).")
 
 
 

@@ -20,50 +20,31 @@ from geoapp.values.codes import looks_scientific, normalise_kode
 
 KODE_SCIENTIFIC = Msg(
     "kode_scientific",
-    id="Kode {value} tertulis dalam notasi ilmiah sehingga digitnya hilang; format kolom kode "
-    "sebagai teks di spreadsheet lalu unggah ulang.",
-    en="Code {value} is written in scientific notation, so digits were lost; format the code "
+    "Code {value} is written in scientific notation, so digits were lost; format the code "
     "column as text in the spreadsheet and upload again.",
 )
 KODE_INVALID = Msg(
     "kode_unrecognised",
-    id="Kode {value} bukan kode Kemendagri yang dikenali (contoh 36.71.01.1001); kode diabaikan.",
-    en="Code {value} is not a recognisable Kemendagri code (e.g. 36.71.01.1001); it was ignored.",
+    "Code {value} is not a recognisable Kemendagri code (e.g. 36.71.01.1001); it was ignored.",
 )
-KODE_OUTSIDE = Msg(
-    "kode_outside",
-    id="Kode {kode} berada di luar wilayah data batas ({wilayah}).",
-    en="Code {kode} lies outside the boundary set ({wilayah}).",
-)
-KODE_UNKNOWN = Msg(
-    "kode_unknown",
-    id="Kode {kode} tidak ada di daftar kelurahan data batas.",
-    en="Code {kode} is not in the boundary set's list of kelurahan.",
-)
+KODE_OUTSIDE = Msg("kode_outside", "Code {kode} lies outside the boundary set ({wilayah}).")
+KODE_UNKNOWN = Msg("kode_unknown", "Code {kode} is not in the boundary set's list of kelurahan.")
 KODE_BROAD = Msg(
     "kode_broad",
-    id="Kode {kode} adalah kode {level}, bukan kode kelurahan; kode diabaikan.",
-    en="Code {kode} is a {level} code, not a kelurahan code; it was ignored.",
+    "Code {kode} is a {level} code, not a kelurahan code; it was ignored.",
 )
 KODE_KECAMATAN = Msg(
     "kode_kecamatan",
-    id="Kode {kode} adalah kode kecamatan {nama}; dipakai sebagai kecamatan.",
-    en="Code {kode} is the code of kecamatan {nama}; used as the kecamatan.",
+    "Code {kode} is the code of kecamatan {nama}; used as the kecamatan.",
 )
-KEC_UNKNOWN = Msg(
-    "kecamatan_unknown",
-    id="Kecamatan {value!r} tidak dikenal di data batas wilayah.",
-    en="Kecamatan {value!r} is not known in the boundary set.",
-)
+KEC_UNKNOWN = Msg("kecamatan_unknown", "Kecamatan {value!r} is not known in the boundary set.")
 KEC_CITY = Msg(
     "kecamatan_city",
-    id="Kolom kecamatan berisi nama kota/kabupaten ({value!r}); diabaikan.",
-    en="The kecamatan column holds a city/regency name ({value!r}); it was ignored.",
+    "The kecamatan column holds a city/regency name ({value!r}); it was ignored.",
 )
 KEC_CODE_CONFLICT = Msg(
     "kecamatan_code_conflict",
-    id="Kode kecamatan {kode} tidak sesuai dengan kecamatan tertulis {value!r}.",
-    en="Kecamatan code {kode} does not agree with the written kecamatan {value!r}.",
+    "Kecamatan code {kode} does not agree with the written kecamatan {value!r}.",
 )
 
 

@@ -15,26 +15,18 @@ from geoapp.values.names import compact, name_keys, normalise_name
 
 MISSING_COLUMNS = Msg(
     "gazetteer_missing_columns",
-    id="Data batas wilayah tidak punya kolom {missing}. Kolom yang diperlukan: {required}.",
-    en="The boundary data has no column {missing}. Required columns: {required}.",
+    "The boundary data has no column {missing}. Required columns: {required}.",
 )
 BAD_ROW_KODE = Msg(
     "gazetteer_bad_kode",
-    id="Kode kelurahan {value!r} di data batas wilayah tidak valid; perbaiki kolom kode "
-    "(contoh 36.71.01.1001).",
-    en="Kelurahan code {value!r} in the boundary data is not valid; fix the kode column "
+    "Kelurahan code {value!r} in the boundary data is not valid; fix the kode column "
     "(for example 36.71.01.1001).",
 )
 DUPLICATE_KODE = Msg(
     "gazetteer_duplicate_kode",
-    id="Kode kelurahan {value} muncul lebih dari sekali di data batas wilayah.",
-    en="Kelurahan code {value} appears more than once in the boundary data.",
+    "Kelurahan code {value} appears more than once in the boundary data.",
 )
-EMPTY = Msg(
-    "gazetteer_empty",
-    id="Data batas wilayah tidak berisi kelurahan.",
-    en="The boundary data holds no kelurahan.",
-)
+EMPTY = Msg("gazetteer_empty", "The boundary data holds no kelurahan.")
 
 
 @dataclass

@@ -34,8 +34,7 @@ from geoapp.matching.types import MatchResult
 
 LENGTH_MISMATCH = Msg(
     "match_length_mismatch",
-    id="Kolom masukan tidak sama panjang ({lengths}); setiap kolom harus punya satu nilai per baris.",
-    en="The input columns differ in length ({lengths}); every column needs one value per row.",
+    "The input columns differ in length ({lengths}); every column needs one value per row.",
 )
 
 Progress = Callable[[int, int], None]

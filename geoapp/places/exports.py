@@ -50,20 +50,15 @@ FORMATS: dict[str, ExportFormat] = {f.key: f for f in (
 
 BAD_FORMAT = Msg(
     "place_exports.bad_format",
-    id="Format unduhan '{fmt}' tidak tersedia. Pilihan: {allowed}.",
-    en="Download format '{fmt}' is not available. Choose one of: {allowed}.",
+    "Download format '{fmt}' is not available. Choose one of: {allowed}.",
 )
-LIST_TITLE = Msg("place_exports.title", "Daftar tempat geoapp", "geoapp place list")
-SAMPLE_NOTE = Msg("place_exports.sample", "DATA SAMPEL (contoh, bukan data resmi)",
-                  "SAMPLE DATA (examples, not official data)")
-ACTIVITY_ITEM = Msg("place_exports.activity_item", "{title}: {rows} catatan",
-                    "{title}: {rows} records")
-NO_LOCATION = Msg("place_exports.no_location", "Lokasi belum tercatat", "No location recorded")
+LIST_TITLE = Msg("place_exports.title", "geoapp place list")
+SAMPLE_NOTE = Msg("place_exports.sample", "SAMPLE DATA (examples, not official data)")
+ACTIVITY_ITEM = Msg("place_exports.activity_item", "{title}: {rows} records")
+NO_LOCATION = Msg("place_exports.no_location", "No location recorded")
 SAME_KELURAHAN = Msg("place_exports.same_kelurahan",
-                     "Di kelurahan yang sama (tanpa titik lokasi): {text}",
                      "In the same kelurahan (no location point): {text}")
 GPX_LEFT_OUT = Msg("place_exports.gpx_left_out",
-                   "{n} tempat tanpa lokasi tercatat tidak dimuat (GPX butuh koordinat).",
                    "{n} places without a recorded location are left out (GPX needs "
                    "coordinates).")
 

@@ -19,9 +19,9 @@ ACTIVITY_PROGRAMS = ("blk", "umkm", "kwt", "jobfair")
 DEFAULT_ACTIVITY_RADIUS_M = 500.0
 
 KIND_TITLES = {
-    "kampung": Msg("places.kind.kampung", "Kampung tematik", "Thematic village"),
-    "kwt": Msg("places.kind.kwt", "KWT", "Women farmer group (KWT)"),
-    "ecofarm": Msg("places.kind.ecofarm", "Ecofarm", "Ecofarm site"),
+    "kampung": Msg("places.kind.kampung", "Thematic village"),
+    "kwt": Msg("places.kind.kwt", "Women farmer group (KWT)"),
+    "ecofarm": Msg("places.kind.ecofarm", "Ecofarm site"),
 }
 
 

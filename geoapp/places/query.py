@@ -22,30 +22,24 @@ QUERY_PARAMS = ("q", "kind", "theme", "kecamatan", "kelurahan", "lat", "lon")
 
 BAD_PARAM = Msg(
     "places.bad_param",
-    id="Parameter '{name}' tidak dikenal. Parameter yang diterima: {allowed}.",
-    en="Parameter '{name}' is not accepted. Accepted parameters: {allowed}.",
+    "Parameter '{name}' is not accepted. Accepted parameters: {allowed}.",
 )
 REPEATED_PARAM = Msg(
     "places.repeated_param",
-    id="Parameter '{name}' dikirim lebih dari sekali. Kirim satu nilai saja.",
-    en="Parameter '{name}' was sent more than once. Send a single value.",
+    "Parameter '{name}' was sent more than once. Send a single value.",
 )
 BAD_VALUE = Msg(
     "places.bad_value",
-    id="Nilai '{value}' untuk parameter '{name}' tidak dikenal. Nilai yang diterima: {allowed}.",
-    en="Value '{value}' for parameter '{name}' is not known. Accepted values: {allowed}.",
+    "Value '{value}' for parameter '{name}' is not known. Accepted values: {allowed}.",
 )
 TOO_LONG = Msg(
     "places.too_long",
-    id="Parameter '{name}' terlalu panjang ({length} karakter); paling banyak {limit}.",
-    en="Parameter '{name}' is too long ({length} characters); at most {limit}.",
+    "Parameter '{name}' is too long ({length} characters); at most {limit}.",
 )
 BAD_COORD = Msg(
     "places.bad_coord",
-    id="Parameter '{name}' harus angka desimal {low} sampai {high} (titik sebagai desimal); "
-       "diterima: '{value}'. Kirim lat dan lon bersama-sama.",
-    en="Parameter '{name}' must be a decimal number from {low} to {high} (dot as decimal "
-       "mark); received: '{value}'. Send lat and lon together.",
+    "Parameter '{name}' must be a decimal number from {low} to {high} (dot as decimal "
+    "mark); received: '{value}'. Send lat and lon together.",
 )
 
 

@@ -28,17 +28,14 @@ AMBIGUOUS_KECAMATAN = "Ciledug"
 
 BAD_ROWS = Msg(
     "sample_bad_rows",
-    "Jumlah baris (n_rows) harus bilangan bulat 0 sampai {maximum}; diterima: {value!r}.",
     "The number of rows (n_rows) must be a whole number from 0 to {maximum}; received: {value!r}.",
 )
 BAD_SEED = Msg(
     "sample_bad_seed",
-    "Seed harus bilangan bulat 0 atau lebih; diterima: {seed!r}.",
     "The seed must be a whole number of 0 or more; received: {seed!r}.",
 )
 BAD_SHARE = Msg(
     "sample_bad_share",
-    "Argumen {name} harus angka antara 0 dan 1; diterima: {value!r}.",
     "The argument {name} must be a number between 0 and 1; received: {value!r}.",
 )
 

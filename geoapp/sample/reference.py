@@ -18,8 +18,6 @@ KELURAHAN_FILE = BOUNDARY_DIR / "kota_tangerang_kelurahan.geojson"
 
 BOUNDARIES_MISSING = Msg(
     "sample_boundaries_missing",
-    "Berkas batas kelurahan untuk data sampel tidak ditemukan atau rusak: {path}. "
-    "Pasang ulang geoapp atau pulihkan folder data/boundaries.",
     "The kelurahan boundary file for the sample data is missing or damaged: {path}. "
     "Reinstall geoapp or restore the data/boundaries folder.",
 )

@@ -29,8 +29,6 @@ README_FILE = "README.txt"
 
 OUTDIR_FAILED = Msg(
     "sample_outdir_failed",
-    "Tidak dapat menulis data sampel ke folder '{outdir}': {reason}. Pilih folder lain yang "
-    "dapat ditulisi.",
     "Cannot write the sample data to the folder '{outdir}': {reason}. Choose another, "
     "writable folder.",
 )

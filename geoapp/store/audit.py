@@ -38,23 +38,16 @@ ACTIONS = (
 
 USER_EXISTS = Msg(
     "audit.user_exists",
-    id="Nama pengguna '{username}' sudah dipakai. Pilih nama lain, atau atur ulang kata sandinya.",
-    en="The username '{username}' is taken. Choose another name, or reset that user's password.",
+    "The username '{username}' is taken. Choose another name, or reset that user's password.",
 )
-USER_NOT_FOUND = Msg(
-    "audit.user_not_found",
-    id="Pengguna nomor {user_id} tidak ditemukan.",
-    en="User number {user_id} was not found.",
-)
+USER_NOT_FOUND = Msg("audit.user_not_found", "User number {user_id} was not found.")
 SELF_DISABLE = Msg(
     "audit.self_disable",
-    id="Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain melakukannya.",
-    en="You cannot disable your own account. Ask another admin to do it.",
+    "You cannot disable your own account. Ask another admin to do it.",
 )
 BAD_PAGE = Msg(
     "audit.bad_page",
-    id="Parameter 'page' harus nomor halaman 1 atau lebih; diterima '{value}'.",
-    en="Parameter 'page' must be a page number of 1 or more; received '{value}'.",
+    "Parameter 'page' must be a page number of 1 or more; received '{value}'.",
 )
 
 # ---------------------------------------------------------------- triggers (same transaction)

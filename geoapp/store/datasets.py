@@ -16,16 +16,8 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.store.models import PROGRAMS, VISIBLE_STATES, Dataset, User
 
-BAD_PROGRAM = Msg(
-    "store.bad_program",
-    id="Program '{program}' tidak dikenal. Pilih salah satu: {allowed}.",
-    en="Unknown program '{program}'. Choose one of: {allowed}.",
-)
-NOT_FOUND = Msg(
-    "store.not_found",
-    id="Dataset {dataset_id} tidak ditemukan.",
-    en="Dataset {dataset_id} was not found.",
-)
+BAD_PROGRAM = Msg("store.bad_program", "Unknown program '{program}'. Choose one of: {allowed}.")
+NOT_FOUND = Msg("store.not_found", "Dataset {dataset_id} was not found.")
 
 
 def check_program(program: str) -> str:

@@ -29,28 +29,21 @@ STAGED_MAX_AGE = timedelta(hours=24)
 
 NOT_STAGED = Msg(
     "store.not_staged",
-    id="Dataset {dataset_id} berstatus '{state}' dan tidak dapat diaktifkan; hanya impor baru yang bisa.",
-    en="Dataset {dataset_id} is '{state}' and cannot be activated; only a new import can.",
+    "Dataset {dataset_id} is '{state}' and cannot be activated; only a new import can.",
 )
 NO_ACTIVE = Msg(
     "store.no_active",
-    id="Program {program} tidak punya versi aktif, jadi tidak ada yang dapat dikembalikan.",
-    en="Program {program} has no active version, so there is nothing to roll back.",
+    "Program {program} has no active version, so there is nothing to roll back.",
 )
-NO_PREVIOUS = Msg(
-    "store.no_previous",
-    id="Program {program} tidak punya versi sebelumnya untuk diaktifkan kembali.",
-    en="Program {program} has no earlier version to return to.",
-)
+NO_PREVIOUS = Msg("store.no_previous", "Program {program} has no earlier version to return to.")
 DELETE_ACTIVE = Msg(
     "store.delete_active",
-    id="Dataset {dataset_id} sedang aktif dan tidak dapat dihapus. Kembalikan ke versi sebelumnya dulu, atau impor versi baru.",
-    en="Dataset {dataset_id} is active and cannot be deleted. Roll back to the previous version first, or import a newer one.",
+    "Dataset {dataset_id} is active and cannot be deleted. Roll back to the previous version "
+    "first, or import a newer one.",
 )
 CHANGED = Msg(
     "store.changed",
-    id="Data program {program} baru saja diubah oleh pengguna lain. Muat ulang halaman lalu coba lagi.",
-    en="Program {program} was just changed by someone else. Reload the page and try again.",
+    "Program {program} was just changed by someone else. Reload the page and try again.",
 )
 
 

@@ -27,18 +27,15 @@ _CHUNK = 1000  # rows per INSERT batch
 
 BAD_TITLE = Msg(
     "store.bad_title",
-    id="Judul dataset kosong atau lebih dari 200 karakter. Isi judul yang singkat.",
-    en="The dataset title is empty or longer than 200 characters. Give a short title.",
+    "The dataset title is empty or longer than 200 characters. Give a short title.",
 )
 BAD_SHA = Msg(
     "store.bad_sha",
-    id="Sidik SHA-256 berkas sumber tidak valid: '{value}'. Harus 64 karakter heksadesimal.",
-    en="The source file SHA-256 is not valid: '{value}'. It must be 64 hexadecimal characters.",
+    "The source file SHA-256 is not valid: '{value}'. It must be 64 hexadecimal characters.",
 )
 BAD_STATUS = Msg(
     "store.bad_status",
-    id="Baris {position}: status '{row_status}' tidak dikenal. Yang diterima: {allowed}.",
-    en="Row {position}: unknown status '{row_status}'. Allowed: {allowed}.",
+    "Row {position}: unknown status '{row_status}'. Allowed: {allowed}.",
 )
 
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")

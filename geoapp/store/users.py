@@ -21,19 +21,13 @@ _DUMMY_HASH = generate_password_hash("geoapp-timing-equaliser")
 
 BAD_USERNAME = Msg(
     "users.bad_username",
-    id="Nama pengguna '{username}' tidak valid. Gunakan 3-64 huruf, angka, titik, garis bawah atau tanda hubung.",
-    en="Username '{username}' is not valid. Use 3-64 letters, digits, dots, underscores or hyphens.",
+    "Username '{username}' is not valid. Use 3-64 letters, digits, dots, underscores or hyphens.",
 )
 BAD_PASSWORD = Msg(
     "users.bad_password",
-    id="Kata sandi terlalu pendek ({length} karakter). Minimal {minimum} karakter.",
-    en="The password is too short ({length} characters). Use at least {minimum}.",
+    "The password is too short ({length} characters). Use at least {minimum}.",
 )
-BAD_ROLE = Msg(
-    "users.bad_role",
-    id="Peran '{role}' tidak dikenal. Pilih salah satu: {allowed}.",
-    en="Unknown role '{role}'. Choose one of: {allowed}.",
-)
+BAD_ROLE = Msg("users.bad_role", "Unknown role '{role}'. Choose one of: {allowed}.")
 
 
 def has_role(user_role: str | None, required: str) -> bool:

@@ -25,9 +25,7 @@ _QUOTES = "'\"`\u2018\u2019\u201c\u201d"
 
 BAD_KODE = Msg(
     "kode_invalid",
-    id="Kode wilayah {value!r} tidak dikenali. Tulis kode Kemendagri, misalnya 36.71.01.1001 "
-    "(kelurahan) atau 36.71.01 (kecamatan).",
-    en="Region code {value!r} is not recognised. Write a Kemendagri code such as "
+    "Region code {value!r} is not recognised. Write a Kemendagri code such as "
     "36.71.01.1001 (kelurahan) or 36.71.01 (kecamatan).",
 )
 

@@ -18,44 +18,30 @@ from geoapp.core.i18n import Msg, Note
 
 COORD_SWAPPED = Msg(
     "coord_swapped",
-    id="Lintang dan bujur tertukar di baris ini; sudah ditukar kembali.",
-    en="Latitude and longitude were swapped in this row; they were swapped back.",
+    "Latitude and longitude were swapped in this row; they were swapped back.",
 )
-COORD_UTM = Msg(
-    "coord_utm",
-    id="Koordinat UTM (EPSG:{epsg}) diubah ke lintang/bujur.",
-    en="UTM coordinates (EPSG:{epsg}) were converted to latitude/longitude.",
-)
+COORD_UTM = Msg("coord_utm", "UTM coordinates (EPSG:{epsg}) were converted to latitude/longitude.")
 COORD_BAD_LAT = Msg(
     "coord_bad_lat",
-    id="Lintang tidak dapat dibaca; tulis derajat desimal (mis. -6.178) atau DMS (6°10'40\"LS).",
-    en="The latitude could not be read; write decimal degrees (e.g. -6.178) or DMS (6°10'40\"S).",
+    'The latitude could not be read; write decimal degrees (e.g. -6.178) or DMS (6°10\'40"S).',
 )
 COORD_BAD_LON = Msg(
     "coord_bad_lon",
-    id="Bujur tidak dapat dibaca; tulis derajat desimal (mis. 106.630) atau DMS (106°37'48\"BT).",
-    en="The longitude could not be read; write decimal degrees (e.g. 106.630) or DMS (106°37'48\"E).",
+    'The longitude could not be read; write decimal degrees (e.g. 106.630) or DMS (106°37\'48"E).',
 )
 COORD_BAD_BOTH = Msg(
     "coord_bad_both",
-    id="Lintang dan bujur tidak dapat dibaca; tulis derajat desimal, mis. -6.178 dan 106.630.",
-    en="Latitude and longitude could not be read; write decimal degrees, e.g. -6.178 and 106.630.",
+    "Latitude and longitude could not be read; write decimal degrees, e.g. -6.178 and 106.630.",
 )
 COORD_OUT_OF_RANGE = Msg(
     "coord_out_of_range",
-    id="Koordinat di luar jangkauan (lintang -90..90, bujur -180..180) dan bukan UTM.",
-    en="Coordinates out of range (latitude -90..90, longitude -180..180) and not UTM.",
+    "Coordinates out of range (latitude -90..90, longitude -180..180) and not UTM.",
 )
 COORD_INCOMPLETE = Msg(
     "coord_incomplete",
-    id="Hanya satu dari lintang/bujur yang diisi; koordinat diabaikan.",
-    en="Only one of latitude/longitude is filled in; the coordinates were ignored.",
+    "Only one of latitude/longitude is filled in; the coordinates were ignored.",
 )
-COORD_ZERO = Msg(
-    "coord_zero",
-    id="Koordinat 0,0 dianggap kosong.",
-    en="Coordinates 0,0 were treated as empty.",
-)
+COORD_ZERO = Msg("coord_zero", "Coordinates 0,0 were treated as empty.")
 
 _HEMI = {
     "N": 1, "U": 1, "LU": 1, "S": -1, "LS": -1,

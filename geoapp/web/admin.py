@@ -52,21 +52,14 @@ bp = Blueprint("admin", __name__)
 
 ALIAS_ENDPOINTS = ("upload.review", "upload.confirm")   # views that may add aliases
 
-USER_CREATED = Msg("admin.user_created", id="Akun '{username}' ({role}) dibuat.",
-                   en="Account '{username}' ({role}) was created.")
-PASSWORD_SET = Msg("admin.password_set", id="Kata sandi '{username}' diganti.",
-                   en="The password of '{username}' was changed.")
-USER_DISABLED = Msg("admin.user_disabled", id="Akun '{username}' dinonaktifkan.",
-                    en="Account '{username}' was disabled.")
-USER_ENABLED = Msg("admin.user_enabled", id="Akun '{username}' diaktifkan kembali.",
-                   en="Account '{username}' was enabled again.")
+USER_CREATED = Msg("admin.user_created", "Account '{username}' ({role}) was created.")
+PASSWORD_SET = Msg("admin.password_set", "The password of '{username}' was changed.")
+USER_DISABLED = Msg("admin.user_disabled", "Account '{username}' was disabled.")
+USER_ENABLED = Msg("admin.user_enabled", "Account '{username}' was enabled again.")
 ROLLED_BACK = Msg("admin.rolled_back",
-                  id="Program {program} kembali ke versi {version} ('{title}').",
-                  en="Program {program} is back at version {version} ('{title}').")
-DELETED = Msg("admin.deleted", id="Versi {version} '{title}' dihapus.",
-              en="Version {version} '{title}' was deleted.")
-RENAMED = Msg("admin.renamed", id="Judul versi {version} diubah menjadi '{title}'.",
-              en="The title of version {version} is now '{title}'.")
+                  "Program {program} is back at version {version} ('{title}').")
+DELETED = Msg("admin.deleted", "Version {version} '{title}' was deleted.")
+RENAMED = Msg("admin.renamed", "The title of version {version} is now '{title}'.")
 
 
 def _actor() -> str:

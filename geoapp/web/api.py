@@ -29,8 +29,7 @@ from geoapp.web.params import check_params
 
 bp = Blueprint("api", __name__)
 
-BAD_ID = Msg("api.bad_id", id="Parameter '{name}' harus berupa nomor dataset; diterima '{value}'.",
-             en="Parameter '{name}' must be a dataset number; received '{value}'.")
+BAD_ID = Msg("api.bad_id", "Parameter '{name}' must be a dataset number; received '{value}'.")
 
 
 def _int_arg(name: str) -> int:

@@ -35,19 +35,13 @@ from geoapp.web.i18n import tr
 
 bp = Blueprint("auth", __name__)
 
-NEED_LOGIN = Msg("auth.need_login", id="Silakan masuk (login) terlebih dahulu.",
-                 en="Please log in first.")
-FORBIDDEN = Msg("auth.forbidden",
-                id="Akun Anda tidak berhak melakukan ini; diperlukan peran '{role}'.",
-                en="Your account may not do this; the '{role}' role is required.")
-BAD_LOGIN = Msg("auth.bad_login", id="Nama pengguna atau kata sandi salah.",
-                en="Wrong username or password.")
-DISABLED = Msg("auth.disabled",
-               id="Akun ini dinonaktifkan. Hubungi admin geoapp untuk mengaktifkannya kembali.",
-               en="This account is disabled. Ask a geoapp admin to enable it again.")
+NEED_LOGIN = Msg("auth.need_login", "Please log in first.")
+FORBIDDEN = Msg("auth.forbidden", "Your account may not do this; the '{role}' role is required.")
+BAD_LOGIN = Msg("auth.bad_login", "Wrong username or password.")
+DISABLED = Msg("auth.disabled", "This account is disabled. Ask a geoapp admin to enable it again.")
 NOT_OWNER = Msg("auth.not_owner",
-                id="Dataset {dataset_id} diunggah oleh pengguna lain; hanya pengunggahnya atau admin yang dapat mengubahnya.",
-                en="Dataset {dataset_id} was uploaded by someone else; only its uploader or an admin may change it.")
+                "Dataset {dataset_id} was uploaded by someone else; only its "
+                "uploader or an admin may change it.")
 SESSION_KEYS = ("user_id", "pw")
 MAX_NEXT_LEN = 2000
 

@@ -15,30 +15,22 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.web.i18n import current_lang
 
-NOT_FOUND = Msg("http.not_found", id="Halaman atau data tidak ditemukan. Periksa alamatnya.",
-                en="Page or data not found. Check the address.")
-METHOD = Msg("http.method", id="Metode {method} tidak diizinkan di alamat ini. Yang diizinkan: {allowed}.",
-             en="Method {method} is not allowed here. Allowed: {allowed}.")
+NOT_FOUND = Msg("http.not_found", "Page or data not found. Check the address.")
+METHOD = Msg("http.method", "Method {method} is not allowed here. Allowed: {allowed}.")
 TOO_LARGE = Msg("http.too_large",
-                id="Berkas atau isian terlalu besar. Batasnya {limit} MB; perkecil berkas atau pecah menjadi beberapa berkas.",
-                en="The file or form is too large. The limit is {limit} MB; make it smaller or split it.")
+                "The file or form is too large. The limit is {limit} MB; "
+                "make it smaller or split it.")
 # The CSRF library's own reason is English; these say the same in both languages.
 CSRF = Msg("http.csrf",
-           id="Formulir kedaluwarsa atau tidak sah (token CSRF tidak cocok). Muat ulang halaman "
-              "lalu kirim lagi.",
-           en="The form expired or is not valid (the CSRF token does not match). Reload the page "
-              "and submit again.")
+           "The form expired or is not valid (the CSRF token does not match). Reload the page "
+           "and submit again.")
 CSRF_MISSING = Msg("http.csrf_missing",
-                   id="Formulir tidak sah (token CSRF tidak ada). Muat ulang halaman lalu kirim "
-                      "lagi.",
-                   en="The form is not valid (the CSRF token is missing). Reload the page and "
-                      "submit again.")
-BAD_REQUEST = Msg("http.bad_request", id="Permintaan tidak valid.", en="The request is not valid.")
-GENERIC = Msg("http.generic", id="Permintaan tidak dapat diproses (kode {code}).",
-              en="The request could not be handled (code {code}).")
+                   "The form is not valid (the CSRF token is missing). Reload the page and "
+                   "submit again.")
+BAD_REQUEST = Msg("http.bad_request", "The request is not valid.")
+GENERIC = Msg("http.generic", "The request could not be handled (code {code}).")
 INTERNAL = Msg("http.internal",
-               id="Terjadi kesalahan di server. Kesalahan ini sudah dicatat; coba lagi nanti.",
-               en="Something went wrong on the server. It has been logged; please try again later.")
+               "Something went wrong on the server. It has been logged; please try again later.")
 
 
 def wants_json() -> bool:

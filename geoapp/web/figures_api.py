@@ -42,8 +42,7 @@ BATAS_MAX_AGE = 86400
 
 BAD_FORMAT = Msg(
     "layers_api.bad_format",
-    id="Format '{fmt}' tidak tersedia untuk lapisan. Pilihan: {allowed}.",
-    en="Format '{fmt}' is not available for layers. Choose one of: {allowed}.",
+    "Format '{fmt}' is not available for layers. Choose one of: {allowed}.",
 )
 
 # --------------------------------------------------------------------------- response cache

@@ -45,29 +45,22 @@ POINT_PRESETS = {"kwt-titik": kwt_layer, "ecofarm-titik": ecofarm_layer,
 
 BAD_CHOICE = Msg(
     "map_page.bad_choice",
-    id="Parameter '{name}' tidak sah: diterima '{value}'. Pilihan yang diterima: {allowed}.",
-    en="Parameter '{name}' is not valid: received '{value}'. Allowed: {allowed}.",
+    "Parameter '{name}' is not valid: received '{value}'. Allowed: {allowed}.",
 )
 BAD_K = Msg(
     "map_page.bad_k",
-    id="Parameter 'k' (jumlah kelas) harus bilangan bulat {min} sampai {max}; diterima '{value}'.",
-    en="Parameter 'k' (number of classes) must be a whole number from {min} to {max}; "
-       "received '{value}'.",
+    "Parameter 'k' (number of classes) must be a whole number from {min} to {max}; "
+    "received '{value}'.",
 )
-LAYER_FAILED = Msg(
-    "map_page.layer_failed",
-    id="Lapisan '{layer}' tidak dapat ditampilkan: {reason}",
-    en="Layer '{layer}' could not be shown: {reason}",
-)
+LAYER_FAILED = Msg("map_page.layer_failed", "Layer '{layer}' could not be shown: {reason}")
 YEAR_ONLY = Msg(
     "map_page.year_only",
-    id="Saringan tahun {year} hanya berlaku untuk program yang punya kolom tahun: {programs}.",
-    en="The year filter {year} only applies to programs that have a year column: {programs}.",
+    "The year filter {year} only applies to programs that have a year column: {programs}.",
 )
-SAMPLE_SUFFIX = Msg("map_page.sample_suffix", id="data sampel", en="sample data")
-F_KELURAHAN = Msg("map_page.field_kelurahan", id="Kelurahan", en="Kelurahan")
-F_JENIS = Msg("map_page.field_jenis", id="Jenis", en="Type")
-F_LUAS = Msg("map_page.field_luas", id="Luas (m²)", en="Area (m²)")
+SAMPLE_SUFFIX = Msg("map_page.sample_suffix", "sample data")
+F_KELURAHAN = Msg("map_page.field_kelurahan", "Kelurahan")
+F_JENIS = Msg("map_page.field_jenis", "Type")
+F_LUAS = Msg("map_page.field_luas", "Area (m²)")
 EXTRA_POPUP = {"ecofarm-titik": {"tema": F_JENIS, "luas": F_LUAS}}
 
 

@@ -10,20 +10,16 @@ from geoapp.web.i18n import languages
 
 BAD_PARAM = Msg(
     "layers_api.bad_param",
-    id="Parameter '{name}' tidak dikenal di alamat ini. Parameter yang diterima: {allowed}.",
-    en="Parameter '{name}' is not accepted here. Accepted parameters: {allowed}.",
+    "Parameter '{name}' is not accepted here. Accepted parameters: {allowed}.",
 )
 REPEATED_PARAM = Msg(
     "layers_api.repeated_param",
-    id="Parameter '{name}' dikirim lebih dari sekali. Kirim satu nilai saja.",
-    en="Parameter '{name}' was sent more than once. Send a single value.",
+    "Parameter '{name}' was sent more than once. Send a single value.",
 )
 BAD_VALUE = Msg(
     "layers_api.bad_value",
-    id="Nilai '{value}' untuk parameter '{name}' tidak ada di data lapisan ini. "
-       "Nilai yang diterima: {allowed}.",
-    en="Value '{value}' for parameter '{name}' is not in this layer's data. "
-       "Accepted values: {allowed}.",
+    "Value '{value}' for parameter '{name}' is not in this layer's data. "
+    "Accepted values: {allowed}.",
 )
 
 def check_params(allowed: tuple[str, ...]) -> dict[str, str]:

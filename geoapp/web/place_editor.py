@@ -36,16 +36,11 @@ SCOPE = "/kampung/kelola"
 MAX_CONFIRM_LEN = 400
 
 BAD_BASE = Msg("place_admin.bad_base",
-               id="Isian '{name}' harus nomor dataset; diterima '{value}'. Muat ulang halaman.",
-               en="Field '{name}' must be a dataset number; received '{value}'. Reload the page.")
-SAVED = Msg("place_admin.saved",
-            id="'{name}' disimpan; {program} versi {version} kini aktif.",
-            en="'{name}' was saved; {program} version {version} is now active.")
+               "Field '{name}' must be a dataset number; received '{value}'. Reload the page.")
+SAVED = Msg("place_admin.saved", "'{name}' was saved; {program} version {version} is now active.")
 DELETED = Msg("place_admin.deleted",
-              id="'{name}' dihapus; {program} versi {version} kini aktif. Versi sebelumnya "
-                 "tetap tersimpan dan dapat dikembalikan.",
-              en="'{name}' was deleted; {program} version {version} is now active. The earlier "
-                 "version is kept and can be restored.")
+              "'{name}' was deleted; {program} version {version} is now active. The earlier "
+              "version is kept and can be restored.")
 
 
 # --------------------------------------------------------------------------- helpers

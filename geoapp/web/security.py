@@ -60,8 +60,7 @@ CSRF_META_ENDPOINTS = frozenset({"auth.login"})  # anonymous pages that post a f
 
 RATE_LIMITED_MSG = Msg(
     "security.rate_limited",
-    id="Terlalu banyak percobaan dari alamat Anda (batas: {limit}). Tunggu sebentar lalu coba lagi.",
-    en="Too many attempts from your address (limit: {limit}). Wait a moment and try again.",
+    "Too many attempts from your address (limit: {limit}). Wait a moment and try again.",
 )
 
 _STYLE_BLOCK = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style>", re.S | re.I)

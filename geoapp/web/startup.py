@@ -10,12 +10,10 @@ from geoapp.core.i18n import Msg
 
 BAD_BOUNDARIES = Msg(
     "serve.bad_boundaries",
-    id="geoapp tidak dapat dimulai: berkas batas wilayah {path} (pengaturan BOUNDARIES) tidak dapat "
-       "dipakai: {reason} Perbaiki berkasnya atau ubah BOUNDARIES di config.toml / GEOAPP_BOUNDARIES.",
-    en="geoapp cannot start: the boundary file {path} (setting BOUNDARIES) cannot be used: {reason} "
-       "Fix the file or change BOUNDARIES in config.toml / GEOAPP_BOUNDARIES.",
+    "geoapp cannot start: the boundary file {path} (setting BOUNDARIES) cannot be used: {reason} "
+    "Fix the file or change BOUNDARIES in config.toml / GEOAPP_BOUNDARIES.",
 )
-_UNREADABLE = Msg("serve.unreadable", id="berkas tidak dapat dibaca.", en="the file cannot be read.")
+_UNREADABLE = Msg("serve.unreadable", "the file cannot be read.")
 
 
 def check_boundaries(config: Mapping[str, Any], *, default: bool = False) -> None:

@@ -46,11 +46,9 @@ SESSION_KEY = "uploads"
 MAX_TOKENS = 20
 
 BAD_NUMBER = Msg("upload.bad_number",
-                 id="Isian '{name}' harus bilangan bulat positif; diterima '{value}'.",
-                 en="Field '{name}' must be a positive whole number; received '{value}'.")
+                 "Field '{name}' must be a positive whole number; received '{value}'.")
 STORED = Msg("upload.stored",
-             id="Data '{title}' disimpan sebagai versi {version} dan kini aktif di peta.",
-             en="Data '{title}' was stored as version {version} and is now active on the map.")
+             "Data '{title}' was stored as version {version} and is now active on the map.")
 
 
 # ---- shared helpers -----------------------------------------------------------------------
@@ -249,8 +247,8 @@ def compare_versions():
 
 BAD_VERSION = Msg(
     "upload.bad_version",
-    id="Pilih dua versi untuk dibandingkan (parameter '{name}' harus nomor dataset; diterima '{value}').",
-    en="Choose two versions to compare (parameter '{name}' must be a dataset number; received '{value}').",
+    "Choose two versions to compare (parameter '{name}' must be a dataset "
+    "number; received '{value}').",
 )
 
 

@@ -15,28 +15,21 @@ _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".x
 
 BAD_EXTENSION = Msg(
     "upload.bad_extension",
-    id="Berkas '{filename}' tidak didukung. Unggah berkas berakhiran {allowed}.",
-    en="The file '{filename}' is not supported. Upload a file ending in {allowed}.",
+    "The file '{filename}' is not supported. Upload a file ending in {allowed}.",
 )
 EXT_MISMATCH = Msg(
     "upload.ext_mismatch",
-    id="Nama berkas '{filename}' berakhiran {ext}, tetapi isinya {actual}. Simpan ulang berkas dengan format yang benar (atau ganti akhiran nama berkas), lalu unggah lagi.",
-    en="The file name '{filename}' ends in {ext}, but its content is {actual}. Save the file again in the right format (or fix the name's ending) and upload it again.",
+    "The file name '{filename}' ends in {ext}, but its content is {actual}. Save the file again "
+    "in the right format (or fix the name's ending) and upload it again.",
 )
-NO_FILE = Msg(
-    "upload.no_file",
-    id="Belum ada berkas yang dipilih. Pilih berkas CSV atau XLSX.",
-    en="No file was chosen. Choose a CSV or XLSX file.",
-)
+NO_FILE = Msg("upload.no_file", "No file was chosen. Choose a CSV or XLSX file.")
 TOO_LARGE = Msg(
     "upload.too_large",
-    id="Berkas '{filename}' lebih besar dari batas {limit} MB. Perkecil atau pecah berkasnya.",
-    en="The file '{filename}' is larger than the {limit} MB limit. Make it smaller or split it.",
+    "The file '{filename}' is larger than the {limit} MB limit. Make it smaller or split it.",
 )
 BAD_TITLE = Msg(
     "upload.bad_title",
-    id="Judul kosong atau lebih dari 200 karakter. Isi judul yang singkat.",
-    en="The title is empty or longer than 200 characters. Give a short title.",
+    "The title is empty or longer than 200 characters. Give a short title.",
 )
 
 

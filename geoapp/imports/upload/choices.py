@@ -18,11 +18,7 @@ from geoapp.imports.upload.state import UploadState
 from geoapp.io.records.types import ROLES, ReadInfo
 from geoapp.matching.aliases import AliasStore
 
-BAD_SHEET = Msg(
-    "upload.bad_sheet",
-    id="Lembar '{sheet}' tidak ada. Pilih salah satu: {allowed}.",
-    en="Sheet '{sheet}' does not exist. Choose one of: {allowed}.",
-)
+BAD_SHEET = Msg("upload.bad_sheet", "Sheet '{sheet}' does not exist. Choose one of: {allowed}.")
 
 
 def change_options(state: UploadState, *, sheet: str | None, header_row: int | None,

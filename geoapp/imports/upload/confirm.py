@@ -20,18 +20,17 @@ from geoapp.store.models import Dataset
 
 NOTHING_MATCHED = Msg(
     "upload.nothing_matched",
-    id="Belum ada baris yang cocok dengan kelurahan, jadi data ini belum dapat disimpan. Pilih kolom kelurahan/kode/koordinat yang benar atau perbaiki baris di tinjauan.",
-    en="No row matches a kelurahan yet, so this data cannot be stored. Choose the right kelurahan/kode/coordinate column or fix rows in the review.",
+    "No row matches a kelurahan yet, so this data cannot be stored. Choose the right "
+    "kelurahan/kode/coordinate column or fix rows in the review.",
 )
 ALIASES_SAVED = Msg(
     "upload.aliases_saved",
-    id="{count} ejaan disimpan sebagai alias dan dikenali otomatis pada unggahan berikutnya.",
-    en="{count} spelling(s) saved as aliases; the next upload recognises them automatically.",
+    "{count} spelling(s) saved as aliases; the next upload recognises them automatically.",
 )
 ALIASES_NOT_SAVED = Msg(
     "upload.aliases_not_saved",
-    id="Data tersimpan, tetapi alias tidak dapat disimpan; pilih lagi ejaannya pada unggahan berikutnya.",
-    en="The data was stored, but the aliases could not be saved; pick the spellings again in the next upload.",
+    "The data was stored, but the aliases could not be saved; pick the "
+    "spellings again in the next upload.",
 )
 
 

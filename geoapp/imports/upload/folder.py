@@ -25,28 +25,26 @@ _TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
 UPLOAD_GONE = Msg(
     "upload.gone",
-    id="Unggahan ini tidak ditemukan atau sudah selesai/kedaluwarsa. Unggah berkasnya lagi.",
-    en="This upload was not found or is finished/expired. Upload the file again.",
+    "This upload was not found or is finished/expired. Upload the file again.",
 )
 QUOTA_FULL = Msg(
     "upload.quota_full",
-    id="Ruang unggahan penuh (batas {limit} MB). Selesaikan atau buang unggahan yang menunggu tinjauan, lalu coba lagi; atau minta admin menaikkan UPLOAD_QUOTA_BYTES.",
-    en="The upload space is full (limit {limit} MB). Finish or discard uploads awaiting review and try again, or ask the admin to raise UPLOAD_QUOTA_BYTES.",
+    "The upload space is full (limit {limit} MB). Finish or discard uploads awaiting review and "
+    "try again, or ask the admin to raise UPLOAD_QUOTA_BYTES.",
 )
 DISK_FULL = Msg(
     "upload.disk_full",
-    id="Disk server penuh, jadi berkas tidak dapat disimpan. Tidak ada data yang berubah. Coba lagi nanti atau hubungi admin.",
-    en="The server's disk is full, so the file could not be stored. No data was changed. Try again later or contact the admin.",
+    "The server's disk is full, so the file could not be stored. No data was changed. Try "
+    "again later or contact the admin.",
 )
 WRITE_FAILED = Msg(
     "upload.write_failed",
-    id="Berkas tidak dapat disimpan di server. Tidak ada data yang berubah. Coba lagi atau hubungi admin.",
-    en="The file could not be stored on the server. No data was changed. Try again or contact the admin.",
+    "The file could not be stored on the server. No data was changed. "
+    "Try again or contact the admin.",
 )
 BUSY = Msg(
     "upload.busy",
-    id="Unggahan ini sedang disimpan. Tunggu sebentar lalu buka halaman data.",
-    en="This upload is being stored already. Wait a moment, then open the data page.",
+    "This upload is being stored already. Wait a moment, then open the data page.",
 )
 
 

@@ -13,39 +13,27 @@ from geoapp.io.boundaries.types import BoundaryReport
 
 _ERR_NO_CRS = Msg(
     "boundaries.no_crs",
-    id="Berkas tidak menyebut sistem koordinat dan koordinatnya bukan bujur/lintang "
-       "(batas {bounds}). Tambahkan berkas .prj (atau simpan ulang dengan CRS).",
-    en="The file names no coordinate system and its coordinates are not longitude/latitude "
-       "(bounds {bounds}). Add a .prj file (or save it again with a CRS).",
+    "The file names no coordinate system and its coordinates are not longitude/latitude "
+    "(bounds {bounds}). Add a .prj file (or save it again with a CRS).",
 )
 _ERR_OUT_OF_RANGE = Msg(
     "boundaries.out_of_range",
-    id="Koordinat di luar rentang bujur/lintang (batas {bounds}) padahal CRS-nya {crs}. "
-       "Mungkin bujur dan lintang tertukar, atau CRS salah.",
-    en="Coordinates are outside longitude/latitude ranges (bounds {bounds}) although the CRS "
-       "is {crs}. Longitude and latitude may be swapped, or the CRS is wrong.",
+    "Coordinates are outside longitude/latitude ranges (bounds {bounds}) although the CRS "
+    "is {crs}. Longitude and latitude may be swapped, or the CRS is wrong.",
 )
-_ERR_CRS = Msg(
-    "boundaries.crs",
-    id="Sistem koordinat berkas tidak dapat dipahami: {crs}.",
-    en="The file's coordinate system cannot be understood: {crs}.",
-)
+_ERR_CRS = Msg("boundaries.crs", "The file's coordinate system cannot be understood: {crs}.")
 _NOTE_ASSUMED_4326 = Msg(
     "boundaries.assumed_4326",
-    id="Berkas tidak menyebut sistem koordinat; koordinatnya cocok dengan bujur/lintang "
-       "sehingga dianggap EPSG:4326.",
-    en="The file names no coordinate system; its coordinates fit longitude/latitude, so "
-       "EPSG:4326 was assumed.",
+    "The file names no coordinate system; its coordinates fit longitude/latitude, so "
+    "EPSG:4326 was assumed.",
 )
 _NOTE_REPROJECTED = Msg(
     "boundaries.reprojected",
-    id="Koordinat diubah dari {crs} ke EPSG:4326.",
-    en="Coordinates were reprojected from {crs} to EPSG:4326.",
+    "Coordinates were reprojected from {crs} to EPSG:4326.",
 )
 _NOTE_AREA_COMPUTED = Msg(
     "boundaries.area_computed",
-    id="Luas (km2) dihitung dari geometri dalam proyeksi UTM untuk {count} fitur.",
-    en="Area (km2) was computed from the geometry in a UTM projection for {count} features.",
+    "Area (km2) was computed from the geometry in a UTM projection for {count} features.",
 )
 
 

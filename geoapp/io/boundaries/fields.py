@@ -28,53 +28,40 @@ FIELD_CANDIDATES: dict[str, tuple[str, ...]] = {
 
 _ERR_FIELD_FLAG = Msg(
     "boundaries.field_flag",
-    id="Kolom '{field}' (opsi {flag}) tidak ada. Kolom yang tersedia: {available}.",
-    en="Field '{field}' (option {flag}) does not exist. Available fields: {available}.",
+    "Field '{field}' (option {flag}) does not exist. Available fields: {available}.",
 )
 _ERR_FIELD_MISSING = Msg(
     "boundaries.field_missing",
-    id="Kolom kode kelurahan tidak ditemukan. Kolom yang tersedia: {available}. Sebutkan "
-       "kolomnya dengan opsi {flag}.",
-    en="No kelurahan code field found. Available fields: {available}. Name the field with "
-       "the {flag} option.",
+    "No kelurahan code field found. Available fields: {available}. Name the field with "
+    "the {flag} option.",
 )
 _ERR_NAME_FIELD_MISSING = Msg(
     "boundaries.name_field_missing",
-    id="Kolom nama kelurahan tidak ditemukan. Kolom yang tersedia: {available}. Sebutkan "
-       "kolomnya dengan opsi {flag}.",
-    en="No kelurahan name field found. Available fields: {available}. Name the field with "
-       "the {flag} option.",
+    "No kelurahan name field found. Available fields: {available}. Name the field with "
+    "the {flag} option.",
 )
 _ERR_BAD_CODES = Msg(
     "boundaries.bad_codes",
-    id="{count} kode wilayah di kolom '{field}' bukan kode kelurahan/desa Kemendagri "
-       "(contoh: {examples}). Bentuk yang diterima: 36.71.01.1001 atau 3671011001. "
-       "Pilih kolom lain dengan opsi {flag}.",
-    en="{count} codes in field '{field}' are not Kemendagri kelurahan/desa codes "
-       "(e.g. {examples}). Accepted forms: 36.71.01.1001 or 3671011001. Choose another "
-       "field with the {flag} option.",
+    "{count} codes in field '{field}' are not Kemendagri kelurahan/desa codes "
+    "(e.g. {examples}). Accepted forms: 36.71.01.1001 or 3671011001. Choose another "
+    "field with the {flag} option.",
 )
 _ERR_DUPLICATE_CODES = Msg(
     "boundaries.duplicate_codes",
-    id="Kode kelurahan ganda di berkas batas wilayah: {codes}. Setiap kelurahan harus "
-       "satu fitur; gabungkan bagian-bagiannya (dissolve) lalu unggah lagi.",
-    en="Duplicate kelurahan codes in the boundary file: {codes}. Each kelurahan must be one "
-       "feature; dissolve its parts and upload again.",
+    "Duplicate kelurahan codes in the boundary file: {codes}. Each kelurahan must be one "
+    "feature; dissolve its parts and upload again.",
 )
 _ERR_EMPTY_NAMES = Msg(
     "boundaries.empty_names",
-    id="{count} fitur tidak punya nama kelurahan di kolom '{field}' (kode: {codes}).",
-    en="{count} features have no kelurahan name in field '{field}' (codes: {codes}).",
+    "{count} features have no kelurahan name in field '{field}' (codes: {codes}).",
 )
 _NOTE_KEC_DERIVED = Msg(
     "boundaries.kec_code_derived",
-    id="Kode kecamatan diambil dari tiga bagian pertama kode kelurahan.",
-    en="Kecamatan codes were taken from the first three parts of the kelurahan codes.",
+    "Kecamatan codes were taken from the first three parts of the kelurahan codes.",
 )
 _NOTE_NO_KEC_NAME = Msg(
     "boundaries.no_kecamatan_name",
-    id="Tidak ada kolom nama kecamatan; nama kecamatan dibiarkan kosong.",
-    en="No kecamatan name field; kecamatan names are left empty.",
+    "No kecamatan name field; kecamatan names are left empty.",
 )
 
 

@@ -19,34 +19,24 @@ from geoapp.io.boundaries.shapefile_zip import SHAPEFILE_PARTS, clean_shapefile_
 
 MAX_SOURCE_BYTES = 100 * 1024 * 1024       # an upload or file larger than this is refused
 
-ERR_NOT_FOUND = Msg(
-    "boundaries.not_found",
-    id="Berkas batas wilayah tidak ditemukan: {path}. Periksa jalurnya.",
-    en="Boundary file not found: {path}. Check the path.",
-)
+ERR_NOT_FOUND = Msg("boundaries.not_found", "Boundary file not found: {path}. Check the path.")
 _ERR_TOO_LARGE = Msg(
     "boundaries.too_large",
-    id="Berkas batas wilayah terlalu besar ({size} bita); batasnya {limit} bita.",
-    en="The boundary file is too large ({size} bytes); the limit is {limit} bytes.",
+    "The boundary file is too large ({size} bytes); the limit is {limit} bytes.",
 )
 _ERR_EMPTY = Msg(
     "boundaries.empty",
-    id="Berkas batas wilayah kosong. Unggah GeoJSON, GeoPackage atau Shapefile dalam ZIP.",
-    en="The boundary file is empty. Upload a GeoJSON, GeoPackage or zipped Shapefile.",
+    "The boundary file is empty. Upload a GeoJSON, GeoPackage or zipped Shapefile.",
 )
 ERR_FORMAT = Msg(
     "boundaries.format",
-    id="Format berkas batas wilayah tidak dikenali ({what}). Yang diterima: GeoJSON, "
-       "GeoPackage (.gpkg) atau Shapefile dalam ZIP (.shp, .shx, .dbf, .prj).",
-    en="Unrecognised boundary file format ({what}). Accepted: GeoJSON, GeoPackage (.gpkg) "
-       "or a zipped Shapefile (.shp, .shx, .dbf, .prj).",
+    "Unrecognised boundary file format ({what}). Accepted: GeoJSON, GeoPackage (.gpkg) "
+    "or a zipped Shapefile (.shp, .shx, .dbf, .prj).",
 )
 _ERR_BAD_JSON = Msg(
     "boundaries.bad_json",
-    id="Berkas batas wilayah bukan JSON yang sah (rusak atau terpotong). Ekspor ulang sebagai "
-       "GeoJSON lalu coba lagi.",
-    en="The boundary file is not valid JSON (damaged or cut off). Export it again as GeoJSON "
-       "and retry.",
+    "The boundary file is not valid JSON (damaged or cut off). Export it again as GeoJSON "
+    "and retry.",
 )
 
 

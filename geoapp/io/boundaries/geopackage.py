@@ -13,15 +13,13 @@ _log = logging.getLogger(__package__)  # one logger for the whole boundaries pac
 
 _ERR_GPKG_UNSAFE = Msg(
     "boundaries.gpkg_unsafe",
-    id="GeoPackage ditolak karena berisi {what}: {names}. Ekspor ulang lapisan sebagai "
-       "tabel biasa tanpa view atau trigger buatan sendiri.",
-    en="GeoPackage refused because it contains {what}: {names}. Export the layer again as a "
-       "plain table without views or custom triggers.",
+    "GeoPackage refused because it contains {what}: {names}. Export the layer again as a "
+    "plain table without views or custom triggers.",
 )
 _ERR_GPKG_BAD = Msg(
     "boundaries.gpkg_bad",
-    id="GeoPackage rusak atau tidak dapat dibaca. Ekspor ulang lapisannya dari QGIS sebagai GeoPackage baru.",
-    en="The GeoPackage is damaged or unreadable. Export the layer again from QGIS as a new GeoPackage.",
+    "The GeoPackage is damaged or unreadable. Export the layer again "
+    "from QGIS as a new GeoPackage.",
 )
 
 _STANDARD_TRIGGER = re.compile(

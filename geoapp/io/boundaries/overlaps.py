@@ -12,11 +12,8 @@ from geoapp.io.boundaries.types import BoundaryReport
 
 _NOTE_OVERLAPS = Msg(
     "boundaries.overlaps",
-    id="{pairs} pasang kelurahan bertetangga saling tumpang tindih, total {area_m2} m2 "
-       "(terbesar {largest_m2} m2: {largest}). Titik di daerah tumpang tindih diselesaikan "
-       "oleh pencocok.",
-    en="{pairs} pairs of neighbouring kelurahan overlap, {area_m2} m2 in total (largest "
-       "{largest_m2} m2: {largest}). Points in overlaps are resolved by the matcher.",
+    "{pairs} pairs of neighbouring kelurahan overlap, {area_m2} m2 in total (largest "
+    "{largest_m2} m2: {largest}). Points in overlaps are resolved by the matcher.",
 )
 
 

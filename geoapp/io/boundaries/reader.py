@@ -22,30 +22,20 @@ _log = logging.getLogger(__package__)  # one logger for the whole boundaries pac
 
 _ERR_UNREADABLE = Msg(
     "boundaries.unreadable",
-    id="Berkas batas wilayah ({format}) tidak dapat dibaca; berkas mungkin rusak atau bukan "
-       "GeoJSON, GeoPackage atau Shapefile (ZIP). Simpan ulang berkas itu lalu coba lagi.",
-    en="The boundary file ({format}) could not be read; it may be damaged or not GeoJSON, "
-       "GeoPackage or Shapefile (ZIP). Save the file again and retry.",
+    "The boundary file ({format}) could not be read; it may be damaged or not GeoJSON, "
+    "GeoPackage or Shapefile (ZIP). Save the file again and retry.",
 )
 _ERR_LAYER = Msg(
     "boundaries.layer",
-    id="Lapisan '{layer}' tidak ada. Lapisan yang tersedia: {layers}. Pilih dengan opsi "
-       "--boundaries-layer.",
-    en="Layer '{layer}' does not exist. Available layers: {layers}. Choose one with the "
-       "--boundaries-layer option.",
+    "Layer '{layer}' does not exist. Available layers: {layers}. Choose one with the "
+    "--boundaries-layer option.",
 )
 _ERR_LAYER_CHOICE = Msg(
     "boundaries.layer_choice",
-    id="Berkas berisi beberapa lapisan poligon: {layers}. Pilih salah satu dengan opsi "
-       "--boundaries-layer.",
-    en="The file holds several polygon layers: {layers}. Choose one with the "
-       "--boundaries-layer option.",
+    "The file holds several polygon layers: {layers}. Choose one with the "
+    "--boundaries-layer option.",
 )
-_ERR_NO_FEATURES = Msg(
-    "boundaries.no_features",
-    id="Berkas batas wilayah tidak berisi satu pun fitur.",
-    en="The boundary file contains no features.",
-)
+_ERR_NO_FEATURES = Msg("boundaries.no_features", "The boundary file contains no features.")
 
 _DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shapefile_zip": "ESRI Shapefile"}
 

@@ -12,23 +12,19 @@ from geoapp.io.boundaries.types import BoundaryReport, examples
 
 _ERR_NO_GEOMETRY = Msg(
     "boundaries.no_geometry",
-    id="{count} fitur tidak punya geometri (kode: {codes}). Setiap kelurahan perlu poligon.",
-    en="{count} features have no geometry (codes: {codes}). Every kelurahan needs a polygon.",
+    "{count} features have no geometry (codes: {codes}). Every kelurahan needs a polygon.",
 )
 ERR_NOT_POLYGON = Msg(
     "boundaries.not_polygon",
-    id="Batas wilayah harus berupa poligon; ditemukan {types} (kode: {codes}).",
-    en="Boundaries must be polygons; found {types} (codes: {codes}).",
+    "Boundaries must be polygons; found {types} (codes: {codes}).",
 )
 _ERR_REPAIR_FAILED = Msg(
     "boundaries.repair_failed",
-    id="Geometri tidak sah dan tidak dapat diperbaiki menjadi poligon (kode: {codes}).",
-    en="Invalid geometry that cannot be repaired into a polygon (codes: {codes}).",
+    "Invalid geometry that cannot be repaired into a polygon (codes: {codes}).",
 )
 _NOTE_REPAIRED = Msg(
     "boundaries.repaired",
-    id="{count} geometri tidak sah diperbaiki (make_valid): {codes}.",
-    en="{count} invalid geometries were repaired (make_valid): {codes}.",
+    "{count} invalid geometries were repaired (make_valid): {codes}.",
 )
 
 

@@ -21,33 +21,20 @@ SHAPEFILE_IGNORED = (".xml", ".sbn", ".sbx", ".qix", ".qpj", ".qmd", ".fix", ".c
 
 _ERR_ZIP_MEMBERS = Msg(
     "boundaries.zip_members",
-    id="ZIP harus berisi tepat satu Shapefile (.shp, .shx, .dbf, boleh .prj/.cpg); "
-       "ditemukan: {found}.",
-    en="The ZIP must hold exactly one Shapefile (.shp, .shx, .dbf, optionally .prj/.cpg); "
-       "found: {found}.",
+    "The ZIP must hold exactly one Shapefile (.shp, .shx, .dbf, optionally .prj/.cpg); "
+    "found: {found}.",
 )
 _ERR_ZIP_FORBIDDEN = Msg(
     "boundaries.zip_forbidden",
-    id="ZIP berisi berkas yang tidak diizinkan: {names}. Sertakan hanya bagian Shapefile "
-       "(.shp, .shx, .dbf, .prj, .cpg).",
-    en="The ZIP holds files that are not allowed: {names}. Include only the Shapefile parts "
-       "(.shp, .shx, .dbf, .prj, .cpg).",
+    "The ZIP holds files that are not allowed: {names}. Include only the Shapefile parts "
+    "(.shp, .shx, .dbf, .prj, .cpg).",
 )
 _ERR_ZIP_BOMB = Msg(
     "boundaries.zip_bomb",
-    id="ZIP ditolak: {reason}. Kirim Shapefile yang lebih kecil atau tanpa kompresi berlebihan.",
-    en="ZIP refused: {reason}. Send a smaller Shapefile, or one without extreme compression.",
+    "ZIP refused: {reason}. Send a smaller Shapefile, or one without extreme compression.",
 )
-_ERR_ZIP_BAD = Msg(
-    "boundaries.zip_bad",
-    id="ZIP rusak atau tidak dapat dibaca: {detail}.",
-    en="The ZIP is damaged or unreadable: {detail}.",
-)
-_NOTE_ZIP_IGNORED = Msg(
-    "boundaries.zip_ignored",
-    id="Berkas pendamping di ZIP diabaikan: {names}.",
-    en="Side files in the ZIP were ignored: {names}.",
-)
+_ERR_ZIP_BAD = Msg("boundaries.zip_bad", "The ZIP is damaged or unreadable: {detail}.")
+_NOTE_ZIP_IGNORED = Msg("boundaries.zip_ignored", "Side files in the ZIP were ignored: {names}.")
 
 
 def clean_shapefile_zip(raw: bytes, notes: list[Note]) -> bytes:

@@ -18,18 +18,16 @@ SAMPLE_BYTES = 65536
 
 CSV_CUT_OFF = Msg(
     "csv_cut_off",
-    id="Berkas tampaknya terpotong di akhir (karakter UTF-8 tidak lengkap); bagian itu diabaikan.",
-    en="The file seems cut off at the end (incomplete UTF-8 character); that part was ignored.",
+    "The file seems cut off at the end (incomplete UTF-8 character); that part was ignored.",
 )
 CSV_BAD_BYTES = Msg(
     "csv_bad_bytes",
-    id="Beberapa byte tidak dapat dibaca sebagai teks dan diganti dengan '?'. Simpan berkas sebagai CSV UTF-8.",
-    en="Some bytes could not be read as text and were replaced by '?'. Save the file as CSV UTF-8.",
+    "Some bytes could not be read as text and were replaced by '?'. Save the file as CSV UTF-8.",
 )
 CSV_UNREADABLE = Msg(
     "csv_unreadable",
-    id="Berkas '{filename}' tidak dapat dibaca sebagai CSV: {detail}. Periksa tanda kutip, atau simpan ulang sebagai CSV UTF-8.",
-    en="The file '{filename}' could not be read as CSV: {detail}. Check the quote marks, or save it again as CSV UTF-8.",
+    "The file '{filename}' could not be read as CSV: {detail}. Check the quote marks, "
+    "or save it again as CSV UTF-8.",
 )
 
 

@@ -36,52 +36,40 @@ OTHER_HEADER_WORDS = frozenset({
 
 HEADER_DUPLICATE = Msg(
     "header_duplicate",
-    id="Judul kolom '{header}' muncul {count} kali (kolom {positions}). Beri nama yang berbeda agar jelas.",
-    en="The column header '{header}' appears {count} times (columns {positions}). Give them distinct names.",
+    "The column header '{header}' appears {count} times (columns "
+    "{positions}). Give them distinct names.",
 )
 HEADER_EMPTY = Msg(
     "header_empty",
-    id="Kolom {position} tidak punya judul tetapi berisi data. Beri judul kolom itu.",
-    en="Column {position} has no header but contains data. Give that column a header.",
+    "Column {position} has no header but contains data. Give that column a header.",
 )
 NO_HEADER = Msg(
     "no_header",
-    id="Baris judul kolom tidak ditemukan di {rows} baris pertama. Pilih baris judul (header_row) secara manual.",
-    en="No header row was found in the first {rows} rows. Choose the header row (header_row) yourself.",
+    "No header row was found in the first {rows} rows. Choose the "
+    "header row (header_row) yourself.",
 )
 EMPTY_TABLE = Msg(
     "empty_table",
-    id="Baris judul kolom tidak ditemukan: '{filename}' tidak berisi data, semua barisnya kosong. "
-       "Periksa bahwa ini berkas yang benar.",
-    en="No header row was found: '{filename}' holds no data, every row is empty. Check that "
-       "this is the right file.",
+    "No header row was found: '{filename}' holds no data, every row is empty. Check that "
+    "this is the right file.",
 )
 EMPTY_SHEET = Msg(
     "empty_sheet",
-    id="Lembar '{sheet}' di '{filename}' tidak berisi data: semua barisnya kosong. Pilih lembar "
-       "lain yang berisi data (sheet).",
-    en="Sheet '{sheet}' of '{filename}' holds no data: every row is empty. Choose another sheet "
-       "that holds data (sheet).",
+    "Sheet '{sheet}' of '{filename}' holds no data: every row is empty. Choose another sheet "
+    "that holds data (sheet).",
 )
 BAD_HEADER_ROW = Msg(
     "bad_header_row",
-    id="header_row={received} tidak valid: berkas punya {rows} baris; isi angka 1 sampai {rows}.",
-    en="header_row={received} is not valid: the file has {rows} rows; use a number from 1 to {rows}.",
+    "header_row={received} is not valid: the file has {rows} rows; use a number from 1 to {rows}.",
 )
-UNKNOWN_ROLE = Msg(
-    "unknown_role",
-    id="Peran kolom '{role}' tidak dikenal. Peran yang tersedia: {allowed}.",
-    en="Unknown column role '{role}'. Available roles: {allowed}.",
-)
+UNKNOWN_ROLE = Msg("unknown_role", "Unknown column role '{role}'. Available roles: {allowed}.")
 UNKNOWN_COLUMN = Msg(
     "unknown_column",
-    id="Kolom '{column}' untuk peran {role} tidak ditemukan. Kolom yang tersedia: {available}.",
-    en="Column '{column}' for role {role} was not found. Available columns: {available}.",
+    "Column '{column}' for role {role} was not found. Available columns: {available}.",
 )
 BAD_COLUMN_NUMBER = Msg(
     "bad_column_number",
-    id="Nomor kolom {column} untuk peran {role} tidak valid; isi 1 sampai {count}.",
-    en="Column number {column} for role {role} is not valid; use 1 to {count}.",
+    "Column number {column} for role {role} is not valid; use 1 to {count}.",
 )
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")

@@ -16,12 +16,9 @@ MAX_MAGNITUDE = 1e15
 
 NUMBER_ABSURD = Msg(
     "number_absurd",
-    id="{count} angka di kolom '{header}' tidak terhingga atau lebih besar dari "
-       "1.000.000.000.000.000 (mis. baris {row}); angka itu tidak dijumlahkan dan dihitung "
-       "sebagai tidak terbaca. Periksa isian sel tersebut.",
-    en="{count} numbers in column '{header}' are infinite or larger than "
-       "1,000,000,000,000,000 (e.g. row {row}); they are not summed and count as "
-       "unreadable. Check those cells.",
+    "{count} numbers in column '{header}' are infinite or larger than "
+    "1,000,000,000,000,000 (e.g. row {row}); they are not summed and count as "
+    "unreadable. Check those cells.",
 )
 
 

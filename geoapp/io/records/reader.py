@@ -32,13 +32,12 @@ from geoapp.io.records.xlsx_reader import read_xlsx_grid
 
 NO_DATA_ROWS = Msg(
     "no_data_rows",
-    id="Tidak ada baris data di bawah baris judul (baris {header_row}). Periksa berkas atau pilih header_row lain.",
-    en="There are no data rows below the header row (row {header_row}). Check the file or choose another header_row.",
+    "There are no data rows below the header row (row {header_row}). Check the file "
+    "or choose another header_row.",
 )
 BAD_MAX_ROWS = Msg(
     "bad_max_rows",
-    id="max_rows harus bilangan bulat positif; diterima: {received}.",
-    en="max_rows must be a positive whole number; received: {received}.",
+    "max_rows must be a positive whole number; received: {received}.",
 )
 
 

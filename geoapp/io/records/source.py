@@ -10,33 +10,30 @@ from geoapp.core.i18n import Msg, Note
 
 FILE_EMPTY = Msg(
     "file_empty",
-    id="Berkas '{filename}' kosong (0 byte). Unggah berkas CSV atau XLSX yang berisi data.",
-    en="The file '{filename}' is empty (0 bytes). Upload a CSV or XLSX file that contains data.",
+    "The file '{filename}' is empty (0 bytes). Upload a CSV or XLSX file that contains data.",
 )
 FILE_OLD_XLS = Msg(
     "file_old_xls",
-    id="Berkas '{filename}' berformat Excel lama (.xls). Buka di Excel lalu simpan sebagai .xlsx atau .csv.",
-    en="The file '{filename}' is in the old Excel format (.xls). Open it in Excel and save it as .xlsx or .csv.",
+    "The file '{filename}' is in the old Excel format (.xls). Open it in Excel "
+    "and save it as .xlsx or .csv.",
 )
 FILE_BINARY = Msg(
     "file_binary",
-    id="Berkas '{filename}' bukan teks CSV maupun XLSX ({kind}). Unggah tabel CSV atau XLSX.",
-    en="The file '{filename}' is neither CSV text nor XLSX ({kind}). Upload a CSV or XLSX table.",
+    "The file '{filename}' is neither CSV text nor XLSX ({kind}). Upload a CSV or XLSX table.",
 )
 FILE_ZIP_NOT_XLSX = Msg(
     "file_zip_not_xlsx",
-    id="Berkas '{filename}' adalah arsip ZIP tetapi bukan buku kerja XLSX. Simpan tabel sebagai .xlsx atau .csv.",
-    en="The file '{filename}' is a ZIP archive but not an XLSX workbook. Save the table as .xlsx or .csv.",
+    "The file '{filename}' is a ZIP archive but not an XLSX workbook. "
+    "Save the table as .xlsx or .csv.",
 )
 FILE_CORRUPT_ZIP = Msg(
     "file_corrupt_zip",
-    id="Berkas '{filename}' rusak atau terpotong (ZIP/XLSX tidak utuh). Simpan ulang dari Excel lalu unggah lagi.",
-    en="The file '{filename}' is damaged or truncated (incomplete ZIP/XLSX). Save it again from Excel and re-upload.",
+    "The file '{filename}' is damaged or truncated (incomplete ZIP/XLSX). Save it "
+    "again from Excel and re-upload.",
 )
 EXTENSION_MISMATCH = Msg(
     "extension_mismatch",
-    id="Nama berkas berakhiran '{ext}' tetapi isinya {actual}; dibaca sebagai {actual}.",
-    en="The file name ends in '{ext}' but the content is {actual}; it was read as {actual}.",
+    "The file name ends in '{ext}' but the content is {actual}; it was read as {actual}.",
 )
 
 _MAGIC = {

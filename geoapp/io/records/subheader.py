@@ -19,9 +19,7 @@ MAX_LABEL_CHARS = 30
 
 TWO_ROW_HEADER = Msg(
     "two_row_header",
-    id="Baris judul {row} dan {sub_row} dibaca sebagai satu judul bertingkat (mis. '{example}'). "
-    "Jika salah, pilih baris judul (header_row) sendiri.",
-    en="Header rows {row} and {sub_row} were read as one two-level header (e.g. '{example}'). "
+    "Header rows {row} and {sub_row} were read as one two-level header (e.g. '{example}'). "
     "If that is wrong, choose the header row (header_row) yourself.",
 )
 

@@ -22,38 +22,32 @@ RATIO_MIN_SIZE = 1024 * 1024
 
 XLSX_BOMB = Msg(
     "xlsx_too_large",
-    id="Berkas '{filename}' ditolak: isinya terlalu besar saat dibuka ({detail}). Kirim data lebih kecil atau sebagai CSV.",
-    en="The file '{filename}' was rejected: it is too large once unpacked ({detail}). Send less data or a CSV.",
+    "The file '{filename}' was rejected: it is too large once unpacked "
+    "({detail}). Send less data or a CSV.",
 )
 XLSX_UNREADABLE = Msg(
     "xlsx_unreadable",
-    id="Berkas '{filename}' tidak dapat dibuka sebagai XLSX ({detail}). Simpan ulang dari Excel sebagai .xlsx lalu unggah lagi.",
-    en="The file '{filename}' could not be opened as XLSX ({detail}). Save it again from Excel as .xlsx and re-upload.",
+    "The file '{filename}' could not be opened as XLSX ({detail}). Save it again from "
+    "Excel as .xlsx and re-upload.",
 )
 XLSX_NO_SHEET = Msg(
     "xlsx_unknown_sheet",
-    id="Lembar '{sheet}' tidak ada. Lembar yang tersedia: {available}.",
-    en="There is no sheet '{sheet}'. Available sheets: {available}.",
+    "There is no sheet '{sheet}'. Available sheets: {available}.",
 )
-XLSX_EMPTY = Msg(
-    "xlsx_empty",
-    id="Buku kerja '{filename}' tidak berisi data di lembar mana pun ({available}).",
-    en="The workbook '{filename}' has no data on any sheet ({available}).",
-)
+XLSX_EMPTY = Msg("xlsx_empty", "The workbook '{filename}' has no data on any sheet ({available}).")
 XLSX_TOO_MANY_ROWS = Msg(
     "too_many_rows",
-    id="Berkas memiliki {rows} baris, lebih dari batas {max_rows}. Pecah berkas menjadi beberapa bagian.",
-    en="The file has {rows} rows, more than the limit of {max_rows}. Split the file into parts.",
+    "The file has {rows} rows, more than the limit of {max_rows}. Split the file into parts.",
 )
 XLSX_UNSAFE_XML = Msg(
     "xlsx_unsafe_xml",
-    id="Berkas '{filename}' ditolak: XML di dalamnya memuat deklarasi entitas (DTD), yang tidak pernah dibuat oleh Excel dan dapat dipakai untuk serangan. Buka berkas di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.",
-    en="The file '{filename}' was rejected: its XML contains entity declarations (DTD), which Excel never writes and which can be used for attacks. Open it in Excel, save it again as .xlsx and re-upload.",
+    "The file '{filename}' was rejected: its XML contains entity declarations (DTD), "
+    "which Excel never writes and which can be used for attacks. Open it in Excel, save "
+    "it again as .xlsx and re-upload.",
 )
 XLSX_MERGED = Msg(
     "merged_cells_filled",
-    id="{count} rentang sel gabungan diisi dengan nilainya ke setiap sel (mis. {example}).",
-    en="{count} merged cell ranges were filled with their value in every cell (e.g. {example}).",
+    "{count} merged cell ranges were filled with their value in every cell (e.g. {example}).",
 )
 
 

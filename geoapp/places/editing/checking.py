@@ -26,59 +26,37 @@ from geoapp.places.editing.listing import AdminPlace, default_gazetteer
 from geoapp.values.coords import parse_coordinates
 
 BAD_KELURAHAN = Msg("place_admin.bad_kelurahan",
-                    id="Kelurahan '{value}' tidak ada di Kota Tangerang. Pilih dari daftar, "
-                       "atau kosongkan agar kelurahan ditentukan dari titik koordinat.",
-                    en="Kelurahan '{value}' is not in the city. Pick one from the list, or leave "
-                       "it empty to take the kelurahan from the point.")
+                    "Kelurahan '{value}' is not in the city. Pick one from the list, or leave "
+                    "it empty to take the kelurahan from the point.")
 COORDS_REQUIRED = Msg("place_admin.coords_required",
-                      id="Isi lintang dan bujur tempat ini (keduanya), mis. -6.178 dan 106.630.",
-                      en="Fill in both latitude and longitude of the place, e.g. -6.178 and "
-                         "106.630.")
+                      "Fill in both latitude and longitude of the place, e.g. -6.178 and "
+                      "106.630.")
 COORDS_UNREADABLE = Msg("place_admin.coords_unreadable",
-                        id="Koordinat tidak dapat dibaca (lintang '{lat}', bujur '{lon}'). Tulis "
-                           "derajat desimal (-6.178 atau -6,178) atau DMS (6°10'40\"LS).",
-                        en="The coordinates could not be read (latitude '{lat}', longitude "
-                           "'{lon}'). Write decimal degrees (-6.178 or -6,178) or DMS "
-                           "(6°10'40\"S).")
+                        "The coordinates could not be read (latitude '{lat}', longitude "
+                        "'{lon}'). Write decimal degrees (-6.178 or -6,178) or DMS "
+                        "(6°10'40\"S).")
 OUTSIDE = Msg("place_admin.outside",
-              id="Titik {lat}, {lon} berada di luar Kota Tangerang: kelurahan terdekat {nama} "
-                 "(Kec. {kecamatan}), {distance_id} dari titik. Periksa koordinatnya.",
-              en="The point {lat}, {lon} lies outside the city: the nearest kelurahan is {nama} "
-                 "({kecamatan}), {distance_en} away. Check the coordinates.")
+              "The point {lat}, {lon} lies outside the city: the nearest kelurahan is {nama} "
+              "({kecamatan}), {distance_en} away. Check the coordinates.")
 UTM_FIXED = Msg("place_admin.utm_fixed",
-                id="Koordinat ditulis dalam meter UTM zona 48S ({east} T, {north} U) dan sudah "
-                   "diubah ke lintang/bujur. Periksa titiknya lalu simpan lagi.",
-                en="The coordinates were UTM zone 48S metres ({east} E, {north} N) and were "
-                   "converted to latitude/longitude. Check the point and save again.")
+                "The coordinates were UTM zone 48S metres ({east} E, {north} N) and were "
+                "converted to latitude/longitude. Check the point and save again.")
 SWAP_FIXED = Msg("place_admin.swap_fixed",
-                 id="Lintang dan bujur tertukar dan sudah ditukar kembali. Periksa titiknya lalu "
-                    "simpan lagi.",
-                 en="Latitude and longitude were swapped and have been swapped back. Check the "
-                    "point and save again.")
+                 "Latitude and longitude were swapped and have been swapped back. Check the "
+                 "point and save again.")
 SIGN_FIXED = Msg("place_admin.sign_fixed",
-                 id="Lintang {lat} tanpa tanda minus berada di belahan bumi utara; Kota "
-                    "Tangerang di selatan khatulistiwa, jadi lintang diubah menjadi -{lat}. "
-                    "Periksa titiknya lalu simpan lagi.",
-                 en="Latitude {lat} without a minus sign is north of the equator; the city is "
-                    "south of it, so the latitude was changed to -{lat}. Check the point and "
-                    "save again.")
+                 "Latitude {lat} without a minus sign is north of the equator; the city is "
+                 "south of it, so the latitude was changed to -{lat}. Check the point and "
+                 "save again.")
 KELURAHAN_FIXED = Msg("place_admin.kelurahan_fixed",
-                      id="Titik ini berada di kelurahan {point} (Kec. {kecamatan}), bukan di "
-                         "{chosen} yang dipilih. Kelurahan diganti menjadi {point}; bila tempat "
-                         "ini memang di {chosen}, perbaiki koordinatnya. Simpan lagi untuk "
-                         "mengonfirmasi.",
-                      en="This point lies in kelurahan {point} ({kecamatan}), not in {chosen} as "
-                         "chosen. The kelurahan was changed to {point}; if the place really is in "
-                         "{chosen}, correct the coordinates. Save again to confirm.")
+                      "This point lies in kelurahan {point} ({kecamatan}), not in {chosen} as "
+                      "chosen. The kelurahan was changed to {point}; if the place really is in "
+                      "{chosen}, correct the coordinates. Save again to confirm.")
 KELURAHAN_FROM_POINT = Msg("place_admin.kelurahan_from_point",
-                           id="Kelurahan ditentukan dari titik: {point} (Kec. {kecamatan}).",
-                           en="Kelurahan taken from the point: {point} ({kecamatan}).")
-DMS_READ = Msg("place_admin.dms_read",
-               id="Koordinat DMS dibaca sebagai {lat}, {lon}.",
-               en="DMS coordinates were read as {lat}, {lon}.")
+                           "Kelurahan taken from the point: {point} ({kecamatan}).")
+DMS_READ = Msg("place_admin.dms_read", "DMS coordinates were read as {lat}, {lon}.")
 ON_BORDER = Msg("place_admin.on_border",
-                id="Titik berada di tumpang-tindih batas kelurahan {others}; dipilih {point}.",
-                en="The point lies where kelurahan {others} overlap; {point} was chosen.")
+                "The point lies where kelurahan {others} overlap; {point} was chosen.")
 
 
 @dataclass

@@ -16,18 +16,14 @@ LIMITS = {"name": 120, "theme": 80, "address": 200, "contact": 120, "lat": 40, "
 _ID_RE = re.compile(r"^(kampung|kwt|ecofarm)-(\d{1,7})$")
 
 BAD_KIND = Msg("place_admin.bad_kind",
-               id="Jenis tempat '{value}' tidak dikenal. Pilih salah satu: {allowed}.",
-               en="Place type '{value}' is not known. Choose one of: {allowed}.")
+               "Place type '{value}' is not known. Choose one of: {allowed}.")
 NAME_REQUIRED = Msg("place_admin.name_required",
-                    id="Isian 'nama' kosong. Tulis nama tempat, mis. 'Kampung Bekelir RW 05'.",
-                    en="The 'name' field is empty. Write the place's name, e.g. "
-                       "'Kampung Bekelir RW 05'.")
+                    "The 'name' field is empty. Write the place's name, e.g. "
+                    "'Kampung Bekelir RW 05'.")
 TOO_LONG = Msg("place_admin.too_long",
-               id="Isian '{name}' terlalu panjang ({length} karakter); paling banyak {limit}.",
-               en="The '{name}' field is too long ({length} characters); at most {limit}.")
+               "The '{name}' field is too long ({length} characters); at most {limit}.")
 NOT_FOUND = Msg("place_admin.not_found",
-                id="Tempat '{place_id}' tidak ada di data aktif. Muat ulang daftar tempat.",
-                en="Place '{place_id}' is not in the active data. Reload the list of places.")
+                "Place '{place_id}' is not in the active data. Reload the list of places.")
 
 
 @dataclass(frozen=True)

@@ -40,15 +40,11 @@ SOURCE_NAME = "formulir tempat"
 ACTIONS = {"add": "tambah", "edit": "ubah", "delete": "hapus"}
 
 KIND_FIXED = Msg("place_admin.kind_fixed",
-                 id="Jenis tempat tidak dapat diubah ({old} ke {new}). Hapus tempat ini lalu "
-                    "tambahkan sebagai jenis yang benar.",
-                 en="The place type cannot be changed ({old} to {new}). Delete this place and "
-                    "add it again as the right type.")
+                 "The place type cannot be changed ({old} to {new}). Delete this place and "
+                 "add it again as the right type.")
 CHANGED = Msg("place_admin.changed",
-              id="Data {program} berubah sejak formulir dibuka (kini versi {version} yang "
-                 "aktif). Muat ulang halaman lalu ulangi perubahan Anda.",
-              en="The {program} data changed since the form was opened (version {version} is "
-                 "now active). Reload the page and make your change again.")
+              "The {program} data changed since the form was opened (version {version} is "
+              "now active). Reload the page and make your change again.")
 
 
 @dataclass

@@ -43,18 +43,16 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 NOT_A_BACKUP = Msg(
     "backup.not_a_backup",
-    id="Berkas {path} bukan cadangan geoapp yang valid: {reason}. Gunakan berkas dari 'geoapp backup'.",
-    en="The file {path} is not a valid geoapp backup: {reason}. Use a file made by 'geoapp backup'.",
+    "The file {path} is not a valid geoapp backup: {reason}. Use a file made by 'geoapp backup'.",
 )
 UNSAFE_ARCHIVE = Msg(
     "backup.unsafe",
-    id="Cadangan {path} ditolak: {reason}. Berkas ini tidak dibuat oleh 'geoapp backup' atau telah diubah.",
-    en="The backup {path} was refused: {reason}. It was not made by 'geoapp backup' or has been altered.",
+    "The backup {path} was refused: {reason}. It was not made by 'geoapp "
+    "backup' or has been altered.",
 )
 WRITE_FAILED = Msg(
     "backup.write_failed",
-    id="Tidak dapat menulis {path}: {reason}. Periksa ruang disk dan izin folder.",
-    en="Could not write {path}: {reason}. Check the free disk space and folder permissions.",
+    "Could not write {path}: {reason}. Check the free disk space and folder permissions.",
 )
 
 

@@ -32,8 +32,8 @@ from geoapp.store.backup.archive import (
 
 NO_DATABASE = Msg(
     "backup.no_database",
-    id="Basis data {path} tidak ada, jadi tidak ada yang dapat dicadangkan. Periksa --instance dan pengaturan DATABASE.",
-    en="The database {path} does not exist, so there is nothing to back up. Check --instance and the DATABASE setting.",
+    "The database {path} does not exist, so there is nothing to back up. Check "
+    "--instance and the DATABASE setting.",
 )
 
 

@@ -40,13 +40,13 @@ from geoapp.store.backup.lock import is_running
 
 RUNNING = Msg(
     "backup.running",
-    id="Server geoapp sedang berjalan pada instance {path}. Hentikan server dulu, atau tambahkan --force (lalu mulai ulang server).",
-    en="A geoapp server is running on the instance {path}. Stop it first, or add --force (and restart the server afterwards).",
+    "A geoapp server is running on the instance {path}. Stop it first, or add --force (and "
+    "restart the server afterwards).",
 )
 OUTSIDE_INSTANCE = Msg(
     "backup.outside",
-    id="Pengaturan {name} menunjuk ke {path}, di luar folder instance {instance}. Pemulihan hanya menulis di dalam folder instance; gunakan jalur relatif.",
-    en="The {name} setting points to {path}, outside the instance folder {instance}. Restore only writes inside the instance folder; use a relative path.",
+    "The {name} setting points to {path}, outside the instance folder {instance}. Restore only "
+    "writes inside the instance folder; use a relative path.",
 )
 
 
