@@ -22,9 +22,9 @@ from geoapp.io.boundaries import (
     DEFAULT_KELURAHAN,
     BoundaryFiles,
     BoundarySet,
-    configure_default,
     default_boundaries_dir,
     default_files,
+    default_set,
     load_boundaries,
     load_city,
     load_kecamatan,
@@ -174,13 +174,10 @@ def test_explicit_boundary_files_are_cached_per_file_version(tmp_path):
 
 def test_configured_folder_is_the_default(tmp_path):
     (tmp_path / DEFAULT_KELURAHAN).write_bytes((DATA / "tiny_kelurahan.geojson").read_bytes())
-    try:
-        configure_default(tmp_path)
+    with default_set(BoundaryFiles.for_setting(tmp_path)):
         assert default_files() == BoundaryFiles(tmp_path / DEFAULT_KELURAHAN)
         assert list(load_boundaries().frame["kode"]) == TINY_CODES
         assert len(load_kecamatan()) == 2
-    finally:
-        configure_default(None)
     assert default_files().bundled and len(load_kecamatan()) == 13
 
 

@@ -43,11 +43,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _check_startup(app: Flask) -> None:
     """Stop early, with a clear message, when a configured file cannot be used."""
-    from geoapp.io.boundaries import configure_default
+    from geoapp.web import boundary_set
     from geoapp.web.startup import check_boundaries
 
     check_boundaries(app.config)
-    configure_default(app.config.get("BOUNDARIES") or None)
+    boundary_set.init_app(app)
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -7,39 +7,43 @@ from pathlib import Path
 import pytest
 
 from geoapp.core.errors import GeoappError
-from geoapp.io.boundaries import configure_default, load_boundaries, load_city, load_kecamatan
+from geoapp.io.boundaries import default_files, load_boundaries, load_city, load_kecamatan
 from geoapp.web import create_app
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "boundaries" / "tiny_kelurahan.geojson"
 
 
-@pytest.fixture
-def reset_default():
-    yield
-    configure_default(None)
-
-
-def test_configured_boundaries_become_the_default_everywhere(tmp_path, reset_default):
+def test_configured_boundaries_become_the_default_everywhere(tmp_path):
     app = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True,
                       "LOAD_SAMPLE_DATA": False, "BOUNDARIES": str(TINY)})
-    frame = load_boundaries().frame
-    assert len(frame) == 4 and frame["kode"].str.startswith("32.99").all()
-    kecamatan = load_kecamatan()
-    assert set(kecamatan["kode"]) == set(frame["kode_kecamatan"])
-    assert len(load_city()) == 1
     from geoapp.imports.pipeline import gazetteer_for
 
-    assert gazetteer_for(None).kode == list(frame["kode"])   # uploads match against it too
+    with app.app_context():
+        frame = load_boundaries().frame
+        assert len(frame) == 4 and frame["kode"].str.startswith("32.99").all()
+        kecamatan = load_kecamatan()
+        assert set(kecamatan["kode"]) == set(frame["kode_kecamatan"])
+        assert len(load_city()) == 1
+        assert gazetteer_for(None).kode == list(frame["kode"])   # uploads match against it too
     batas = app.test_client().get("/api/batas.json")
     assert batas.status_code == 200 and b"32.99" in batas.data
 
 
-def test_an_app_without_the_setting_restores_the_bundled_set(tmp_path, reset_default):
-    create_app({"INSTANCE_PATH": str(tmp_path / "a"), "TESTING": True, "LOAD_SAMPLE_DATA": False,
-                "BOUNDARIES": str(TINY)})
-    create_app({"INSTANCE_PATH": str(tmp_path / "b"), "TESTING": True, "LOAD_SAMPLE_DATA": False})
-    assert len(load_boundaries().frame) == 104
-    assert len(load_kecamatan()) == 13
+def test_each_app_keeps_its_own_boundary_set(tmp_path):
+    tiny = create_app({"INSTANCE_PATH": str(tmp_path / "a"), "TESTING": True,
+                       "LOAD_SAMPLE_DATA": False, "BOUNDARIES": str(TINY)})
+    bundled = create_app({"INSTANCE_PATH": str(tmp_path / "b"), "TESTING": True,
+                          "LOAD_SAMPLE_DATA": False})
+    with tiny.app_context():
+        assert len(load_boundaries().frame) == 4
+        with bundled.app_context():                  # nested: the inner app's set, then back
+            assert len(load_boundaries().frame) == 104 and len(load_kecamatan()) == 13
+        assert len(load_kecamatan()) == 2
+    assert default_files().bundled                   # outside any app: nothing left bound
+    assert b"32.99" in tiny.test_client().get("/api/batas.json").data
+    assert b"32.99" not in bundled.test_client().get("/api/batas.json").data
+    for app in (tiny, bundled):
+        app.extensions["geoapp_db"]["engine"].dispose()
 
 
 # --------------------------------------------------------------------------- relative values
@@ -62,7 +66,7 @@ def instance_with_tiny_set(tmp_path: Path, value: str) -> Path:
 
 @pytest.mark.parametrize("where", ["config.toml", "environment"])
 @pytest.mark.parametrize("kind", sorted(RELATIVE_VALUES))
-def test_web_app_takes_a_relative_folder_or_file(tmp_path, monkeypatch, reset_default, kind,
+def test_web_app_takes_a_relative_folder_or_file(tmp_path, monkeypatch, kind,
                                                  where):
     monkeypatch.chdir(tmp_path)   # the working directory is NOT the base
     value = RELATIVE_VALUES[kind]
@@ -74,8 +78,9 @@ def test_web_app_takes_a_relative_folder_or_file(tmp_path, monkeypatch, reset_de
     app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "LOAD_SAMPLE_DATA": False})
     try:
         assert app.config["BOUNDARIES"] == str(instance / value)
-        assert list(load_boundaries().frame["kode"].str[:5].unique()) == ["32.99"]
-        assert len(load_kecamatan()) == 2 and len(load_city()) == 1   # dissolved outlines
+        with app.app_context():
+            assert list(load_boundaries().frame["kode"].str[:5].unique()) == ["32.99"]
+            assert len(load_kecamatan()) == 2 and len(load_city()) == 1   # dissolved outlines
         batas = app.test_client().get("/api/batas.json")
         assert batas.status_code == 200 and b"32.99.01.1001" in batas.data
     finally:
@@ -83,12 +88,11 @@ def test_web_app_takes_a_relative_folder_or_file(tmp_path, monkeypatch, reset_de
 
 
 @pytest.mark.parametrize("kind", sorted(RELATIVE_VALUES))
-def test_cli_takes_the_same_relative_folder_or_file(tmp_path, monkeypatch, reset_default, kind):
+def test_cli_takes_the_same_relative_folder_or_file(tmp_path, monkeypatch, kind):
     from click.testing import CliRunner
 
     from geoapp.cli.main import main
 
-    configure_default(None)
     monkeypatch.chdir(tmp_path)
     value = RELATIVE_VALUES[kind]
     instance = instance_with_tiny_set(tmp_path, value)
@@ -105,7 +109,7 @@ def test_cli_takes_the_same_relative_folder_or_file(tmp_path, monkeypatch, reset
     assert refused.exit_code != 0
 
 
-def test_a_relative_folder_without_the_kelurahan_file_names_it(tmp_path, reset_default):
+def test_a_relative_folder_without_the_kelurahan_file_names_it(tmp_path):
     instance = tmp_path / "inst"
     (instance / "kosong").mkdir(parents=True)
     (instance / "config.toml").write_text('BOUNDARIES = "kosong"\n', encoding="utf-8")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from geoapp.io.boundaries import configure_default
 from geoapp.store import set_password
 from geoapp.web import create_app
 from geoapp.web.db import get_db
@@ -37,7 +36,6 @@ def new_app(tmp_path, monkeypatch):
     yield make
     for app in apps:
         app.extensions["geoapp_db"]["engine"].dispose()
-    configure_default(None)
 
 
 def planner(app, token):
@@ -65,10 +63,12 @@ def test_each_app_uses_its_own_max_rows(new_app, token):
     assert upload_status(small, token) == 413
 
 
-def test_the_place_form_lists_the_boundary_set_configured_now(new_app, token):
+def test_each_app_lists_its_own_boundary_set_in_the_place_form(new_app, token):
     bundled = planner(new_app("bundled"), token)
     html = bundled.get("/kampung/kelola/baru").get_data(as_text=True)
     assert 'value="36.71.01.1001"' in html
     tiny = planner(new_app("tiny", BOUNDARIES=str(TINY)), token)
     html = tiny.get("/kampung/kelola/baru").get_data(as_text=True)
     assert 'value="32.99.' in html and 'value="36.71.01.1001"' not in html
+    html = bundled.get("/kampung/kelola/baru").get_data(as_text=True)   # the first app: still its own
+    assert 'value="36.71.01.1001"' in html and 'value="32.99.' not in html

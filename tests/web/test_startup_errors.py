@@ -40,16 +40,14 @@ def test_create_app_names_the_bad_boundary_file(tmp_path, kind):
 
 def test_a_good_boundary_file_starts(tmp_path):
     good = REPO / "data" / "boundaries" / "kota_tangerang_kelurahan.geojson"
-    from geoapp.io.boundaries import configure_default, load_boundaries
+    from geoapp.io.boundaries import load_boundaries
 
-    try:
-        app = create_app({"INSTANCE_PATH": str(tmp_path / "inst"), "BOUNDARIES": str(good),
-                          "LOAD_SAMPLE_DATA": False})
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "inst"), "BOUNDARIES": str(good),
+                      "LOAD_SAMPLE_DATA": False})
+    with app.app_context():
         assert len(load_boundaries().frame) == 104
-        assert app.test_client().get("/api/status").status_code == 200
-        app.extensions["geoapp_db"]["engine"].dispose()
-    finally:
-        configure_default(None)
+    assert app.test_client().get("/api/status").status_code == 200
+    app.extensions["geoapp_db"]["engine"].dispose()
 
 
 def test_cli_serve_with_corrupt_boundaries_is_one_clean_line(tmp_path, monkeypatch):

@@ -23,11 +23,13 @@ from geoapp.io.boundaries.defaults import (
     DEFAULT_KECAMATAN,
     DEFAULT_KELURAHAN,
     BoundaryFiles,
-    configure_default,
+    bind_default,
     default_boundaries_dir,
     default_files,
     default_identity,
+    default_set,
     resolve_boundaries_setting,
+    unbind_default,
 )
 from geoapp.io.boundaries.fields import FIELD_CANDIDATES
 from geoapp.io.boundaries.formats import MAX_SOURCE_BYTES, detect_format
@@ -37,7 +39,7 @@ from geoapp.io.boundaries.types import COLUMNS, BoundaryReport, BoundarySet
 __all__ = [
     "COLUMNS", "DEFAULT_CITY", "DEFAULT_KECAMATAN", "DEFAULT_KELURAHAN", "FIELD_CANDIDATES",
     "MAX_SOURCE_BYTES", "BoundaryFiles", "BoundaryReport", "BoundarySet", "area_km2",
-    "configure_default", "default_boundaries_dir", "default_files", "default_identity",
+    "bind_default", "default_boundaries_dir", "default_files", "default_identity", "default_set",
     "detect_format", "load_boundaries", "load_city", "load_kecamatan",
-    "resolve_boundaries_setting", "utm_epsg",
+    "resolve_boundaries_setting", "unbind_default", "utm_epsg",
 ]

@@ -5,14 +5,18 @@ city outlines under the standard names (a set that ships no outline gets it diss
 kelurahan). :class:`BoundaryFiles` names such a set; :func:`resolve_boundaries_setting` turns the
 ``BOUNDARIES`` setting (file or folder, relative to the instance folder) into one.
 
-The process-wide default is, in order: the set given to :func:`configure_default` (the web app
-passes its BOUNDARIES setting), else ``$GEOAPP_BOUNDARIES`` (resolved the same way, against the
-default instance folder), else the bundled Kota Tangerang set.
+The default set (what ``load_boundaries()`` reads with no source) is, in order: the set bound to
+the current context with :func:`default_set`/:func:`bind_default` (the web app binds its own
+BOUNDARIES set in each of its app contexts), else ``$GEOAPP_BOUNDARIES`` (resolved the same way,
+against the default instance folder), else the bundled Kota Tangerang set.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -136,27 +140,41 @@ def _cached_dissolved(key: FileKey, by: str | None) -> gpd.GeoDataFrame:
     return groups.reset_index().rename(columns={by: "kode"})
 
 
-# --------------------------------------------------------------------------- process default
+# --------------------------------------------------------------------------- the current default
 
-_configured: list[BoundaryFiles] = []   # set by configure_default; see default_files()
+# The set that ``load_boundaries()`` with no source reads in the current context. It is not
+# process-wide state: the web app keeps its set in ``app.extensions`` and binds it here for the
+# length of each of its app contexts (requests, CLI commands), so two apps in one process each
+# see their own; the CLI binds the one its settings name. Unbound, the default is the set that
+# ``$GEOAPP_BOUNDARIES`` names, else the bundled one.
+_current: ContextVar[BoundaryFiles | None] = ContextVar("geoapp_boundary_files", default=None)
 
 
-def configure_default(path: str | Path | None) -> None:
-    """Make ``path`` (a BOUNDARIES value: file or folder) the default set; None or '' undoes it.
+def bind_default(files: BoundaryFiles | None) -> Token:
+    """Make ``files`` the default set in this context; give the token to :func:`unbind_default`."""
+    return _current.set(files)
 
-    The web app calls this with its BOUNDARIES setting, so that every page, layer and export
-    uses the same boundary set as the matcher. A relative ``path`` is relative to the default
-    instance folder; the web app passes it already resolved against its own.
-    """
-    _configured.clear()
-    if path is not None and str(path) != "":
-        _configured.append(BoundaryFiles.for_setting(path))
+
+def unbind_default(token: Token) -> None:
+    """Restore the default set that was current before :func:`bind_default`."""
+    _current.reset(token)
+
+
+@contextmanager
+def default_set(files: BoundaryFiles | None) -> Iterator[BoundaryFiles]:
+    """``with default_set(files):`` runs its block with ``files`` as the default set."""
+    token = bind_default(files)
+    try:
+        yield default_files()
+    finally:
+        unbind_default(token)
 
 
 def default_files() -> BoundaryFiles:
-    """The configured set, else the one ``$GEOAPP_BOUNDARIES`` names, else the bundled set."""
-    if _configured:
-        return _configured[0]
+    """The set bound in this context, else the one ``$GEOAPP_BOUNDARIES`` names, else the bundled."""
+    bound = _current.get()
+    if bound is not None:
+        return bound
     return BoundaryFiles.for_setting(environment_value("BOUNDARIES"))
 
 
