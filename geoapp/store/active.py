@@ -7,7 +7,7 @@ API (small and stable; core module, no Flask)::
     versions.identity(session, ["kwt", ...])   # cache-key part: identities of those programs
     versions.cached(key, compute)              # compute() memoised: cachetools.LRUCache + lock
     versions.clear()                           # forget everything (tests); len(versions)
-    DatasetInfo                                # id, program, version, sample, imported_at,
+    DatasetInfo                                # id, program, version, title, sample, imported_at,
                                                # activated_at, headers, measures, columns,
                                                # identity
 
@@ -91,6 +91,7 @@ class DatasetInfo:
     id: int
     program: str
     version: int
+    title: str
     sample: bool
     imported_at: datetime | None
     activated_at: datetime | None
@@ -105,7 +106,8 @@ def dataset_info(url: str, ds: Dataset) -> DatasetInfo:
     identity = (url, ds.program, ds.id, ds.version, ds.source_sha256, str(ds.imported_at),
                 str(ds.activated_at))
     return DatasetInfo(
-        ds.id, ds.program, ds.version, bool(ds.sample), ds.imported_at, ds.activated_at,
+        ds.id, ds.program, ds.version, ds.title, bool(ds.sample), ds.imported_at,
+        ds.activated_at,
         tuple(str(h) for h in jsonsafe.loads(ds.headers_json, [])),
         tuple(str(m) for m in jsonsafe.loads(ds.measures_json, [])), dataset_columns(ds),
         identity)
