@@ -6,9 +6,11 @@ import json
 
 import pytest
 from pyproj import Transformer
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
+from geoapp.core.programs import detect_columns
 from geoapp.imports import staging
 from geoapp.places.editing.checking import check_place
 from geoapp.places.editing.duplicates import find_duplicates
@@ -27,6 +29,7 @@ from geoapp.store import (
     stage_import,
 )
 from geoapp.store.active import ActiveVersions
+from geoapp.store.models import Dataset
 
 SUKARASA = "36.71.01.1001"          # kecamatan Tangerang
 SUKAASIH = "36.71.01.1002"
@@ -332,3 +335,33 @@ def test_a_version_activated_meanwhile_is_kept_and_the_save_refused(session, mon
     assert active.title == "other planner"
     states = {d.title: d.state for d in list_datasets(session, "kampung", include_deleted=True)}
     assert states["Kampung tematik — tambah 'Kampung Literasi RW 09' oleh perencana"] == "deleted"
+
+
+# --------------------------------------------------------------------------- column map
+
+
+def test_place_roles_are_in_the_map_stored_at_staging(session):
+    stored = json.loads(active_dataset(session, "kampung").columns_json)["roles"]
+    assert {r: stored[r] for r in ("name", "place_theme", "kelurahan", "kecamatan", "address",
+                                   "contact", "lat", "lon")} == {
+        "name": 0, "place_theme": 1, "kelurahan": 2, "kecamatan": 3, "address": 4,
+        "contact": 5, "lat": 6, "lon": 7}
+    kwt = detect_columns("kwt", ["Nama KWT", "Jenis Tanaman", "Kode Kelurahan", "Kelurahan",
+                                 "Latitude", "Longitude"], [])
+    assert kwt.position("theme") is None and kwt.position("place_theme") == 1
+    assert kwt.position("kelurahan") == 3                  # not the code column
+    assert (kwt.position("lat"), kwt.position("lon")) == (4, 5)
+
+
+def test_finder_and_editor_read_the_stored_map_not_the_headers(session):
+    ds = active_dataset(session, "kampung")
+    moved = json.loads(ds.columns_json)
+    moved["roles"].update(name=8, contact=None)      # pretend "Catatan" holds the names
+    session.execute(update(Dataset).where(Dataset.id == ds.id)
+                    .values(columns_json=json.dumps(moved)))
+    session.commit()
+    finder = {p.id: p for p in load_places(session, ActiveVersions()).places}
+    editor = get_place(session, "kampung-0")
+    assert finder["kampung-0"].name == editor.name == "asli"
+    assert finder["kampung-0"].contact is editor.contact is None
+    assert editor.address == finder["kampung-0"].address == "Jl. A"

@@ -147,3 +147,20 @@ def test_a_version_without_a_stored_map_is_detected_on_read(engine):
     init_db(engine)                                   # ... and stored at the next start
     with session_factory(engine)() as s:
         assert json.loads(s.get(Dataset, ds.id).columns_json) == stored.as_dict()
+
+
+def test_a_map_stored_before_a_role_was_added_is_detected_then_stored_again(engine):
+    with session_factory(engine)() as s:
+        ds = _import(s)
+        full = dataset_columns(ds)
+        older = json.loads(ds.columns_json)
+        for role in ("place_theme", "kelurahan", "kecamatan", "lat", "lon"):
+            del older["roles"][role]
+        s.execute(text("UPDATE datasets SET columns_json = :c WHERE id = :id"),
+                  {"c": json.dumps(older), "id": ds.id})
+        s.commit()
+        s.refresh(ds)
+        assert dataset_columns(ds) == full                # detected from the headers on read
+    init_db(engine)                                       # ... and stored at the next start
+    with session_factory(engine)() as s:
+        assert json.loads(s.get(Dataset, ds.id).columns_json) == full.as_dict()

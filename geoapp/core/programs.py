@@ -140,6 +140,11 @@ def find_header(headers: list[str], pattern: re.Pattern[str] | None) -> int | No
 ALAMAT_HEADER = re.compile(r"alamat", re.I)
 PLACE_ADDRESS_HEADER = re.compile(r"alamat|lokasi", re.I)
 CONTACT_HEADER = re.compile(r"kontak|telepon|telp|\bhp\b|narahubung|contact", re.I)
+ANY_THEME_HEADER = re.compile(r"jenis|tema", re.I)
+KELURAHAN_HEADER = re.compile(r"^(?!.*kode).*(kelurahan|desa)", re.I)
+KECAMATAN_HEADER = re.compile(r"^(?!.*kode).*kecamatan", re.I)
+LAT_HEADER = re.compile(r"lintang|latitude|^\s*lat\b", re.I)
+LON_HEADER = re.compile(r"bujur|longitude|^\s*(lon|lng|long)\b", re.I)
 
 # role -> how its column is found (first header matching the rule):
 #   year     the program's year_header            sub      the program's filter_header
@@ -147,7 +152,12 @@ CONTACT_HEADER = re.compile(r"kontak|telepon|telp|\bhp\b|narahubung|contact", re
 #   alamat   a header with "alamat" (the address shown with figures' point layers)
 #   address  "alamat" or "lokasi", unless that is the name column, then "alamat" (places)
 #   contact  kontak / telepon / telp / hp / narahubung / contact
-ROLES = ("year", "sub", "name", "theme", "alamat", "address", "contact")
+#   place_theme  the program's theme_header, else "jenis" or "tema" (the place editor's
+#            theme/type field, also for KWT, whose figures have no theme)
+#   kelurahan, kecamatan  a kelurahan/desa or kecamatan NAME header (not a "kode" one)
+#   lat, lon     lintang/latitude/lat and bujur/longitude/lon/lng/long
+ROLES = ("year", "sub", "name", "theme", "alamat", "address", "contact",
+         "place_theme", "kelurahan", "kecamatan", "lat", "lon")
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,8 @@ class ColumnMap:
 
     @classmethod
     def from_dict(cls, data: object) -> ColumnMap | None:
-        """The map written by ``as_dict``; None when ``data`` is not one (or lacks a role)."""
+        """The map written by ``as_dict``; None when ``data`` is not one or lacks a role (a
+        map stored before the role was added: the caller detects it again)."""
         if not isinstance(data, Mapping):
             return None
         roles, measures = data.get("roles"), data.get("measures")
@@ -197,7 +208,12 @@ def detect_columns(program: str, headers: Sequence[str], measures: Sequence[str]
              "theme": find_header(headers, spec.theme_header),
              "alamat": find_header(headers, ALAMAT_HEADER),
              "address": find_header(headers, PLACE_ADDRESS_HEADER),
-             "contact": find_header(headers, CONTACT_HEADER)}
+             "contact": find_header(headers, CONTACT_HEADER),
+             "place_theme": find_header(headers, spec.theme_header or ANY_THEME_HEADER),
+             "kelurahan": find_header(headers, KELURAHAN_HEADER),
+             "kecamatan": find_header(headers, KECAMATAN_HEADER),
+             "lat": find_header(headers, LAT_HEADER),
+             "lon": find_header(headers, LON_HEADER)}
     if found["address"] is not None and found["address"] == found["name"]:
         found["address"] = found["alamat"]
     names = []

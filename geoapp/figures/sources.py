@@ -5,33 +5,17 @@ Core module: no Flask.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy.orm import Session
 
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.core.programs import PROGRAMS
 from geoapp.figures.catalog import LayerData
 from geoapp.store.active import ActiveVersions, DatasetInfo
+from geoapp.values.dates import format_date
 
 SOURCE = Msg("figures.source", "Source: {program} v{version}{sample}, imported {date}")
 SOURCE_NONE = Msg("figures.source_none", "Source: no active {program} dataset yet")
 SAMPLE_MARK = Msg("figures.sample_mark", " (sample data)")
-
-TIMEZONE = "Asia/Jakarta"
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-              "September", "Oktober", "November", "Desember")
-
-
-def _local_date(value: datetime | None, lang: str) -> str:
-    if value is None:
-        return "-"
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    local = aware.astimezone(ZoneInfo(TIMEZONE))
-    if lang == "en":
-        return local.strftime("%d %B %Y").lstrip("0")
-    return f"{local.day} {_MONTHS_ID[local.month - 1]} {local.year}"
 
 
 def source_text(program: str, info: DatasetInfo | None, lang: str = "id") -> str:
@@ -42,7 +26,7 @@ def source_text(program: str, info: DatasetInfo | None, lang: str = "id") -> str
         return SOURCE_NONE.text(lang, program=title)
     sample = SAMPLE_MARK.text(lang) if info.sample else ""
     return SOURCE.text(lang, program=title, version=info.version, sample=sample,
-                       date=_local_date(info.imported_at, lang))
+                       date=format_date(info.imported_at, lang) or "-")
 
 
 def layer_source_text(session: Session, active: ActiveVersions, data: LayerData,

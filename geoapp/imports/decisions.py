@@ -202,7 +202,9 @@ def _clean_reason(reason: str | None) -> str:
     return text
 
 
-def _cell(run: MatchRun, role: str, i: int) -> str:
+def _run_text(run: MatchRun, role: str, i: int) -> str:
+    """Row ``i``'s text in the upload's column for ``role`` (the reading's mapping, not a
+    stored version's column map), stripped; '' when there is none."""
     table = run.table
     column = table.column(getattr(table.mapping, role))
     if column is None:
@@ -249,7 +251,7 @@ def _refusal(run: MatchRun, i: int, kode: str, name: str, kec_text: str) -> Note
     gaz = run.gazetteer
     if not name:
         return Note.of(NO_ALIAS_NO_NAME)
-    written = normalise_kode(_cell(run, "kode", i) or None)
+    written = normalise_kode(_run_text(run, "kode", i) or None)
     if written is not None and written.count(".") == 3:
         return Note.of(NO_ALIAS_KODE, kode=written, name=name)
     point = _point_row(run, i)
@@ -277,7 +279,7 @@ def alias_allowed(run: MatchRun, row_index: int, kode: str) -> tuple[bool, Note 
     """
     if kode not in run.gazetteer.by_kode or not 0 <= row_index < len(run.result.status):
         return False, Note.of(NO_ALIAS_CANDIDATE, nama=str(kode)[:40], name="")
-    name, kec_text = _cell(run, "kelurahan", row_index), _cell(run, "kecamatan", row_index)
+    name, kec_text = _run_text(run, "kelurahan", row_index), _run_text(run, "kecamatan", row_index)
     why = _refusal(run, row_index, kode, name, kec_text)
     return why is None, why
 
@@ -288,7 +290,7 @@ def rows_alias(run: MatchRun, positions: Sequence[int],
 
     Every row must share the spelling and pass ``alias_allowed``.
     """
-    spellings = {(_cell(run, "kelurahan", i), _cell(run, "kecamatan", i)) for i in positions}
+    spellings = {(_run_text(run, "kelurahan", i), _run_text(run, "kecamatan", i)) for i in positions}
     if len(spellings) != 1:
         return None, Note.of(NO_ALIAS_MIXED)
     for i in positions:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 from geoapp.core.programs import PROGRAMS
 from geoapp.io.records.types import RecordTable
-from geoapp.values.numbers import format_number, format_rupiah
+from geoapp.values.numbers import format_amount, format_rupiah
 
 _RUPIAH = re.compile(r"\brp\b|rupiah", re.I)
 
@@ -21,19 +20,15 @@ def is_rupiah(header: str, program_key: str) -> bool:
 
 
 def format_value(value: Any, rupiah: bool, lang: str) -> str:
-    """A parsed number in the interface format; cents are kept (``Rp 1.250.000,50``)."""
+    """A parsed number in the interface format: whole numbers without decimals, others with
+    two (cents are kept: ``Rp 1.250.000,50``); ``—`` when there is none."""
+    if not rupiah:
+        return format_amount(value, lang, 2)
     try:
-        number = float(value)
+        whole = float(value).is_integer()
     except (TypeError, ValueError):
-        return format_number(None, lang)
-    if not math.isfinite(number):
-        return format_number(None, lang)
-    decimals = 0 if number.is_integer() else 2
-    if rupiah and decimals == 0:
-        return format_rupiah(number, lang)
-    if rupiah:
-        return ("-" if number < 0 else "") + "Rp " + format_number(abs(number), lang, 2)
-    return format_number(number, lang, decimals)
+        whole = True
+    return format_rupiah(value, lang, 0 if whole else 2)
 
 
 def numeric_display(table: RecordTable, program: str) -> dict[int, bool]:

@@ -8,20 +8,11 @@ import numpy as np
 
 from geoapp.core.i18n import Msg
 from geoapp.maps.classify import Classification
-from geoapp.maps.formatting import format_number, format_rupiah
+from geoapp.maps.formatting import format_bound
 
 NO_DATA = Msg("map_no_data", "No data")
 RANGE_FIRST = Msg("map_range_first", "{low} – {high}")
 RANGE_NEXT = Msg("map_range_next", "> {low} – {high}")
-
-
-def format_break(x: float, kind: str, lang: str) -> str:
-    """A class bound: rupiah whole, others with up to 2 decimals when fractional."""
-    if kind == "rupiah":
-        return format_rupiah(x, lang)
-    if float(x).is_integer():
-        return format_number(x, lang, 0)
-    return format_number(x, lang, 1 if kind == "rate" else 2)
 
 
 def whole_bound(x: float) -> float:
@@ -41,7 +32,7 @@ def legend_entries(cls: Classification, kind: str, lang: str) -> list[dict[str, 
     shown = whole_bound if cls.integer_valued else float
     for i, high in enumerate(cls.bins):
         msg = RANGE_FIRST if i == 0 else RANGE_NEXT
-        text = msg.text(lang, low=format_break(shown(low), kind, lang), high=format_break(shown(high), kind, lang))
+        text = msg.text(lang, low=format_bound(shown(low), kind, lang), high=format_bound(shown(high), kind, lang))
         entries.append({"text": text, "n": int(np.sum(cls.classes == i))})
         low = high
     return entries

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
-from geoapp.maps.formatting import format_number
+from geoapp.maps.formatting import format_amount
 from geoapp.maps.frames import to_lonlat
 from geoapp.maps.palettes import QUALITATIVE, theme_color
 from geoapp.maps.specs import PointLayerSpec
@@ -41,15 +41,14 @@ def _fields(spec: PointLayerSpec) -> list[tuple[str, str]]:
     return [(str(c), str(label)) for c, label in pairs]
 
 
-def _cell(value: object, lang: str) -> str | None:
+def _popup_text(value: object, lang: str) -> str | None:
     """A popup value as text; None when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not math.isfinite(value):
             return None
-        decimals = 0 if float(value).is_integer() else 2
-        return format_number(value, lang, decimals)
+        return format_amount(value, lang, 2)
     return str(value)[:MAX_TEXT]
 
 
@@ -67,7 +66,7 @@ def _themes(spec: PointLayerSpec, lang: str) -> tuple[list[dict], list[int]]:
     if not spec.theme_column:
         return [{"label": spec.title, "color": spec.color.lower(), "shape": spec.icon}], \
             [0] * len(spec.frame)
-    raw = [_cell(v, lang) or "" for v in spec.frame[spec.theme_column].tolist()]
+    raw = [_popup_text(v, lang) or "" for v in spec.frame[spec.theme_column].tolist()]
     labels = sorted({t.strip() for t in raw if t.strip()})
     index = {t: i for i, t in enumerate(labels)}
     themes = [{"label": t, "color": theme_color(i),
@@ -90,7 +89,7 @@ def point_payload(spec: PointLayerSpec, lang: str) -> tuple[dict, list[Note]]:
         if at is None:
             skipped += 1
             continue
-        points.append([at[0], at[1], theme_of[i], [_cell(col[i], lang) for col in columns]])
+        points.append([at[0], at[1], theme_of[i], [_popup_text(col[i], lang) for col in columns]])
     notes = [Note.of(SKIPPED_POINTS, count=skipped, total=len(frame))] if skipped else []
     return {
         "key": spec.key,

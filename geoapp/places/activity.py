@@ -16,14 +16,13 @@ import numpy as np
 
 from geoapp.places.distance import haversine_m
 from geoapp.places.model import Activity, Place
-from geoapp.places.rows import ActiveRows, cell_text, row_point
+from geoapp.places.rows import ActiveRows, row_point
 
 MAX_EXAMPLES = 3
 
 
 def _example(data: ActiveRows, row: dict[str, Any]) -> str | None:
-    column = data.columns["sub"] if data.columns["sub"] is not None else data.columns["name"]
-    return cell_text(row["cells"], column)
+    return data.text(row, "sub" if data.has("sub") else "name")
 
 
 def _summary(data: ActiveRows, chosen: list[dict[str, Any]], in_kelurahan: int,

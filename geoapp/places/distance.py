@@ -10,6 +10,7 @@ import numpy as np
 
 from geoapp.core.i18n import normalise_lang
 from geoapp.places.model import Place
+from geoapp.values.numbers import format_number
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -28,8 +29,7 @@ def format_distance(metres: float, lang: str = "id") -> str:
     whole = int(round(metres))
     if whole < 1000:
         return f"{whole} m"
-    text = f"{metres / 1000:.1f}"
-    return f"{text if normalise_lang(lang) == 'en' else text.replace('.', ',')} km"
+    return f"{format_number(metres / 1000, normalise_lang(lang), 1)} km"
 
 
 def nearest(places: Iterable[Place], lat: float, lon: float,

@@ -26,6 +26,7 @@ from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.core.programs import PROGRAMS
 from geoapp.io.export import CSV_ENCODING, csv_safe_frame, geojson_bytes
 from geoapp.places.model import KIND_TITLES, Activity, Place, PlaceQuery
+from geoapp.values.numbers import format_amount, format_number
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -80,13 +81,6 @@ def xml_text(value: object) -> str:
     return _XML_ILLEGAL.sub("", "" if value is None else str(value))
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "-"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def activity_text(activity: Sequence[Activity], lang: str = "id") -> str:
     """One line summarising a place's activity: ``Pelatihan BLK: 3 catatan (peserta 138); …``."""
     lang = normalise_lang(lang)
@@ -97,7 +91,8 @@ def activity_text(activity: Sequence[Activity], lang: str = "id") -> str:
         measure = next((m for m in PROGRAMS[item.program].measures if m.key == item.measure),
                        None)
         if measure is not None and item.total is not None:
-            number = _number(item.total) if lang == "id" else f"{item.total:,.0f}"
+            number = (format_amount(item.total, "id", 1) if lang == "id"
+                      else format_number(item.total, "en"))
             text += f" ({measure.title.text(lang).lower()} {number})"
         if item.examples:
             text += " - " + ", ".join(item.examples)

@@ -27,7 +27,7 @@ from geoapp.places.model import (
     PlaceSet,
     Source,
 )
-from geoapp.places.rows import ActiveRows, cell_text, load_rows, row_point
+from geoapp.places.rows import ActiveRows, load_rows, row_point
 from geoapp.store.active import ActiveVersions, DatasetInfo
 from geoapp.values.names import normalise_name
 
@@ -46,16 +46,14 @@ def _places_of(kind: str, data: ActiveRows,
     out = []
     for row in data.rows:
         lat, lon = row_point(row)
-        cells = row["cells"]
         kel = names.get(row["kode"], (None, None, None))
         out.append(Place(
             id=f"{kind}-{row['position']}",
-            name=cell_text(cells, data.columns["name"]) or f"{KIND_TITLES[kind].text('id')} "
-                                                            f"#{row['position'] + 1}",
-            kind=kind, theme=cell_text(cells, data.columns["theme"]),
+            name=data.text(row, "name") or f"{KIND_TITLES[kind].text('id')} "
+                                           f"#{row['position'] + 1}",
+            kind=kind, theme=data.text(row, "theme"),
             kelurahan=kel[0], kecamatan=kel[2], kode=row["kode"], kode_kecamatan=kel[1],
-            address=cell_text(cells, data.columns["address"]),
-            contact=cell_text(cells, data.columns["contact"]),
+            address=data.text(row, "address"), contact=data.text(row, "contact"),
             lat=lat, lon=lon))
     return out
 

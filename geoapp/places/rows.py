@@ -1,5 +1,6 @@
-"""The rows the finder reads from one ACTIVE dataset: matched, non-total rows with the
-columns it needs (name, theme, sub-program, address, contact) and the measure names.
+"""The rows the finder reads from one ACTIVE dataset: matched, non-total rows, read by role
+through the version's stored column map (name, theme, sub-program, address, contact) and
+its measure names.
 
 Only rows matched to a kelurahan are kept (a place shown in the wrong spot is worse than
 a place not shown). Core module: no Flask.
@@ -8,39 +9,34 @@ a place not shown). Core module: no Flask.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from geoapp.core.programs import PROGRAMS, Program, find_header
+from geoapp.core.programs import PROGRAMS, ColumnMap, Program
 from geoapp.store import row_dicts
 from geoapp.store.active import DatasetInfo
-
-_NAME_PATTERNS = {
-    "address": re.compile(r"alamat|lokasi", re.I),
-    "contact": re.compile(r"kontak|telepon|telp|\bhp\b|narahubung|contact", re.I),
-}
+from geoapp.store.columns import cell
 
 
 @dataclass(frozen=True)
 class ActiveRows:
-    """Matched, non-total rows of one active dataset, with the columns the finder needs."""
+    """Matched, non-total rows of one active dataset and where its columns are."""
 
     dataset: DatasetInfo
     program: Program
     rows: list[dict[str, Any]]
-    columns: dict[str, int | None]
-    measure_names: dict[str, str]
+    columns: ColumnMap                # the version's stored column map
+    measure_names: dict[str, str]     # Measure.key -> the dataset's measure name
 
+    def text(self, row: dict[str, Any], role: str) -> str | None:
+        """The row's cell for ``role`` (spacing collapsed); None when absent or blank."""
+        return cell(row["cells"], self.columns.position(role))
 
-def cell_text(cells: list, pos: int | None) -> str | None:
-    """The cell at ``pos`` with its spacing collapsed; None when absent or blank."""
-    if pos is None or pos >= len(cells):
-        return None
-    text = " ".join(str(cells[pos]).split())
-    return text or None
+    def has(self, role: str) -> bool:
+        """Whether the dataset has a column for ``role``."""
+        return self.columns.position(role) is not None
 
 
 def row_point(row: dict[str, Any]) -> tuple[float | None, float | None]:
@@ -54,31 +50,9 @@ def row_point(row: dict[str, Any]) -> tuple[float | None, float | None]:
     return round(lat, 6), round(lon, 6)
 
 
-def _columns(program: Program, headers: list[str]) -> dict[str, int | None]:
-    """Column positions of the name, theme, sub-program, address and contact (or None)."""
-    columns = {"name": find_header(headers, program.name_header),
-               "theme": find_header(headers, program.theme_header),
-               "sub": find_header(headers, program.filter_header)}
-    columns.update({k: find_header(headers, p) for k, p in _NAME_PATTERNS.items()})
-    if columns["address"] is not None and columns["address"] == columns["name"]:
-        columns["address"] = find_header(headers, re.compile(r"alamat", re.I))
-    return columns
-
-
-def _measure_names(program: Program, measures: tuple[str, ...]) -> dict[str, str]:
-    """Measure.key -> the dataset's measure column for it (found ones only)."""
-    names = {}
-    for m in program.measures:
-        found = next((n for n in measures if m.header.search(n)), None)
-        if found is not None:
-            names[m.key] = found
-    return names
-
-
 def load_rows(session: Session, info: DatasetInfo) -> ActiveRows:
     """The finder's rows of the active dataset version ``info``."""
-    program = PROGRAMS[info.program]
     rows = [r for r in row_dicts(session, info.id)
             if r["status"] == "matched" and not r["is_total"] and r["kode"]]
-    return ActiveRows(info, program, rows, _columns(program, list(info.headers)),
-                      _measure_names(program, info.measures))
+    return ActiveRows(info, PROGRAMS[info.program], rows, info.columns,
+                      info.columns.measure_names())

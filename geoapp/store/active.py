@@ -5,9 +5,9 @@ API (small and stable; core module, no Flask)::
     versions = ActiveVersions()                # one per app: app.extensions["geoapp_active"]
     versions.infos(session)                    # {program: DatasetInfo} of the active versions
     versions.identity(session, ["kwt", ...])   # cache-key part: identities of those programs
-    versions.cached(key, compute)              # bounded, thread-safe LRU memo of compute()
+    versions.cached(key, compute)              # compute() memoised: cachetools.LRUCache + lock
     versions.clear()                           # forget everything (tests); len(versions)
-    DatasetInfo                                # id, program, version, sample, imported_at,
+    DatasetInfo                                # id, program, version, title, sample, imported_at,
                                                # activated_at, headers, measures, columns,
                                                # identity
 
@@ -29,12 +29,12 @@ layer creates the service once per app; the CLI and tests create their own.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from cachetools import LRUCache
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -91,6 +91,7 @@ class DatasetInfo:
     id: int
     program: str
     version: int
+    title: str
     sample: bool
     imported_at: datetime | None
     activated_at: datetime | None
@@ -105,7 +106,8 @@ def dataset_info(url: str, ds: Dataset) -> DatasetInfo:
     identity = (url, ds.program, ds.id, ds.version, ds.source_sha256, str(ds.imported_at),
                 str(ds.activated_at))
     return DatasetInfo(
-        ds.id, ds.program, ds.version, bool(ds.sample), ds.imported_at, ds.activated_at,
+        ds.id, ds.program, ds.version, ds.title, bool(ds.sample), ds.imported_at,
+        ds.activated_at,
         tuple(str(h) for h in jsonsafe.loads(ds.headers_json, [])),
         tuple(str(m) for m in jsonsafe.loads(ds.measures_json, [])), dataset_columns(ds),
         identity)
@@ -125,8 +127,8 @@ class ActiveVersions:
 
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.max_entries = max_entries
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: LRUCache[Hashable, Any] = LRUCache(maxsize=max_entries)
+        self._lock = threading.Lock()  # cachetools caches are not thread-safe by themselves
 
     def infos(self, session: Session) -> dict[str, DatasetInfo]:
         """Program -> ``DatasetInfo`` of its active version (a private dict).
@@ -149,22 +151,23 @@ class ActiveVersions:
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` memoised under ``key``; the least recently used entries go first.
 
-        Keys of results derived from datasets must contain their identities.
+        Keys of results derived from datasets must contain their identities. ``compute``
+        runs outside the lock: two threads missing the same key both compute it, and the
+        later result is kept.
         """
         with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
+            try:
+                return self._items[key]       # a hit makes the entry the most recent
+            except KeyError:
+                pass
         value = compute()
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_entries:
-                self._items.popitem(last=False)
+            self._items[key] = value          # evicts the least recently used when full
         return value
 
     def __len__(self) -> int:
-        return len(self._items)
+        with self._lock:
+            return len(self._items)
 
     def clear(self) -> None:
         """Forget every cached result."""

@@ -4,7 +4,9 @@ Dataset state changes (import/confirm, rollback, archive, delete) are recorded b
 triggers on ``datasets``: the event row is written in the SAME transaction as the change,
 whatever code path made it (web, API, CLI). The trigger knows the importer/deleter from
 the row itself; otherwise it marks the event ``actor_pending`` and the committing session
-fills in ``session.info["actor"]`` just before its commit (``claim_pending``).
+fills in ``session.info["actor"]`` just before its commit (``claim_pending``). That hook is
+registered on the store's session factory (``session_factory`` calls ``watch_commits``),
+so only geoapp's own sessions run it; every session of geoapp comes from that factory.
 
 Account changes and alias additions are recorded by the functions below, in the same
 commit as the change. Audit rows are append-only: triggers refuse edits and deletes.
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
@@ -88,7 +90,8 @@ _AUDITED: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 @event.listens_for(Base.metadata, "after_create")
 def _create_triggers(_metadata, connection, **_kw) -> None:
-    """After ``create_all``: the audit triggers (idempotent) and remember the engine."""
+    """After ``create_all`` of geoapp's own metadata (not of every metadata): the audit
+    triggers (idempotent) and remember that the engine's database has them."""
     if connection.dialect.name != "sqlite":
         return
     for sql in (_DATASET_TRIGGER, _NO_DELETE, _NO_UPDATE):
@@ -96,7 +99,14 @@ def _create_triggers(_metadata, connection, **_kw) -> None:
     _AUDITED.add(connection.engine)
 
 
-@event.listens_for(Session, "before_commit")
+def watch_commits(factory: sessionmaker[Session]) -> None:
+    """Let the sessions made by ``factory`` (``store.session_factory``) claim pending events
+    before each commit. Registered per factory, never on the ``Session`` class: sessions of
+    another factory, another app or a test are not touched."""
+    if not event.contains(factory, "before_commit", claim_pending):
+        event.listen(factory, "before_commit", claim_pending)
+
+
 def claim_pending(session: Session) -> None:
     """Give trigger-made events of this transaction the session's actor (or none)."""
     try:

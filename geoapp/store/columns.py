@@ -1,8 +1,11 @@
 """A version's column map (``core.programs.ColumnMap``), stored with it, and reading cells by role.
 
 ``stage_import`` stores the map in ``datasets.columns_json``; ``dataset_columns`` reads it
-back. Versions stored before that column existed get their map once at start
-(``fill_missing_columns`` from ``init_db``); until then the map is detected on read.
+back. Versions stored before that column existed, or before a role was added to
+``core.programs.ROLES``, get their map once at start (``fill_missing_columns`` from
+``init_db``); until then the map is detected from the stored headers on read.
+
+``cell`` is the one way to read a stored row's cell (figures and places use it, by role).
 """
 
 from __future__ import annotations
@@ -61,12 +64,20 @@ def add_columns_column(engine: Engine) -> None:
             raise
 
 
+def _complete(stored: str) -> bool:
+    """Whether a stored map has every role of ``core.programs.ROLES``."""
+    return ColumnMap.from_dict(jsonsafe.loads(stored or "", None)) is not None
+
+
 def fill_missing_columns(session: Session) -> int:
-    """Store the detected map of every version that has none; return how many."""
-    missing = session.scalars(select(Dataset).where(Dataset.columns_json == "",
-                                                    Dataset.program.in_(PROGRAMS))).all()
-    for dataset in missing:
-        session.execute(update(Dataset).where(Dataset.id == dataset.id, Dataset.columns_json == "")
+    """Store the detected map of every version that has none, or one stored before a role
+    was added; return how many."""
+    stored = session.execute(select(Dataset.id, Dataset.columns_json)
+                             .where(Dataset.program.in_(PROGRAMS))).all()
+    stale = [(dataset_id, old) for dataset_id, old in stored if not _complete(old)]
+    for dataset_id, old in stale:
+        dataset = session.get(Dataset, dataset_id)
+        session.execute(update(Dataset).where(Dataset.id == dataset_id, Dataset.columns_json == old)
                         .values(columns_json=columns_json(detected_columns(dataset))))
     session.commit()
-    return len(missing)
+    return len(stale)

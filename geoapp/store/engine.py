@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from geoapp.store.active import install_generation
+from geoapp.store.audit import watch_commits
 from geoapp.store.columns import add_columns_column, fill_missing_columns
 from geoapp.store.lifecycle import cleanup_staged
 from geoapp.store.models import Base
@@ -43,12 +44,15 @@ def init_db(engine: Engine) -> None:
     Base.metadata.create_all(engine)
     add_columns_column(engine)
     install_generation(engine)
-    with Session(engine) as session:
+    with session_factory(engine)() as session:
         fill_missing_columns(session)
         cleanup_staged(session)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A Session factory; sessions keep loaded values readable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    """A Session factory; sessions keep loaded values readable after commit and name the
+    actor of trigger-made audit events when they commit (``audit.watch_commits``)."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    watch_commits(factory)
+    return factory
 

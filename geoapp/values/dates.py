@@ -11,7 +11,9 @@ from datetime import UTC, date, datetime
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 
-DISPLAY_TIMEZONE = "Asia/Jakarta"
+from geoapp.core.settings import BY_NAME
+
+DISPLAY_TIMEZONE: str = BY_NAME["TIMEZONE"].default   # the TIMEZONE setting's default
 DATE_PATTERN = "d MMMM y"
 DATETIME_PATTERNS = {"id": "d MMMM y HH.mm", "en": "d MMMM y HH:mm"}
 

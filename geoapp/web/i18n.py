@@ -8,29 +8,43 @@ language, ``en`` included), flask-babel for ``_()`` and ``geoapp.core.i18n`` for
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import Babel
-from flask_babel import format_datetime as babel_format_datetime
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import TRANSLATIONS_DIR, Msg, Note
+from geoapp.core.settings import BY_NAME
+from geoapp.values.dates import format_datetime
+from geoapp.values.numbers import format_number
 
-DATE_FORMATS = {"id": "d MMMM y HH.mm", "en": "d MMMM y HH:mm"}
 babel = Babel()
 
 
+def setting_default(name: str) -> Any:
+    """A setting's default from the settings table (``core.settings.SETTINGS``)."""
+    default = BY_NAME[name].default
+    return list(default) if isinstance(default, list) else default
+
+
+def _setting(name: str, app: Flask | None = None) -> Any:
+    """The app's value of a setting, else its default."""
+    return (app or current_app).config.get(name, setting_default(name))
+
+
 def languages() -> list[str]:
-    return list(current_app.config.get("LANGUAGES") or ["id", "en"])
+    return list(current_app.config.get("LANGUAGES") or setting_default("LANGUAGES"))
 
 
 def current_lang() -> str:
     """The request's language: the user's choice, else the DEFAULT_LANG setting."""
     if "lang" not in g:
         chosen = session.get("lang")
-        default = current_app.config.get("DEFAULT_LANG", "id")
-        g.lang = chosen if chosen in languages() else (default if default in languages() else "id")
+        default = _setting("DEFAULT_LANG")
+        g.lang = chosen if chosen in languages() else (
+            default if default in languages() else setting_default("DEFAULT_LANG"))
     return g.lang
 
 
@@ -55,18 +69,14 @@ def tr(text: Msg | Note | GeoappError | str | None, **params: object) -> str:
 
 
 def format_dt(value: datetime | None) -> str:
-    """A stored (UTC) timestamp in the display time zone, e.g. ``27 November 2026 23.45``."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return babel_format_datetime(value, DATE_FORMATS.get(current_lang(), DATE_FORMATS["en"]))
+    """A stored (UTC) timestamp in the TIMEZONE setting, e.g. ``27 November 2026 23.45``."""
+    return format_datetime(value, current_lang(), _setting("TIMEZONE"))
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LANG", "id"))
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("TIMEZONE", "Asia/Jakarta"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", _setting("DEFAULT_LANG", app))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", _setting("TIMEZONE", app))
     babel.init_app(app, locale_selector=current_lang)
     app.before_request(remember_lang_choice)
     app.jinja_env.globals.update(tr=tr, current_lang=current_lang, languages=languages)
@@ -76,6 +86,4 @@ def init_app(app: Flask) -> None:
 
 def format_number_here(value: object, decimals: int = 0) -> str:
     """A number in the interface language's format (Indonesian: 1.234.567,5); '—' for none."""
-    from geoapp.values.numbers import format_number
-
     return format_number(value, current_lang(), decimals)

@@ -13,7 +13,7 @@ from werkzeug.routing import BuildError
 from geoapp import figures
 from geoapp.core.programs import PROGRAMS as PROGRAM_CATALOGUE
 from geoapp.maps.classify import K_MAX, K_MIN
-from geoapp.store import PROGRAMS, active_dataset
+from geoapp.store import PROGRAMS
 from geoapp.web import map_view, profile_view
 from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang, tr
@@ -59,7 +59,8 @@ def index():
     req = map_view.parse_map_args(request.args, available, options)
     page = map_view.build_page(session, active, req, available, lang=lang,
                                tiles=current_app.config.get("TILE_URL") or None)
-    datasets = [d for d in (active_dataset(session, p) for p in PROGRAMS) if d is not None]
+    infos = active.infos(session)                       # no query per program
+    datasets = [infos[p] for p in PROGRAMS if p in infos]
     return render_template(
         "index.html", page=page, parts=map_view.map_parts(page.fmap), req=req,
         controls=_controls(req, available, options), layers=_layer_rows(page),

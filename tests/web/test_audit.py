@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, event, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 from geoapp.core.errors import GeoappError
 from geoapp.store import (
@@ -26,6 +28,7 @@ from geoapp.store import (
     set_password,
     stage_import,
 )
+from geoapp.store.audit import claim_pending
 
 UPLOADS = Path(__file__).resolve().parent.parent / "data" / "upload"
 SUDIMARA_BARAT = "36.71.06.1002"
@@ -106,6 +109,36 @@ def test_pagination(session):
     assert (page.page, page.pages, page.total) == (2, 3, 7)
     assert [e.target for e in page.events] == ["user3", "user2", "user1"]
     assert list_events(session, page=9, per_page=3).events == []
+
+
+def test_the_commit_hook_belongs_to_the_store_factory_not_every_session(tmp_path, session):
+    assert not event.contains(Session, "before_commit", claim_pending)     # not process-wide
+    assert not event.contains(sessionmaker(), "before_commit", claim_pending)
+    other = create_engine_for(tmp_path / "other.sqlite3")
+    try:
+        mine, theirs = session_factory(other), sessionmaker(bind=other)
+        assert event.contains(mine, "before_commit", claim_pending)
+        assert not event.contains(theirs, "before_commit", claim_pending)
+    finally:
+        other.dispose()
+    first = _version(session, "Satu")
+    _version(session, "Dua")
+    set_actor(session, "ada")
+    rollback(session, "umkm")                                # the factory's session claims
+    archived = [e for e in list_events(session).events if e.action == "dataset.archive"]
+    assert [e.actor for e in archived] == ["ada", None] and first.id == archived[1].dataset_id
+
+
+def test_geoapp_makes_every_session_through_the_store_factory():
+    """``Session(...)``/``sessionmaker(...)`` outside store/engine.py would skip the hook."""
+    package = Path(__file__).resolve().parents[2] / "geoapp"
+    found = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in (
+                    "Session", "sessionmaker"):
+                found.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert [f.split(":")[0] for f in found] == ["store/engine.py"], found
 
 
 # ---------------------------------------------------------------- through the web

@@ -7,6 +7,7 @@ import re
 from html import unescape
 
 import pytest
+from sqlalchemy import event
 
 from geoapp.store import activate, stage_import
 from geoapp.web import create_app
@@ -282,3 +283,24 @@ def test_hostile_names_and_titles_are_escaped(tiny_app):
     data = payload(html)
     kampung = next(p for p in data["pts"] if p["key"] == "kampung-tematik")
     assert kampung["p"][0][3][0] == f"Kampung {XSS}"  # intact as data, set with textContent
+
+
+def test_active_data_list_comes_from_the_active_versions_service(tiny_app):
+    client = tiny_app.test_client()
+    html = page(client)
+    listed = re.findall(r"<li>(.*?) \((\w+), versi (\d+),", html)
+    assert [(program, version) for _, program, version in listed] == [("umkm", "1"),
+                                                                      ("kampung", "1")]
+    engine = tiny_app.extensions["geoapp_db"]["engine"]
+    seen: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        again = page(client)
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    assert re.findall(r"<li>(.*?) \((\w+), versi (\d+),", again) == listed
+    assert not [s for s in seen if "FROM datasets" in s], seen     # nothing changed: no query

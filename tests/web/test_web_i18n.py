@@ -49,3 +49,22 @@ def test_msg_and_dates_render_in_current_language(app):
         assert tr(msg, nama="Budi") == "Hello Budi"
         assert format_dt(when) == "27 November 2026 23:45"
         assert tr(None) == ""
+
+
+def test_timezone_setting_and_defaults_from_the_settings_table():
+    from flask import Flask
+
+    from geoapp.core.settings import BY_NAME
+    from geoapp.web import i18n
+
+    when = datetime(2026, 11, 27, 16, 45, tzinfo=UTC)
+    bare = Flask("bare")                     # no settings loaded: the table's defaults apply
+    bare.secret_key = "test"
+    i18n.init_app(bare)
+    with bare.test_request_context("/"):
+        assert i18n.current_lang() == BY_NAME["DEFAULT_LANG"].default == "id"
+        assert i18n.languages() == BY_NAME["LANGUAGES"].default
+        assert format_dt(when) == "27 November 2026 23.45"     # Asia/Jakarta
+    bare.config["TIMEZONE"] = "Asia/Makassar"
+    with bare.test_request_context("/"):
+        assert format_dt(when) == "28 November 2026 00.45"

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
-from geoapp.core.programs import PROGRAMS, find_header
+from geoapp.core.programs import PROGRAMS, ColumnMap, detect_columns
 from geoapp.imports.pipeline import gazetteer_for
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.places.editing.form import NOT_FOUND, PlaceInput, check_kind, deg, parse_place_id
 from geoapp.places.model import KINDS
 from geoapp.store import active_dataset, jsonsafe, row_dicts
+from geoapp.store.columns import cell, dataset_columns
 from geoapp.store.models import Dataset
 from geoapp.values.names import normalise_name
 
-# Column headers looked up in a dataset (same rules as geoapp.places.rows).
-_ANY_THEME = re.compile(r"jenis|tema", re.I)
-_PATTERNS = {
-    "address": re.compile(r"alamat|lokasi", re.I),
-    "contact": re.compile(r"kontak|telepon|telp|\bhp\b|narahubung|contact", re.I),
-    "kelurahan": re.compile(r"^(?!.*kode).*(kelurahan|desa)", re.I),
-    "kecamatan": re.compile(r"^(?!.*kode).*kecamatan", re.I),
-    "lat": re.compile(r"lintang|latitude|^\s*lat\b", re.I),
-    "lon": re.compile(r"bujur|longitude|^\s*(lon|lng|long)\b", re.I),
-}
+# The fields a place form edits -> the column-map role holding each (core.programs.ROLES).
+FIELD_ROLES = {"name": "name", "theme": "place_theme", "address": "address",
+               "contact": "contact", "kelurahan": "kelurahan", "kecamatan": "kecamatan",
+               "lat": "lat", "lon": "lon"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +52,8 @@ class AdminPlace:
 
 @dataclass
 class ProgramRows:
-    """The active version of one place program: headers, rows and where the fields are."""
+    """The active version of one place program: headers, rows and where the form's fields
+    are (``columns``: field -> position, from the version's stored column map)."""
 
     kind: str
     dataset: Dataset | None
@@ -73,15 +68,9 @@ def default_gazetteer() -> Gazetteer:
     return gazetteer_for(None)
 
 
-def columns_of(kind: str, headers: list[str]) -> dict[str, int | None]:
-    """Positions of the fields a place form edits (None when the dataset lacks one)."""
-    program = PROGRAMS[kind]
-    cols = {"name": find_header(headers, program.name_header),
-            "theme": find_header(headers, program.theme_header or _ANY_THEME)}
-    cols.update({k: find_header(headers, p) for k, p in _PATTERNS.items()})
-    if cols["address"] is not None and cols["address"] == cols["name"]:
-        cols["address"] = find_header(headers, re.compile(r"alamat", re.I))
-    return cols
+def field_columns(columns: ColumnMap) -> dict[str, int | None]:
+    """Form field -> its column position in a version's column map (None: no column)."""
+    return {field: columns.position(role) for field, role in FIELD_ROLES.items()}
 
 
 def load_program(session: Session, kind: str) -> ProgramRows:
@@ -89,18 +78,11 @@ def load_program(session: Session, kind: str) -> ProgramRows:
     kind = check_kind(kind)
     dataset = active_dataset(session, kind)
     if dataset is None:
-        return ProgramRows(kind, None, [], [], columns_of(kind, []), [])
+        return ProgramRows(kind, None, [], [], field_columns(detect_columns(kind, [], [])), [])
     headers = [str(h) for h in jsonsafe.loads(dataset.headers_json, [])]
     measures = [str(m) for m in jsonsafe.loads(dataset.measures_json, [])]
     return ProgramRows(kind, dataset, headers, row_dicts(session, dataset.id),
-                       columns_of(kind, headers), measures)
-
-
-def _cell(cells: list, pos: int | None) -> str | None:
-    if pos is None or pos >= len(cells):
-        return None
-    text = " ".join(str(cells[pos]).split())
-    return text or None
+                       field_columns(dataset_columns(dataset)), measures)
 
 
 def _names(gazetteer: Gazetteer) -> dict[str, tuple[str, str]]:
@@ -113,13 +95,13 @@ def admin_place(prog: ProgramRows, row: dict[str, Any],
     """One stored row as a place (``names``: kode -> kelurahan and kecamatan names)."""
     cells, cols = row["cells"], prog.columns
     kel = names.get(row["kode"] or "", (None, None))
-    name = _cell(cells, cols["name"]) or f"{PROGRAMS[prog.kind].title.text('id')} " \
-                                         f"#{row['position'] + 1}"
+    name = cell(cells, cols["name"]) or f"{PROGRAMS[prog.kind].title.text('id')} " \
+                                        f"#{row['position'] + 1}"
     return AdminPlace(
         id=f"{prog.kind}-{row['position']}", kind=prog.kind, position=row["position"],
-        name=name, theme=_cell(cells, cols["theme"]), kode=row["kode"], kelurahan=kel[0],
-        kecamatan=kel[1], address=_cell(cells, cols["address"]),
-        contact=_cell(cells, cols["contact"]), lat=row["lat"], lon=row["lon"],
+        name=name, theme=cell(cells, cols["theme"]), kode=row["kode"], kelurahan=kel[0],
+        kecamatan=kel[1], address=cell(cells, cols["address"]),
+        contact=cell(cells, cols["contact"]), lat=row["lat"], lon=row["lon"],
         status=row["status"])
 
 
