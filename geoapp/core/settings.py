@@ -28,10 +28,10 @@ from typing import Any
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
-from geoapp.core.resources import REPO_ROOT
+from geoapp.core.resources import INSTANCE_DIR, INSTANCE_ENV
 
 ENV_PREFIX = "GEOAPP_"
-INSTANCE_ENV = "GEOAPP_INSTANCE"
+
 CONFIG_FILE = "config.toml"
 MB = 1024 * 1024
 
@@ -203,9 +203,13 @@ def environment_value(name: str, environ: Mapping[str, str] | None = None) -> An
 
 
 def default_instance_path(environ: Mapping[str, str] | None = None) -> Path:
-    """The instance folder when none is given: ``$GEOAPP_INSTANCE``, else ``<repo>/instance``."""
+    """The instance folder when none is given: ``$GEOAPP_INSTANCE``, else ``./instance``.
+
+    The same rule as the web app's (``core.resources.instance_dir``), so the CLI and the web
+    app resolve relative path settings against the same folder.
+    """
     environ = os.environ if environ is None else environ
-    return Path(environ.get(INSTANCE_ENV) or REPO_ROOT / "instance").resolve()
+    return Path(environ.get(INSTANCE_ENV) or INSTANCE_DIR).resolve()
 
 
 def load_settings(

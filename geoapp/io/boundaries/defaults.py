@@ -43,7 +43,7 @@ def resolve_boundaries_setting(value: str | Path | None,
 
     The value is a file, or a folder holding ``kota_tangerang_kelurahan.geojson``. ``~`` is
     expanded and a relative value is relative to the instance folder (``instance``, by default
-    ``$GEOAPP_INSTANCE`` or ``<repo>/instance``), as for every path setting. A missing path
+    ``$GEOAPP_INSTANCE`` or ``./instance``), as for every path setting. A missing path
     without a suffix counts as a folder. Whether the file exists is checked when it is read.
     """
     if value is None or str(value) == "":
