@@ -206,7 +206,7 @@ def test_sample_data_command_writes_labelled_files(cli, tmp_path):
 
 
 def test_help_comes_from_docstrings(cli):
-    result = invoke(cli, "match", "--help")
+    result = invoke(cli, "--lang", "en", "match", "--help")
     assert "Match every row of INPUT" in result.output and "--kelurahan-col" in result.output
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from geoapp.cli.common import domain_errors, say
+from geoapp.cli.help_text import HelpCommand
 from geoapp.core.i18n import Msg
 
 BACKUP_DONE = Msg(
@@ -33,7 +34,7 @@ def resolve_instance(instance: str | None) -> Path:
     return instance_dir({"INSTANCE_PATH": instance} if instance else None)
 
 
-@click.command("backup")
+@click.command("backup", cls=HelpCommand)
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--instance", type=click.Path(file_okay=False), help=INSTANCE_HELP)
 @domain_errors
@@ -51,7 +52,7 @@ def backup_command(out: str, instance: str | None) -> None:
         size=sum(info.members.values()))
 
 
-@click.command("restore")
+@click.command("restore", cls=HelpCommand)
 @click.argument("archive", type=click.Path(dir_okay=False))
 @click.option("--instance", type=click.Path(file_okay=False), help=INSTANCE_HELP)
 @click.option("--force", is_flag=True, help="Restore even while a server runs on the instance (restart it afterwards).")

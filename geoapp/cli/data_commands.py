@@ -6,9 +6,10 @@ import click
 
 from geoapp.cli import text as T
 from geoapp.cli.common import domain_errors, say
+from geoapp.cli.help_text import HelpCommand
 
 
-@click.command("sample-data")
+@click.command("sample-data", cls=HelpCommand)
 @click.argument("outdir", type=click.Path(file_okay=False))
 @click.option("--seed", default=2020, show_default=True, help="Random seed; the same seed writes the same files.")
 @domain_errors

@@ -9,10 +9,11 @@ from __future__ import annotations
 import click
 
 from geoapp.cli import backup_commands, data_commands, match_commands, server_commands
+from geoapp.cli.help_text import HelpGroup
 
 
-@click.group()
-@click.option("--lang", type=click.Choice(["id", "en"]), help="Interface language (default: id, or $GEOAPP_LANG).")
+@click.group(cls=HelpGroup)
+@click.option("--lang", type=click.Choice(["id", "en"]), is_eager=True, help="Interface language (default: id, or $GEOAPP_LANG).")
 @click.version_option(package_name="geoapp")
 @click.pass_context
 def main(ctx: click.Context, lang: str | None) -> None:

@@ -10,11 +10,12 @@ import click
 
 from geoapp.cli import text as T
 from geoapp.cli.common import current_lang, domain_errors, read_bytes, say
+from geoapp.cli.help_text import HelpCommand, HelpGroup
 from geoapp.cli.run_options import load_context, read_options, run_file, run_file_with_boundaries
 from geoapp.cli.summary import print_boundaries, print_left_out, print_summary
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @read_options
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Output CSV: every input row, plus the match columns.")
@@ -59,7 +60,7 @@ def guarded_cells(before: Any, after: Any) -> dict[str, int]:
     return out
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @read_options
 @click.option("--measure", "measures", multiple=True, metavar="COLUMN", help="Numeric column to sum (repeatable). Row counts are always included.")
@@ -96,7 +97,7 @@ def aggregate(input_path: str, measures: tuple[str, ...], population: str | None
     say(T.WROTE, path=output)
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @read_options
 @domain_errors
@@ -148,7 +149,7 @@ def ask_choice(group: Any) -> int | None:
     return None if answer == "q" else int(answer)
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def alias() -> None:
     """Manage the alias file of confirmed spellings."""
 

@@ -7,9 +7,10 @@ import getpass
 import click
 
 from geoapp.cli.common import domain_errors
+from geoapp.cli.help_text import HelpCommand
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker process.")
@@ -28,7 +29,7 @@ def serve(host: str, port: int, threads: int, workers: int, instance: str | None
     run_server(host=host, port=port, threads=threads, instance=instance, workers=workers)
 
 
-@click.command("settings")
+@click.command("settings", cls=HelpCommand)
 def settings_command() -> None:
     """List every setting with its default, environment variable and meaning.
 
@@ -41,7 +42,7 @@ def settings_command() -> None:
         click.echo(f"    {item['help']}")
 
 
-@click.command("set-password")
+@click.command("set-password", cls=HelpCommand)
 @click.argument("username")
 @click.option("--role", type=click.Choice(["planner", "admin"]), default="planner", show_default=True)
 @click.option("--instance", type=click.Path(file_okay=False))
