@@ -19,5 +19,6 @@ def test_python_m_geoapp_runs_the_cli(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: geoapp [OPTIONS] COMMAND [ARGS]...")
+    assert "Tampilkan pesan ini lalu keluar." in done.stdout  # help in Indonesian by default
     listed = done.stdout.split("Commands:")[1].split()
     assert set(main.commands) <= set(listed)
