@@ -9,9 +9,10 @@ from __future__ import annotations
 import click
 
 from geoapp.cli import backup_commands, data_commands, match_commands, server_commands
+from geoapp.cli.common import CleanErrorsGroup
 
 
-@click.group()
+@click.group(cls=CleanErrorsGroup)
 @click.option("--lang", type=click.Choice(["id", "en"]), help="Interface language (default: id, or $GEOAPP_LANG).")
 @click.version_option(package_name="geoapp")
 @click.pass_context
