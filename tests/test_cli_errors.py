@@ -154,3 +154,18 @@ def test_real_set_password_on_an_impossible_instance_says_so(work):
     assert done.returncode != 0
     assert "Traceback" not in done.stderr + done.stdout
     assert "blocker" in done.stderr, done.stderr
+@pytest.mark.parametrize("port", ["0", "70000", "-1", "٣", "²", "80x"])
+def test_serve_port_out_of_range_is_a_clear_error(work, port, monkeypatch):
+    monkeypatch.setattr("waitress.serve", lambda *a, **k: pytest.fail("must not start"))
+    result = CliRunner().invoke(main, ["--lang", "en", "serve", "--port", port, "--instance",
+                                       work.instance])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "--port" in result.output and "65535" in result.output, result.output
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_command_has_help(name):
+    """--help of every command renders (option types included), without the error handler."""
+    result = CliRunner().invoke(main, ["--lang", "en", *name.split(), "--help"])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert "Usage:" in result.output and "Error" not in result.output

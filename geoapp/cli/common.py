@@ -16,6 +16,7 @@ from geoapp.cli import text as T
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.core.os_errors import os_error
+from geoapp.values.integers import parse_int
 from geoapp.values.numbers import format_number
 
 
@@ -84,6 +85,31 @@ class CleanErrorsGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         with clean_errors():
             return super().invoke(ctx)
+
+
+class IntParam(click.ParamType):
+    """An integer option in ``minimum..maximum`` written with ASCII digits only.
+
+    click's INT and IntRange read ``٣`` as 3; this type uses ``geoapp.values.integers``
+    like the web app and names the option, the value and the range in --lang.
+    """
+
+    name = "integer"
+
+    def __init__(self, minimum: int, maximum: int) -> None:
+        self.minimum, self.maximum = minimum, maximum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and self.minimum <= value <= self.maximum:
+            return value   # a default
+        label = param.opts[0] if param is not None and param.opts else "value"
+        try:
+            return parse_int(value, label, minimum=self.minimum, maximum=self.maximum)
+        except GeoappError as error:
+            self.fail(error.text(current_lang()), param, ctx)
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
+        return f"{self.minimum}-{self.maximum}"
 
 
 def read_bytes(path: str | Path) -> bytes:
