@@ -26,10 +26,8 @@ from geoapp.figures import Filters, LayerData
 from geoapp.io.boundaries import default_identity, load_boundaries, load_kecamatan
 from geoapp.io.export import geojson_bytes, layer_bytes
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
-from geoapp.values.integers import parse_int
 from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang
-from geoapp.web.map_view import BAD_K
 from geoapp.web.params import BAD_VALUE
 from geoapp.web.params import check_params as _check_params
 
@@ -112,7 +110,9 @@ def _filters(params: dict[str, str], program: str) -> Filters:
 
 def _png_options(params: dict[str, str]) -> tuple[str, int]:
     scheme = _choose("scheme", params.get("scheme", "quantiles"), list(SCHEMES))
-    return scheme, parse_int(params.get("k", "5"), "k", minimum=K_MIN, maximum=K_MAX, msg=BAD_K)
+    k_text = params.get("k", "5")
+    allowed_k = [str(k) for k in range(K_MIN, K_MAX + 1)]
+    return scheme, int(_choose("k", k_text, allowed_k))
 
 
 # --------------------------------------------------------------------------- catalogue
