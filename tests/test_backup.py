@@ -225,3 +225,93 @@ def test_backup_without_database_names_it(tmp_path):
     with pytest.raises(GeoappError) as info:
         bk.backup_instance(tmp_path / "empty", tmp_path / "x.zip")
     assert "geoapp.sqlite3" in info.value.text("en")
+
+
+# --------------------------------------------------------------------------- issue #13 point 1
+
+TOKEN2 = "fedcba9876543210fedcba9876543210"
+
+
+def _vanish_after_listing(monkeypatch, action):
+    """Run ``action(files)`` right after the backup listed the files and before it reads them."""
+    from geoapp.store.backup import create
+
+    listed = create._collect
+
+    def collect_then_act(*args, **kwargs):
+        files = listed(*args, **kwargs)
+        action(files)
+        return files
+
+    monkeypatch.setattr(create, "_collect", collect_then_act)
+
+
+def test_upload_discarded_during_backup_is_skipped_and_counted(instance, tmp_path, monkeypatch):
+    """A planner discards an upload while the backup runs: the backup still succeeds."""
+    (instance / "uploads" / f"{TOKEN2}.upload").write_bytes(b"kelurahan;jumlah\nSukasari;9\n")
+    (instance / "uploads" / f"{TOKEN2}.json").write_text('{"token": "y"}', encoding="utf-8")
+    gone = [f"uploads/{TOKEN}.upload", f"uploads/{TOKEN}.json"]
+
+    def discard(files):
+        assert set(gone) <= set(files)              # listed ...
+        files[gone[0]].unlink()                     # ... then gone before it is read
+
+    _vanish_after_listing(monkeypatch, discard)
+    before = snapshot(instance)
+    archive = tmp_path / "out" / "live.zip"
+    info = bk.backup_instance(instance, archive)
+    assert sorted(info.skipped) == sorted(gone)      # the upload's other file is left out too
+    assert not set(gone) & set(info.members) and f"uploads/{TOKEN2}.upload" in info.members
+    with zipfile.ZipFile(archive) as zf:
+        manifest = json.loads(zf.read(bk.MANIFEST))
+    assert sorted(manifest["skipped"]) == sorted(gone) and not set(gone) & set(manifest["files"])
+    restored = bk.restore_instance(archive, tmp_path / "restored").instance
+    after = snapshot(Path(restored))
+    assert after["datasets"] == before["datasets"] and after["users"] == before["users"]
+    assert set(after["files"]) == set(before["files"]) - set(gone)
+
+
+def test_cli_backup_says_how_many_files_vanished(instance, tmp_path, monkeypatch):
+    upload = instance / "uploads" / f"{TOKEN}.upload"
+    _vanish_after_listing(monkeypatch, lambda files: upload.unlink())
+    out = tmp_path / "cli.zip"
+    for lang, words in (("en", "2 files were left out"), ("id", "2 berkas tidak ikut")):
+        if not upload.exists():
+            upload.write_bytes(b"x")
+        result = CliRunner().invoke(main, ["--lang", lang, "backup", str(out), "--instance",
+                                           str(instance)])
+        assert result.exit_code == 0, result.output
+        assert words in result.output and f"{TOKEN}.upload" in result.output, result.output
+
+
+def test_unreadable_source_file_is_named_as_a_read_error(instance, tmp_path, monkeypatch):
+    """Something other than a vanished file: the message names the file that could not be read."""
+    victim = instance / "uploads" / f"{TOKEN}.upload"
+
+    def make_unreadable(files):
+        victim.unlink()
+        victim.mkdir()                              # still there, but cannot be read as a file
+
+    _vanish_after_listing(monkeypatch, make_unreadable)
+    out = tmp_path / "out.zip"
+    with pytest.raises(GeoappError) as info:
+        bk.backup_instance(instance, out)
+    text = info.value.text("en")
+    assert str(victim) in text and "read" in text.lower() and "archive.zip" not in text
+    assert "disk space" not in text and not out.exists()
+    assert not list(tmp_path.glob(".geoapp-backup-*"))
+    victim.rmdir()
+    victim.write_bytes(b"x")
+    result = CliRunner().invoke(main, ["--lang", "en", "backup", str(out), "--instance",
+                                       str(instance)])
+    assert result.exit_code == 2 and str(victim) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unwritable_backup_target_names_the_target(instance, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    out = blocker / "backup.zip"
+    with pytest.raises(GeoappError) as info:
+        bk.backup_instance(instance, out)
+    assert str(out) in info.value.text("en") and "archive.zip" not in info.value.text("en")

@@ -18,6 +18,11 @@ RESTORE_DONE = Msg(
     "ops.restore_done",
     "Instance {instance} restored from {archive} ({count} files).",
 )
+BACKUP_SKIPPED = Msg(
+    "ops.backup_skipped",
+    "{count} files were left out because they disappeared while the backup ran (an upload "
+    "was discarded or confirmed meanwhile): {names}. The backup is complete without them.",
+)
 PREVIOUS_KEPT = Msg("ops.previous_kept", "The previous instance was kept in {path}.")
 RESTART_HINT = Msg(
     "ops.restart_hint",
@@ -50,6 +55,8 @@ def backup_command(out: str, instance: str | None) -> None:
     info = backup_instance(resolve_instance(instance), out)
     say(BACKUP_DONE, instance=info.instance, archive=info.archive, count=len(info.members),
         size=sum(info.members.values()))
+    if info.skipped:
+        say(BACKUP_SKIPPED, count=len(info.skipped), names=", ".join(info.skipped))
 
 
 @click.command("restore", cls=HelpCommand)

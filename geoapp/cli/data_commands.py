@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 
 from geoapp.cli import text as T
-from geoapp.cli.common import domain_errors, say
+from geoapp.cli.common import IntParam, domain_errors, say
 from geoapp.cli.help_text import HelpCommand
 
 
 @click.command("sample-data", cls=HelpCommand)
 @click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("--seed", default=2020, show_default=True, help="Random seed; the same seed writes the same files.")
+@click.option("--seed", default=2020, show_default=True, type=IntParam(0, 2**32 - 1), help="Random seed; the same seed writes the same files.")
 @domain_errors
 def sample_data(outdir: str, seed: int) -> None:
     """Write seeded SAMPLE program files (not official records) to OUTDIR.

@@ -9,10 +9,15 @@ from __future__ import annotations
 import click
 
 from geoapp.cli import backup_commands, data_commands, match_commands, server_commands
+from geoapp.cli.common import CleanErrorsGroup
 from geoapp.cli.help_text import HelpGroup
 
 
-@click.group(cls=HelpGroup)
+class MainGroup(CleanErrorsGroup, HelpGroup):
+    """The ``geoapp`` group: clean error messages and translated --help."""
+
+
+@click.group(cls=MainGroup)
 @click.option("--lang", type=click.Choice(["id", "en"]), is_eager=True, help="Interface language (default: id, or $GEOAPP_LANG).")
 @click.version_option(package_name="geoapp")
 @click.pass_context

@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from geoapp.cli import text as T
-from geoapp.cli.common import current_lang, read_bytes, say
+from geoapp.cli.common import IntParam, current_lang, read_bytes, say
+from geoapp.values.integers import ascii_int
 
 READ_ROLES = ("kelurahan", "kecamatan", "kode", "lat", "lon")
 BOUNDARY_FIELDS = {
@@ -25,7 +26,7 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every command that reads a records file."""
     options = [
         click.option("--sheet", help="XLSX sheet name (default: the first sheet with data)."),
-        click.option("--header-row", type=int, help="1-based row number of the column headers."),
+        click.option("--header-row", type=IntParam(1, 9_999_999), help="1-based row number of the column headers."),
         *[
             click.option(f"--{role}-col", f"{role}_col", metavar="C", help=f"Column holding the {role} (header text or 1-based number).")
             for role in READ_ROLES
@@ -51,7 +52,8 @@ def options_from(kwargs: dict[str, Any]) -> Any:
     for role in READ_ROLES:
         value = kwargs.pop(f"{role}_col", None)
         if value:
-            columns[role] = int(value) if value.isdigit() else value
+            number = ascii_int(value)  # ASCII digits: a column number; else a header text
+            columns[role] = value if number is None else number
     return MatchOptions(
         sheet=kwargs.pop("sheet", None),
         header_row=kwargs.pop("header_row", None),

@@ -6,15 +6,15 @@ import getpass
 
 import click
 
-from geoapp.cli.common import domain_errors
+from geoapp.cli.common import IntParam, domain_errors
 from geoapp.cli.help_text import HelpCommand
 
 
 @click.command(cls=HelpCommand)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker process.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes; more than 1 runs gunicorn (POSIX only) instead of waitress.")
+@click.option("--port", default=5000, show_default=True, type=IntParam(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=IntParam(1, 256), help="Threads per worker process.")
+@click.option("--workers", default=1, show_default=True, type=IntParam(1, 64), help="Worker processes; more than 1 runs gunicorn (POSIX only) instead of waitress.")
 @click.option("--instance", type=click.Path(file_okay=False), help="Instance folder (database, secret key, uploads, aliases). Default: ./instance or $GEOAPP_INSTANCE.")
 @domain_errors
 def serve(host: str, port: int, threads: int, workers: int, instance: str | None) -> None:

@@ -3,6 +3,11 @@
 from geoapp.core.i18n import Msg
 
 ERROR_PREFIX = Msg("error_prefix", "Error")
+UNEXPECTED = Msg(
+    "cli.unexpected",
+    "The command stopped because of an unexpected error ({kind}: {reason}). Check the "
+    "files and options given; if it happens again, report it with the command you ran.",
+)
 READING = Msg("reading", "Reading {path} ...")
 MATCHING = Msg("matching", "Matching rows to kelurahan")
 READ_INFO = Msg(

@@ -51,7 +51,10 @@ def _parse_flag(value: Any) -> bool:
 
 
 def _parse_count(value: Any) -> int:
-    number = int(str(value).strip().replace("_", ""))
+    text = str(value).strip().replace("_", "")
+    if not text.isascii():   # int() would read '٣' as 3 (core cannot use values.integers)
+        raise ValueError(value)
+    number = int(text)
     if number < 0:
         raise ValueError(value)
     return number

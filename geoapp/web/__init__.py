@@ -51,7 +51,13 @@ def _check_startup(app: Flask) -> None:
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:...>`` that never matches past SQLite's INTEGER range (a 404, not a 500)."""
+    """``<int:...>`` that never matches past SQLite's INTEGER range (a 404, not a 500).
+
+    Only ASCII digits match: werkzeug's ``\\d+`` also matches ``٣`` or ``１``, which
+    ``int`` reads as 3 and 1 (see ``geoapp.values.integers``).
+    """
+
+    regex = r"[0-9]+"
 
     def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
                  max: int | None = None, signed: bool = False) -> None:  # noqa: A002

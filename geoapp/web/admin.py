@@ -28,7 +28,6 @@ from geoapp.matching.aliases import AliasStore
 from geoapp.store import (
     PROGRAMS,
     ROLES,
-    check_page,
     check_program,
     create_account,
     delete_dataset,
@@ -44,6 +43,7 @@ from geoapp.store import (
     set_disabled,
 )
 from geoapp.store.users import MIN_PASSWORD
+from geoapp.values.integers import parse_optional_int
 from geoapp.web.auth import login_required, require_dataset_change
 from geoapp.web.db import get_db
 from geoapp.web.i18n import tr
@@ -197,7 +197,8 @@ def rename_version(dataset_id: int):
 @bp.get("/audit")
 @login_required("admin")
 def audit():
-    page = list_events(get_db(), page=check_page(request.args.get("page")))
+    page = list_events(get_db(), page=parse_optional_int(request.args.get("page"), "page",
+                                                         minimum=1, maximum=999_999_999) or 1)
     rows = [{"event": e, "details": event_details(e)} for e in page.events]
     return render_template("admin_audit.html", page=page, rows=rows)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from geoapp import __version__
-from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.store import (
     PROGRAMS,
@@ -22,6 +21,7 @@ from geoapp.store import (
     rollback,
     summary,
 )
+from geoapp.values.integers import parse_int
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang
@@ -29,14 +29,12 @@ from geoapp.web.params import check_params
 
 bp = Blueprint("api", __name__)
 
+MAX_ID = 2**63 - 1  # SQLite's INTEGER
 BAD_ID = Msg("api.bad_id", "Parameter '{name}' must be a dataset number; received '{value}'.")
 
 
 def _int_arg(name: str) -> int:
-    value = request.args.get(name, "")
-    if not value.isdigit() or len(value) > 12:
-        raise GeoappError(BAD_ID, 400, name=name, value=value[:40])
-    return int(value)
+    return parse_int(request.args.get(name, ""), name, minimum=1, maximum=MAX_ID, msg=BAD_ID)
 
 
 @bp.get("/status")

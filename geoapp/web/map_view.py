@@ -33,6 +33,7 @@ from geoapp.maps import (
 )
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
 from geoapp.store.active import ActiveVersions
+from geoapp.values.integers import parse_optional_int
 
 MAP_PROGRAMS = ("umkm", "blk", "kwt", "jobfair")      # choropleths, in this order
 POINT_KEYS = ("kwt-titik", "ecofarm-titik", "kampung-tematik")
@@ -49,8 +50,8 @@ BAD_CHOICE = Msg(
 )
 BAD_K = Msg(
     "map_page.bad_k",
-    "Parameter 'k' (number of classes) must be a whole number from {min} to {max}; "
-    "received '{value}'.",
+    "Parameter 'k' (number of classes) must be a whole number from {minimum} to {maximum}, "
+    "written with the digits 0-9; received '{value}'.",
 )
 LAYER_FAILED = Msg("map_page.layer_failed", "Layer '{layer}' could not be shown: {reason}")
 YEAR_ONLY = Msg(
@@ -143,12 +144,8 @@ def _choice(args: Mapping[str, str], name: str, allowed: list[str]) -> str | Non
 
 
 def _parse_k(args: Mapping[str, str]) -> int:
-    value = (args.get("k") or "").strip()
-    if not value:
-        return DEFAULT_K
-    if not value.isdigit() or not K_MIN <= int(value) <= K_MAX:
-        raise GeoappError(BAD_K, 400, value=value[:20], min=K_MIN, max=K_MAX)
-    return int(value)
+    k = parse_optional_int(args.get("k"), "k", minimum=K_MIN, maximum=K_MAX, msg=BAD_K)
+    return DEFAULT_K if k is None else k
 
 
 def subprogram_choices(options: Mapping[str, object]) -> list[tuple[str, str, str]]:

@@ -26,6 +26,7 @@ from geoapp.places.editing.form import PlaceInput, check_kind, parse_place_id
 from geoapp.places.editing.listing import default_gazetteer, get_place, list_places, load_program
 from geoapp.places.editing.versions import SaveOutcome, delete_place, save_place
 from geoapp.places.model import KINDS
+from geoapp.values.integers import ascii_int, parse_optional_int
 from geoapp.web.auth import login_required, may_change_dataset, require_dataset_change
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
@@ -70,13 +71,8 @@ def _bases() -> dict[str, int | None]:
 
 
 def _base_from_form(kind: str) -> int | None:
-    name = f"base_{kind}"
-    raw = (request.form.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 9:
-        raise GeoappError(BAD_BASE, 400, name=name, value=raw[:20])
-    return int(raw)
+    return parse_optional_int(request.form.get(f"base_{kind}"), f"base_{kind}", minimum=0,
+                              maximum=999_999_999, msg=BAD_BASE)
 
 
 def _require_place_change(place_id: str) -> None:
@@ -151,8 +147,9 @@ def _form_bases(current: dict[str, int | None]) -> dict[str, int | None]:
     out = dict(current)
     for kind in KINDS:
         raw = (request.form.get(f"base_{kind}") or "").strip()
-        if raw.isdigit() and len(raw) <= 9:
-            out[kind] = int(raw)
+        number = ascii_int(raw)
+        if number is not None and 0 <= number <= 999_999_999:
+            out[kind] = number
         elif f"base_{kind}" in request.form and not raw:
             out[kind] = None
     return out

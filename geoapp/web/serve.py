@@ -2,12 +2,64 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import socket
 from typing import Any
 
 from flask import Flask
 
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.store import ensure_default_planner
 from geoapp.web.startup import check_boundaries
+
+PORT_IN_USE = Msg(
+    "serve.port_in_use",
+    "Port {port} on {host} is already in use by another program. Choose another port with "
+    "--port (for example --port 8080), or stop the other program first.",
+)
+PORT_DENIED = Msg(
+    "serve.port_denied",
+    "Port {port} on {host} may not be used by this user ({reason}): ports below 1024 need "
+    "administrator rights. Choose a port from 1024 to 65535 with --port.",
+)
+BAD_HOST = Msg(
+    "serve.bad_host",
+    "Cannot serve on the address {host} ({reason}). Check --host: for example 127.0.0.1 "
+    "(this computer only) or 0.0.0.0 (every network of this computer).",
+)
+_ADDRESS_ERRNOS = (errno.EADDRINUSE, errno.EACCES, errno.EPERM, errno.EADDRNOTAVAIL)
+
+
+def address_error(exc: OSError, host: str, port: int) -> GeoappError:
+    """The clear message for a failure to listen on ``host:port``."""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.EADDRINUSE:
+        return GeoappError(PORT_IN_USE, 409, port=port, host=host)
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return GeoappError(PORT_DENIED, 403, port=port, host=host, reason=reason)
+    return GeoappError(BAD_HOST, 400, host=host, reason=reason)
+
+
+def check_address(host: str, port: int) -> None:
+    """Stop before any start-up work when the server could not listen on ``host:port``.
+
+    Binds (and closes) a socket the way waitress will; the server's own bind is still
+    checked too (``serve``), since another program may take the port in between.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except (OSError, UnicodeError) as exc:
+        raise GeoappError(BAD_HOST, 400, host=host, reason=str(exc)) from None
+    with socket.socket(family, kind, proto) as probe:
+        if os.name == "posix":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise address_error(exc, host, port) from None
 
 
 def bootstrap(app: Flask) -> dict[str, Any]:
@@ -73,9 +125,15 @@ def serve(
 
     app = create_app({"INSTANCE_PATH": instance} if instance else None)
     check_boundaries(app.config, default=True)
+    check_address(host, port)
     app.extensions["geoapp_lock"] = hold_instance_lock(app.instance_path)  # see geoapp.store.backup
     info = bootstrap(app)
     if info["planner"]:
         print(credentials_banner(info["planner"]), flush=True)
     print(f"geoapp: http://{host}:{port}/  (instance {app.instance_path})", flush=True)
-    serve_app(app, host=host, port=port, threads=threads, workers=workers)
+    try:
+        serve_app(app, host=host, port=port, threads=threads, workers=workers)
+    except OSError as exc:
+        if exc.errno not in _ADDRESS_ERRNOS:
+            raise
+        raise address_error(exc, host, port) from None

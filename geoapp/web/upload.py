@@ -35,6 +35,7 @@ from geoapp.imports.upload.state import UploadState
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import compare, list_datasets
+from geoapp.values.integers import parse_int, parse_int_list, parse_optional_int
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
@@ -45,8 +46,6 @@ bp = Blueprint("upload", __name__)
 SESSION_KEY = "uploads"
 MAX_TOKENS = 20
 
-BAD_NUMBER = Msg("upload.bad_number",
-                 "Field '{name}' must be a positive whole number; received '{value}'.")
 STORED = Msg("upload.stored",
              "Data '{title}' was stored as version {version} and is now active on the map.")
 
@@ -79,12 +78,8 @@ def _state(token: str) -> UploadState:
 
 
 def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
-    value = (request.form.get(name) or "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or len(value) > 7 or (int(value) == 0 and not allow_zero):
-        raise GeoappError(BAD_NUMBER, 400, name=name, value=value[:20])
-    return int(value)
+    return parse_optional_int(request.form.get(name), name, minimum=0 if allow_zero else 1,
+                              maximum=9_999_999)
 
 
 def _preview(state: UploadState, lang: str) -> Preview:
@@ -172,11 +167,8 @@ def options(token: str):
 
 
 def _positions() -> list[int]:
-    raw = request.form.get("positions", "")
-    parts = [p.strip() for p in raw.split(",") if p.strip()]
-    if not parts or not all(p.isdigit() and len(p) <= 7 for p in parts):
-        raise GeoappError(BAD_NUMBER, 400, name="positions", value=raw[:40])
-    return [int(p) for p in parts]
+    return parse_int_list(request.form.get("positions", ""), "positions", minimum=0,
+                          maximum=9_999_999)
 
 
 @bp.post("/upload/<token>/review")
@@ -253,8 +245,6 @@ BAD_VERSION = Msg(
 
 
 def _version_arg(name: str) -> int:
-    value = request.args.get(name, "")
-    if not value.isdigit() or len(value) > 12:
-        raise GeoappError(BAD_VERSION, 400, name=name, value=value[:40])
-    return int(value)
+    return parse_int(request.args.get(name, ""), name, minimum=1, maximum=2**63 - 1,
+                     msg=BAD_VERSION)
 

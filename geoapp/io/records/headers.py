@@ -10,6 +10,7 @@ import pandas as pd
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
 from geoapp.io.records.types import ROLES, ColumnMapping
+from geoapp.values.integers import ascii_int
 
 HEADER_SEARCH_ROWS = 30
 
@@ -170,10 +171,11 @@ def _resolve_column(role: str, column: str | int, headers: list[str]) -> int:
         for i, h in enumerate(headers):
             if wanted and normalise_header(h) == normalise_header(wanted):
                 return i
-        if not wanted.isdigit():
+        number = ascii_int(wanted)  # only ASCII digits are a column number ('٣' is a header text)
+        if number is None:
             available = ", ".join(f"'{h}'" for h in headers if h.strip()) or "-"
             raise GeoappError(UNKNOWN_COLUMN, 400, column=column, role=role, available=available)
-        column = int(wanted)
+        column = number
     if not 1 <= int(column) <= len(headers):
         raise GeoappError(BAD_COLUMN_NUMBER, 400, column=column, role=role, count=len(headers))
     return int(column) - 1

@@ -13,7 +13,7 @@ from geoapp.places.model import KINDS
 
 LIMITS = {"name": 120, "theme": 80, "address": 200, "contact": 120, "lat": 40, "lon": 40,
           "kelurahan": 20, "kind": 20}
-_ID_RE = re.compile(r"^(kampung|kwt|ecofarm)-(\d{1,7})$")
+_ID_RE = re.compile(r"^(kampung|kwt|ecofarm)-([0-9]{1,7})$")  # ASCII digits only
 
 BAD_KIND = Msg("place_admin.bad_kind",
                "Place type '{value}' is not known. Choose one of: {allowed}.")

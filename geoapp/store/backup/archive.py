@@ -7,7 +7,6 @@ files with their SHA-256, and the database must pass SQLite's integrity check.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -64,6 +63,7 @@ class BackupInfo:
     instance: str
     members: dict[str, int] = field(default_factory=dict)  # name -> bytes
     previous: str | None = None  # restore: where the replaced instance was kept
+    skipped: list[str] = field(default_factory=list)  # backup: files that vanished meanwhile
 
 
 def instance_paths(instance: Path, settings: Mapping[str, Any] | None = None) -> dict[str, Path]:
@@ -74,15 +74,6 @@ def instance_paths(instance: Path, settings: Mapping[str, Any] | None = None) ->
         "ALIASES": Path(values.get("ALIASES") or instance / ALIASES_MEMBER),
         "UPLOAD_DIR": Path(values.get("UPLOAD_DIR") or instance / "uploads"),
     }
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def refuse(path: Path, reason: str) -> GeoappError:
