@@ -29,9 +29,9 @@ from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import NO_FILE, display_name, too_large
 from geoapp.imports.upload.choices import choose_read_options, decide_rows
 from geoapp.imports.upload.confirm import confirm as confirm_upload
-from geoapp.imports.upload.preview import Preview, build_preview
 from geoapp.imports.upload.start import start_upload
 from geoapp.imports.upload.state import UploadState
+from geoapp.imports.upload.view_cache import preview_page
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import compare, list_datasets
@@ -66,6 +66,11 @@ def _max_rows() -> int | None:
     return current_app.config.get("MAX_ROWS") or None
 
 
+def _max_columns() -> int | None:
+    """This app's MAX_COLUMNS (0: no limit), read per request."""
+    return current_app.config.get("MAX_COLUMNS") or None
+
+
 def _remember(token: str) -> None:
     tokens = [t for t in session.get(SESSION_KEY, []) if t != token][-(MAX_TOKENS - 1):]
     session[SESSION_KEY] = [*tokens, token]
@@ -87,9 +92,10 @@ def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
     return int(value)
 
 
-def _preview(state: UploadState, lang: str) -> Preview:
-    return build_preview(_upload_dir(), state, aliases=_aliases(), max_rows=_max_rows(),
-                         lang=lang)
+def _preview_page(state: UploadState, lang: str) -> dict:
+    """The preview page's values: read and matched once per choice, then kept."""
+    return preview_page(_upload_dir(), state, aliases=_aliases(), max_rows=_max_rows(),
+                        max_columns=_max_columns(), lang=lang)
 
 
 # ---- upload form --------------------------------------------------------------------------
@@ -126,7 +132,7 @@ def new():
         data, name = _read_file()
         state = start_upload(
             _upload_dir(), data, name, program=request.form.get("program", ""),
-            title=request.form.get("title", ""), user=g.user.username,
+            title=request.form.get("title", ""), user=g.user.username, max_columns=_max_columns(),
             limit=current_app.config.get("MAX_CONTENT_LENGTH") or None, max_rows=_max_rows(),
             header_row=_optional_int("header_row"),
             quota=current_app.config.get("UPLOAD_QUOTA_BYTES"),
@@ -141,8 +147,7 @@ def new():
 # ---- preview and review -------------------------------------------------------------------
 
 def _render_preview(state: UploadState, error: GeoappError | None = None, status: int = 200):
-    preview = _preview(state, current_lang())
-    context = page_context(state, preview)
+    context = page_context(state, _preview_page(state, current_lang()))
     context["error"] = None if error is None else tr(error)
     return render_template("upload_preview.html", **context), status
 
@@ -165,7 +170,7 @@ def options(token: str):
     problem = choose_read_options(
         _upload_dir(), state, sheet=request.form.get("sheet") or None,
         header_row=_optional_int("header_row"), columns=columns, aliases=_aliases(),
-        max_rows=_max_rows(), lang=current_lang())
+        max_rows=_max_rows(), lang=current_lang(), max_columns=_max_columns())
     if problem is not None:      # the new options give no readable table: none are kept
         return _render_preview(state, problem, problem.status)
     return redirect(url_for("upload.preview", token=token))
@@ -187,7 +192,8 @@ def review(token: str):
         decision = decide_rows(
             _upload_dir(), state, action=request.form.get("action", ""), positions=_positions(),
             kode=request.form.get("kode") or None, reason=request.form.get("reason"),
-            user=g.user.username, aliases=_aliases(), max_rows=_max_rows())
+            user=g.user.username, aliases=_aliases(), max_rows=_max_rows(),
+            max_columns=_max_columns())
     except GeoappError as exc:
         return _render_preview(state, exc, exc.status)
     if decision is None:         # nothing matched yet: nothing to review
@@ -204,7 +210,8 @@ def confirm(token: str):
     notes: list = []
     try:
         dataset = confirm_upload(get_db(), _upload_dir(), state, aliases=_aliases(),
-                                 max_rows=_max_rows(), notes=notes)
+                                 max_rows=_max_rows(), notes=notes,
+                                 max_columns=_max_columns())
     except GeoappError as exc:
         if exc.status == 404:
             raise

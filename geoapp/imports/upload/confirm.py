@@ -37,7 +37,8 @@ ALIASES_NOT_SAVED = Msg(
 def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
             aliases: AliasStore | None, boundaries: Any = None,
             max_rows: int | None = None,
-            notes: list[Note | GeoappError] | None = None) -> Dataset:
+            notes: list[Note | GeoappError] | None = None,
+            max_columns: int | None = None) -> Dataset:
     """Store the reviewed upload as the program's new active version, then remove it.
 
     Stage + activate (``stage_and_activate``); if either fails the previous active
@@ -47,7 +48,7 @@ def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
     """
     lock = folder.claim(upload_dir, state.token)
     try:
-        run = _confirmable_run(upload_dir, state, aliases, boundaries, max_rows)
+        run = _confirmable_run(upload_dir, state, aliases, boundaries, max_rows, max_columns)
         version = version_of_run(run, program=state.program, title=state.title,
                                  source_sha256=state.sha256, source_name=state.filename,
                                  user=state.user)
@@ -60,10 +61,11 @@ def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
 
 
 def _confirmable_run(upload_dir: str | Path, state: UploadState, aliases: AliasStore | None,
-                     boundaries: Any, max_rows: int | None) -> MatchRun:
+                     boundaries: Any, max_rows: int | None,
+                     max_columns: int | None = None) -> MatchRun:
     """The decided run of the upload (stored texts in Indonesian); 422 when nothing matched."""
     preview = build_preview(upload_dir, state, aliases=aliases, boundaries=boundaries,
-                            max_rows=max_rows, lang="id")
+                            max_rows=max_rows, max_columns=max_columns, lang="id")
     if preview.problem is not None:
         raise preview.problem
     if preview.run.ledger["rows"]["matched"] == 0:
