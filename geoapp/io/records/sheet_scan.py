@@ -80,10 +80,9 @@ class _Scan:
         refs = set(self.ref.findall(body))
         if refs:
             widest = max(widest, *(column_number(r) for r in refs))
-        self.size.columns = widest
+        self.size.columns = max(widest, self.open_cells)  # the open row counts so far
 
     def finish(self) -> SheetSize:
-        self.size.columns = max(self.size.columns, self.open_cells)
         return self.size
 
 
