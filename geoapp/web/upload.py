@@ -47,8 +47,6 @@ MAX_TOKENS = 20
 
 BAD_NUMBER = Msg("upload.bad_number",
                  "Field '{name}' must be a positive whole number; received '{value}'.")
-STORED = Msg("upload.stored",
-             "Data '{title}' was stored as version {version} and is now active on the map.")
 
 
 # ---- shared helpers -----------------------------------------------------------------------
@@ -209,17 +207,17 @@ def confirm(token: str):
     state = _state(token)
     notes: list = []
     try:
-        dataset = confirm_upload(get_db(), _upload_dir(), state, aliases=_aliases(),
+        stored = confirm_upload(get_db(), _upload_dir(), state, aliases=_aliases(),
                                  max_rows=_max_rows(), notes=notes,
                                  max_columns=_max_columns())
     except GeoappError as exc:
         if exc.status == 404:
             raise
         return _render_preview(state, exc, exc.status)
-    flash(tr(STORED, title=dataset.title, version=dataset.version), "success")
+    flash(tr(stored.message), "success" if stored.active else "warning")
     for note in notes:
         flash(tr(note), "error" if isinstance(note, GeoappError) else "info")
-    return redirect(url_for("upload.datasets", program=dataset.program))
+    return redirect(url_for("upload.datasets", program=stored.dataset.program))
 
 
 @bp.post("/upload/<token>/discard")
