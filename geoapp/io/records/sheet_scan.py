@@ -61,7 +61,8 @@ class _Scan:
         self.open_cells = 0              # cells of the row still open at the chunk's end
         self.row_limit = row_limit       # past this many rows only rows are counted
         letters = _letters_needed(max_columns)
-        self.ref = re.compile(rb"r\s*=\s*[\"']([A-Za-z]{%d,%d})[0-9]" % (letters, _MAX_LETTERS))
+        self.ref = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Za-z]{%d,%d})[0-9]"
+                              % (letters, _MAX_LETTERS))
 
     def feed(self, body: bytes) -> None:
         if self.row_limit is not None and self.size.rows > self.row_limit:
