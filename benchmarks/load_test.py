@@ -91,7 +91,8 @@ def run_server(instance: str, port: int, threads: int, static_dir: str, workers:
     # production) are raised: otherwise the 30 uploads/hour of ONE address would be hit.
     app = create_app({"INSTANCE_PATH": instance, "LOAD_SAMPLE_DATA": False,
                       "CREATE_DEFAULT_PLANNER": False, "RATELIMIT_ENABLED": True,
-                      "UPLOAD_RATE_LIMIT": "100000 per hour", "LOGIN_RATE_LIMIT": "1000 per minute"})
+                      "UPLOAD_RATE_LIMIT": "100000 per hour", "LOGIN_RATE_LIMIT": "1000 per minute",
+                      "PREVIEW_RATE_LIMIT": "100000 per hour"})
     check_boundaries(app.config, default=True)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "queue depth" notes
 

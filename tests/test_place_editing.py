@@ -365,3 +365,31 @@ def test_finder_and_editor_read_the_stored_map_not_the_headers(session):
     assert finder["kampung-0"].name == editor.name == "asli"
     assert finder["kampung-0"].contact is editor.contact is None
     assert editor.address == finder["kampung-0"].address == "Jl. A"
+
+
+def test_a_newer_version_confirmed_meanwhile_supersedes_the_edit(session, monkeypatch):
+    """Issue #13: a newer version (staged after ours) becomes active before ours is
+    activated. Ours is superseded (never active), then deleted, and the save refused;
+    the newer version stays active throughout (it is never archived and put back)."""
+    from geoapp.store import list_events
+
+    real_stage = staging.stage_import
+    newer_id = {}
+
+    def racing_stage(s, **kw):
+        ours = real_stage(s, **kw)
+        other = real_stage(s, **{**kw, "title": "newer planner", "user": "lain"})
+        activate(s, other.id)
+        newer_id["id"] = other.id
+        return ours
+
+    monkeypatch.setattr(staging, "stage_import", racing_stage)
+    with pytest.raises(GeoappError) as err:
+        _save(session, _input())
+    assert err.value.status == 409 and err.value.code == "place_admin.changed"
+    assert active_dataset(session, "kampung").title == "newer planner"
+    states = {d.title: d.state for d in list_datasets(session, "kampung", include_deleted=True)}
+    assert states["Kampung tematik — tambah 'Kampung Literasi RW 09' oleh perencana"] == "deleted"
+    newer_events = [e.action for e in list_events(session).events
+                    if e.dataset_id == newer_id["id"]]
+    assert newer_events == ["dataset.import"]

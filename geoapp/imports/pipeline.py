@@ -20,6 +20,7 @@ from geoapp.core.i18n import Msg, Note
 from geoapp.imports.ledger import build_ledger
 from geoapp.io.records.reader import read_records
 from geoapp.io.records.types import RecordTable
+from geoapp.io.records.width import default_max_columns
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.matcher import match_rows
@@ -61,6 +62,8 @@ class MatchOptions:
     max_rows: int | None = None
     lang: str = "id"
     allow_nothing_matched: bool = False
+    # the MAX_COLUMNS setting ($GEOAPP_MAX_COLUMNS or its default); the web app passes its own
+    max_columns: int | None = field(default_factory=default_max_columns)
 
 
 @dataclass
@@ -171,6 +174,7 @@ def read_table(data: bytes, filename: str, options: MatchOptions | None = None) 
         header_row=options.header_row,
         columns=chosen or None,
         max_rows=options.max_rows,
+        max_columns=options.max_columns,
     )
     for role, column in options.columns.items():
         if column is None:

@@ -84,7 +84,11 @@ def stage_version(session: Session, version: NewVersion) -> Dataset:
 def stage_and_activate(session: Session, version: NewVersion) -> Dataset:
     """Stage the version, then make it the program's active one (the store's atomic path).
 
-    If either step fails, the previously active version stays active.
+    If either step fails, the previously active version stays active. The newest version
+    wins: if a newer version of the program (staged after this one, e.g. confirmed at
+    the same time by someone else) became active first, this one is kept as archived
+    and comes back with state ``archived`` (``geoapp.store.lifecycle.activate``;
+    ``superseding_version`` names the newer one).
     """
     return activate(session, stage_version(session, version).id)
 

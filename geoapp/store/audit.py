@@ -1,6 +1,7 @@
 """The audit log (who changed which dataset, user or alias, and when) and audited account changes.
 
-Dataset state changes (import/confirm, rollback, archive, delete) are recorded by SQLite
+Dataset state changes (import/confirm, rollback, archive, delete, and a confirmed version
+superseded by a newer one: ``dataset.superseded``) are recorded by SQLite
 triggers on ``datasets``: the event row is written in the SAME transaction as the change,
 whatever code path made it (web, API, CLI). The trigger knows the importer/deleter from
 the row itself; otherwise it marks the event ``actor_pending`` and the committing session
@@ -35,7 +36,7 @@ MAX_PER_PAGE = 200
 
 ACTIONS = (
     "dataset.import", "dataset.rollback", "dataset.archive", "dataset.delete", "dataset.state",
-    "dataset.title", "user.create", "user.password", "user.disable", "user.enable", "alias.add",
+    "dataset.title", "dataset.superseded", "user.create", "user.password", "user.disable", "user.enable", "alias.add",
 )
 
 USER_EXISTS = Msg(
@@ -54,8 +55,10 @@ BAD_PAGE = Msg(
 
 # ---------------------------------------------------------------- triggers (same transaction)
 
+# A staged version archived without ever being active was superseded by a newer active
+# one (``lifecycle.activate``): 'dataset.superseded', naming that version and its importer.
 _DATASET_TRIGGER = """
-CREATE TRIGGER IF NOT EXISTS audit_dataset_state
+CREATE TRIGGER IF NOT EXISTS audit_dataset_state_v2
 AFTER UPDATE OF state ON datasets
 WHEN OLD.state IS NOT NEW.state AND NOT (OLD.state = 'staged' AND NEW.state = 'deleted')
 BEGIN
@@ -64,18 +67,31 @@ BEGIN
   SELECT strftime('%Y-%m-%d %H:%M:%S', 'now'), who, who IS NULL,
     CASE
       WHEN OLD.state = 'staged' AND NEW.state = 'active' THEN 'dataset.import'
+      WHEN OLD.state = 'staged' AND NEW.state = 'archived' THEN 'dataset.superseded'
       WHEN OLD.state = 'archived' AND NEW.state = 'active' THEN 'dataset.rollback'
       WHEN NEW.state = 'archived' THEN 'dataset.archive'
       WHEN NEW.state = 'deleted' THEN 'dataset.delete'
       ELSE 'dataset.state' END,
     substr(NEW.title, 1, 300), NEW.id, NEW.program,
-    json_object('from', OLD.state, 'to', NEW.state, 'version', NEW.version,
-                'rows', NEW.row_count, 'source', NEW.source_name)
+    CASE WHEN OLD.state = 'staged' AND NEW.state = 'archived' THEN
+      json_object('from', OLD.state, 'to', NEW.state, 'version', NEW.version,
+                  'rows', NEW.row_count, 'source', NEW.source_name,
+                  'superseded_by_version', winner.version, 'superseded_by_id', winner.id,
+                  'superseded_by_user', winner.imported_by)
+    ELSE
+      json_object('from', OLD.state, 'to', NEW.state, 'version', NEW.version,
+                  'rows', NEW.row_count, 'source', NEW.source_name)
+    END
   FROM (SELECT CASE
       WHEN NEW.state = 'deleted' THEN NEW.deleted_by
-      WHEN OLD.state = 'staged' THEN NEW.imported_by END AS who);
+      WHEN OLD.state = 'staged' THEN NEW.imported_by END AS who)
+  LEFT JOIN (SELECT id, version, imported_by FROM datasets
+             WHERE program = NEW.program AND state = 'active') AS winner ON 1;
 END
 """
+# Older databases have the first version of the trigger (no 'dataset.superseded'): the
+# new one is created first, then the old one dropped, so no state change goes unaudited.
+_OLD_TRIGGERS = ("audit_dataset_state",)
 _NO_DELETE = """
 CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END
@@ -96,6 +112,8 @@ def _create_triggers(_metadata, connection, **_kw) -> None:
         return
     for sql in (_DATASET_TRIGGER, _NO_DELETE, _NO_UPDATE):
         connection.exec_driver_sql(sql)
+    for name in _OLD_TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     _AUDITED.add(connection.engine)
 
 

@@ -1,7 +1,12 @@
 """Dataset version states: activation, rollback and soft delete, each in one transaction.
 
 ``activate`` archives the program's active version and makes the staged one active in ONE
-transaction; a failure leaves the previous active version untouched. Every caller stages
+transaction; a failure leaves the previous active version untouched. The newest version
+wins: when several imports of one program are confirmed at the same time, a staged
+version is activated only while no newer one (a higher version number, i.e. staged
+later) is active; otherwise it is archived instead, in the same transaction
+("superseded": the audit log records ``dataset.superseded`` with both versions), so an
+older version can never replace a newer one whatever order the activations run in. Every caller stages
 and activates in one go (imports, upload confirm, place edits), so a version still staged
 ``STAGED_MAX_AGE`` after it was staged is provably abandoned (an import that crashed
 between the two steps): ``cleanup_staged`` removes those on start, and only those, so a
@@ -17,7 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
@@ -48,23 +53,34 @@ CHANGED = Msg(
 
 
 def activate(session: Session, dataset_id: int) -> Dataset:
-    """Make a staged version active and archive the previous one, in one transaction."""
+    """Make a staged version active and archive the previous one, in one transaction.
+
+    If a newer version of the program is already active, the staged one is archived
+    instead (superseded) and returned with state ``archived``; ``superseding_version``
+    names the newer one.
+    """
     dataset = session.get(Dataset, dataset_id)
     if dataset is None:
         raise GeoappError(NOT_FOUND, 404, dataset_id=dataset_id)
-    program = dataset.program
+    program, other = dataset.program, aliased(Dataset)
     current = (
-        select(Dataset.id)
-        .where(Dataset.program == program, Dataset.state == "active")
+        select(other.id).where(other.program == program, other.state == "active")
         .scalar_subquery()
     )
+    newer = select(other.id).where(other.program == program, other.state == "active",
+                                   other.version > dataset.version).exists()
     try:
         # The first UPDATE takes SQLite's write lock, so the rest cannot interleave.
         claimed = session.execute(
             update(Dataset)
-            .where(Dataset.id == dataset_id, Dataset.state == "staged")
+            .where(Dataset.id == dataset_id, Dataset.state == "staged", ~newer)
             .values(previous_id=current)
         ).rowcount
+        if claimed != 1 and _supersede(session, dataset_id, newer):
+            session.commit()
+            session.expire_all()
+            session.refresh(dataset)
+            return dataset
         if claimed != 1:
             session.rollback()
             state = session.get(Dataset, dataset_id, populate_existing=True).state
@@ -78,6 +94,23 @@ def activate(session: Session, dataset_id: int) -> Dataset:
         raise
     session.refresh(dataset)
     return dataset
+
+
+def _supersede(session: Session, dataset_id: int, newer: Any) -> bool:
+    """Archive a staged version that a newer active one superseded (same transaction)."""
+    return session.execute(
+        update(Dataset).where(Dataset.id == dataset_id, Dataset.state == "staged", newer)
+        .values(state="archived")
+    ).rowcount == 1
+
+
+def superseding_version(session: Session, dataset: Dataset) -> Dataset | None:
+    """The program's active version when it is newer than ``dataset`` (which, not being
+    active, was then superseded by it or by an even newer one); else None."""
+    if dataset.state == "active":
+        return None
+    active = active_dataset(session, dataset.program)
+    return active if active is not None and active.version > dataset.version else None
 
 
 def _set_state(

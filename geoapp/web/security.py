@@ -6,8 +6,9 @@ has it). Styles only from the app, plus the SHA-256 hashes of the static ``<styl
 found in the templates (e.g. the finder's print page). Images from the app, ``data:``
 and the basemap tile host of the TILE_URL setting.
 
-Rate limits (Flask-Limiter): LOGIN_RATE_LIMIT on login attempts and UPLOAD_RATE_LIMIT
-on uploads, per client address; RATELIMIT_ENABLED (default: off when TESTING) switches
+Rate limits (Flask-Limiter): LOGIN_RATE_LIMIT on login attempts, UPLOAD_RATE_LIMIT
+on uploads and PREVIEW_RATE_LIMIT on an upload's preview, read options, review and
+confirm (one budget for the four), per client address; RATELIMIT_ENABLED (default: off when TESTING) switches
 them. A breach answers 429 with a bilingual message. Counters live in
 RATELIMIT_STORAGE_URI (default ``memory://``: each worker process counts on its own, so
 with N workers a client may get up to N times the limit unless a shared store such as
@@ -41,6 +42,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.core.settings import BY_NAME
 
 SECRET_FILE = "secret_key"
 csrf = CSRFProtect()
@@ -55,12 +57,23 @@ RATE_DEFAULTS = {"LOGIN_RATE_LIMIT": "10 per minute", "UPLOAD_RATE_LIMIT": "30 p
 # endpoint -> (setting, methods): what is rate-limited
 RATE_LIMITED = {"auth.login": ("LOGIN_RATE_LIMIT", ["POST"]),
                 "upload.new": ("UPLOAD_RATE_LIMIT", ["POST"])}
+# One budget shared by the steps that read and match an upload again (issue #13):
+# endpoint -> methods, all counted under PREVIEW_RATE_LIMIT.
+RATE_DEFAULTS["PREVIEW_RATE_LIMIT"] = BY_NAME["PREVIEW_RATE_LIMIT"].default
+PREVIEW_LIMITED = {"upload.preview": ["GET"], "upload.options": ["POST"],
+                   "upload.review": ["POST"], "upload.confirm": ["POST"]}
+PREVIEW_SCOPE = "upload-preview"
 LIMITER_EXT = "geoapp_limiter"
 CSRF_META_ENDPOINTS = frozenset({"auth.login"})  # anonymous pages that post a form
 
 RATE_LIMITED_MSG = Msg(
     "security.rate_limited",
     "Too many attempts from your address (limit: {limit}). Wait a moment and try again.",
+)
+PREVIEW_RATE_LIMITED_MSG = Msg(
+    "security.preview_rate_limited",
+    "Too many preview and review requests from your address (limit: {limit}). Wait a "
+    "minute, then open the preview again: your upload and your choices so far are kept.",
 )
 
 _STYLE_BLOCK = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style>", re.S | re.I)
@@ -214,6 +227,12 @@ def init_rate_limits(app: Flask) -> Limiter:
         if view is not None:
             rule = limiter.limit(_setting_value(setting), methods=methods)
             app.view_functions[endpoint] = rule(view)
+    for endpoint, methods in PREVIEW_LIMITED.items():
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            rule = limiter.shared_limit(_setting_value("PREVIEW_RATE_LIMIT"), PREVIEW_SCOPE,
+                                        methods=methods)
+            app.view_functions[endpoint] = rule(view)
     app.extensions[LIMITER_EXT] = limiter
     app.register_error_handler(RateLimitExceeded, rate_limited)
     return limiter
@@ -232,5 +251,6 @@ def rate_limited(exc: RateLimitExceeded) -> Response:
     current = current_app.extensions[LIMITER_EXT].current_limit
     if current is not None:
         headers["Retry-After"] = str(max(1, int(current.reset_at - time.time())))
-    error = GeoappError(RATE_LIMITED_MSG, 429, limit=str(limit or exc.description or ""))
+    msg = PREVIEW_RATE_LIMITED_MSG if request.endpoint in PREVIEW_LIMITED else RATE_LIMITED_MSG
+    error = GeoappError(msg, 429, limit=str(limit or exc.description or ""))
     return render_error(error, headers)

@@ -29,9 +29,9 @@ from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import NO_FILE, display_name, too_large
 from geoapp.imports.upload.choices import choose_read_options, decide_rows
 from geoapp.imports.upload.confirm import confirm as confirm_upload
-from geoapp.imports.upload.preview import Preview, build_preview
 from geoapp.imports.upload.start import start_upload
 from geoapp.imports.upload.state import UploadState
+from geoapp.imports.upload.view_cache import preview_page
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import compare, list_datasets
@@ -46,8 +46,6 @@ bp = Blueprint("upload", __name__)
 SESSION_KEY = "uploads"
 MAX_TOKENS = 20
 
-STORED = Msg("upload.stored",
-             "Data '{title}' was stored as version {version} and is now active on the map.")
 
 
 # ---- shared helpers -----------------------------------------------------------------------
@@ -63,6 +61,11 @@ def _aliases() -> AliasStore:
 def _max_rows() -> int | None:
     """This app's MAX_ROWS, read per request (apps in one process may differ)."""
     return current_app.config.get("MAX_ROWS") or None
+
+
+def _max_columns() -> int | None:
+    """This app's MAX_COLUMNS (0: no limit), read per request."""
+    return current_app.config.get("MAX_COLUMNS") or None
 
 
 def _remember(token: str) -> None:
@@ -82,9 +85,10 @@ def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
                               maximum=9_999_999)
 
 
-def _preview(state: UploadState, lang: str) -> Preview:
-    return build_preview(_upload_dir(), state, aliases=_aliases(), max_rows=_max_rows(),
-                         lang=lang)
+def _preview_page(state: UploadState, lang: str) -> dict:
+    """The preview page's values: read and matched once per choice, then kept."""
+    return preview_page(_upload_dir(), state, aliases=_aliases(), max_rows=_max_rows(),
+                        max_columns=_max_columns(), lang=lang)
 
 
 # ---- upload form --------------------------------------------------------------------------
@@ -121,7 +125,7 @@ def new():
         data, name = _read_file()
         state = start_upload(
             _upload_dir(), data, name, program=request.form.get("program", ""),
-            title=request.form.get("title", ""), user=g.user.username,
+            title=request.form.get("title", ""), user=g.user.username, max_columns=_max_columns(),
             limit=current_app.config.get("MAX_CONTENT_LENGTH") or None, max_rows=_max_rows(),
             header_row=_optional_int("header_row"),
             quota=current_app.config.get("UPLOAD_QUOTA_BYTES"),
@@ -136,8 +140,7 @@ def new():
 # ---- preview and review -------------------------------------------------------------------
 
 def _render_preview(state: UploadState, error: GeoappError | None = None, status: int = 200):
-    preview = _preview(state, current_lang())
-    context = page_context(state, preview)
+    context = page_context(state, _preview_page(state, current_lang()))
     context["error"] = None if error is None else tr(error)
     return render_template("upload_preview.html", **context), status
 
@@ -160,7 +163,7 @@ def options(token: str):
     problem = choose_read_options(
         _upload_dir(), state, sheet=request.form.get("sheet") or None,
         header_row=_optional_int("header_row"), columns=columns, aliases=_aliases(),
-        max_rows=_max_rows(), lang=current_lang())
+        max_rows=_max_rows(), lang=current_lang(), max_columns=_max_columns())
     if problem is not None:      # the new options give no readable table: none are kept
         return _render_preview(state, problem, problem.status)
     return redirect(url_for("upload.preview", token=token))
@@ -179,7 +182,8 @@ def review(token: str):
         decision = decide_rows(
             _upload_dir(), state, action=request.form.get("action", ""), positions=_positions(),
             kode=request.form.get("kode") or None, reason=request.form.get("reason"),
-            user=g.user.username, aliases=_aliases(), max_rows=_max_rows())
+            user=g.user.username, aliases=_aliases(), max_rows=_max_rows(),
+            max_columns=_max_columns())
     except GeoappError as exc:
         return _render_preview(state, exc, exc.status)
     if decision is None:         # nothing matched yet: nothing to review
@@ -195,16 +199,17 @@ def confirm(token: str):
     state = _state(token)
     notes: list = []
     try:
-        dataset = confirm_upload(get_db(), _upload_dir(), state, aliases=_aliases(),
-                                 max_rows=_max_rows(), notes=notes)
+        stored = confirm_upload(get_db(), _upload_dir(), state, aliases=_aliases(),
+                                 max_rows=_max_rows(), notes=notes,
+                                 max_columns=_max_columns())
     except GeoappError as exc:
         if exc.status == 404:
             raise
         return _render_preview(state, exc, exc.status)
-    flash(tr(STORED, title=dataset.title, version=dataset.version), "success")
+    flash(tr(stored.message), "success" if stored.active else "warning")
     for note in notes:
         flash(tr(note), "error" if isinstance(note, GeoappError) else "info")
-    return redirect(url_for("upload.datasets", program=dataset.program))
+    return redirect(url_for("upload.datasets", program=stored.dataset.program))
 
 
 @bp.post("/upload/<token>/discard")

@@ -63,6 +63,8 @@ def snapshot(app) -> dict[str, Any]:
         rows = dict(session.execute(select(DatasetRow.dataset_id, func.count())
                                     .group_by(DatasetRow.dataset_id)).all())
     folder = Path(app.config["UPLOAD_DIR"])
-    uploads = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    # A ``.view`` file is the upload's cached preview page (derived, rebuilt on demand), not data.
+    uploads = sorted(p.name for p in folder.iterdir()
+                     if p.suffix != ".view") if folder.is_dir() else []
     return {"datasets": datasets, "rows": rows, "aliases": _file_digest(app.config.get("ALIASES")),
             "uploads": uploads}

@@ -165,6 +165,48 @@ def xlsx_nul_rtl_names() -> bytes:
     return replace_members(workbook_bytes([["x"]]), {"xl/worksheets/sheet1.xml": sheet_xml(body)})
 
 
+def column_letters(number: int) -> str:
+    """Spreadsheet column letters of a 1-based column number (1 A, 27 AA, 16384 XFD)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def csv_wide(columns: int = 20_001, rows: int = 4) -> bytes:
+    """A CSV of ``columns`` columns (issue #13: 20,001 columns, ~170 KB, took 28 s)."""
+    header = ",".join(["Kelurahan", *(f"K{i}" for i in range(2, columns + 1))])
+    body = "\n".join(",".join(["Cikokol", *("1" for _ in range(columns - 1))])
+                     for _ in range(rows))
+    return f"{header}\n{body}\n".encode()
+
+
+def csv_wide_late(columns: int = 5000, rows: int = 10_000) -> bytes:
+    """A narrow CSV (beyond the sniffed sample) whose last row has ``columns`` fields."""
+    return (b"Kelurahan,Jumlah\n" + b"Cikokol,3\n" * rows
+            + ",".join(["Babakan", *("1" for _ in range(columns - 1))]).encode() + b"\n")
+
+
+def xlsx_wide(columns: int = 20_001, rows: int = 3, refs: bool = True) -> bytes:
+    """A workbook whose sheet has ``columns`` columns, as raw XML (with or without the
+    cells' ``r="..."`` references; openpyxl places reference-less cells by position)."""
+    body = []
+    for r in range(1, rows + 1):
+        cells = "".join((f'<c r="{column_letters(c)}{r}">' if refs else "<c>") + f"<v>{c}</v></c>"
+                        for c in range(1, columns + 1))
+        body.append(f'<row r="{r}">{cells}</row>')
+    return replace_members(workbook_bytes([["x"]]),
+                           {"xl/worksheets/sheet1.xml": sheet_xml("".join(body))})
+
+
+def xlsx_far_column(ref: str = 'r="XFD2"') -> bytes:
+    """A small table plus ONE cell in column XFD: openpyxl would pad every row to 16,384."""
+    body = (inline_row(1, "Kelurahan", "Jumlah") + f'<row r="2"><c {ref}><v>1</v></c></row>'
+            + inline_row(3, "Cikokol", "3"))
+    return replace_members(workbook_bytes([["x"]]), {"xl/worksheets/sheet1.xml": sheet_xml(body)})
+
+
 def truncated(data: bytes, fraction: float = 0.5) -> bytes:
     return data[: int(len(data) * fraction)]
 

@@ -88,8 +88,9 @@ def test_preview_shows_ledger_in_indonesian_numbers(app, planner, token):
     assert 'data-testid="review-group"' in html and "Sudimara" in html
     assert html.count('data-testid="pick-suggestion"') == 3
     assert "messy_umkm.csv" in html
-    files = uploads_in(app)
-    assert len(files) == 2 and all(re.fullmatch(r"[0-9a-f]{32}\.(upload|json)", f) for f in files)
+    files = uploads_in(app)   # the bytes, the state and the kept preview page (issue #13)
+    assert len(files) == 3 and all(re.fullmatch(r"[0-9a-f]{32}\.(upload|json|view)", f) for f in files)
+    assert len({f.split(".")[0] for f in files}) == 1
 
 
 def test_preview_shows_rows_that_matching_lost(app, planner, token, monkeypatch):
@@ -110,6 +111,8 @@ def test_preview_shows_rows_that_matching_lost(app, planner, token, monkeypatch)
     rows = re.search(r'data-testid="ledger-rows">(.*?)</tr>', html, re.S).group(1)
     assert 'data-balanced="yes"' in html and rows.rstrip().endswith("<td></td>")
     monkeypatch.setattr(pipeline, "match_rows", drops_last_row)
+    for kept in Path(app.config["UPLOAD_DIR"]).glob("*.view"):
+        kept.unlink()              # the page is kept per choice (issue #13): match again
     html = planner.get(r.headers["Location"]).get_data(as_text=True)
     rows = re.search(r'data-testid="ledger-rows">(.*?)</tr>', html, re.S).group(1)
     assert 'data-balanced="no"' in html and rows.rstrip().endswith("<td>1</td>")

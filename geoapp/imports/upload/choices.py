@@ -12,9 +12,11 @@ from pathlib import Path
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.imports.decisions import Decision, apply_review_choice
-from geoapp.imports.upload.folder import save_state
+from geoapp.imports.pipeline import read_table
+from geoapp.imports.upload.folder import read_upload, save_state
 from geoapp.imports.upload.preview import build_preview
-from geoapp.imports.upload.state import UploadState
+from geoapp.imports.upload.state import UploadState, match_options
+from geoapp.imports.upload.view_cache import keep_preview
 from geoapp.io.records.types import ROLES, ReadInfo
 from geoapp.matching.aliases import AliasStore
 
@@ -41,19 +43,23 @@ def change_options(state: UploadState, *, sheet: str | None, header_row: int | N
 def choose_read_options(upload_dir: str | Path, state: UploadState, *, sheet: str | None,
                         header_row: int | None, columns: dict[str, int],
                         aliases: AliasStore | None, max_rows: int | None,
-                        lang: str) -> GeoappError | None:
+                        lang: str, max_columns: int | None = None) -> GeoappError | None:
     """Keep new read options when the file reads with them: then ``state`` is updated and
-    saved and None returned. Otherwise nothing changes and the reading error is returned.
-    An unknown sheet raises (400)."""
-    read_as = build_preview(upload_dir, state, aliases=aliases, max_rows=max_rows,
-                            lang=lang).table.info
+    saved (with the preview page of the new options, ``view_cache``) and None returned.
+    Otherwise nothing changes and the reading error is returned. An unknown sheet
+    raises (400)."""
+    options = match_options(state, max_rows=max_rows, lang=lang, max_columns=max_columns)
+    read_as = read_table(read_upload(upload_dir, state), state.filename, options).info
     chosen = change_options(UploadState.from_dict(state.as_dict()), sheet=sheet,
                             header_row=header_row, columns=columns, read_as=read_as)
     try:
-        build_preview(upload_dir, chosen, aliases=aliases, max_rows=max_rows, lang=lang)
+        preview = build_preview(upload_dir, chosen, aliases=aliases, max_rows=max_rows,
+                                max_columns=max_columns, lang=lang)
     except GeoappError as exc:
         return exc
     save_state(upload_dir, chosen)
+    keep_preview(upload_dir, chosen, preview, lang=lang, aliases=aliases, max_rows=max_rows,
+                 max_columns=max_columns)
     state.sheet, state.header_row = chosen.sheet, chosen.header_row
     state.columns, state.decisions = chosen.columns, chosen.decisions
     return None
@@ -67,13 +73,15 @@ def add_decision(state: UploadState, decision: Decision) -> UploadState:
 
 def decide_rows(upload_dir: str | Path, state: UploadState, *, action: str,
                 positions: Sequence[int], kode: str | None, reason: str | None, user: str,
-                aliases: AliasStore | None, max_rows: int | None) -> Decision | None:
+                aliases: AliasStore | None, max_rows: int | None,
+                max_columns: int | None = None) -> Decision | None:
     """Check one review choice against the decided run and keep it (state saved).
 
     None when the upload cannot be matched yet (nothing to review); GeoappError when the
     choice does not fit (see ``geoapp.imports.decisions.make_decision``).
     """
-    run = build_preview(upload_dir, state, aliases=aliases, max_rows=max_rows, lang="id").run
+    run = build_preview(upload_dir, state, aliases=aliases, max_rows=max_rows,
+                        max_columns=max_columns, lang="id").run
     if run is None:
         return None
     decision = apply_review_choice(run, action, positions, kode, reason, user)

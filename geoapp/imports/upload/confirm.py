@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from geoapp.imports.upload import folder
 from geoapp.imports.upload.preview import build_preview
 from geoapp.imports.upload.state import UploadState
 from geoapp.matching.aliases import AliasStore
+from geoapp.store.lifecycle import superseding_version
 from geoapp.store.models import Dataset
 
 NOTHING_MATCHED = Msg(
@@ -27,6 +29,15 @@ ALIASES_SAVED = Msg(
     "upload.aliases_saved",
     "{count} spelling(s) saved as aliases; the next upload recognises them automatically.",
 )
+STORED = Msg("upload.stored",
+             "Data '{title}' was stored as version {version} and is now active on the map.")
+SUPERSEDED = Msg(
+    "upload.superseded",
+    "Your data '{title}' was stored as version {version} but NOT activated: version "
+    "{newer} of the same program, confirmed at nearly the same time by {newer_by}, is newer "
+    "and stays active. Your version {version} is kept as archived in Stored versions: "
+    "compare the two there, and if yours should be the active one, upload your file again.",
+)
 ALIASES_NOT_SAVED = Msg(
     "upload.aliases_not_saved",
     "The data was stored, but the aliases could not be saved; pick the "
@@ -34,20 +45,36 @@ ALIASES_NOT_SAVED = Msg(
 )
 
 
+@dataclass
+class Confirmed:
+    """What a confirm stored: the new version, and whether it became the active one."""
+
+    dataset: Dataset
+    message: Note                  # stored and active, or stored but superseded
+    newer: Dataset | None = None   # the newer version that stays active instead
+
+    @property
+    def active(self) -> bool:
+        return self.newer is None
+
+
 def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
             aliases: AliasStore | None, boundaries: Any = None,
             max_rows: int | None = None,
-            notes: list[Note | GeoappError] | None = None) -> Dataset:
+            notes: list[Note | GeoappError] | None = None,
+            max_columns: int | None = None) -> Confirmed:
     """Store the reviewed upload as the program's new active version, then remove it.
 
     Stage + activate (``stage_and_activate``); if either fails the previous active
-    version stays as it was and the upload stays for another try. Only after the version
-    is active are the picks' pending aliases saved to ``aliases`` (a discarded upload
-    saves none); what happened to them is appended to ``notes`` when given.
+    version stays as it was and the upload stays for another try. When a newer version
+    of the program, confirmed at the same time by someone else, is already active, the
+    upload is stored as an archived version instead and the message says so. Only once
+    the version is stored are the picks' pending aliases saved to ``aliases`` (a
+    discarded upload saves none); what happened to them is appended to ``notes``.
     """
     lock = folder.claim(upload_dir, state.token)
     try:
-        run = _confirmable_run(upload_dir, state, aliases, boundaries, max_rows)
+        run = _confirmable_run(upload_dir, state, aliases, boundaries, max_rows, max_columns)
         version = version_of_run(run, program=state.program, title=state.title,
                                  source_sha256=state.sha256, source_name=state.filename,
                                  user=state.user)
@@ -56,14 +83,24 @@ def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
         lock.unlink(missing_ok=True)
     folder.discard(upload_dir, state.token)
     _save_pending_aliases(run, state, aliases, notes)
-    return dataset
+    return _outcome(session, dataset)
+
+
+def _outcome(session: Session, dataset: Dataset) -> Confirmed:
+    newer = superseding_version(session, dataset)
+    if newer is None:
+        return Confirmed(dataset, Note.of(STORED, title=dataset.title, version=dataset.version))
+    return Confirmed(dataset, Note.of(SUPERSEDED, title=dataset.title, version=dataset.version,
+                                      newer=newer.version, newer_by=newer.imported_by or "-"),
+                     newer)
 
 
 def _confirmable_run(upload_dir: str | Path, state: UploadState, aliases: AliasStore | None,
-                     boundaries: Any, max_rows: int | None) -> MatchRun:
+                     boundaries: Any, max_rows: int | None,
+                     max_columns: int | None = None) -> MatchRun:
     """The decided run of the upload (stored texts in Indonesian); 422 when nothing matched."""
     preview = build_preview(upload_dir, state, aliases=aliases, boundaries=boundaries,
-                            max_rows=max_rows, lang="id")
+                            max_rows=max_rows, max_columns=max_columns, lang="id")
     if preview.problem is not None:
         raise preview.problem
     if preview.run.ledger["rows"]["matched"] == 0:

@@ -60,6 +60,12 @@ def _paths(upload_dir: str | Path, token: str) -> tuple[Path, Path]:
     return folder / f"{token}.upload", folder / f"{token}.json"
 
 
+def view_path(upload_dir: str | Path, token: str) -> Path:
+    """Where the upload's preview page is kept (``geoapp.imports.upload.view_cache``)."""
+    _paths(upload_dir, token)  # a valid token, else 404
+    return Path(upload_dir) / f"{token}.view"
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file and rename it to ``path``; no partial file stays."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -144,7 +150,8 @@ def read_upload(upload_dir: str | Path, state: UploadState) -> bytes:
 
 def discard(upload_dir: str | Path, token: str) -> None:
     """Remove an upload's files (missing files are fine)."""
-    for path in (*_paths(upload_dir, token), Path(upload_dir) / f"{token}.lock"):
+    for path in (*_paths(upload_dir, token), view_path(upload_dir, token),
+                 Path(upload_dir) / f"{token}.lock"):
         path.unlink(missing_ok=True)
 
 
@@ -174,4 +181,11 @@ def cleanup_uploads(upload_dir: str | Path, max_age_s: float = MAX_AGE_S,
         if _TOKEN_RE.match(token) and old:
             discard(folder, token)
             removed += 1
+    for view in folder.glob("*.view"):   # a view written just as its upload went away
+        try:
+            orphan = not view.with_suffix(".json").exists() and now - view.stat().st_mtime > max_age_s
+        except OSError:
+            continue
+        if orphan:
+            view.unlink(missing_ok=True)
     return removed

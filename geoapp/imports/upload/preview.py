@@ -31,13 +31,13 @@ class Preview:
 
 def build_preview(upload_dir: str | Path, state: UploadState, *, aliases: AliasStore | None,
                   boundaries: Any = None, max_rows: int | None = None,
-                  lang: str = "id") -> Preview:
+                  lang: str = "id", max_columns: int | None = None) -> Preview:
     """Read and match the stored upload with the state's options, then apply decisions.
 
     Reading errors raise; a table that cannot be matched (e.g. no location column: the
     planner picks one) comes back with ``run`` None and the reason in ``problem``.
     """
-    options = match_options(state, max_rows=max_rows, lang=lang)
+    options = match_options(state, max_rows=max_rows, lang=lang, max_columns=max_columns)
     table = read_table(read_upload(upload_dir, state), state.filename, options)
     gazetteer = gazetteer_for(boundaries)
     try:

@@ -18,18 +18,20 @@ from geoapp.io.records.xlsx_reader import read_xlsx_grid
 def start_upload(upload_dir: str | Path, data: bytes, filename: str, *, program: str,
                  title: str, user: str, limit: int | None = None,
                  max_rows: int | None = None, header_row: int | None = None,
-                 quota: int | None = None) -> UploadState:
+                 quota: int | None = None, max_columns: int | None = None) -> UploadState:
     """Check and read the upload; only a readable file is stored. Return its new state.
 
     ``quota``: the most bytes the upload folder may hold (None = ``DEFAULT_UPLOAD_QUOTA``,
-    0 = no limit); a full folder or disk gives a 507 and leaves no file behind.
+    0 = no limit); a full folder or disk gives a 507 and leaves no file behind. A file
+    of more than ``max_rows`` rows or ``max_columns`` columns is refused (413).
     """
     get_program(program)
     name = display_name(filename)
     title = clean_title(title)
     kind = check_upload(data, name, limit)
     folder.check_quota(upload_dir, len(data), quota)  # before the costly read
-    sheet = _readable_sheet(data, name, kind, max_rows, header_row)  # bad files fail here
+    limits = {"max_rows": max_rows, "max_columns": max_columns}
+    sheet = _readable_sheet(data, name, kind, limits, header_row)  # bad files fail here
     state = UploadState(folder.new_token(), user, program, title, name,
                         hashlib.sha256(data).hexdigest(), time.time(), sheet=sheet,
                         header_row=header_row)
@@ -37,20 +39,20 @@ def start_upload(upload_dir: str | Path, data: bytes, filename: str, *, program:
     return state
 
 
-def _readable_sheet(data: bytes, name: str, kind: str, max_rows: int | None,
+def _readable_sheet(data: bytes, name: str, kind: str, limits: dict[str, int | None],
                     header_row: int | None = None) -> str | None:
     """None when the file reads as it is; for a workbook whose first sheet holds no table
     (a cover or notes sheet), the first sheet that does. Else the reader's error."""
     try:
-        read_records(data, name, header_row=header_row, max_rows=max_rows)
+        read_records(data, name, header_row=header_row, **limits)
         return None
     except GeoappError as first_error:
         if kind != "xlsx" or first_error.status == 413:
             raise
         error = first_error
-    for sheet in read_xlsx_grid(data, name).sheets[1:]:
+    for sheet in read_xlsx_grid(data, name, **limits).sheets[1:]:
         try:
-            read_records(data, name, sheet=sheet, header_row=header_row, max_rows=max_rows)
+            read_records(data, name, sheet=sheet, header_row=header_row, **limits)
             return sheet
         except GeoappError:
             continue

@@ -40,10 +40,13 @@ class UploadState:
         return cls(**values)
 
 
-def match_options(state: UploadState, *, max_rows: int | None, lang: str) -> MatchOptions:
-    """The pipeline options of the upload's read choices; a preview may match nothing."""
+def match_options(state: UploadState, *, max_rows: int | None, lang: str,
+                  max_columns: int | None = None) -> MatchOptions:
+    """The pipeline options of the upload's read choices; a preview may match nothing.
+    ``max_rows``/``max_columns`` None: no limit (the web app passes its settings)."""
     columns: dict[str, str | int | None] = {
         role: None if column == NONE_COLUMN else column for role, column in state.columns.items()
     }
     return MatchOptions(sheet=state.sheet, header_row=state.header_row, columns=columns,
-                        max_rows=max_rows, lang=lang, allow_nothing_matched=True)
+                        max_rows=max_rows, lang=lang, allow_nothing_matched=True,
+                        max_columns=max_columns)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ import pandas as pd
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
 from geoapp.io.records.arrow_csv import read_arrow_grid
+from geoapp.io.records.width import check_width
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 65536
@@ -117,8 +119,14 @@ def sniff_delimiter(sample: str) -> tuple[str, int]:
     return best[0], best[2]
 
 
-def _max_fields(text: str, delimiter: str) -> int:
-    return max((len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)), default=1)
+def _max_fields(text: str, delimiter: str, stop: int | None = None) -> int:
+    """The widest record's field count; returned as soon as it passes ``stop``."""
+    widest = None
+    for record in csv.reader(io.StringIO(text), delimiter=delimiter):
+        widest = len(record) if widest is None else max(widest, len(record))
+        if stop and widest > stop:
+            break
+    return 1 if widest is None else widest
 
 
 def _read(data: bytes, *, encoding: str, delimiter: str, ncols: int, skip: int,
@@ -141,12 +149,27 @@ def _dialect(sample: str) -> tuple[str, int, int]:
     return delimiter, ncols, 0
 
 
-def _fast_grid(data: bytes, filename: str, nrows: int | None) -> CsvGrid | None:
+def _check_sample_width(data: bytes, sample: str, encoding: str, delimiter: str, ncols: int,
+                        filename: str, max_columns: int | None) -> None:
+    """Refuse (413) when the sample is wider than ``max_columns``. A sample that ends inside
+    the first record undercounts it, so that record is then counted to its end (for the
+    message only: the file is refused either way)."""
+    if not max_columns or ncols <= max_columns:
+        return
+    if "\n" not in sample and "\r" not in sample:
+        first = re.split(rb"\r\n|\r|\n", data, maxsplit=1)[0]
+        ncols = max(ncols, _max_fields(first.decode(encoding, errors="replace"), delimiter))
+    check_width(ncols, filename, max_columns)
+
+
+def _fast_grid(data: bytes, filename: str, nrows: int | None,
+               max_columns: int | None = None) -> CsvGrid | None:
     """The pyarrow path for clean UTF-8 files; None when it does not apply."""
     bom = data.startswith(b"\xef\xbb\xbf")
     body = memoryview(data)[3:] if bom else data
     sample = _sample_text(bytes(body[:SAMPLE_BYTES + 1]), "utf-8")
     delimiter, ncols, skip = _dialect(sample)
+    _check_sample_width(data, sample, "utf-8-sig", delimiter, ncols, filename, max_columns)
     quoted = data.find(b'"') >= 0
 
     def read_head(count: int) -> pd.DataFrame:
@@ -167,24 +190,29 @@ def _fast_grid(data: bytes, filename: str, nrows: int | None) -> CsvGrid | None:
                    records=count_records(data, "utf-8", delimiter))
 
 
-def read_csv_grid(data: bytes, filename: str, *, nrows: int | None = None) -> CsvGrid:
+def read_csv_grid(data: bytes, filename: str, *, nrows: int | None = None,
+                  max_columns: int | None = None) -> CsvGrid:
     """Decode, sniff and parse CSV bytes into a text grid (every record, blank ones too).
 
     Clean UTF-8 files go through pyarrow when it is installed (columns come back as
     Categoricals or pyarrow strings); anything it refuses is read by pandas' C parser.
+    A row of more than ``max_columns`` fields is refused (413) before the grid is built:
+    from the sniffed sample, or when the parser meets a wider row further down.
     """
-    fast = _fast_grid(data, filename, nrows)
+    fast = _fast_grid(data, filename, nrows, max_columns)
     if fast is not None:
         return fast
     encoding, reported, notes = detect_encoding(data)
     sample = _sample_text(data, encoding)
     delimiter, ncols, skip = _dialect(sample)
+    _check_sample_width(data, sample, encoding, delimiter, ncols, filename, max_columns)
     try:
         try:
             grid = _read(data, encoding=encoding, delimiter=delimiter, ncols=ncols, skip=skip, nrows=nrows)
         except pd.errors.ParserError:
             text = data.decode(encoding, errors="replace")
-            ncols = _max_fields(text, delimiter)
+            ncols = _max_fields(text, delimiter, stop=max_columns)
+            check_width(ncols, filename, max_columns)
             grid = _read(data, encoding=encoding, delimiter=delimiter, ncols=ncols, skip=skip, nrows=nrows)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
         detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__

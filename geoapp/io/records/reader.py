@@ -39,6 +39,10 @@ BAD_MAX_ROWS = Msg(
     "bad_max_rows",
     "max_rows must be a positive whole number; received: {received}.",
 )
+BAD_MAX_COLUMNS = Msg(
+    "bad_max_columns",
+    "max_columns must be a positive whole number; received: {received}.",
+)
 
 
 @dataclass
@@ -51,16 +55,18 @@ class _Raw:
     records: int | None = None     # source rows (from row 1) as the reader counted them
 
 
-def _read_raw(data: bytes, filename: str, sheet: str | None, max_rows: int | None) -> _Raw:
+def _read_raw(data: bytes, filename: str, sheet: str | None, max_rows: int | None,
+              max_columns: int | None = None) -> _Raw:
     kind, notes = detect_format(data, filename)
     if kind == "xlsx":
-        x = read_xlsx_grid(data, filename, sheet=sheet, max_rows=max_rows)
+        x = read_xlsx_grid(data, filename, sheet=sheet, max_rows=max_rows,
+                           max_columns=max_columns)
         info = ReadInfo(filename=filename, file_format="xlsx", sheet=x.sheet, sheets=x.sheets,
                         notes=notes + x.notes)
         return _Raw(x.grid, x.native, 1, info, None, x.rows)
     # The whole CSV is read (uploads are size-limited) so that max_rows is checked against
     # the real number of data rows below the header, never by silently cutting rows off.
-    c = read_csv_grid(data, filename)
+    c = read_csv_grid(data, filename, max_columns=max_columns)
     info = ReadInfo(filename=filename, file_format="csv", encoding=c.encoding,
                     delimiter=c.delimiter, notes=notes + c.notes)
     hint = "id" if c.delimiter == ";" else None
@@ -104,11 +110,13 @@ def _take_rows(body: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     return body.iloc[keep].reset_index(drop=True)
 
 
-def _check_max_rows(max_rows: int | None) -> None:
-    if max_rows is not None and (
-        isinstance(max_rows, bool) or not isinstance(max_rows, int | np.integer) or max_rows < 1
-    ):
-        raise GeoappError(BAD_MAX_ROWS, 400, received=max_rows)
+def _check_limits(max_rows: int | None, max_columns: int | None) -> None:
+    """Each limit is None or a positive whole number (400 otherwise)."""
+    for value, msg in ((max_rows, BAD_MAX_ROWS), (max_columns, BAD_MAX_COLUMNS)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1
+        ):
+            raise GeoappError(msg, 400, received=value)
 
 
 def read_records(
@@ -119,15 +127,16 @@ def read_records(
     header_row: int | None = None,
     columns: dict[str, str | int] | None = None,
     max_rows: int | None = None,
+    max_columns: int | None = None,
 ) -> RecordTable:
     """Read an uploaded CSV or XLSX (as bytes) into a RecordTable of original cell texts.
 
     The format is decided by content. ``header_row`` is 1-based in the source; ``columns``
     maps a role (kelurahan|kecamatan|kode|lat|lon) to a header text or a 1-based column
-    number; more than ``max_rows`` data rows raises GeoappError (413).
+    number; more than ``max_rows`` data rows or ``max_columns`` columns raises 413.
     """
-    _check_max_rows(max_rows)
-    raw = _read_raw(data, filename, sheet, max_rows)
+    _check_limits(max_rows, max_columns)
+    raw = _read_raw(data, filename, sheet, max_rows, max_columns)
     info = raw.info
     all_blank = blank_rows(raw.grid)
     if all_blank.all():

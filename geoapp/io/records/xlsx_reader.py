@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +14,8 @@ import pandas as pd
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
+from geoapp.io.records.sheet_scan import SheetSize, scan_member, worksheet_members
+from geoapp.io.records.width import check_width
 
 MAX_MEMBERS = 2000
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
@@ -80,34 +82,27 @@ def check_zip(data: bytes, filename: str) -> None:
             raise GeoappError(XLSX_BOMB, 413, filename=filename, detail=f"ratio {ratio}:1")
 
 
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-_CHUNK = 1 << 20
+def _refuse_wide(filename: str, max_columns: int | None) -> Callable[[SheetSize], None]:
+    def refuse(size: SheetSize) -> None:
+        check_width(size.columns, filename, max_columns)
+    return refuse
 
 
-def _count_rows(member) -> int:
-    """Number of ``<row>`` elements in a worksheet member, streamed (no XML parsing)."""
-    count, tail = 0, b""
-    while chunk := member.read(_CHUNK):
-        block = tail + chunk
-        count += len(_ROW_TAG.findall(block))
-        cut = max(block.rfind(b"<"), len(block) - 64)
-        if _ROW_TAG.match(block, cut):
-            count -= 1  # counted now, will be counted again with the next chunk
-        tail = block[cut:]
-    return count
-
-
-def check_row_count(data: bytes, filename: str, max_rows: int) -> None:
-    """Refuse a workbook with a sheet of far more than ``max_rows`` rows before it is opened."""
-    limit = max_rows + 1000
+def check_sheet_sizes(data: bytes, filename: str, max_rows: int | None,
+                      max_columns: int | None = None) -> None:
+    """Refuse a workbook with a sheet of far more than ``max_rows`` rows, or of more than
+    ``max_columns`` columns, before it is opened (see ``geoapp.io.records.sheet_scan``)."""
+    if max_rows is None and not max_columns:
+        return
+    row_limit = None if max_rows is None else max_rows + 1000
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for info in zf.infolist():
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with zf.open(info) as member:
-                        rows = _count_rows(member)
-                    if rows > limit:
-                        raise GeoappError(XLSX_TOO_MANY_ROWS, 413, rows=rows, max_rows=max_rows)
+            for info in worksheet_members(zf):
+                with zf.open(info) as member:
+                    size = scan_member(member, info.filename, max_columns,
+                                       _refuse_wide(filename, max_columns), row_limit)
+                if row_limit is not None and size.rows > row_limit:
+                    raise GeoappError(XLSX_TOO_MANY_ROWS, 413, rows=size.rows, max_rows=max_rows)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
         raise GeoappError(XLSX_UNREADABLE, 422, filename=filename, detail="zip") from exc
 
@@ -171,22 +166,32 @@ def _forbidden_xml(exc: BaseException | None) -> bool:
     return False
 
 
-def _pick_sheet(wb, sheet: str | None, filename: str):
+def _pick_sheet(wb, sheet: str | None, filename: str, max_columns: int | None = None):
     names = list(wb.sheetnames)
     available = ", ".join(names)
     if sheet is not None:
         for wanted in (sheet, sheet.strip().casefold()):
             for name in names:
                 if name == wanted or name.strip().casefold() == wanted:
-                    return wb[name], names
+                    return _narrow(wb[name], filename, max_columns), names
         raise GeoappError(XLSX_NO_SHEET, 404, sheet=sheet, available=available)
     for name in names:
-        ws = wb[name]
+        ws = _narrow(wb[name], filename, max_columns)
         if hasattr(ws, "iter_rows") and any(
             v is not None for row in ws.iter_rows(values_only=True) for v in row
         ):
             return ws, names
     raise GeoappError(XLSX_EMPTY, 422, filename=filename, available=available)
+
+
+def _narrow(ws, filename: str, max_columns: int | None):
+    """The sheet, once its width (as openpyxl read it) is within ``max_columns``.
+
+    The XML scan before opening catches the usual ways of writing a wide sheet; this
+    catches the rest before ``iter_rows`` pads every row to the widest one.
+    """
+    check_width(getattr(ws, "max_column", 0) or 0, filename, max_columns)
+    return ws
 
 
 def _fill_merged(ws, rows: list[list[object]]) -> list[Note]:
@@ -206,13 +211,16 @@ def _fill_merged(ws, rows: list[list[object]]) -> list[Note]:
 
 
 def read_xlsx_grid(data: bytes, filename: str, *, sheet: str | None = None,
-                   max_rows: int | None = None) -> XlsxGrid:
-    """Check, open and read one sheet (merged cells filled) into text and native grids."""
+                   max_rows: int | None = None, max_columns: int | None = None) -> XlsxGrid:
+    """Check, open and read one sheet (merged cells filled) into text and native grids.
+
+    More than ``max_rows`` rows or ``max_columns`` columns in any sheet is refused (413)
+    before the workbook is opened.
+    """
     check_zip(data, filename)
-    if max_rows is not None:
-        check_row_count(data, filename, max_rows)
+    check_sheet_sizes(data, filename, max_rows, max_columns)
     wb = _open(data, filename)
-    ws, names = _pick_sheet(wb, sheet, filename)
+    ws, names = _pick_sheet(wb, sheet, filename, max_columns)
     if max_rows is not None and ws.max_row > max_rows + 1000:
         raise GeoappError(XLSX_TOO_MANY_ROWS, 413, rows=ws.max_row, max_rows=max_rows)
     rows = [list(r) for r in ws.iter_rows(values_only=True)]

@@ -92,18 +92,22 @@ def _check_base(prog: ProgramRows, base_id: int | None) -> None:
 def _commit(session: Session, prog: ProgramRows, rows: list[dict[str, Any]],
             headers: list[str], *, title: str, user: str, change: dict[str, Any]) -> Dataset:
     """Store the rows as the new active version (``stage_and_activate``); if another
-    version became active in between, put that one back and refuse (409)."""
+    version became active in between, put that one back and refuse (409). If a newer
+    version won meanwhile (ours was superseded and kept archived), ours is deleted and
+    the save refused (409) the same way."""
     base = prog.dataset
+    base_id = base.id if base is not None else None
     version = NewVersion(
         program=prog.kind, title=title, rows=rows, headers=headers, ledger=_ledger(rows),
         report={"manual_change": change}, source_sha256=_digest(headers, rows),
         source_name=SOURCE_NAME, user=user,
         sample=bool(base.sample) if base is not None else False)
     dataset = stage_and_activate(session, version)
-    if dataset.previous_id != (base.id if base is not None else None):
-        rollback(session, prog.kind)
+    if dataset.state != "active" or dataset.previous_id != base_id:
+        if dataset.state == "active":       # ours replaced someone else's: put theirs back
+            rollback(session, prog.kind)
         delete_dataset(session, dataset.id, user=user)
-        _check_base(load_program(session, prog.kind), base.id if base is not None else None)
+        _check_base(load_program(session, prog.kind), base_id)
     return dataset
 
 

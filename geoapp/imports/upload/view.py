@@ -1,0 +1,172 @@
+"""The upload preview page's values, as plain JSON-able data in one language.
+
+``preview_view`` turns a ``Preview`` (one read + match) into what ``upload_preview.html``
+shows: the read options, the first rows (numbers in the interface format), the
+reconciliation, the review groups, the unmatched rows. It is what ``view_cache`` keeps
+with the upload, so a page view does not read and match the file again.
+
+What one page may hold is bounded: at most ``PREVIEW_ROWS`` rows, ``MAX_LISTED_GROUPS``
+review groups (most rows first; the rest come up once these are decided) and
+``MAX_LISTED_UNMATCHED`` unmatched rows, and every text shown is cut to ``MAX_TEXT``
+characters (the stored data keeps the full texts).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from geoapp.core.programs import get_program
+from geoapp.imports.decisions import ONLY_THIS_UPLOAD, Decision
+from geoapp.imports.money_columns import format_value, is_rupiah, numeric_display
+from geoapp.imports.pipeline import MatchRun, kelurahan_choices
+from geoapp.imports.review import ReviewGroup
+from geoapp.imports.upload.preview import Preview
+from geoapp.imports.upload.state import UploadState
+from geoapp.io.records.types import ROLES, RecordTable
+from geoapp.values.numbers import format_number
+
+PREVIEW_ROWS = 20
+MAX_LISTED_UNMATCHED = 100
+MAX_LISTED_GROUPS = 100
+MAX_TEXT = 200
+
+
+def short(text: object, limit: int = MAX_TEXT) -> str:
+    """A text for display, cut to ``limit`` characters (an ellipsis marks the cut)."""
+    value = "" if text is None else str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def preview_rows(preview: Preview, program: str, lang: str) -> list[dict[str, Any]]:
+    """The first rows: cells (numbers as parsed, in the interface format) and the outcome."""
+    table, run = preview.table, preview.run
+    numeric = numeric_display(table, program)
+    rows = []
+    for i in range(min(PREVIEW_ROWS, len(table))):
+        cells = []
+        for p in range(len(table.headers)):
+            text = str(table.cells.iat[i, p])
+            if p in numeric and text.strip():
+                value = table.numeric[p][i]
+                text = text if math.isnan(value) else format_value(value, numeric[p], lang)
+            cells.append(short(text))
+        rows.append({"source_row": int(table.source_rows[i]), "cells": cells,
+                     **_outcome(run, i)})
+    return rows
+
+
+def _outcome(run: MatchRun | None, i: int) -> dict[str, Any]:
+    """Row ``i``'s status, kelurahan and note (blank when the run has no outcome for it;
+    the ledger then shows the row difference)."""
+    if run is None or i >= len(run.result.status):
+        return {"status": "", "kelurahan": "", "note": ""}
+    r = run.result
+    return {"status": str(r.status[i]), "kelurahan": _kelurahan_name(run, r.kode[i]),
+            "note": short(r.note[i] or "")}
+
+
+def _kelurahan_name(run: MatchRun, kode: str | None) -> str:
+    gaz = run.gazetteer
+    index = gaz.by_kode.get(kode) if kode else None
+    return "" if index is None else f"{gaz.nama[index]} ({gaz.nama_kecamatan[index]})"
+
+
+def ledger_view(preview: Preview, program: str, lang: str) -> dict[str, Any] | None:
+    """Row counts and sums per numeric column, formatted for display."""
+    if preview.run is None:
+        return None
+    ledger = preview.run.ledger
+    fmt = {k: format_number(v, lang) for k, v in ledger["rows"].items()}
+    sums = []
+    for label, s in ledger["sums"].items():
+        rupiah = is_rupiah(label, program)
+        shown = {k: format_value(v, rupiah, lang) for k, v in s.items()}
+        sums.append({"label": short(label), "cells": shown, "balanced": s["difference"] == 0})
+    rows_off = ledger["rows"].get("difference") or 0   # rows matching lost or added
+    return {"rows": fmt, "rows_difference": format_number(rows_off, lang) if rows_off else "",
+            "sums": sums, "balanced": bool(ledger["balanced"]),
+            "unparsed": {short(k): int(n) for k, n in ledger["unparsed_numbers"].items()}}
+
+
+def _mapping_view(table: RecordTable) -> list[dict[str, Any]]:
+    views = []
+    for role in ROLES:
+        position = getattr(table.mapping, role)
+        views.append({"role": role, "position": position,
+                      "header": None if position is None else short(table.headers[position])})
+    return views
+
+
+def _formats_view(table: RecordTable) -> list[list[str]]:
+    return [[short(table.headers[p] or f"({p + 1})"), f]
+            for p, f in sorted(table.number_formats.items())]
+
+
+def _unmatched_rows(preview: Preview) -> list[dict[str, Any]]:
+    run = preview.run
+    if run is None:
+        return []
+    table = run.table
+    kel = table.column(table.mapping.kelurahan)
+    kec = table.column(table.mapping.kecamatan)
+    rows = []
+    for i, status in enumerate(run.result.status):
+        if status == "unmatched" and len(rows) < MAX_LISTED_UNMATCHED:
+            rows.append({"position": i, "source_row": int(table.source_rows[i]),
+                         "kelurahan": "" if kel is None else short(kel.iloc[i]),
+                         "kecamatan": "" if kec is None else short(kec.iloc[i]),
+                         "note": short(run.result.note[i] or "")})
+    return rows
+
+
+def _group_view(group: ReviewGroup) -> dict[str, Any]:
+    return {"name": short(group.name), "kecamatan": short(group.kecamatan), "rows": group.rows,
+            "note": short(group.note), "row_indexes": [int(i) for i in group.row_indexes],
+            "suggestions": [{"kode": s.kode, "nama": s.nama, "nama_kecamatan": s.nama_kecamatan,
+                             "score": float(s.score)} for s in group.suggestions[:3]]}
+
+
+def _info_view(table: RecordTable) -> dict[str, Any]:
+    info = table.info
+    return {"file_format": info.file_format, "encoding": info.encoding,
+            "delimiter": info.delimiter, "sheet": info.sheet, "sheets": list(info.sheets or []),
+            "header_row": info.header_row, "header_row_detected": info.header_row_detected}
+
+
+def preview_view(preview: Preview, program: str, lang: str) -> dict[str, Any]:
+    """Everything ``upload_preview.html`` shows about one read + match (JSON-able)."""
+    table, run = preview.table, preview.run
+    groups = preview.groups
+    return {
+        "program_title": get_program(program).title.text(lang),
+        "problem": None if preview.problem is None else preview.problem.text(lang),
+        "info": _info_view(table),
+        "headers": [short(h) for h in table.headers],
+        "mapping": _mapping_view(table),
+        "formats": _formats_view(table),
+        "notes": [n.text(lang) for n in table.info.notes],
+        "problems": [n.text(lang) for n in table.info.problems],
+        "rows": preview_rows(preview, program, lang),
+        "row_count": len(table),
+        "ledger": ledger_view(preview, program, lang),
+        "groups": [_group_view(g) for g in groups[:MAX_LISTED_GROUPS]],
+        "groups_total": len(groups),
+        "unmatched": _unmatched_rows(preview),
+        "kelurahan_choices": [list(c) for c in kelurahan_choices(run.gazetteer)] if run else [],
+        "can_confirm": run is not None and run.ledger["rows"]["matched"] > 0,
+    }
+
+
+def alias_text(decision: Decision, lang: str) -> str:
+    """A pick's pending alias, or plainly that no alias is saved, why, and what it fixes."""
+    note = decision.alias_note()
+    text = "" if note is None else note.text(lang)
+    return text if decision.alias else f"{text} {ONLY_THIS_UPLOAD.text(lang)}".strip()
+
+
+def decisions_view(state: UploadState, lang: str) -> list[dict[str, Any]]:
+    """The planner's decisions with, for picks, the pending alias or why there is none."""
+    return [{"action": d.action, "kode": d.kode, "reason": d.reason, "positions": d.positions,
+             "alias": bool(d.alias), "alias_note": alias_text(d, lang) if d.action == "pick" else ""}
+            for d in state.decisions]
