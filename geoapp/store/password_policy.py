@@ -132,32 +132,38 @@ def is_common(password: str) -> bool:
     return any(text in common for text in candidates)
 
 
-def _step(a: str, b: str) -> str | None:
-    """How ``b`` follows ``a``: 'same', 'up', 'down', 'key', 'key-back' or None."""
+def _steps(a: str, b: str) -> frozenset[str]:
+    """Every way ``b`` follows ``a``: 'same', 'up', 'down', 'key', 'key-back' (maybe none)."""
     if a == b:
-        return "same"
+        return frozenset({"same"})
+    found = set()
     if a.isalnum() and b.isalnum() and a.isdigit() == b.isdigit():
         if ord(b) - ord(a) == 1 or (a, b) == ("9", "0"):
-            return "up"
+            found.add("up")
         if ord(a) - ord(b) == 1 or (a, b) == ("0", "9"):
-            return "down"
+            found.add("down")
     if _NEXT_KEY.get(a) == b:
-        return "key"
+        found.add("key")
     if _NEXT_KEY.get(b) == a:
-        return "key-back"
-    return None
+        found.add("key-back")
+    return frozenset(found)
 
 
 def pattern_runs(password: str) -> int:
-    """How many runs (repeats, sequences, keyboard runs) the password splits into, greedily."""
+    """How many runs (repeats, sequences, keyboard runs) the password splits into, greedily.
+
+    A run goes on while every step so far can be read the same way (``lkjh`` is a keyboard
+    run backwards although ``lk`` and ``kj`` are also alphabet steps down).
+    """
     text = password.casefold()
-    runs, kind = 1, None
+    runs, kinds = 1, None
     for a, b in zip(text, text[1:], strict=False):
-        step = _step(a, b)
-        if step is not None and (kind is None or step == kind):
-            kind = step
+        steps = _steps(a, b)
+        common = steps if kinds is None else kinds & steps
+        if common:
+            kinds = common
             continue
-        runs, kind = runs + 1, None
+        runs, kinds = runs + 1, None
     return runs
 
 
