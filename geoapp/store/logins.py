@@ -16,6 +16,7 @@ processes are both counted.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import delete
@@ -63,8 +64,9 @@ class LoginOutcome:
 
 
 def throttle_key(username: str | None) -> str:
-    """The counter's key: a SHA-256 of the stripped, case-folded username."""
-    text = str(username or "").strip().casefold()
+    """The counter's key: a SHA-256 of the username stripped, in NFKC and case-folded
+    (``PAT``, `` pat `` and full-width ``ｐａｔ`` share one counter)."""
+    text = unicodedata.normalize("NFKC", str(username or "")).strip().casefold()
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -15,11 +15,15 @@ rules. A password is refused when it is
   is in the list; ``asdf1234``);
 - containing the username, or the app's or the city's name (``geoapp``, ``tangerang``).
 
-Each refusal is a :class:`GeoappError` (400) saying what is wrong and what to do.
+The checks read the password in NFKC form, case-folded and without invisible format
+characters, so full-width letters (``ｐａｓｓｗｏｒｄ``) or a zero-width space inside a
+word do not get a weak password through. Each refusal is a :class:`GeoappError` (400)
+saying what is wrong and what to do.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -67,6 +71,12 @@ CONTAINS_NAME = Msg(
 )
 
 
+def normalise(text: str) -> str:
+    """The form the rules read: NFKC, without format characters (Cf), case-folded."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf").casefold()
+
+
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """The bundled list of common passwords (lower case), read once."""
@@ -100,9 +110,10 @@ def password_problem(password: str, username: str = "") -> tuple[Msg, dict] | No
 
 def contained_name(password: str, username: str = "") -> str | None:
     """The username (3+ characters, either way round) or a context word found in the password."""
-    lowered = password.casefold()
-    name = username.strip().casefold()
-    if len(name) >= 3 and (name in lowered or name[::-1] in lowered or lowered in name):
+    lowered = normalise(password)
+    name = normalise(username.strip())
+    if len(name) >= 3 and (name in lowered or name[::-1] in lowered
+                           or (len(lowered) >= 3 and lowered in name)):
         return username.strip()
     for word in CONTEXT_WORDS:
         if word in lowered or word in lowered.translate(_LEET):
@@ -123,7 +134,7 @@ def _core(text: str) -> str:
 def is_common(password: str) -> bool:
     """Whether the password, or its letters between digits/symbols, is a common password."""
     common = common_passwords()
-    lowered = password.casefold()
+    lowered = normalise(password)
     candidates = {lowered, lowered.translate(_LEET)}
     for text in list(candidates):
         core = _core(text)
@@ -155,7 +166,7 @@ def pattern_runs(password: str) -> int:
     A run goes on while every step so far can be read the same way (``lkjh`` is a keyboard
     run backwards although ``lk`` and ``kj`` are also alphabet steps down).
     """
-    text = password.casefold()
+    text = normalise(password)
     runs, kinds = 1, None
     for a, b in zip(text, text[1:], strict=False):
         steps = _steps(a, b)
@@ -169,6 +180,6 @@ def pattern_runs(password: str) -> int:
 
 def is_pattern(password: str) -> bool:
     """Too few different characters, or made of at most two simple runs."""
-    if len(set(password.casefold())) < MIN_DISTINCT:
+    if len(set(normalise(password))) < MIN_DISTINCT:
         return True
     return pattern_runs(password) <= MAX_PATTERN_RUNS
