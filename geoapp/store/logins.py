@@ -117,3 +117,18 @@ def record_failure(session: Session, username: str | None, now: float,
         LoginThrottle.locked_until < now, LoginThrottle.key != key))
     session.commit()
     return until
+
+
+def change_own_password(session: Session, username: str, current: str | None, new: str | None,
+                        *, now: float, policy: LockoutPolicy) -> LoginOutcome:
+    """A user's own password change: the current password is checked like a login (wrong
+    ones count towards the lockout, a locked name is refused), then the new one is set
+    through ``save_account`` (the password policy, the audit event, all sessions ended).
+    Returns the check's outcome; ``user`` is set only when the password was changed."""
+    from geoapp.store.audit import save_account
+
+    outcome = attempt_login(session, username, current, now=now, policy=policy)
+    if outcome.user is not None:
+        save_account(session, outcome.user.username, new or "", outcome.user.role,
+                     actor=outcome.user.username)
+    return outcome

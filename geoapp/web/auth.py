@@ -34,6 +34,7 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
+    flash,
     g,
     redirect,
     render_template,
@@ -49,7 +50,7 @@ from wtforms.validators import DataRequired, Length
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.store import get_user, has_role, is_disabled, set_actor
-from geoapp.store.logins import LockoutPolicy, attempt_login
+from geoapp.store.logins import LockoutPolicy, attempt_login, change_own_password
 from geoapp.store.models import User
 from geoapp.store.sessions import SessionTimeouts, end_sessions, session_alive, session_epoch
 from geoapp.web.db import get_db
@@ -69,6 +70,11 @@ LOCKED = Msg("auth.locked",
              "Too many wrong passwords were tried for this username, so logging in with it "
              "is paused until {time} (in about {minutes} minutes). Try again after that. "
              "If the password is forgotten, ask a geoapp admin to set a new one.")
+WRONG_CURRENT = Msg("auth.wrong_current", "The current password is not right. Type it again.")
+NEW_MISMATCH = Msg("auth.new_mismatch",
+                   "The two new passwords are not the same. Type the new password twice.")
+PASSWORD_CHANGED = Msg("auth.password_changed",
+                       "Your password was changed. You were logged out everywhere else.")
 SESSION_KEYS = ("user_id", "pw", "sv", "started", "seen")
 SEEN_REFRESH_S = 60   # the last-use time in the cookie is renewed at most once a minute
 MAX_NEXT_LEN = 2000
@@ -95,6 +101,12 @@ class CurrentUser:
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])
+    new = PasswordField(_l("New password"), validators=[DataRequired()])
+    repeat = PasswordField(_l("New password again"), validators=[DataRequired()])
 
 
 def password_fingerprint(password_hash: str) -> str:
@@ -243,6 +255,39 @@ def login():
             _start_session(user, at)
             return redirect(safe_next(request.args.get("next")))
     return render_template("login.html", form=form, error=error)
+
+
+def _change_password(form: PasswordForm) -> str | None:
+    """Change the logged-in user's password; None when done, else the error text."""
+    if form.new.data != form.repeat.data:
+        return tr(NEW_MISMATCH)
+    at = now()
+    outcome = change_own_password(get_db(), g.user.username, form.current.data, form.new.data,
+                                  now=at, policy=_lockout())
+    if outcome.locked_until is not None:
+        return locked_text(outcome.locked_until, at)
+    if outcome.user is None:
+        return tr(WRONG_CURRENT)
+    _start_session(outcome.user, at)   # this browser stays logged in; every other session ends
+    return None
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required("planner")
+def change_password():
+    """The logged-in user's own password change (the same password rules as everywhere)."""
+    form = PasswordForm()
+    error, status = None, 200
+    if form.validate_on_submit():
+        try:
+            error = _change_password(form)
+        except GeoappError as exc:
+            error, status = tr(exc), exc.status
+        if error is None:
+            flash(tr(PASSWORD_CHANGED), "success")
+            return redirect(url_for("auth.change_password"))
+        status = 400 if status == 200 else status
+    return render_template("password.html", form=form, error=error), status
 
 
 @bp.route("/logout", methods=["POST"])
