@@ -110,7 +110,7 @@ SETTINGS: list[Setting] = [
     Setting("BOUNDARIES", PATH, "", "Kelurahan boundary file, or a folder holding kota_tangerang_kelurahan.geojson (and optionally the kecamatan and city files of the same names); empty = the bundled Kota Tangerang set."),
     Setting("ALIASES", PATH, "aliases.csv", "CSV of user-confirmed kelurahan spellings."),
     Setting("UPLOAD_DIR", PATH, "uploads", "Folder for uploaded files awaiting review."),
-    Setting("LOGIN_RATE_LIMIT", TEXT, "10 per minute", "Login attempts allowed per client address (Flask-Limiter syntax)."),
+    Setting("LOGIN_RATE_LIMIT", TEXT, "10 per minute", "Failed login attempts allowed per client address (Flask-Limiter syntax); successful logins do not count."),
     Setting("UPLOAD_RATE_LIMIT", TEXT, "30 per hour", "Uploads allowed per client address (Flask-Limiter syntax)."),
     Setting("PREVIEW_RATE_LIMIT", TEXT, "30 per minute; 600 per hour", "Upload preview, read-option, review and confirm requests allowed per client address, counted together (Flask-Limiter syntax)."),
     Setting("UPLOAD_QUOTA_BYTES", COUNT, 200 * MB, "Most bytes the upload folder may hold; 0 = no limit."),
@@ -125,6 +125,11 @@ SETTINGS: list[Setting] = [
     Setting("FINDER_ACTIVITY_RADIUS_M", COUNT, 500, "Program activity within this many metres of a place is shown on its finder card."),
     Setting("PROXY_FIX_X_FOR", COUNT, 0, "Number of trusted reverse proxies in front of geoapp; > 0 takes the client address and scheme from their X-Forwarded-For/-Proto headers (0 = off: never trust them)."),
     Setting("RATELIMIT_STORAGE_URI", TEXT, "memory://", "Where rate-limit counters live (Flask-Limiter storage URI). memory:// counts per worker process; with several workers use a shared store such as redis://host:6379."),
+    Setting("SESSION_IDLE_MINUTES", COUNT, 120, "A login ends after this many minutes without a request (0 = no idle timeout)."),
+    Setting("SESSION_MAX_MINUTES", COUNT, 720, "A login ends this many minutes after it began, however active (0 = no absolute timeout)."),
+    Setting("LOGIN_LOCKOUT_FAILURES", COUNT, 5, "Wrong passwords for one username within LOGIN_LOCKOUT_WINDOW_MINUTES that lock it, whatever the client address; unknown usernames are treated alike (0 = no lockout)."),
+    Setting("LOGIN_LOCKOUT_WINDOW_MINUTES", COUNT, 15, "The time window, in minutes, in which LOGIN_LOCKOUT_FAILURES wrong passwords lock a username."),
+    Setting("LOGIN_LOCKOUT_MINUTES", COUNT, 15, "How long the first lock of a username lasts, in minutes; each further lock in a row doubles it, up to 24 hours. A right password clears the count."),
 ]
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

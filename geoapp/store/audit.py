@@ -28,6 +28,8 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.store import jsonsafe
 from geoapp.store.models import AccountState, AuditEvent, Base, User, utcnow
+from geoapp.store.password_policy import check_password
+from geoapp.store.sessions import bump_epoch
 from geoapp.store.users import find_user, set_password
 
 ACTOR_KEY = "actor"          # session.info key: the username making the changes
@@ -264,8 +266,11 @@ def save_account(session: Session, username: str, password: str, role: str, *,
 
     The one service behind the admin pages and ``geoapp set-password``: ``user.create``
     for a new name, else ``user.password`` (details name the role when it changes).
-    Validated by ``set_password``; nothing is stored when validation fails.
+    Validated by the password policy (``password_policy.check_password``: length, common
+    passwords, patterns, the username inside) and ``set_password``; nothing is stored
+    when validation fails. The new password ends the user's login sessions.
     """
+    check_password(password, username)
     user = find_user(session, username)
     if user is None:
         record(session, "user.create", actor=actor, target=str(username)[:64],
@@ -300,6 +305,8 @@ def set_disabled(session: Session, user_id: int, disabled: bool, *, actor: str |
     state = session.get(AccountState, user_id) or AccountState(user_id=user_id)
     state.disabled, state.changed_at, state.changed_by = bool(disabled), utcnow(), actor
     session.add(state)
+    if disabled:
+        bump_epoch(session, user_id)   # ends every session; enabling again revives none
     record(session, "user.disable" if disabled else "user.enable", actor=actor,
            target=user.username)
     session.commit()

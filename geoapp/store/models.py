@@ -161,3 +161,31 @@ class AccountState(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     changed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class SessionEpoch(Base):
+    """Per-user session version: a login session is valid only while the version it was
+    issued with is current. Logout, a password change and disabling the account bump it,
+    which ends every session of that user in every worker process (see ``store.sessions``)."""
+
+    __tablename__ = "session_epochs"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LoginThrottle(Base):
+    """Failed logins per attempted username (also unknown ones), for the per-account lockout.
+
+    ``key`` is a SHA-256 of the case-folded username, so mistyped names (or passwords typed
+    into the username field) are not stored readable. Times are seconds since the epoch (UTC).
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[float] = mapped_column(Float, default=0.0)
+    last_failure: Mapped[float] = mapped_column(Float, default=0.0, index=True)
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)

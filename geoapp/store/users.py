@@ -12,9 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.store.models import ROLES, User, utcnow
+from geoapp.store.password_policy import MIN_PASSWORD, TOO_SHORT
+from geoapp.store.sessions import bump_epoch
 
 DEFAULT_PLANNER = "planner"
-MIN_PASSWORD = 8
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 # Checked against when the username is unknown, so both paths cost the same.
 _DUMMY_HASH = generate_password_hash("geoapp-timing-equaliser")
@@ -23,10 +24,7 @@ BAD_USERNAME = Msg(
     "users.bad_username",
     "Username '{username}' is not valid. Use 3-64 letters, digits, dots, underscores or hyphens.",
 )
-BAD_PASSWORD = Msg(
-    "users.bad_password",
-    "The password is too short ({length} characters). Use at least {minimum}.",
-)
+BAD_PASSWORD = TOO_SHORT   # the policy's message (store.password_policy)
 BAD_ROLE = Msg("users.bad_role", "Unknown role '{role}'. Choose one of: {allowed}.")
 
 
@@ -46,7 +44,12 @@ def find_user(session: Session, username: str) -> User | None:
 
 
 def set_password(session: Session, username: str, password: str, role: str = "planner") -> User:
-    """Create the user or update its password and role; validated, then committed."""
+    """Create the user or update its password and role; validated, then committed.
+
+    Changing the password ends every login session of the user (``store.sessions``).
+    This is the raw store step (first start, test fixtures); people's passwords are set
+    through ``store.save_account``, which applies the full password policy first.
+    """
     if not _USERNAME_RE.match(username or ""):
         raise GeoappError(BAD_USERNAME, 400, username=str(username)[:64])
     if len(password or "") < MIN_PASSWORD:
@@ -59,6 +62,8 @@ def set_password(session: Session, username: str, password: str, role: str = "pl
         session.add(user)
     user.password_hash = generate_password_hash(password)
     user.role = role
+    session.flush()
+    bump_epoch(session, user.id)
     session.commit()
     return user
 

@@ -6,10 +6,11 @@ has it). Styles only from the app, plus the SHA-256 hashes of the static ``<styl
 found in the templates (e.g. the finder's print page). Images from the app, ``data:``
 and the basemap tile host of the TILE_URL setting.
 
-Rate limits (Flask-Limiter): LOGIN_RATE_LIMIT on login attempts, UPLOAD_RATE_LIMIT
-on uploads and PREVIEW_RATE_LIMIT on an upload's preview, read options, review and
-confirm (one budget for the four), per client address; RATELIMIT_ENABLED (default: off when TESTING) switches
-them. A breach answers 429 with a bilingual message. Counters live in
+Rate limits (Flask-Limiter): LOGIN_RATE_LIMIT on failed login attempts (a successful
+login does not count), UPLOAD_RATE_LIMIT on uploads and PREVIEW_RATE_LIMIT on an upload's
+preview, read options, review and confirm (one budget for the four), per client address;
+RATELIMIT_ENABLED (default: off when TESTING) switches them. A breach answers 429 with a
+bilingual message. Counters live in
 RATELIMIT_STORAGE_URI (default ``memory://``: each worker process counts on its own, so
 with N workers a client may get up to N times the limit unless a shared store such as
 ``redis://`` is configured). Behind a reverse proxy set PROXY_FIX_X_FOR to the number of
@@ -63,6 +64,9 @@ RATE_DEFAULTS["PREVIEW_RATE_LIMIT"] = BY_NAME["PREVIEW_RATE_LIMIT"].default
 PREVIEW_LIMITED = {"upload.preview": ["GET"], "upload.options": ["POST"],
                    "upload.review": ["POST"], "upload.confirm": ["POST"]}
 PREVIEW_SCOPE = "upload-preview"
+# endpoint -> which of its responses count against the limit (others: every request).
+# A successful login (a redirect) does not count: only failed attempts use up the limit.
+RATE_COUNTED = {"auth.login": lambda response: response.status_code != 302}
 LIMITER_EXT = "geoapp_limiter"
 CSRF_META_ENDPOINTS = frozenset({"auth.login"})  # anonymous pages that post a form
 
@@ -225,7 +229,8 @@ def init_rate_limits(app: Flask) -> Limiter:
     for endpoint, (setting, methods) in RATE_LIMITED.items():
         view = app.view_functions.get(endpoint)
         if view is not None:
-            rule = limiter.limit(_setting_value(setting), methods=methods)
+            rule = limiter.limit(_setting_value(setting), methods=methods,
+                                 deduct_when=RATE_COUNTED.get(endpoint))
             app.view_functions[endpoint] = rule(view)
     for endpoint, methods in PREVIEW_LIMITED.items():
         view = app.view_functions.get(endpoint)
