@@ -17,7 +17,7 @@ import pytest
 from sample_app import app_config
 
 from geoapp.store import set_password
-from geoapp.web import auth, create_app
+from geoapp.web import create_app
 
 T0 = 1_800_000_000.0     # 2027-01-15 08:00 UTC = 15.00 in Asia/Jakarta
 _ERROR = re.compile(r'<p class="form-error" role="alert">(.*?)</p>', re.S)
@@ -25,22 +25,6 @@ WRONG = "Nama pengguna atau kata sandi salah"
 LOCKED = "dihentikan sementara"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = T0
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, minutes: float) -> None:
-        self.t += minutes * 60
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    frozen = Clock()
-    monkeypatch.setattr(auth, "now", frozen, raising=False)
-    return frozen
 
 
 @pytest.fixture

@@ -16,28 +16,12 @@ from sample_app import app_config
 
 from geoapp.cli.main import main
 from geoapp.store import create_account, find_user, set_password
-from geoapp.web import auth, create_app
+from geoapp.web import create_app
 
 PROTECTED = "/data/versions"
 T0 = 1_800_000_000.0     # a fixed "now" (2027-01-15) for the frozen clock
 
 
-class Clock:
-    def __init__(self, start: float = T0) -> None:
-        self.t = start
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, minutes: float) -> None:
-        self.t += minutes * 60
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    frozen = Clock()
-    monkeypatch.setattr(auth, "now", frozen, raising=False)
-    return frozen
 
 
 def _make_app(instance, **overrides):
