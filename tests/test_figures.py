@@ -315,3 +315,10 @@ def test_export_frame_tags_dataset(session, active):
     frame = F.export_frame(F.area_layer(session, active, "umkm-nilai"))
     assert set(frame["dataset_version"]) == {1} and frame["sample"].all()
     assert frame.columns[-1] == "geometry" and "has_data" not in frame.columns
+
+
+def test_every_point_program_has_a_row_count_layer():
+    from geoapp.figures.catalog import COUNT_LAYERS, POINT_PROGRAMS
+
+    assert POINT_PROGRAMS and set(COUNT_LAYERS) == set(POINT_PROGRAMS)
+    assert all(d.key == f"{p}-jumlah" and d.program == p for p, d in COUNT_LAYERS.items())

@@ -60,3 +60,11 @@ def clock(monkeypatch):
     frozen = Clock()
     monkeypatch.setattr(auth, "now", frozen, raising=False)
     return frozen
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    """A fresh instance folder path, with no GEOAPP_* environment leaking into the app."""
+    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "instance"

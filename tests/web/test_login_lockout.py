@@ -27,13 +27,6 @@ LOCKED = "dihentikan sementara"
 
 
 
-@pytest.fixture
-def instance(tmp_path, monkeypatch):
-    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "instance"
-
-
 def _make_app(instance, **overrides):
     return create_app(app_config(instance, **overrides))
 

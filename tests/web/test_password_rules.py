@@ -18,13 +18,6 @@ from geoapp.web import create_app
 
 
 @pytest.fixture
-def instance(tmp_path, monkeypatch):
-    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "instance"
-
-
-@pytest.fixture
 def app(instance):
     app = create_app(app_config(instance))
     with app.extensions["geoapp_db"]["sessions"]() as session:

@@ -33,13 +33,6 @@ def _dispose(app) -> None:
 
 
 @pytest.fixture
-def instance(tmp_path, monkeypatch):
-    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "instance"
-
-
-@pytest.fixture
 def app(instance):
     app = _make_app(instance)
     with app.extensions["geoapp_db"]["sessions"]() as session:
