@@ -24,7 +24,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / "geoapp"
 ROOMS: tuple[tuple[str, frozenset[str]], ...] = (
     ("base", frozenset({"core", "values"})),
     ("data", frozenset({"io", "matching", "store", "maps", "sample"})),
-    ("services", frozenset({"imports", "figures", "places"})),
+    ("services", frozenset({"imports", "figures", "places", "ogc"})),
     ("front ends", frozenset({"cli", "web"})),
 )
 # Modules directly in geoapp/: the package itself (GDAL safety settings, __version__) is

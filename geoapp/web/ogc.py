@@ -1,0 +1,199 @@
+"""OGC API - Features at /ogc: a thin front end over ``geoapp.ogc``.
+
+GET /ogc                                         landing page
+GET /ogc/conformance                             conformance classes
+GET /ogc/api                                     OpenAPI 3.0 document
+GET /ogc/collections[/<id>]                      collections and their metadata
+GET /ogc/collections/<id>/items[/<featureId>]    features (GeoJSON, paged)
+
+JSON or HTML by ``f=json|html`` or by the Accept header (JSON when neither asks for
+HTML). Every response may be read from any origin (``Access-Control-Allow-Origin: *``);
+items carry an ETag (304 on If-None-Match), Last-Modified and Content-Crs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from geoapp import figures
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.ogc import documents
+from geoapp.ogc.collections import get_collection, list_collections
+from geoapp.ogc.crs import check_crs, header_value
+from geoapp.ogc.features import feature_set, one_feature, select
+from geoapp.ogc.openapi import openapi_document
+from geoapp.ogc.query import FILTER_PARAMS, PAGING_PARAMS, parse_items_query
+from geoapp.web.db import get_active, get_db
+from geoapp.web.errors import render_error
+from geoapp.web.i18n import current_lang
+from geoapp.web.params import check_params
+
+bp = Blueprint("ogc", __name__)
+
+BAD_FORMAT = Msg("ogc.bad_format",
+                 "Parameter 'f' must be one of: json, html; received: '{value}'.")
+JSON_FORMATS = ("json", "geojson")
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    """Any origin may GET /ogc (public, read-only data; no cookies needed)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Crs"
+    response.vary.add("Accept")
+    return response
+
+
+@bp.errorhandler(GeoappError)
+def _error(error: GeoappError) -> Response:
+    """JSON errors (with the OGC ``code``/``description``) unless HTML was asked for."""
+    if _wants_html(error_safe=True):
+        return render_error(error)
+    lang = current_lang()
+    body = {**error.as_dict(lang), "code": error.code, "description": error.text(lang)}
+    response = current_app.json.response(body)
+    response.status_code = error.status
+    return response
+
+
+def _wants_html(*, error_safe: bool = False) -> bool:
+    """``f=html`` or an Accept header ranking HTML above JSON."""
+    f = request.args.get("f")
+    if f is not None:
+        if f == "html":
+            return True
+        if f in JSON_FORMATS or error_safe:
+            return False
+        raise GeoappError(BAD_FORMAT, 400, value=f[:20])
+    accept = request.accept_mimetypes
+    json_q = max(accept["application/json"], accept["application/geo+json"])
+    return accept["text/html"] > json_q
+
+
+def _base() -> str:
+    return url_for("ogc.landing", _external=True).rstrip("/")
+
+
+def _params(*extra: str) -> dict[str, str]:
+    params = check_params(("f", *extra))
+    _wants_html()  # a bad f is a 400 before any work
+    return params
+
+
+def _json(doc: Any, media: str = documents.JSON) -> Response:
+    body = current_app.json.dumps(doc)
+    return Response(body, content_type=media)
+
+
+def _html(template: str, **values: Any) -> Response:
+    return Response(render_template(template, **values), content_type="text/html; charset=utf-8")
+
+
+def _document(doc: dict, template: str, **values: Any) -> Response:
+    if _wants_html():
+        return _html(template, doc=doc, json_link=_self_link(doc), **values)
+    return _json(doc)
+
+
+# --------------------------------------------------------------------------- routes
+
+
+@bp.get("", strict_slashes=False)
+def landing():
+    """The landing page."""
+    _params()
+    return _document(documents.landing(_base(), current_lang()), "ogc_landing.html")
+
+
+@bp.get("/conformance")
+def conformance():
+    """The conformance classes."""
+    _params()
+    doc = documents.conformance(_base(), current_lang())
+    return _document(doc, "ogc_landing.html")
+
+
+@bp.get("/api")
+def api():
+    """The OpenAPI 3.0 document."""
+    check_params(("f",))
+    lang = current_lang()
+    doc = openapi_document(_base(), list_collections(get_db(), get_active(), lang), lang)
+    return _json(doc, documents.OPENAPI)
+
+
+@bp.get("/collections")
+def collections():
+    """Every collection."""
+    _params()
+    lang = current_lang()
+    found = list_collections(get_db(), get_active(), lang)
+    return _document(documents.collections_doc(_base(), found, lang), "ogc_collections.html")
+
+
+@bp.get("/collections/<cid>")
+def collection(cid: str):
+    """One collection's metadata."""
+    _params()
+    lang = current_lang()
+    found = get_collection(get_db(), get_active(), cid, lang)
+    doc = documents.collection_doc(_base(), found, lang, documents.city_bbox())
+    if _wants_html():
+        return _html("ogc_collections.html", doc={"collections": [doc], "links": doc["links"]},
+                     json_link=_self_link(doc), single=True)
+    return _json(doc)
+
+
+def _conditional(body: str, media: str, crs: str, modified: Any) -> Response:
+    """An item response with ETag (304 when the client has it), Last-Modified, Content-Crs."""
+    response = Response(body, content_type=media)
+    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
+    if modified is not None:
+        response.last_modified = modified
+    response.headers["Content-Crs"] = header_value(crs)
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
+
+
+@bp.get("/collections/<cid>/items")
+def items(cid: str):
+    """A page of features."""
+    params = _params(*PAGING_PARAMS, *FILTER_PARAMS)
+    session, active, lang = get_db(), get_active(), current_lang()
+    found = get_collection(session, active, cid, lang)
+    query = parse_items_query(params, found, figures.filter_options(session, active))
+    texts, matched = select(feature_set(session, active, found, query.filters, query.crs), query)
+    body = documents.items_text(_base(), found, query, texts, matched, lang)
+    if _wants_html():
+        return _html("ogc_items.html", collection=found, doc=json.loads(body),
+                     json_link=_self_link(json.loads(body)))
+    return _conditional(body, documents.GEOJSON, query.crs, found.last_modified)
+
+
+@bp.get("/collections/<cid>/items/<fid>")
+def item(cid: str, fid: str):
+    """One feature by its id."""
+    params = _params("crs")
+    session, active, lang = get_db(), get_active(), current_lang()
+    found = get_collection(session, active, cid, lang)
+    crs = check_crs("crs", params.get("crs"))
+    features = feature_set(session, active, found, figures.Filters(), crs)
+    body = documents.feature_text(_base(), found, fid, one_feature(features, found, fid), crs,
+                                  lang)
+    if _wants_html():
+        doc = json.loads(body)
+        return _html("ogc_items.html", collection=found, feature=doc,
+                     doc={"features": [doc], "links": doc["links"]}, json_link=_self_link(doc))
+    return _conditional(body, documents.GEOJSON, crs, found.last_modified)
+
+
+def _self_link(doc: dict) -> str:
+    return next((lk["href"] for lk in doc.get("links", []) if lk["rel"] == "self"), "")
