@@ -33,7 +33,6 @@ DESCRIPTION = Msg("ogc.description",
                   "clients.")
 T_SELF = Msg("ogc.link_self", "This document")
 T_HTML = Msg("ogc.link_html", "This document as HTML")
-T_JSON = Msg("ogc.link_json", "This document as JSON")
 T_API = Msg("ogc.link_api", "The API definition (OpenAPI 3.0)")
 T_CONFORMANCE = Msg("ogc.link_conformance", "Conformance classes implemented")
 T_COLLECTIONS = Msg("ogc.link_collections", "The collections")

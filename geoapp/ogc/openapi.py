@@ -30,7 +30,6 @@ D_FILTER = Msg("ogc.api_filter",
                "Property filter: kecamatan (kode or name), year, or program (sub-program); "
                "see geoapp:filters of each collection for the ones it accepts.")
 D_FORMAT = Msg("ogc.api_format", "Output format: json or html (or use the Accept header).")
-D_ERROR = Msg("ogc.api_error", "A parameter is not valid or the resource does not exist.")
 
 
 def _query(name: str, description: str, schema: dict, **extra: Any) -> dict[str, Any]:
