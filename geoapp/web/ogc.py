@@ -124,9 +124,11 @@ def conformance():
 @bp.get("/api")
 def api():
     """The OpenAPI 3.0 document."""
-    check_params(("f",))
+    _params()
     lang = current_lang()
     doc = openapi_document(_base(), list_collections(get_db(), get_active(), lang), lang)
+    if _wants_html():
+        return _html("ogc_api.html", doc=doc, json_link=url_for("ogc.api", _external=True))
     return _json(doc, documents.OPENAPI)
 
 

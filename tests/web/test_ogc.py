@@ -224,7 +224,7 @@ def test_cors_on_every_ogc_response(shared_sample_client):
     assert "Access-Control-Allow-Origin" not in shared_sample_client.get("/api/layers").headers
 
 
-@pytest.mark.parametrize("url", ["/ogc", "/ogc/conformance", "/ogc/collections",
+@pytest.mark.parametrize("url", ["/ogc", "/ogc/conformance", "/ogc/collections", "/ogc/api",
                                  "/ogc/collections/kwt-titik",
                                  "/ogc/collections/kwt-titik/items",
                                  "/ogc/collections/kelurahan/items/36.71.01.1001"])
@@ -238,7 +238,8 @@ def test_html_and_json_by_f_and_by_accept(shared_sample_client, url):
                      shared_sample_client.get(url, headers={"Accept": "application/json"}),
                      shared_sample_client.get(url)):
         assert response.status_code == 200
-        assert response.mimetype in ("application/json", "application/geo+json")
+        assert response.mimetype in ("application/json", "application/geo+json",
+                                     "application/vnd.oai.openapi+json")
         json.loads(response.get_data(as_text=True))
 
 
