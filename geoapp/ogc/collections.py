@@ -9,7 +9,7 @@ the finder and the downloads show). Core module: no Flask.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from geopandas import GeoDataFrame
 from sqlalchemy.orm import Session
@@ -84,8 +84,25 @@ def _filters_of(program: str, options: dict) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _layer_collection(definition: figures.LayerDef, info: DatasetInfo, options: dict,
-                      lang: str) -> Collection:
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _modified(definition: figures.LayerDef, infos: dict[str, DatasetInfo]) -> datetime | None:
+    """The latest change of anything the layer depends on (its datasets, the boundaries)."""
+    programs = (definition.program, "penduduk") if definition.kind == "area" else (
+        definition.program,)
+    times = [_utc(infos[p].activated_at or infos[p].imported_at) for p in programs if p in infos]
+    times.append(boundaries_modified())
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
+
+
+def _layer_collection(definition: figures.LayerDef, infos: dict[str, DatasetInfo],
+                      options: dict, lang: str) -> Collection:
+    info = infos[definition.program]
     title = definition.title.text(lang)
     unit = _unit(definition, lang)
     source = figures.source_text(definition.program, info, lang)
@@ -97,8 +114,7 @@ def _layer_collection(definition: figures.LayerDef, info: DatasetInfo, options: 
         lines.insert(0, SAMPLE_NOTE.text(lang))
     return Collection(definition.key, title, " ".join(lines), definition.kind,
                       definition.program, unit, source, bool(info.sample), info.version,
-                      info.activated_at or info.imported_at,
-                      _filters_of(definition.program, options))
+                      _modified(definition, infos), _filters_of(definition.program, options))
 
 
 def _boundary_collection(cid: str, lang: str) -> Collection:
@@ -111,7 +127,7 @@ def boundaries_modified() -> datetime | None:
     """When the default boundary file last changed (its modification time)."""
     identity = default_identity()
     try:
-        return datetime.fromtimestamp(int(identity[1]) / 1e9).astimezone()
+        return datetime.fromtimestamp(int(identity[1]) / 1e9, UTC)
     except (IndexError, TypeError, ValueError, OverflowError, OSError):
         return None
 
@@ -120,7 +136,7 @@ def list_collections(session: Session, active: ActiveVersions, lang: str) -> lis
     """Every layer whose program has an active version, then the two boundary sets."""
     infos = active.infos(session)
     options = figures.filter_options(session, active)
-    out = [_layer_collection(d, infos[d.program], options, lang)
+    out = [_layer_collection(d, infos, options, lang)
            for d in figures.available_layers(session, active)]
     return out + [_boundary_collection(cid, lang) for cid in BOUNDARY_IDS]
 

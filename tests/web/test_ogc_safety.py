@@ -92,3 +92,26 @@ def test_hostile_kelurahan_name_is_escaped_in_html_and_valid_in_json(tmp_path):
             == ["kelurahan", "kecamatan"]          # no datasets: only the boundaries
     finally:
         app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def test_a_new_population_version_changes_per_1000_items(sample_app):
+    """Per-1,000 layers depend on the penduduk version too: new ETag and Last-Modified."""
+    from geoapp.web.db import get_db
+
+    client = sample_app.test_client()
+    url = "/ogc/collections/umkm-kelompok-1000/items/36.71.01.1001"
+    first = client.get(url)
+    assert client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]}
+                      ).status_code == 304
+    csv = ("Kode Wilayah,Kelurahan,Kecamatan,Jumlah Penduduk\n"
+           "36.71.01.1001,Sukarasa,Tangerang,1000\n")
+    with sample_app.app_context():
+        import_file(get_db(), ImportRequest(program="penduduk", data=csv.encode(),
+                                            filename="penduduk.csv", title="Penduduk baru"))
+    second = client.get(url, headers={"If-None-Match": first.headers["ETag"],
+                                      "If-Modified-Since": first.headers["Last-Modified"]})
+    assert second.status_code == 200
+    assert second.headers["ETag"] != first.headers["ETag"]
+    assert second.last_modified >= first.last_modified
+    per_1000 = json.loads(second.get_data(as_text=True))["properties"]["kelompok_per_1000"]
+    assert per_1000 == json.loads(first.get_data(as_text=True))["properties"]["kelompok"]
