@@ -97,6 +97,7 @@ def collection_doc(base: str, c: Collection, lang: str, bbox: list[float]) -> di
                        T_ITEMS.text(lang))],
         "geoapp:unit": c.unit, "geoapp:source": c.source, "geoapp:sample": c.sample,
         "geoapp:datasetVersion": c.dataset_version, "geoapp:filters": list(c.filters),
+        "geoapp:tiles": f"{base}{path}/tiles/{{z}}/{{x}}/{{y}}.mvt",
     }
 
 

@@ -10,6 +10,7 @@ from geoapp.ogc.collections import Collection
 from geoapp.ogc.crs import CRS84, SUPPORTED_CRS
 from geoapp.ogc.documents import DESCRIPTION, GEOJSON, HTML, JSON, OPENAPI, TITLE
 from geoapp.ogc.query import LIMIT_DEFAULT, LIMIT_MAX
+from geoapp.ogc.tiles import MEDIA_TYPE as MVT
 
 D_LANDING = Msg("ogc.api_landing", "Landing page")
 D_CONFORMANCE = Msg("ogc.api_conformance", "Conformance classes implemented by this server")
@@ -29,6 +30,9 @@ D_CRS = Msg("ogc.api_crs", "Coordinate system of the returned geometries (defaul
 D_FILTER = Msg("ogc.api_filter",
                "Property filter: kecamatan (kode or name), year, or program (sub-program); "
                "see geoapp:filters of each collection for the ones it accepts.")
+D_TILE = Msg("ogc.api_tile",
+             "One Mapbox vector tile of a collection (WebMercatorQuad, XYZ order); 204 when "
+             "no feature touches it.")
 D_FORMAT = Msg("ogc.api_format", "Output format: json or html (or use the Accept header).")
 
 
@@ -43,7 +47,7 @@ def _path(name: str, description: str, schema: dict) -> dict[str, Any]:
 
 
 def _ok(description: str, *media: str) -> dict[str, Any]:
-    content = {m: {"schema": {"type": "object"} if m != HTML else {"type": "string"}}
+    content = {m: {"schema": {"type": "object"} if "json" in m else {"type": "string"}}
                for m in media}
     return {"200": {"description": description, "content": content},
             "400": {"description": "Bad request", "content": {JSON: {"schema": {"type": "object"}}}},
@@ -97,6 +101,10 @@ def openapi_document(base: str, found: list[Collection], lang: str) -> dict[str,
             "getFeatures", D_ITEMS.text(lang), _item_params(lang, ids), GEOJSON, HTML),
         "/collections/{collectionId}/items/{featureId}": _get(
             "getFeature", D_FEATURE.text(lang), [cid, fid, crs, *f], GEOJSON, HTML),
+        "/collections/{collectionId}/tiles/{z}/{x}/{y}.mvt": _get(
+            "getTile", D_TILE.text(lang),
+            [cid, *(_path(n, n, {"type": "integer", "minimum": 0}) for n in ("z", "x", "y"))],
+            MVT),
     }
     return {"openapi": "3.0.3",
             "info": {"title": TITLE.text(lang), "description": DESCRIPTION.text(lang),

@@ -5,6 +5,8 @@ GET /ogc/conformance                             conformance classes
 GET /ogc/api                                     OpenAPI 3.0 document
 GET /ogc/collections[/<id>]                      collections and their metadata
 GET /ogc/collections/<id>/items[/<featureId>]    features (GeoJSON, paged)
+GET /ogc/collections/<id>/tiles/<z>/<x>/<y>.mvt  vector tiles (XYZ; and the OGC order
+    /ogc/collections/<id>/tiles/WebMercatorQuad/<z>/<y>/<x>)
 
 JSON or HTML by ``f=json|html`` or by the Accept header (JSON when neither asks for
 HTML). Every response may be read from any origin (``Access-Control-Allow-Origin: *``);
@@ -23,11 +25,13 @@ from geoapp import figures
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.ogc import documents
-from geoapp.ogc.collections import get_collection, list_collections
+from geoapp.ogc.collections import collection_frame, get_collection, list_collections
 from geoapp.ogc.crs import check_crs, header_value
 from geoapp.ogc.features import feature_set, one_feature, select
 from geoapp.ogc.openapi import openapi_document
 from geoapp.ogc.query import FILTER_PARAMS, PAGING_PARAMS, parse_items_query
+from geoapp.ogc.tiles import MEDIA_TYPE as MVT
+from geoapp.ogc.tiles import check_tile, tile_bytes
 from geoapp.web.db import get_active, get_db
 from geoapp.web.errors import render_error
 from geoapp.web.i18n import current_lang
@@ -199,3 +203,28 @@ def item(cid: str, fid: str):
 
 def _self_link(doc: dict) -> str:
     return next((lk["href"] for lk in doc.get("links", []) if lk["rel"] == "self"), "")
+
+
+@bp.get("/collections/<cid>/tiles/<int:z>/<int:x>/<int:y>.mvt")
+def tile(cid: str, z: int, x: int, y: int):
+    """One vector tile (Mapbox Vector Tile, WebMercatorQuad, XYZ order); 204 when empty."""
+    check_params(())
+    check_tile(z, x, y)
+    session, active, lang = get_db(), get_active(), current_lang()
+    found = get_collection(session, active, cid, lang)
+    frame = collection_frame(session, active, found, figures.Filters())
+    body = tile_bytes(frame, found.id, z, x, y)
+    if not body:
+        return Response(status=204)
+    response = Response(body, content_type=MVT)
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    if found.last_modified is not None:
+        response.last_modified = found.last_modified
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
+
+
+@bp.get("/collections/<cid>/tiles/WebMercatorQuad/<int:z>/<int:row>/<int:col>")
+def tile_ogc(cid: str, z: int, row: int, col: int):
+    """The same tile in OGC API - Tiles order: tileMatrix/tileRow/tileCol."""
+    return tile(cid, z, col, row)
