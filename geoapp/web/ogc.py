@@ -179,8 +179,8 @@ def items(cid: str):
     texts, matched = select(feature_set(session, active, found, query.filters, query.crs), query)
     body = documents.items_text(_base(), found, query, texts, matched, lang)
     if _wants_html():
-        return _html("ogc_items.html", collection=found, doc=json.loads(body),
-                     json_link=_self_link(json.loads(body)))
+        doc = json.loads(body)
+        return _html("ogc_items.html", collection=found, doc=doc, json_link=_self_link(doc))
     return _conditional(body, documents.GEOJSON, query.crs, found.last_modified)
 
 

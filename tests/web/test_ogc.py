@@ -249,3 +249,16 @@ def test_html_pages_label_sample_data(shared_sample_client):
     assert "Data contoh" in text and "KWT Kenanga Lestari" in text
     english = shared_sample_client.get("/ogc/collections?f=html&lang=en").get_data(as_text=True)
     assert "(sample data)" in english
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "１", "-1", "1e3", "1" * 30, ""])
+@pytest.mark.parametrize("name", ["limit", "offset"])
+def test_hostile_integers_are_a_400_naming_the_parameter(shared_sample_client, name, value):
+    response = shared_sample_client.get("/ogc/collections/kelurahan/items",
+                                        query_string={name: value, "lang": "en"})
+    if value == "":
+        assert response.status_code == 200      # empty means "not given"
+        return
+    assert response.status_code == 400
+    error = response.get_json()
+    assert name in error["description"] and value[:20] in error["description"]
