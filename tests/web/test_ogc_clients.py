@@ -28,6 +28,7 @@ from shapely.geometry import shape
 from werkzeug.serving import make_server
 
 PAGE_SIZE = 25
+BOX = (106.60, -6.22, 106.66, -6.15)
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 
 
@@ -53,11 +54,13 @@ GDAL_CLIENT = textwrap.dedent("""
     import pickle, sys
     import pyogrio
     url, out, page_size = sys.argv[1], sys.argv[2], sys.argv[3]
+    BOX = tuple(float(v) for v in sys.argv[4].split(","))
     source = "OAPIF:" + url
     names = [str(n) for n, _ in pyogrio.list_layers(source)]
     frames = {n: pyogrio.read_dataframe(source, layer=n, PAGE_SIZE=page_size) for n in names}
+    boxed = pyogrio.read_dataframe(source, layer="kampung-tematik", bbox=BOX)
     with open(out, "wb") as f:
-        pickle.dump({"names": names, "frames": frames}, f)
+        pickle.dump({"names": names, "frames": frames, "boxed": boxed}, f)
 """)
 
 
@@ -76,7 +79,8 @@ def gdal_read(server_url, tmp_path_factory):
     out = tmp_path_factory.mktemp("oapif") / "read.pickle"
     script = out.with_name("client.py")
     script.write_text(GDAL_CLIENT, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script), server_url, str(out), str(PAGE_SIZE)],
+    done = subprocess.run([sys.executable, str(script), server_url, str(out), str(PAGE_SIZE),
+                           ",".join(map(str, BOX))],
                           env=gdal_environment(), capture_output=True, text=True, timeout=600,
                           cwd=str(out.parent))
     assert done.returncode == 0, done.stderr[-3000:]
@@ -138,6 +142,20 @@ def test_gdal_reads_the_boundaries(gdal_read, shared_sample_app):
             assert shapely.equals_exact(shapely.normalize(got), shapely.normalize(want), 1e-6)
 
 
+def inside_box(features: list[dict]) -> list[str]:
+    return [f["properties"]["nama"] for f in features
+            if BOX[0] <= f["geometry"]["coordinates"][0] <= BOX[2]
+            and BOX[1] <= f["geometry"]["coordinates"][1] <= BOX[3]]
+
+
+def test_gdal_reads_a_bbox(gdal_read, shared_sample_client):
+    everything = shared_sample_client.get("/api/layers/kampung-tematik.geojson").get_json(
+        force=True)["features"]
+    inside = inside_box(everything)
+    assert 0 < len(inside) < len(everything)
+    assert list(gdal_read["boxed"]["nama"]) == inside
+
+
 def test_owslib_lists_collections_reads_bbox_items_and_the_api(server_url, no_proxy,
                                                                 shared_sample_client):
     from openapi_spec_validator import validate
@@ -147,13 +165,10 @@ def test_owslib_lists_collections_reads_bbox_items_and_the_api(server_url, no_pr
     assert len(client.feature_collections()) == 14
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in \
         client.conformance()["conformsTo"]
-    box = [106.60, -6.22, 106.66, -6.15]
     everything = shared_sample_client.get("/api/layers/kampung-tematik.geojson").get_json(
         force=True)["features"]
-    inside = [f["properties"]["nama"] for f in everything
-              if box[0] <= f["geometry"]["coordinates"][0] <= box[2]
-              and box[1] <= f["geometry"]["coordinates"][1] <= box[3]]
-    items = client.collection_items("kampung-tematik", bbox=box, limit=100)
+    inside = inside_box(everything)
+    items = client.collection_items("kampung-tematik", bbox=list(BOX), limit=100)
     assert items["numberMatched"] == len(inside) > 0
     assert [f["properties"]["nama"] for f in items["features"]] == inside
     meta = client.collection("kwt-titik")
