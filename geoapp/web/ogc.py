@@ -42,6 +42,7 @@ bp = Blueprint("ogc", __name__)
 BAD_FORMAT = Msg("ogc.bad_format",
                  "Parameter 'f' must be one of: json, html; received: '{value}'.")
 JSON_FORMATS = ("json", "geojson")
+CORS_REQUEST_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
 
 
 # --------------------------------------------------------------------------- plumbing
@@ -52,6 +53,10 @@ def _cors(response: Response) -> Response:
     """Any origin may GET /ogc (public, read-only data; no cookies needed)."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Crs"
+    if request.method == "OPTIONS":   # a preflight, e.g. for a conditional GET
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
+        response.headers["Access-Control-Max-Age"] = "86400"
     response.vary.add("Accept")
     return response
 

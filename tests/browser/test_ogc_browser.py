@@ -62,6 +62,12 @@ def test_a_page_on_another_origin_can_read_items(page, records, live_server, oth
                 body.features.length];
     }""", live_server.at("/ogc/collections/kwt-titik/items?limit=5"))
     assert result == [200, True, 44, 5], (result, records.console_errors)
+    conditional = page.evaluate("""async (url) => {
+        const first = await fetch(url);
+        const again = await fetch(url, {headers: {"If-None-Match": first.headers.get("etag")}});
+        return [first.status, again.status];
+    }""", live_server.at("/ogc/collections/kelurahan/items/36.71.01.1001"))
+    assert conditional == [200, 304]          # a preflighted conditional request works
     blocked = page.evaluate("""async (url) => {
         try { await fetch(url); return "read"; } catch (e) { return "blocked"; }
     }""", live_server.at("/api/layers"))

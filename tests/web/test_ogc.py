@@ -222,6 +222,13 @@ def test_cors_on_every_ogc_response(shared_sample_client):
         assert response.status_code == status
         assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Origin" not in shared_sample_client.get("/api/layers").headers
+    preflight = shared_sample_client.options(
+        "/ogc/collections/kwt-titik/items",
+        headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "if-none-match"})
+    assert preflight.status_code == 200
+    assert "If-None-Match" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
 
 
 @pytest.mark.parametrize("url", ["/ogc", "/ogc/conformance", "/ogc/collections", "/ogc/api",
