@@ -53,8 +53,7 @@ def link(href: str, rel: str, media: str, title: str) -> dict[str, str]:
 
 
 def _self_links(base: str, path: str, media: str, lang: str, **params: Any) -> list[dict]:
-    fmt = "json"
-    return [link(url(base, path, f=fmt, **params), "self", media, T_SELF.text(lang)),
+    return [link(url(base, path, f="json", **params), "self", media, T_SELF.text(lang)),
             link(url(base, path, f="html", **params), "alternate", HTML, T_HTML.text(lang))]
 
 
@@ -64,6 +63,7 @@ def landing(base: str, lang: str) -> dict[str, Any]:
         "title": TITLE.text(lang), "description": DESCRIPTION.text(lang),
         "links": [*_self_links(base, "", JSON, lang),
                   link(url(base, "/api"), "service-desc", OPENAPI, T_API.text(lang)),
+                  link(url(base, "/api", f="html"), "service-doc", HTML, T_API.text(lang)),
                   link(url(base, "/conformance", f="json"), "conformance", JSON,
                        T_CONFORMANCE.text(lang)),
                   link(url(base, "/collections", f="json"), "data", JSON,
