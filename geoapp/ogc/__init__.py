@@ -10,6 +10,8 @@ kelurahan and kecamatan boundaries. Modules:
 - ``features``: feature frames as GeoJSON features with stable ids, paging
 - ``documents``: landing page, conformance, collections, items and feature documents
 - ``openapi``: the OpenAPI 3.0 document
+- ``tiles``: Mapbox vector tiles of a collection
+- ``service``: one call per /ogc resource (what the web front end calls)
 
 The web front end is ``geoapp.web.ogc``; this package never imports Flask.
 """

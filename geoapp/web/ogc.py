@@ -21,17 +21,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from geoapp import figures
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
-from geoapp.ogc import documents
-from geoapp.ogc.collections import collection_frame, get_collection, list_collections
-from geoapp.ogc.crs import check_crs, header_value
-from geoapp.ogc.features import feature_set, one_feature, select
-from geoapp.ogc.openapi import openapi_document
-from geoapp.ogc.query import FILTER_PARAMS, PAGING_PARAMS, parse_items_query
+from geoapp.ogc import documents, service
+from geoapp.ogc.crs import header_value
+from geoapp.ogc.query import FILTER_PARAMS, PAGING_PARAMS
 from geoapp.ogc.tiles import MEDIA_TYPE as MVT
-from geoapp.ogc.tiles import check_tile, tile_bytes
 from geoapp.web.db import get_active, get_db
 from geoapp.web.errors import render_error
 from geoapp.web.i18n import current_lang
@@ -134,8 +129,7 @@ def conformance():
 def api():
     """The OpenAPI 3.0 document."""
     _params()
-    lang = current_lang()
-    doc = openapi_document(_base(), list_collections(get_db(), get_active(), lang), lang)
+    doc = service.api_document(get_db(), get_active(), _base(), current_lang())
     if _wants_html():
         return _html("ogc_api.html", doc=doc, json_link=url_for("ogc.api", _external=True))
     return _json(doc, documents.OPENAPI)
@@ -145,31 +139,35 @@ def api():
 def collections():
     """Every collection."""
     _params()
-    lang = current_lang()
-    found = list_collections(get_db(), get_active(), lang)
-    return _document(documents.collections_doc(_base(), found, lang), "ogc_collections.html")
+    doc = service.collections_document(get_db(), get_active(), _base(), current_lang())
+    return _document(doc, "ogc_collections.html")
 
 
 @bp.get("/collections/<cid>")
 def collection(cid: str):
     """One collection's metadata."""
     _params()
-    lang = current_lang()
-    found = get_collection(get_db(), get_active(), cid, lang)
-    doc = documents.collection_doc(_base(), found, lang, documents.city_bbox())
+    doc = service.collection_document(get_db(), get_active(), _base(), cid, current_lang())
     if _wants_html():
         return _html("ogc_collections.html", doc={"collections": [doc], "links": doc["links"]},
                      json_link=_self_link(doc), single=True)
     return _json(doc)
 
 
-def _conditional(body: str, media: str, crs: str, modified: Any) -> Response:
-    """An item response with ETag (304 when the client has it), Last-Modified, Content-Crs."""
-    response = Response(body, content_type=media)
-    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
-    if modified is not None:
-        response.last_modified = modified
-    response.headers["Content-Crs"] = header_value(crs)
+def _geojson(page: service.Page, **values: Any) -> Response:
+    """HTML when asked for; else GeoJSON with ETag (304 when the client has it),
+    Last-Modified and Content-Crs."""
+    if _wants_html():
+        doc = json.loads(page.body)
+        if "features" not in doc:
+            doc = {"features": [doc], "links": doc["links"]}
+        return _html("ogc_items.html", collection=page.collection, doc=doc,
+                     json_link=_self_link(doc), **values)
+    response = Response(page.body, content_type=documents.GEOJSON)
+    response.set_etag(hashlib.sha256(page.body.encode("utf-8")).hexdigest()[:32])
+    if page.last_modified is not None:
+        response.last_modified = page.last_modified
+    response.headers["Content-Crs"] = header_value(page.crs)
     response.headers["Cache-Control"] = "no-cache"
     return response.make_conditional(request)
 
@@ -178,32 +176,16 @@ def _conditional(body: str, media: str, crs: str, modified: Any) -> Response:
 def items(cid: str):
     """A page of features."""
     params = _params(*PAGING_PARAMS, *FILTER_PARAMS)
-    session, active, lang = get_db(), get_active(), current_lang()
-    found = get_collection(session, active, cid, lang)
-    query = parse_items_query(params, found, figures.filter_options(session, active))
-    texts, matched = select(feature_set(session, active, found, query.filters, query.crs), query)
-    body = documents.items_text(_base(), found, query, texts, matched, lang)
-    if _wants_html():
-        doc = json.loads(body)
-        return _html("ogc_items.html", collection=found, doc=doc, json_link=_self_link(doc))
-    return _conditional(body, documents.GEOJSON, query.crs, found.last_modified)
+    return _geojson(service.items_page(get_db(), get_active(), _base(), cid, params,
+                                       current_lang()))
 
 
 @bp.get("/collections/<cid>/items/<fid>")
 def item(cid: str, fid: str):
     """One feature by its id."""
     params = _params("crs")
-    session, active, lang = get_db(), get_active(), current_lang()
-    found = get_collection(session, active, cid, lang)
-    crs = check_crs("crs", params.get("crs"))
-    features = feature_set(session, active, found, figures.Filters(), crs)
-    body = documents.feature_text(_base(), found, fid, one_feature(features, found, fid), crs,
-                                  lang)
-    if _wants_html():
-        doc = json.loads(body)
-        return _html("ogc_items.html", collection=found, feature=doc,
-                     doc={"features": [doc], "links": doc["links"]}, json_link=_self_link(doc))
-    return _conditional(body, documents.GEOJSON, crs, found.last_modified)
+    return _geojson(service.item_page(get_db(), get_active(), _base(), cid, fid, params,
+                                      current_lang()))
 
 
 def _self_link(doc: dict) -> str:
@@ -214,17 +196,14 @@ def _self_link(doc: dict) -> str:
 def tile(cid: str, z: int, x: int, y: int):
     """One vector tile (Mapbox Vector Tile, WebMercatorQuad, XYZ order); 204 when empty."""
     check_params(())
-    check_tile(z, x, y)
-    session, active, lang = get_db(), get_active(), current_lang()
-    found = get_collection(session, active, cid, lang)
-    frame = collection_frame(session, active, found, figures.Filters())
-    body = tile_bytes(frame, found.id, z, x, y)
+    body, modified = service.collection_tile(get_db(), get_active(), cid, z, x, y,
+                                             current_lang())
     if not body:
         return Response(status=204)
     response = Response(body, content_type=MVT)
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    if found.last_modified is not None:
-        response.last_modified = found.last_modified
+    if modified is not None:
+        response.last_modified = modified
     response.headers["Cache-Control"] = "no-cache"
     return response.make_conditional(request)
 
