@@ -255,20 +255,48 @@ def build_report(
     }
 
 
+OWN_PREFIX = "geoapp_"
+
+
+def output_names(headers: list[str]) -> dict[str, str]:
+    """geoapp's own output column -> the name it is written under.
+
+    The input's columns are never renamed: when an input header is already one of
+    geoapp's names (DKI's tables use ``nama_kelurahan``, ``kode_kelurahan``,
+    ``match_status``), geoapp's column becomes ``geoapp_<name>`` (then ``geoapp_<name>_2``,
+    ...) so that both survive. Headers are compared without case and outer spaces.
+    """
+    taken = {str(h).strip().casefold() for h in headers}
+    names: dict[str, str] = {}
+    for own in OUTPUT_COLUMNS:
+        name, n = own, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{OWN_PREFIX}{own}" if n == 2 else f"{OWN_PREFIX}{own}_{n - 1}"
+        taken.add(name.casefold())
+        names[own] = name
+    return names
+
+
 def output_frame(run: MatchRun) -> pd.DataFrame:
-    """Input columns under their original headers and text, then the match columns."""
+    """Input columns under their original headers and text, then the match columns
+    (renamed on a collision with an input header, see ``output_names``)."""
     table, result = run.table, run.result
-    out = table.cells.copy()
-    out.columns = list(table.headers)
     names = names_by_kode(run.gazetteer)
     kode = pd.Series(result.kode, dtype=object)
-    out["kode_kelurahan"] = kode.fillna("").to_numpy()
-    out["nama_kelurahan"] = kode.map(lambda k: names.get(k, ("", ""))[0]).to_numpy()
-    out["nama_kecamatan"] = kode.map(lambda k: names.get(k, ("", ""))[1]).to_numpy()
-    out["match_status"] = result.status
-    out["match_method"] = result.method
-    out["match_score"] = np.round(np.asarray(result.score, dtype="float64"), 1)
-    out["match_note"] = result.note
+    own = {
+        "kode_kelurahan": kode.fillna("").to_numpy(),
+        "nama_kelurahan": kode.map(lambda k: names.get(k, ("", ""))[0]).to_numpy(),
+        "nama_kecamatan": kode.map(lambda k: names.get(k, ("", ""))[1]).to_numpy(),
+        "match_status": result.status,
+        "match_method": result.method,
+        "match_score": np.round(np.asarray(result.score, dtype="float64"), 1),
+        "match_note": result.note,
+    }
+    renamed = output_names(table.headers)
+    extra = pd.DataFrame({renamed[k]: v for k, v in own.items()}, index=table.cells.index)
+    out = pd.concat([table.cells, extra], axis=1, ignore_index=True)
+    out.columns = [*table.headers, *extra.columns]
     return out
 
 

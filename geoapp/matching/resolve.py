@@ -8,6 +8,7 @@ as close. Everything else becomes suggestions for review.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -188,6 +189,19 @@ def _kecamatan_in_city_words(gaz: Gazetteer, text: str) -> KecamatanResult | Non
     return None
 
 
+_ABBREVIATED_FIRST = re.compile(r"^\s*([A-Za-z]{1,3})\.\s*(\S.*)$")
+
+
+def _without_abbreviated_first(gaz: Gazetteer, text: str) -> set[str]:
+    """A kecamatan written with an abbreviated first word the list leaves out:
+    ``BL. LIMBANGAN`` (Balubur Limbangan) is kecamatan Limbangan. Only a unique hit counts."""
+    found = _ABBREVIATED_FIRST.match(str(text))
+    if found is None or found.group(1).casefold() in KECAMATAN_WORDS | CITY_MARKERS:
+        return set()
+    hits = gaz.kecamatan_for_keys(name_keys(found.group(2)))
+    return hits if len(hits) == 1 else set()
+
+
 def resolve_kecamatan(gaz: Gazetteer, text: str | None) -> KecamatanResult:
     """Which kecamatan a written kecamatan name (or kecamatan code) means.
 
@@ -197,7 +211,9 @@ def resolve_kecamatan(gaz: Gazetteer, text: str | None) -> KecamatanResult:
     if text is None or not normalise_name(text):
         return KecamatanResult("empty")
     first = str(text).strip().casefold().split(" ")[0].rstrip(".")
-    if first not in CITY_MARKERS:
+    if first not in CITY_MARKERS or first == "kota":
+        # "Kota Agung" is a kecamatan of Kab. Tanggamus: a kecamatan of that very name
+        # wins over reading "Kota ..." as a city phrase.
         hits = gaz.kecamatan_for_keys(name_keys(text))
         if hits:
             return KecamatanResult("known", frozenset(hits))
@@ -207,7 +223,7 @@ def resolve_kecamatan(gaz: Gazetteer, text: str | None) -> KecamatanResult:
     if first in ("kota", "kabupaten", "kab"):
         return KecamatanResult("city")
     keys = name_keys(text)
-    hits = gaz.kecamatan_for_keys(keys)
+    hits = gaz.kecamatan_for_keys(keys) or _without_abbreviated_first(gaz, text)
     if hits:
         return KecamatanResult("known", frozenset(hits))
     fuzzy = set()

@@ -14,15 +14,18 @@ import re
 import unicodedata
 
 # Administrative prefixes written before a name (already normalised: no dots).
+# "Kota" is not one of them: below the kabupaten/kota level it is part of a name ("Kota
+# Agung", "Kota Baru", "Kotabatu"), and city phrases in a kecamatan column are read by
+# the kecamatan resolver itself.
 PREFIXES = frozenset({
-    "kel", "kelurahan", "lurah", "desa", "ds", "kec", "kecamatan", "kota", "kab",
+    "kel", "kelurahan", "lurah", "desa", "ds", "kec", "kecamatan", "kab",
     "kabupaten", "kelurahandesa", "desakelurahan",
 })
 # First words of a bracketed remark naming a higher level, not an alternate name.
 HIGHER_LEVEL_WORDS = frozenset({"kec", "kecamatan", "kota", "kab", "kabupaten", "provinsi"})
-# Prefixes that are also common first words of real names are only dropped before
-# another word: "Kota" in "Kota Bumi" stays when nothing else follows.
-_KEEP_ALONE = frozenset({"kota", "desa"})
+# Prefixes that are also real names are only dropped before another word: the desa
+# "Lurah" (32.09.18.2003) and "Desa" stay when nothing else follows.
+_KEEP_ALONE = frozenset({"desa", "lurah"})
 
 # Abbreviations as they appear in spreadsheets -> full word.
 ABBREVIATIONS = {
@@ -31,7 +34,8 @@ ABBREVIATIONS = {
     "sel": "selatan", "slt": "selatan", "sltn": "selatan", "brt": "barat", "bart": "barat",
     "tmr": "timur", "tim": "timur", "ind": "indah", "ids": "indah", "br": "baru",
     "jy": "jaya", "tgh": "tengah", "tng": "tengah", "kdg": "kedaung", "mkmr": "makmur",
-    "mkm": "makmur", "tj": "tanjung", "tjg": "tanjung",
+    "mkm": "makmur", "tj": "tanjung", "tjg": "tanjung", "kep": "kepulauan",
+    "kepl": "kepulauan", "kpl": "kepulauan",
 }
 # Pre-1972 (van Ophuijsen / Soewandi) spelling -> EYD. "j" (old y) is optional.
 _OLD_FULL = {"tj": "c", "dj": "j", "nj": "ny", "sj": "sy", "ch": "kh", "oe": "u", "j": "y"}

@@ -14,7 +14,9 @@ from geoapp.values.numbers import parse_unique_numbers
 
 _ID_HEADERS = re.compile(
     r"^(?:no|nomor|id|nik|nib|npwp|kk|telp|telepon|tlp|hp|wa|tahun|thn|rt|rw|rt rw|kode pos"
-    r"|kodepos|nip|nis|nisn)$|^(?:kode|kd|no|nomor|id|nik|telp|telepon|hp|tahun)\b"
+    r"|kodepos|nip|nis|nisn|npsn|nuptk|nrg|nop|nkk|nis nisn)$"
+    r"|^(?:kode|kd|no|nomor|id|nik|npsn|nisn|nuptk|telp|telepon|hp|tahun)\b"
+    r"|\b(?:id|kode|kd|npsn|nik)$|^(?:bps|kemendagri|dagri) (?:kode|kd|id)\b"
 )
 _LEADING_ZERO = r"0\d"
 _CODE_SHAPE = r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?"
