@@ -39,7 +39,9 @@ CONFLICT_POINT = Msg("conflict_point",
                      "The point lies in {point}, far from {nama} written in the row; "
                      "check the row.")
 CONFLICT_NAME = Msg("conflict_kode_nama",
-                    "The code points to {nama} but the name reads {value!r}; check the row.")
+                    "The code points to {nama} but the name reads {value!r}: the code and "
+                    "the name disagree, so the code was not used; check the row ({nama} is "
+                    "the first suggestion).")
 CONFLICT_KEC = Msg("conflict_kecamatan",
                    "{nama} is in kecamatan {kec}, not kecamatan {value!r}; check the row.")
 CONFLICT_OUTSIDE = Msg("conflict_outside",
@@ -60,6 +62,9 @@ ALSO_KECAMATAN = Msg("name_also_kecamatan",
                      "kelurahan in kecamatan {kec}.")
 NAME_IGNORED = Msg("name_unrecognised",
                    "Name {value!r} is not recognised; the kelurahan comes from other evidence.")
+CODE_SPELLING = Msg("matched_kode_spelling",
+                    "The name {value!r} is read as a spelling of {nama}, the kelurahan of "
+                    "the code.")
 KEC_CONFLICT_ROW = Msg("kecamatan_conflict_row",
                        "The written kecamatan {value!r} does not agree with {nama} ({kec}).")
 
@@ -145,11 +150,28 @@ def _kec_note(gaz: Gazetteer, ev: Evidence, row: int) -> Note:
     return Note.of(KEC_CONFLICT_ROW, value=ev.kec_text, **_label(gaz, row))
 
 
+def _name_disagrees(gaz: Gazetteer, ev: Evidence, row: int) -> bool:
+    """The written name speaks against the code's kelurahan ``row``.
+
+    A name that is exactly another kelurahan (``Cipayung`` for ``Sipayung``) always does;
+    any other name does unless it is the code's kelurahan or a close spelling of it.
+    """
+    name = ev.name
+    if name.kind == "empty" or row in name.candidate_rows():
+        return False
+    if name.kind in ("exact", "alias") or (
+        name.kind in ("ambiguous", "conflict") and name.suggestions
+        and all(s >= 100.0 for _, s in name.suggestions)
+    ):
+        return True
+    return not ev.code_spelling
+
+
 def _by_code(gaz: Gazetteer, ev: Evidence, pt: PointFacts, notes: list[Note]) -> Decision:
     row, name = ev.code.row, ev.name
     others: list[tuple[int, float]] = []
     conflict = False
-    if name.kind != "empty" and name.kind != "none" and row not in name.candidate_rows():
+    if _name_disagrees(gaz, ev, row):
         notes.append(Note.of(CONFLICT_NAME, value=ev.name_text, **_label(gaz, row)))
         others = [(name.row, name.score)] if name.accepted else name.suggestions
         conflict = True
@@ -163,8 +185,8 @@ def _by_code(gaz: Gazetteer, ev: Evidence, pt: PointFacts, notes: list[Note]) ->
         conflict = True
     if conflict:
         return _review(gaz, notes, [(row, 100.0), *others])
-    if name.kind == "none":
-        notes.append(Note.of(NAME_IGNORED, value=ev.name_text))
+    if name.kind != "empty" and not (name.kind in ("exact", "alias") and name.row == row):
+        notes.append(Note.of(CODE_SPELLING, value=ev.name_text, **_label(gaz, row)))
     _near_note(gaz, pt, row, notes)
     notes.insert(0, Note.of(BY_KODE, kode=gaz.kode[row], **_label(gaz, row)))
     return Decision(gaz.kode[row], "matched", "kode", 100.0, notes)

@@ -132,6 +132,16 @@ def _safe_fuzzy(variant: tuple[list[str], str], tokens: list[str], compact: str)
     return 1 if _words_agree(v_tokens, tokens) else None
 
 
+def close_spelling(gaz: Gazetteer, text: str | None, row: int) -> bool:
+    """True when ``text`` may be a spelling of kelurahan ``row`` by the fuzzy rules
+    (edits for its length, distinguishing words agree, no stray short words)."""
+    if text is None or not normalise_name(text):
+        return False
+    tokens = normalise_name(gaz.nama[row]).split()
+    compact = gaz.compact_names[row]
+    return any(_safe_fuzzy(v, tokens, compact) is not None for v in _variants(text))
+
+
 def _kecamatan_code(gaz: Gazetteer, text: str) -> str | None:
     """The kecamatan code written in the kecamatan column, when it is one of the set."""
     if not any(ch.isdigit() for ch in text):

@@ -38,12 +38,20 @@ def _share(uniques: pd.Series, weights: np.ndarray, pattern: str, *, full: bool)
     return float(weights[hit].sum() / total) if total else 0.0
 
 
+# A desa code written as 10 digits (Kemendagri or BPS): a province prefix, and never the
+# round thousands an amount of money usually is.
+_DESA_DIGITS = (r"(?:1[1-9]|21|3[1-6]|5[1-3]|6[1-5]|7[1-6]|8[12]|9[1-7])\d{5}"
+                r"(?!000)\d{3}(?:\.0+)?")
+
+
 def identifier_values(uniques: pd.Series, weights: np.ndarray) -> bool:
-    """Values that look like identifiers: leading zeros, Kemendagri codes, NIK-length digits."""
+    """Values that look like identifiers: leading zeros, Kemendagri codes (dotted or as
+    10 digits), NIK-length digits."""
     return (
         _share(uniques, weights, _LEADING_ZERO, full=False) >= 0.2
         or _share(uniques, weights, _CODE_SHAPE, full=True) > 0.5
         or _share(uniques, weights, _LONG_DIGITS, full=True) > 0.5
+        or _share(uniques, weights, _DESA_DIGITS, full=True) > 0.8
     )
 
 

@@ -1,0 +1,138 @@
+"""Check a file's code column before its codes are trusted as Kemendagri codes.
+
+A code column is evidence only once checked as a whole: codes in the BPS layout
+(``values.codes.looks_bps``) are never read as Kemendagri codes, and a column whose
+codes point to kelurahan that the written kelurahan/kecamatan names contradict on many
+rows is not used either. The rows are then matched by name instead, and each row that
+carried a code says so; rows with nothing else to go on go to review, never to a match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geoapp.core.i18n import Msg, Note
+from geoapp.matching.decide import NO_EVIDENCE
+from geoapp.matching.evidence import Resolver
+from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.resolve import KecamatanResult
+from geoapp.matching.types import MatchResult
+from geoapp.values.codes import looks_bps, normalise_kode
+from geoapp.values.names import name_words
+
+CODES_BPS = Msg(
+    "codes_bps",
+    "The codes in column '{column}' look like BPS codes (named BPS, or kecamatan parts in "
+    "steps of ten such as 010, 020, 011), not Kemendagri codes; they were not used: matched "
+    "by name instead.",
+)
+CODES_DISAGREE = Msg(
+    "codes_disagree",
+    "The codes in column '{column}' disagree with the written kelurahan/kecamatan names "
+    "in {disagree} of {checked} rows that could be checked; they were not used: matched "
+    "by name instead.",
+)
+ROW_CODE_BPS = Msg(
+    "row_code_bps",
+    "A BPS code alone cannot be placed and the row has no usable name or coordinates, so "
+    "it goes to review.",
+)
+ROW_CODE_UNUSED = {
+    "bps": Msg("row_code_bps_unused", "Code not used: the code column holds BPS codes."),
+    "disagree": Msg("row_code_disagree_unused",
+                    "Code not used: the code column disagrees with the written names."),
+}
+
+DISAGREE_SHARE = 0.2      # more than this share of checkable rows disagree: column not used
+MIN_DISAGREE = 3          # ... and at least this many rows
+SAMPLE_COMBOS = 5000      # distinct (code, name, kecamatan) texts checked, most rows first
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """use: the codes may be read as Kemendagri codes. reason: ok | bps | disagree."""
+
+    use: bool
+    reason: str
+    checked: int = 0
+    disagree: int = 0
+    note: Note | None = None
+
+
+def _texts(column: pd.Series | None, n: int) -> pd.Series:
+    if column is None:
+        return pd.Series([""] * n, dtype=object)
+    return column.astype(object).fillna("").astype(str).reset_index(drop=True)
+
+
+def check_code_column(gaz: Gazetteer, header: str, kode: pd.Series,
+                      kelurahan: pd.Series | None, kecamatan: pd.Series | None,
+                      resolver: Resolver | None = None) -> CodeCheck:
+    """Whether the code column ``kode`` may be trusted, from its layout and the names."""
+    n = len(kode)
+    codes = _texts(kode, n)
+    counts = codes[codes.str.strip() != ""].value_counts()
+    if "bps" in name_words(header) or looks_bps(counts.index.tolist(), counts.tolist()):
+        return CodeCheck(False, "bps", note=Note.of(CODES_BPS, column=header))
+    frame = pd.DataFrame({"k": codes, "n": _texts(kelurahan, n), "c": _texts(kecamatan, n)})
+    combos = frame.value_counts(sort=True).head(SAMPLE_COMBOS)
+    resolver = resolver or Resolver(gaz, None)
+    checked = disagree = 0
+    for (k, name, kec_text), weight in combos.items():
+        verdict = _combo_verdict(gaz, resolver, k, name, kec_text)
+        if verdict is not None:
+            checked += int(weight)
+            disagree += int(weight) if verdict else 0
+    if disagree >= MIN_DISAGREE and disagree > DISAGREE_SHARE * checked:
+        note = Note.of(CODES_DISAGREE, column=header, disagree=disagree, checked=checked)
+        return CodeCheck(False, "disagree", checked, disagree, note)
+    return CodeCheck(True, "ok", checked, disagree)
+
+
+def _combo_verdict(gaz: Gazetteer, resolver: Resolver, kode: str, name: str,
+                   kec_text: str) -> bool | None:
+    """True: the names contradict the code; False: they agree; None: nothing to check."""
+    dotted = normalise_kode(kode) if kode.strip() else None
+    row = gaz.by_kode.get(dotted) if dotted else None
+    if row is None:
+        return None
+    verdicts = []
+    kec = resolver.kecamatan(kec_text or None)
+    if kec.kind == "known":
+        verdicts.append(gaz.kode_kecamatan[row] not in kec.codes)
+    if name.strip():
+        found = resolver.name(name, KecamatanResult("empty"), None)
+        if found.accepted:
+            verdicts.append(found.row != row and not resolver.spelling(name, row))
+    return None if not verdicts else any(verdicts)
+
+
+def mark_unused_codes(result: MatchResult, kode: pd.Series, check: CodeCheck,
+                      lang: str) -> None:
+    """Rows that carried a code the run did not use: a note, and review instead of
+    unmatched (the code alone never matches, and nothing else placed the row)."""
+    codes = _texts(kode, len(result.status))
+    has_code = (codes.str.strip() != "").to_numpy(bool)
+    status = np.asarray(result.status, dtype=object)
+    stuck = has_code & (status == "unmatched")
+    used = has_code & ~stuck & (status != "excluded")
+    first = Note.of(ROW_CODE_UNUSED[check.reason]).text(lang)
+    _prefix(result, np.flatnonzero(used), first)
+    result.status[stuck] = "review"
+    stuck_rows = np.flatnonzero(stuck)
+    no_evidence = Note.of(NO_EVIDENCE).text(lang)
+    result.note[stuck_rows] = [None if n == no_evidence else n for n in result.note[stuck_rows]]
+    row_text = Note.of(ROW_CODE_BPS).text(lang) if check.reason == "bps" else first
+    _prefix(result, stuck_rows, f"{first} {row_text}" if check.reason == "bps" else row_text)
+
+
+def _prefix(result: MatchResult, rows: np.ndarray, text: str) -> None:
+    """Put ``text`` before the note of each of ``rows`` (rendered once per distinct note)."""
+    if not len(rows):
+        return
+    notes = pd.Series(result.note[rows], dtype=object).fillna("")
+    done = {note: f"{text} {note}".strip() for note in notes.unique()}
+    result.note[rows] = notes.map(done).to_numpy(dtype=object)
