@@ -13,10 +13,10 @@ from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.resolve import (
     KecamatanResult,
     NameResult,
-    close_spelling,
     resolve_kecamatan,
     resolve_name,
 )
+from geoapp.matching.spelling import close_spelling
 from geoapp.values.codes import looks_scientific, normalise_kode
 
 KODE_SCIENTIFIC = Msg(
