@@ -152,3 +152,17 @@ def test_a_code_settles_a_name_that_several_kecamatan_share():
         "kode_kecamatan": ["32.01.01", "32.01.02"], "nama_kecamatan": ["Satu", "Dua"]}))
     r = run("kode,desa\n3201022001,Sukamaju\n", boundaries=gaz)
     assert (r.result.status[0], r.result.kode[0]) == ("matched", "32.01.02.2001")
+
+
+def test_cli_on_a_bps_only_file_lists_the_rows_for_review_and_says_why(tmp_path):
+    from click.testing import CliRunner
+
+    from geoapp.cli.main import main
+
+    src, out = tmp_path / "bps.csv", tmp_path / "out.csv"
+    src.write_text("kode_desa,jumlah\n3671010001,1\n3671011001,2\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "match", str(src), "-o", str(out)])
+    assert result.exit_code != 0
+    assert "BPS" in result.output and "Traceback" not in result.output
+    written = out.read_text(encoding="utf-8")
+    assert written.count(",review,") == 2 and "3671011001" in written

@@ -45,6 +45,13 @@ NOTHING_MATCHED = Msg(
     "columns used ({columns}) or choose others (on the upload page: the column choices; on the "
     "command line: --kelurahan-col, --kode-col, --lat-col/--lon-col).",
 )
+NOTHING_MATCHED_BPS = Msg(
+    "nothing_matched_bps",
+    "None of the {rows} rows in '{filename}' could be matched: the codes in column "
+    "'{column}' look like BPS codes, which geoapp does not read as Kemendagri codes, and "
+    "there is no desa/kelurahan name or coordinate to match by. Add the desa/kelurahan "
+    "names (or Kemendagri codes); the rows are listed for review.",
+)
 NO_EVIDENCE = Msg(
     "no_location_columns",
     "'{filename}' has no recognisable kelurahan, kode wilayah or coordinate column. "
@@ -253,7 +260,12 @@ def run_match(
 
 
 def nothing_matched_error(table: RecordTable) -> GeoappError:
-    """The loud "no row matched" error for a table, naming the columns that were used."""
+    """The loud "no row matched" error for a table, naming the columns that were used
+    (or the BPS code column that could not be used)."""
+    bps = [c for c in table.info.column_use if c.get("reason") == "bps"]
+    if bps:
+        return GeoappError(NOTHING_MATCHED_BPS, 422, rows=len(table),
+                           filename=table.info.filename, column=bps[0]["header"])
     columns = ", ".join(f"{k}={v}" for k, v in table.mapping.as_dict(table.headers).items() if v)
     return GeoappError(NOTHING_MATCHED, 422, rows=len(table), filename=table.info.filename, columns=columns)
 

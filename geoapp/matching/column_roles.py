@@ -21,23 +21,24 @@ from geoapp.matching.gazetteer import Gazetteer
 from geoapp.values.codes import code_digits, normalise_kode
 from geoapp.values.names import name_keys
 
-BY_CONTENT = Msg(
-    "column_by_content",
-    "Column '{column}' was used as the {role} column because of its content ({share}% of "
-    "its values are {what}); its header was not recognised.",
-)
+BY_CONTENT = {
+    "kode": Msg("column_by_content_kode",
+                "Column '{column}' was used as the kode column because of its content "
+                "(values that are region codes: {share}%); its header was not recognised."),
+    "kelurahan": Msg("column_by_content_kelurahan",
+                     "Column '{column}' was used as the kelurahan column because of its "
+                     "content (values that are kelurahan names of the boundary set: "
+                     "{share}%); its header was not recognised."),
+    "kecamatan": Msg("column_by_content_kecamatan",
+                     "Column '{column}' was used as the kecamatan column because of its "
+                     "content (values that are kecamatan names of the boundary set: "
+                     "{share}%); its header was not recognised."),
+}
 CODE_COLUMN_UNUSED = Msg(
     "column_code_unused",
-    "Column '{column}' looks like a code column ({share}% of its values are codes) but "
+    "Column '{column}' looks like a code column (values that are codes: {share}%) but "
     "was not used; choose it as the kode column if it holds Kemendagri codes.",
 )
-WHAT = {
-    "kode": Msg("column_content_kode", "region codes"),
-    "kelurahan": Msg("column_content_kelurahan", "kelurahan names of the boundary set"),
-    "kecamatan": Msg("column_content_kecamatan", "kecamatan names of the boundary set"),
-}
-ROLE_TITLES = {"kode": "kode", "kelurahan": "kelurahan", "kecamatan": "kecamatan"}
-
 MIN_CODE_SHARE = 0.8
 MIN_NAME_SHARE = 0.6
 SAMPLE = 300              # distinct values looked at per column, most frequent first
@@ -97,9 +98,8 @@ def detect_by_content(table: RecordTable, gaz: Gazetteer,
         pos = max(best, key=lambda p: (shares[p][role], -p))
         setattr(table.mapping, role, pos)
         free.remove(pos)
-        notes.append(Note.of(BY_CONTENT, column=table.headers[pos] or f"({pos + 1})",
-                             role=ROLE_TITLES[role], share=round(100 * shares[pos][role]),
-                             what=WHAT[role]))
+        notes.append(Note.of(BY_CONTENT[role], column=table.headers[pos] or f"({pos + 1})",
+                             share=round(100 * shares[pos][role])))
     return notes + _unused_code_columns(table, free, shares)
 
 
