@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from geoapp.core.i18n import Msg, Note
+from geoapp.io.records.grid import column_codes
 from geoapp.matching.decide import NO_EVIDENCE
 from geoapp.matching.evidence import Resolver
 from geoapp.matching.gazetteer import Gazetteer
-from geoapp.matching.resolve import KecamatanResult
 from geoapp.matching.types import MatchResult
 from geoapp.values.codes import looks_bps, normalise_kode
-from geoapp.values.names import name_words
+from geoapp.values.names import name_keys, name_words
 
 CODES_BPS = Msg(
     "codes_bps",
@@ -48,7 +48,7 @@ ROW_CODE_UNUSED = {
 
 DISAGREE_SHARE = 0.2      # more than this share of checkable rows disagree: column not used
 MIN_DISAGREE = 3          # ... and at least this many rows
-SAMPLE_COMBOS = 5000      # distinct (code, name, kecamatan) texts checked, most rows first
+SAMPLE_COMBOS = 2000      # distinct (code, name, kecamatan) texts checked, most rows first
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,13 @@ class CodeCheck:
     note: Note | None = None
 
 
-def _texts(column: pd.Series | None, n: int) -> pd.Series:
+def _codes(column: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(per row an index into the distinct texts, the distinct texts; '' for empty)."""
     if column is None:
-        return pd.Series([""] * n, dtype=object)
-    return column.astype(object).fillna("").astype(str).reset_index(drop=True)
+        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    codes, uniques = column_codes(column.reset_index(drop=True))
+    texts = np.array(["" if u is None or u != u else str(u) for u in uniques], dtype=object)
+    return np.asarray(codes, dtype=np.int64), texts
 
 
 def check_code_column(gaz: Gazetteer, header: str, kode: pd.Series,
@@ -73,16 +76,18 @@ def check_code_column(gaz: Gazetteer, header: str, kode: pd.Series,
                       resolver: Resolver | None = None) -> CodeCheck:
     """Whether the code column ``kode`` may be trusted, from its layout and the names."""
     n = len(kode)
-    codes = _texts(kode, n)
-    counts = codes[codes.str.strip() != ""].value_counts()
-    if "bps" in name_words(header) or looks_bps(counts.index.tolist(), counts.tolist()):
+    parts = [_codes(kode, n), _codes(kelurahan, n), _codes(kecamatan, n)]
+    code_counts = np.bincount(parts[0][0], minlength=len(parts[0][1]))
+    filled = [(t, int(c)) for t, c in zip(parts[0][1], code_counts, strict=True)
+              if c and t.strip()]
+    if "bps" in name_words(header) or looks_bps([t for t, _ in filled], [c for _, c in filled]):
         return CodeCheck(False, "bps", note=Note.of(CODES_BPS, column=header))
-    frame = pd.DataFrame({"k": codes, "n": _texts(kelurahan, n), "c": _texts(kecamatan, n)})
-    combos = frame.value_counts(sort=True).head(SAMPLE_COMBOS)
+    combos = pd.DataFrame({i: codes for i, (codes, _) in enumerate(parts)}).value_counts()
     resolver = resolver or Resolver(gaz, None)
     checked = disagree = 0
-    for (k, name, kec_text), weight in combos.items():
-        verdict = _combo_verdict(gaz, resolver, k, name, kec_text)
+    for (k, name, kec_text), weight in combos.head(SAMPLE_COMBOS).items():
+        verdict = _combo_verdict(gaz, resolver, parts[0][1][k], parts[1][1][name],
+                                 parts[2][1][kec_text])
         if verdict is not None:
             checked += int(weight)
             disagree += int(weight) if verdict else 0
@@ -94,7 +99,12 @@ def check_code_column(gaz: Gazetteer, header: str, kode: pd.Series,
 
 def _combo_verdict(gaz: Gazetteer, resolver: Resolver, kode: str, name: str,
                    kec_text: str) -> bool | None:
-    """True: the names contradict the code; False: they agree; None: nothing to check."""
+    """True: the names contradict the code; False: they agree; None: nothing to check.
+
+    Names are looked up exactly (no fuzzy search: this runs before matching, on every
+    distinct combination); a name that is the code's kelurahan or a close spelling of
+    it agrees, a name that is exactly other kelurahan only disagrees.
+    """
     dotted = normalise_kode(kode) if kode.strip() else None
     row = gaz.by_kode.get(dotted) if dotted else None
     if row is None:
@@ -104,9 +114,11 @@ def _combo_verdict(gaz: Gazetteer, resolver: Resolver, kode: str, name: str,
     if kec.kind == "known":
         verdicts.append(gaz.kode_kecamatan[row] not in kec.codes)
     if name.strip():
-        found = resolver.name(name, KecamatanResult("empty"), None)
-        if found.accepted:
-            verdicts.append(found.row != row and not resolver.spelling(name, row))
+        hits = gaz.lookup_keys(name_keys(name))
+        if row in hits:
+            verdicts.append(False)
+        elif hits:
+            verdicts.append(not resolver.spelling(name, row))
     return None if not verdicts else any(verdicts)
 
 
@@ -114,8 +126,8 @@ def mark_unused_codes(result: MatchResult, kode: pd.Series, check: CodeCheck,
                       lang: str) -> None:
     """Rows that carried a code the run did not use: a note, and review instead of
     unmatched (the code alone never matches, and nothing else placed the row)."""
-    codes = _texts(kode, len(result.status))
-    has_code = (codes.str.strip() != "").to_numpy(bool)
+    codes, texts = _codes(kode, len(result.status))
+    has_code = np.array([bool(t.strip()) for t in texts] + [False], dtype=bool)[codes]
     status = np.asarray(result.status, dtype=object)
     stuck = has_code & (status == "unmatched")
     used = has_code & ~stuck & (status != "excluded")

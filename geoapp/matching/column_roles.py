@@ -15,6 +15,7 @@ import pandas as pd
 
 from geoapp.core.i18n import Msg, Note
 from geoapp.io.records.columns import identifier_header
+from geoapp.io.records.grid import column_codes
 from geoapp.io.records.types import ROLES, RecordTable
 from geoapp.matching.code_check import CodeCheck
 from geoapp.matching.gazetteer import Gazetteer
@@ -42,12 +43,18 @@ CODE_COLUMN_UNUSED = Msg(
 MIN_CODE_SHARE = 0.8
 MIN_NAME_SHARE = 0.6
 SAMPLE = 300              # distinct values looked at per column, most frequent first
+SAMPLE_ROWS = 20000       # ... among the first rows
 
 
 def _distinct(column: pd.Series) -> pd.Series:
-    """Distinct non-empty texts with their row counts, most frequent first."""
-    texts = column.astype(object).fillna("").astype(str).str.strip()
-    return texts[texts != ""].value_counts().head(SAMPLE)
+    """Distinct non-empty texts of the first SAMPLE_ROWS rows with their row counts, most
+    frequent first (at most SAMPLE)."""
+    codes, uniques = column_codes(column.iloc[:SAMPLE_ROWS].reset_index(drop=True))
+    counts = pd.Series(np.bincount(codes, minlength=len(uniques)) if len(codes) else
+                       np.zeros(len(uniques), int),
+                       index=["" if u is None or u != u else str(u).strip() for u in uniques])
+    counts = counts[(counts.index != "") & (counts.to_numpy() > 0)]
+    return counts.groupby(level=0).sum().sort_values(ascending=False).head(SAMPLE)
 
 
 def _share(counts: pd.Series, hit) -> float:
