@@ -73,3 +73,15 @@ def test_a_chosen_no_column_is_not_overruled_by_content():
     assert r.table.mapping.kode is None
     assert list(r.result.method) == ["nama", "nama"]
     assert any("looks like a code column" in n["text"] for n in r.report["notes"])
+
+
+@pytest.mark.parametrize("headers, kel, kec", [
+    (["ID_DESA", "bps_nama_desa_kelurahan", "bps_nama_kecamatan"], 1, 2),
+    (["Jumlah Desa", "Desa/Kelurahan", "Kec."], 1, 2),
+    (["kode_kelurahan", "nama_kelurahan", "nama_kecamatan"], 1, 2),
+])
+def test_stored_column_map_takes_name_columns_not_code_or_count_columns(headers, kel, kec):
+    from geoapp.core.programs import detect_columns
+
+    found = detect_columns("umkm", headers, [])
+    assert (found.position("kelurahan"), found.position("kecamatan")) == (kel, kec)
