@@ -166,3 +166,33 @@ def test_cli_on_a_bps_only_file_lists_the_rows_for_review_and_says_why(tmp_path)
     assert "BPS" in result.output and "Traceback" not in result.output
     written = out.read_text(encoding="utf-8")
     assert written.count(",review,") == 2 and "3671011001" in written
+
+
+@pytest.fixture(scope="module")
+def bogor_twin() -> Gazetteer:
+    """Real Kemendagri names: 'Cihideunghilir' is also a desa of Cidahu (Kab. Sukabumi)."""
+    return Gazetteer.from_frame(pd.DataFrame({
+        "kode": ["32.01.15.2010", "32.01.15.2009", "32.02.21.2005", "32.01.35.2004",
+                 "32.01.26.2006"],
+        "nama": ["Cihideung Ilir", "Cihideung Udik", "Cihideunghilir", "Sipayung", "Cipayung"],
+        "kode_kecamatan": ["32.01.15", "32.01.15", "32.02.21", "32.01.35", "32.01.26"],
+        "nama_kecamatan": ["Ciampea", "Ciampea", "Cidahu", "Cileungsi", "Megamendung"],
+    }))
+
+
+def test_close_spelling_that_is_also_a_desa_elsewhere_matches_when_the_kecamatan_agrees(
+        bogor_twin):
+    r = run("kode,desa,kecamatan\n3201152010,CIHIDEUNGHILIR,CIAMPEA\n"
+            "3201152010,CIHIDEUNGHILIR,\n,CIHIDEUNGHILIR,Ciampea\n", boundaries=bogor_twin)
+    assert (r.result.status[0], r.result.kode[0]) == ("matched", "32.01.15.2010")
+    assert r.result.status[1] == "review"           # no kecamatan: the twin could be meant
+    assert r.result.suggestions[1][0].kode == "32.01.15.2010"
+    assert r.result.status[2] == "review"           # by name alone: offered first, not taken
+    assert r.result.suggestions[2][0].kode == "32.01.15.2010"
+    assert "Cihideung Ilir" not in r.result.note[2]
+
+
+def test_a_changed_letter_stays_refused_even_with_the_kecamatan(bogor_twin):
+    r = run("kode,desa,kecamatan\n3201352004,Cipayung,Cileungsi\n", boundaries=bogor_twin)
+    assert r.result.status[0] == "review"
+    assert r.result.suggestions[0][0].nama == "Sipayung"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from geoapp.core.i18n import Msg, Note
 from geoapp.matching.evidence import Evidence
 from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.spelling import TYPO
 from geoapp.matching.types import Suggestion
 
 BY_KODE = Msg("matched_kode", "Matched by code {kode}: {nama} ({kec}).")
@@ -153,18 +154,23 @@ def _kec_note(gaz: Gazetteer, ev: Evidence, row: int) -> Note:
 def _name_disagrees(gaz: Gazetteer, ev: Evidence, row: int) -> bool:
     """The written name speaks against the code's kelurahan ``row``.
 
-    A name that is exactly another kelurahan (``Cipayung`` for ``Sipayung``) always does;
-    any other name does unless it is the code's kelurahan or a close spelling of it.
+    A name that is exactly another kelurahan (``Cipayung`` with the code of ``Sipayung``)
+    does, unless the written kecamatan is the code's and the name differs from the code's
+    kelurahan only by spacing and one letter dropped or added (``CIHIDEUNGHILIR``, which
+    is also a desa elsewhere, for Cihideung Ilir). Any other name does unless it is the
+    code's kelurahan or a close spelling of it.
     """
     name = ev.name
-    if name.kind == "empty" or row in name.candidate_rows():
+    exact = {r for r, score in name.suggestions if score >= 100.0}
+    if name.kind in ("exact", "alias"):
+        exact.add(name.row)
+    if name.kind == "empty" or row in exact:
         return False
-    if name.kind in ("exact", "alias") or (
-        name.kind in ("ambiguous", "conflict") and name.suggestions
-        and all(s >= 100.0 for _, s in name.suggestions)
-    ):
-        return True
-    return not ev.code_spelling
+    if exact:
+        kec_agrees = ev.kec.kind == "known" and gaz.kode_kecamatan[row] in ev.kec.codes
+        inside = any(gaz.kode_kecamatan[r] == gaz.kode_kecamatan[row] for r in exact)
+        return not (kec_agrees and not inside and ev.code_spelling == TYPO)
+    return not (ev.code_spelling or row in name.candidate_rows())
 
 
 def _by_code(gaz: Gazetteer, ev: Evidence, pt: PointFacts, notes: list[Note]) -> Decision:
@@ -250,8 +256,10 @@ def _not_accepted(gaz: Gazetteer, ev: Evidence, notes: list[Note]) -> Decision:
             notes.append(Note.of(NO_TEXT_POINT_OUTSIDE if outside else NO_EVIDENCE))
         return Decision(None, "unmatched", "", float("nan"), notes)
     if name.kind == "conflict":
+        elsewhere = [(r, s) for r, s in name.suggestions
+                     if gaz.kode_kecamatan[r] not in ev.kec.codes] or name.suggestions
         notes.append(Note.of(NAME_KEC_CONFLICT, value=value, kec=ev.kec_text,
-                             names=_names(gaz, name.suggestions, with_kec=True)))
+                             names=_names(gaz, elsewhere, with_kec=True)))
         return _review(gaz, notes, name.suggestions)
     if name.kind in ("ambiguous", "weak"):
         notes.append(Note.of(AMBIGUOUS if name.kind == "ambiguous" else WEAK,

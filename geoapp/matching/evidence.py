@@ -70,7 +70,8 @@ class Evidence:
     kec_conflict: bool = False        # kecamatan code and written kecamatan disagree
     name_text: str = ""
     kec_text: str = ""
-    code_spelling: bool = False       # the name may be a spelling of the code's kelurahan
+    code_spelling: int = 0            # the name may be a spelling of the code's kelurahan
+    # (0 no, spelling.CLOSE, spelling.TYPO: see close_spelling)
 
 
 def region_label(gaz: Gazetteer) -> str:
@@ -115,7 +116,7 @@ class Resolver:
         self._kec: dict[str | None, KecamatanResult] = {}
         self._names: dict[tuple, NameResult] = {}
         self._scoped = aliases is not None and aliases.has_kecamatan_aliases
-        self._spelling: dict[tuple[str | None, int], bool] = {}
+        self._spelling: dict[tuple[str | None, int], int] = {}
 
     def code(self, text: str | None) -> tuple[CodeResult, list[Note]]:
         if text not in self._codes:
@@ -123,7 +124,7 @@ class Resolver:
             self._codes[text] = (resolve_code(self.gaz, text, notes), notes)
         return self._codes[text]
 
-    def spelling(self, text: str | None, row: int) -> bool:
+    def spelling(self, text: str | None, row: int) -> int:
         key = (text, row)
         if key not in self._spelling:
             self._spelling[key] = close_spelling(self.gaz, text, row)
@@ -159,7 +160,7 @@ def gather(resolver: Resolver, kode_text: str | None, kel_text: str | None,
         elif kec.kind != "unknown":
             kec = KecamatanResult("known", code.kec_codes)
     name = resolver.name(kel_text, kec, kec_text)
-    spelling = code.kind == "row" and resolver.spelling(kel_text, code.row)
+    spelling = resolver.spelling(kel_text, code.row) if code.kind == "row" else 0
     return Evidence(code, kec, name, notes, conflict,
                     str(kel_text or "").strip()[:80], str(kec_text or "").strip()[:60], spelling)
 
@@ -307,19 +308,19 @@ def gather_classes(resolver: Resolver, combos: ComboTexts,
     name_cls = _name_classes(resolver, combos, eff_of, effective.items, total, progress)
     names = name_cls[1]
     spelling = _spelling_flags(resolver, combos, [c[0] for c in contexts], pair_of)
-    class_key = (pair_of.astype(np.int64) * max(len(names), 1) + name_cls[0]) * 2 + spelling
+    class_key = (pair_of.astype(np.int64) * max(len(names), 1) + name_cls[0]) * 3 + spelling
     _, class_first, class_of = _unique_inverse(class_key)
     evidence = []
     for first in class_first.tolist():
         code, kec, conflict, notes, _ = contexts[pair_of[first]]
         evidence.append(Evidence(code, kec, names[name_cls[0][first]], list(notes), conflict,
-                                 NAME_SLOT, KEC_SLOT, bool(spelling[first])))
+                                 NAME_SLOT, KEC_SLOT, int(spelling[first])))
     return EvidenceClasses(class_of.astype(np.int64), evidence)
 
 
 def _spelling_flags(resolver: Resolver, combos: ComboTexts, codes: list[CodeResult],
                     pair_of: np.ndarray) -> np.ndarray:
-    """Per combination: 1 when its name may be a spelling of its code's kelurahan."""
+    """Per combination: how close its name is to its code's kelurahan (close_spelling)."""
     rows = np.array([c.row if c.kind == "row" else -1 for c in codes] + [-1], dtype=np.int64)
     per_combo = rows[pair_of] if len(pair_of) else np.zeros(0, dtype=np.int64)
     out = np.zeros(len(per_combo), dtype=np.int64)

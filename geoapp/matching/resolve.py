@@ -188,6 +188,12 @@ def resolve_name(gaz: Gazetteer, text: str | None, kec: KecamatanResult,
     as_kec = gaz.kecamatan_for_keys(keys)
     result = (_exact(gaz, keys, pool) or _alias(gaz, text, kec_text, pool, aliases)
               or _fuzzy(gaz, text, pool))
+    if result.kind == "conflict" and pool:
+        # the name is exactly a kelurahan elsewhere: a close spelling inside the written
+        # kecamatan is offered first ("CIHIDEUNGHILIR" in Ciampea: Cihideung Ilir)
+        inside = _fuzzy(gaz, text, pool)
+        if inside.kind == "fuzzy":
+            result.suggestions = [(inside.row, inside.score), *result.suggestions]
     if not result.accepted and not result.suggestions:
         result.suggestions = suggest(gaz, text, pool, result)
     result.kecamatan_of_name = as_kec

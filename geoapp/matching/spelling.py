@@ -6,7 +6,7 @@ Barat, Jaya...) word by word, and no stray short words.
 
 from __future__ import annotations
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.values.names import name_keys, normalise_name
@@ -84,11 +84,20 @@ def safe_fuzzy(variant: tuple[list[str], str], tokens: list[str], compact: str) 
     return 1 if _words_agree(v_tokens, tokens) else None
 
 
-def close_spelling(gaz: Gazetteer, text: str | None, row: int) -> bool:
-    """True when ``text`` may be a spelling of kelurahan ``row`` by the fuzzy rules
-    (edits for its length, distinguishing words agree, no stray short words)."""
+CLOSE, TYPO = 1, 2
+
+
+def close_spelling(gaz: Gazetteer, text: str | None, row: int) -> int:
+    """How close ``text`` is to kelurahan ``row``'s name: 0 not close; CLOSE by the fuzzy
+    rules (edits for its length, distinguishing words agree, no stray short words); TYPO
+    when, on top of that, spacing and one letter dropped or added are the only difference
+    (``CIHIDEUNGHILIR`` for Cihideung Ilir; a changed letter, ``Cipayung`` for Sipayung,
+    is not one: it often makes another real name)."""
     if text is None or not normalise_name(text):
-        return False
+        return 0
     tokens = normalise_name(gaz.nama[row]).split()
     compact = gaz.compact_names[row]
-    return any(safe_fuzzy(v, tokens, compact) is not None for v in variants_of(text))
+    variants = [v for v in variants_of(text) if safe_fuzzy(v, tokens, compact) is not None]
+    if not variants:
+        return 0
+    return TYPO if any(Indel.distance(c, compact) <= 1 for _, c in variants) else CLOSE
