@@ -85,3 +85,9 @@ def test_stored_column_map_takes_name_columns_not_code_or_count_columns(headers,
 
     found = detect_columns("umkm", headers, [])
     assert (found.position("kelurahan"), found.position("kecamatan")) == (kel, kec)
+
+
+def test_a_city_column_is_never_taken_as_the_kecamatan():
+    r = run("Kelurahan,Kota,Kab/Kota,jumlah\nGaga,Tangerang,Tangerang,1\nTajur,Tangerang,Tangerang,2\n")
+    assert r.table.mapping.kecamatan is None
+    assert list(r.result.kode) == ["36.71.13.1006", "36.71.06.1004"]

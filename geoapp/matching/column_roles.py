@@ -20,7 +20,7 @@ from geoapp.io.records.types import ROLES, RecordTable
 from geoapp.matching.code_check import CodeCheck
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.values.codes import code_digits, normalise_kode
-from geoapp.values.names import name_keys
+from geoapp.values.names import name_keys, name_words
 
 BY_CONTENT = {
     "kode": Msg("column_by_content_kode",
@@ -81,9 +81,16 @@ def _shares(gaz: Gazetteer, counts: pd.Series) -> dict[str, float]:
     }
 
 
+# Headers naming a level above the kecamatan: their values ("Tangerang") may also be a
+# kecamatan name, but never are the row's kecamatan.
+HIGHER_LEVEL = frozenset({"kota", "kab", "kabupaten", "kotamadya", "provinsi", "propinsi",
+                          "prov", "negara"})
+
+
 def _free_columns(table: RecordTable) -> list[int]:
     used = {getattr(table.mapping, r) for r in ROLES} | set(table.numeric)
-    return [p for p in range(len(table.headers)) if p not in used]
+    return [p for p in range(len(table.headers))
+            if p not in used and not set(name_words(table.headers[p])) & HIGHER_LEVEL]
 
 
 def detect_by_content(table: RecordTable, gaz: Gazetteer,
@@ -95,6 +102,9 @@ def detect_by_content(table: RecordTable, gaz: Gazetteer,
     if not free:
         return notes
     shares = {p: _shares(gaz, _distinct(table.cells[p])) for p in free}
+    for p in free:      # an identifier column (No, NIK, ID_...) is never a name column
+        if identifier_header(table.headers[p]):
+            shares[p]["kelurahan"] = shares[p]["kecamatan"] = 0.0
     for role, minimum in (("kode", MIN_CODE_SHARE), ("kelurahan", MIN_NAME_SHARE),
                           ("kecamatan", MIN_NAME_SHARE)):
         if getattr(table.mapping, role) is not None or role in fixed:
