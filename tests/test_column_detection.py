@@ -91,3 +91,19 @@ def test_a_city_column_is_never_taken_as_the_kecamatan():
     r = run("Kelurahan,Kota,Kab/Kota,jumlah\nGaga,Tangerang,Tangerang,1\nTajur,Tangerang,Tangerang,2\n")
     assert r.table.mapping.kecamatan is None
     assert list(r.result.kode) == ["36.71.13.1006", "36.71.06.1004"]
+
+
+def test_codes_stored_as_numbers_in_xlsx_are_identifiers(tmp_path):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Kelurahan", "Wilayah", "NIK", "Jumlah"])
+    sheet.append(["Gaga", 3671131006, 3671010101900001, 2])
+    sheet.append(["Tajur", 3671061004, 3671010101900002, 3])
+    buf = io.BytesIO()
+    book.save(buf)
+    r = run_match(buf.getvalue(), "t.xlsx", MatchOptions(lang="en"))
+    assert list(r.ledger["sums"]) == ["Jumlah"]

@@ -55,6 +55,14 @@ def identifier_values(uniques: pd.Series, weights: np.ndarray) -> bool:
     )
 
 
+def _native_identifiers(numbers: np.ndarray) -> bool:
+    """Whole numbers stored as numbers (XLSX) that look like codes or NIKs, not measures."""
+    if not len(numbers) or not np.all(numbers == np.round(numbers)) or np.abs(numbers).max() >= 1e17:
+        return False
+    uniq, counts = np.unique(numbers.astype(np.int64), return_counts=True)
+    return identifier_values(pd.Series(uniq.astype(str), dtype=object), counts)
+
+
 def _sample_looks_numeric(texts: pd.Series, locale_hint: str | None) -> bool:
     """Cheap early rejection of text columns: parse up to SAMPLE_SIZE non-empty cells."""
     if is_categorical(texts):
@@ -106,6 +114,8 @@ def _parse_column(
     """Parse one column on its distinct texts; None when it is not a numeric measure."""
     if native is not None:
         has_native = ~np.isnan(native)
+        if _native_identifiers(native[has_native]):
+            return None
         texts = texts.where(~has_native, "")
     elif not _sample_looks_numeric(texts, locale_hint):
         return None
