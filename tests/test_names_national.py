@@ -79,3 +79,14 @@ def test_kota_agung_as_kecamatan_decides_the_desa(gaz):
 def test_kota_inuman_is_not_matched_to_inuman(gaz):
     status, kode = one(gaz, "Kota Inuman")
     assert kode != "14.09.12.2009"
+
+
+def test_a_typo_is_looked_up_among_its_kecamatan_members_first():
+    """Fifteen desa of the same name elsewhere (listed first) used to fill the whole
+    gazetteer's top-12 candidates, so the kecamatan's own desa was never compared."""
+    rows = [(f"33.{k:02d}.01.2001", "Karanganyar", f"33.{k:02d}.01", f"Kec {k}")
+            for k in range(1, 16)]
+    rows.append(("33.99.01.2001", "Karanganyar", "33.99.01", "Tujuan"))
+    gaz = Gazetteer.from_frame(pd.DataFrame(rows, columns=["kode", "nama", "kode_kecamatan",
+                                                           "nama_kecamatan"]))
+    assert one(gaz, "Karanganyr", "Tujuan") == ("matched", "33.99.01.2001")
