@@ -62,3 +62,19 @@ def test_higher_level_bracket_is_not_an_alternate():
 def test_empty():
     assert name_keys("") == []
     assert name_keys("  -- ") == []
+
+
+@pytest.mark.parametrize("text, key", [
+    ("KEP. SERIBU UTARA", "kepulauan seribu utara"),
+    ("P. PANGGANG", "pulau panggang"),
+    ("Kp. Melayu", "kampung melayu"),
+    ("Tg. Priok", "tanjung priok"),
+    ("Sei Rampah", "sungai rampah"),
+    ("Sei Rampah", "sei rampah"),
+    ("Gn. Sahari", "gunung sahari"),
+    ("Lurah", "lurah"),
+    ("KOTABARU", "kotabaru"),
+    ("Kota Baru", "kotabaru"),
+])
+def test_more_abbreviations_and_kota_names(text, key):
+    assert key in name_keys(text)

@@ -35,7 +35,9 @@ ABBREVIATIONS = {
     "tmr": "timur", "tim": "timur", "ind": "indah", "ids": "indah", "br": "baru",
     "jy": "jaya", "tgh": "tengah", "tng": "tengah", "kdg": "kedaung", "mkmr": "makmur",
     "mkm": "makmur", "tj": "tanjung", "tjg": "tanjung", "kep": "kepulauan",
-    "kepl": "kepulauan", "kpl": "kepulauan",
+    "kepl": "kepulauan", "kpl": "kepulauan", "p": "pulau", "pl": "pulau", "kp": "kampung",
+    "kpg": "kampung", "tg": "tanjung", "sg": "sungai", "sei": "sungai", "gn": "gunung",
+    "gng": "gunung", "bkt": "bukit", "smp": "simpang", "spg": "simpang",
 }
 # Pre-1972 (van Ophuijsen / Soewandi) spelling -> EYD. "j" (old y) is optional.
 _OLD_FULL = {"tj": "c", "dj": "j", "nj": "ny", "sj": "sy", "ch": "kh", "oe": "u", "j": "y"}
