@@ -90,3 +90,11 @@ def test_a_typo_is_looked_up_among_its_kecamatan_members_first():
     gaz = Gazetteer.from_frame(pd.DataFrame(rows, columns=["kode", "nama", "kode_kecamatan",
                                                            "nama_kecamatan"]))
     assert one(gaz, "Karanganyr", "Tujuan") == ("matched", "33.99.01.2001")
+
+
+def test_a_closing_roman_numeral_is_not_glued_onto_the_name():
+    gaz = Gazetteer.from_frame(pd.DataFrame({
+        "kode": ["12.11.14.2001", "12.11.14.2004"], "nama": ["Silalahi II", "Silalahi III"],
+        "kode_kecamatan": ["12.11.14"] * 2, "nama_kecamatan": ["Silahisabungan"] * 2}))
+    assert one(gaz, "Silalah III", "Silahisabungan")[1] != "12.11.14.2001"
+    assert one(gaz, "SILALAHI III") == ("matched", "12.11.14.2004")

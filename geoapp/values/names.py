@@ -14,12 +14,13 @@ import re
 import unicodedata
 
 # Administrative prefixes written before a name (already normalised: no dots).
-# "Kota" is not one of them: below the kabupaten/kota level it is part of a name ("Kota
-# Agung", "Kota Baru", "Kotabatu"), and city phrases in a kecamatan column are read by
-# the kecamatan resolver itself.
+# "Kota" and "Kab." are not among them: below the kabupaten/kota level they are part of a
+# name ("Kota Agung", "Kota Baru", "Kotabatu"; "Kab" is a typo of "Kabu Blang Sapek" more
+# often than a prefix of a desa), and city phrases in a kecamatan column are read by the
+# kecamatan resolver itself.
 PREFIXES = frozenset({
-    "kel", "kelurahan", "lurah", "desa", "ds", "kec", "kecamatan", "kab",
-    "kabupaten", "kelurahandesa", "desakelurahan",
+    "kel", "kelurahan", "lurah", "desa", "ds", "kec", "kecamatan",
+    "kelurahandesa", "desakelurahan",
 })
 # First words of a bracketed remark naming a higher level, not an alternate name.
 HIGHER_LEVEL_WORDS = frozenset({"kec", "kecamatan", "kota", "kab", "kabupaten", "provinsi"})
@@ -48,6 +49,9 @@ _OLD_MARKERS = re.compile("tj|dj|oe|sj|ch|j")
 _BRACKETS = re.compile(r"[\(\[\{]([^\)\]\}]*)[\)\]\}]?")
 _APOSTROPHES = re.compile("['`\u2018\u2019\u02bc]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# A closing roman numeral keeps its space: "Silalahi II" glued is "silalahiii", which is
+# also "Silalah III" glued.
+_ROMAN = re.compile("[ivx]+")
 _CAMEL = re.compile(r"(?<=[a-z]{3})(?=[A-Z])")     # "PorisGaga" -> "Poris Gaga"
 
 
@@ -121,7 +125,9 @@ def _keys_of_part(part: str) -> list[str]:
     keys = []
     for name in spaced:
         keys.append(name)
-        keys.append(name.replace(" ", ""))
+        words = name.split()
+        if not (len(words) > 1 and _ROMAN.fullmatch(words[-1])):
+            keys.append(name.replace(" ", ""))
     return keys
 
 
