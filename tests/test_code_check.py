@@ -196,3 +196,12 @@ def test_a_changed_letter_stays_refused_even_with_the_kecamatan(bogor_twin):
     r = run("kode,desa,kecamatan\n3201352004,Cipayung,Cileungsi\n", boundaries=bogor_twin)
     assert r.result.status[0] == "review"
     assert r.result.suggestions[0][0].nama == "Sipayung"
+
+
+def test_codes_the_area_does_not_have_while_the_names_are_known_are_not_used():
+    # Kemendagri-shaped codes (kecamatan parts 011, 021 read as 01, 02) that name no
+    # kelurahan of Kota Tangerang, next to names that do: matched by name, column reported
+    r = run("kode,kelurahan,kecamatan\n3671011101,Gaga,Larangan\n3671021102,Tajur,Ciledug\n"
+            "3671031103,Cimone,Karawaci\n3671011104,Kreo,Larangan\n")
+    assert wrong(r) == 0 and r.ledger["rows"]["matched"] == 4
+    assert next(c for c in r.ledger["columns"] if c["header"] == "kode")["reason"] == "disagree"

@@ -99,7 +99,8 @@ def check_code_column(gaz: Gazetteer, header: str, kode: pd.Series,
 
 def _combo_verdict(gaz: Gazetteer, resolver: Resolver, kode: str, name: str,
                    kec_text: str) -> bool | None:
-    """True: the names contradict the code; False: they agree; None: nothing to check.
+    """True: the names contradict the code (or the code is not a desa of the area while
+    the name is); False: they agree; None: nothing to check.
 
     Names are looked up exactly (no fuzzy search: this runs before matching, on every
     distinct combination); a name that is the code's kelurahan or a close spelling of
@@ -108,7 +109,9 @@ def _combo_verdict(gaz: Gazetteer, resolver: Resolver, kode: str, name: str,
     dotted = normalise_kode(kode) if kode.strip() else None
     row = gaz.by_kode.get(dotted) if dotted else None
     if row is None:
-        return None
+        # a desa code of the area that the area does not have, while the name is known
+        unknown = dotted is not None and dotted.count(".") == 3 and dotted[:5] in gaz.regions
+        return True if unknown and name.strip() and gaz.lookup_keys(name_keys(name)) else None
     verdicts = []
     kec = resolver.kecamatan(kec_text or None)
     if kec.kind == "known":
