@@ -98,7 +98,7 @@ def test_alias_used_by_matcher_after_reload(tmp_path):
     assert before.status[0] == "unmatched"
     store.add("Kampung Sawah", "36.71.01.1002")
     store.save()
-    after = match_rows(kode=None, kelurahan=["kp sawah", "Kampung  SAWAH"], kecamatan=None,
+    after = match_rows(kode=None, kelurahan=["Kampung Sawa", "Kampung  SAWAH"], kecamatan=None,
                        lat=None, lon=None, exclude=None, gazetteer=gaz,
                        aliases=AliasStore.load(path))
     assert list(after.kode) == [None, "36.71.01.1002"]

@@ -10,7 +10,9 @@ from geoapp.values.names import name_keys, normalise_name
     ("Kelurahan Suka-Asih", "suka asih"),
     ("Kec. Karang Tengah", "karang tengah"),
     ("Desa Jatake", "jatake"),
-    ("Kota Tangerang", "tangerang"),
+    ("Kota Tangerang", "kota tangerang"),
+    ("Lurah", "lurah"),
+    ("Kel. Kota Baru", "kota baru"),
     ("Kota", "kota"),
     ("Kel", ""),
     ("Cipóndoh!", "cipondoh"),
@@ -60,3 +62,19 @@ def test_higher_level_bracket_is_not_an_alternate():
 def test_empty():
     assert name_keys("") == []
     assert name_keys("  -- ") == []
+
+
+@pytest.mark.parametrize("text, key", [
+    ("KEP. SERIBU UTARA", "kepulauan seribu utara"),
+    ("P. PANGGANG", "pulau panggang"),
+    ("Kp. Melayu", "kampung melayu"),
+    ("Tg. Priok", "tanjung priok"),
+    ("Sei Rampah", "sungai rampah"),
+    ("Sei Rampah", "sei rampah"),
+    ("Gn. Sahari", "gunung sahari"),
+    ("Lurah", "lurah"),
+    ("KOTABARU", "kotabaru"),
+    ("Kota Baru", "kotabaru"),
+])
+def test_more_abbreviations_and_kota_names(text, key):
+    assert key in name_keys(text)

@@ -34,6 +34,11 @@ def print_summary(report: dict[str, Any]) -> None:
     else:
         say(T.READ_INFO, format=report["format"], encoding=report.get("encoding") or "-", delimiter=repr(report.get("delimiter") or "-"), header_row=report["header_row"], sheet=sheet)
     say(T.COLUMNS_USED, columns=", ".join(f"{k}={v!r}" for k, v in report["columns"].items() if v))
+    other = [c for c in report.get("column_use", []) if c["use"] in T.COLUMN_USES]
+    if other:
+        lang = current_lang()
+        say(T.COLUMNS_OTHER, columns=", ".join(
+            f"{c['header']!r}: {T.COLUMN_USES[c['use']].text(lang)}" for c in other))
     say(T.ROWS_SUMMARY, total=rows["total"], matched=rows["matched"], review=rows["review"], unmatched=rows["unmatched"], excluded=rows["excluded"], blank=rows.get("blank_skipped", 0))
     if report.get("matched_by"):
         say(T.METHODS_SUMMARY, methods=", ".join(f"{k} {v}" for k, v in report["matched_by"].items()))

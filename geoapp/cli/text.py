@@ -15,6 +15,15 @@ READ_INFO = Msg(
     "Format {format}, encoding {encoding}, delimiter {delimiter}, header row {header_row}{sheet}",
 )
 COLUMNS_USED = Msg("columns_used", "Columns used: {columns}")
+COLUMNS_OTHER = Msg("columns_other",
+                    "Other columns: {columns} (measures are summed; identifiers and ignored "
+                    "columns are neither summed nor mapped)")
+COLUMN_USES = {
+    "measure": Msg("column_use_measure", "measure"),
+    "identifier": Msg("column_use_identifier", "identifier"),
+    "ignored": Msg("column_use_ignored", "ignored"),
+    "kode not used": Msg("column_use_kode_unused", "code column not used"),
+}
 ROWS_SUMMARY = Msg(
     "rows_summary",
     "Rows: {total} = {matched} matched + {review} to review + {unmatched} unmatched "

@@ -141,8 +141,10 @@ ALAMAT_HEADER = re.compile(r"alamat", re.I)
 PLACE_ADDRESS_HEADER = re.compile(r"alamat|lokasi", re.I)
 CONTACT_HEADER = re.compile(r"kontak|telepon|telp|\bhp\b|narahubung|contact", re.I)
 ANY_THEME_HEADER = re.compile(r"jenis|tema", re.I)
-KELURAHAN_HEADER = re.compile(r"^(?!.*kode).*(kelurahan|desa)", re.I)
-KECAMATAN_HEADER = re.compile(r"^(?!.*kode).*kecamatan", re.I)
+# A place NAME header: not a code/identifier/count column ("ID_DESA", "Jumlah Desa").
+_NOT_A_NAME = r"(?!.*kode)(?!.*(?:^|[^a-z])(?:kd|id|no|nomor|jumlah|jml|luas)(?:[^a-z]|$))"
+KELURAHAN_HEADER = re.compile(rf"^{_NOT_A_NAME}.*(kelurahan|desa)", re.I)
+KECAMATAN_HEADER = re.compile(rf"^{_NOT_A_NAME}.*(kecamatan|\bkec\b)", re.I)
 LAT_HEADER = re.compile(r"lintang|latitude|^\s*lat\b", re.I)
 LON_HEADER = re.compile(r"bujur|longitude|^\s*(lon|lng|long)\b", re.I)
 

@@ -167,4 +167,5 @@ def build_ledger(table: RecordTable, result: MatchResult) -> dict[str, Any]:
     balanced = rows["difference"] == 0 and all(
         s["difference"] == 0 for s in sums.values()
     ) and _rows_seen_agree(rows)
-    return {"rows": rows, "sums": sums, "unparsed_numbers": unparsed, "balanced": balanced}
+    return {"rows": rows, "sums": sums, "unparsed_numbers": unparsed, "balanced": balanced,
+            "columns": list(getattr(table.info, "column_use", []))}

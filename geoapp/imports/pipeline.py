@@ -6,7 +6,7 @@ ledger and report are built (also after review decisions change the result).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -19,9 +19,11 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
 from geoapp.imports.ledger import build_ledger
 from geoapp.io.records.reader import read_records
-from geoapp.io.records.types import RecordTable
+from geoapp.io.records.types import ROLES, RecordTable
 from geoapp.io.records.width import default_max_columns
 from geoapp.matching.aliases import AliasStore
+from geoapp.matching.code_check import check_code_column, mark_unused_codes
+from geoapp.matching.column_roles import column_use, detect_by_content
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.matcher import match_rows
 from geoapp.matching.types import MatchResult
@@ -42,6 +44,13 @@ NOTHING_MATCHED = Msg(
     "None of the {rows} rows in '{filename}' matched a kelurahan of the boundary set. Check the "
     "columns used ({columns}) or choose others (on the upload page: the column choices; on the "
     "command line: --kelurahan-col, --kode-col, --lat-col/--lon-col).",
+)
+NOTHING_MATCHED_BPS = Msg(
+    "nothing_matched_bps",
+    "None of the {rows} rows in '{filename}' could be matched: the codes in column "
+    "'{column}' look like BPS codes, which geoapp does not read as Kemendagri codes, and "
+    "there is no desa/kelurahan name or coordinate to match by. Add the desa/kelurahan "
+    "names (or Kemendagri codes); the rows are listed for review.",
 )
 NO_EVIDENCE = Msg(
     "no_location_columns",
@@ -121,13 +130,27 @@ def match_table(
     *,
     lang: str = "id",
     progress: Callable[[int, int], None] | None = None,
+    chosen: Collection[str] = (),
 ) -> tuple[MatchResult, Coordinates | None]:
-    """Match every row of an already-read table."""
+    """Match every row of an already-read table.
+
+    Roles in ``chosen`` were set by the user (a column or "none") and are not detected
+    from content; a code column is used only once ``check_code_column`` trusts it.
+    """
+    first_run = not table.info.column_use
+    by_content = _detect_columns(table, gazetteer, chosen) if first_run else set()
     _check_evidence(table)
     coords = _coordinates(table)
     m = table.mapping
+    kode = table.column(m.kode)
+    check = None
+    if kode is not None:
+        check = check_code_column(gazetteer, table.headers[m.kode] or f"({m.kode + 1})", kode,
+                                  table.column(m.kelurahan), table.column(m.kecamatan))
+        if check.note is not None and first_run:
+            table.info.column_notes.append(check.note)
     result = match_rows(
-        kode=table.column(m.kode),
+        kode=kode if check is None or check.use else None,
         kelurahan=table.column(m.kelurahan),
         kecamatan=table.column(m.kecamatan),
         lat=None if coords is None else coords.lat,
@@ -138,8 +161,22 @@ def match_table(
         lang=lang,
         progress=progress,
     )
+    if check is not None and not check.use:
+        mark_unused_codes(result, kode, check, lang)
+    if first_run:
+        table.info.column_use = column_use(table, check, by_content, chosen)
     _add_coordinate_notes(result, coords, lang)
     return result, coords
+
+
+def _detect_columns(table: RecordTable, gazetteer: Gazetteer,
+                    chosen: Collection[str]) -> set[int]:
+    """Fill empty place roles from the columns' content (once per table); the positions
+    found that way."""
+    before = {r: getattr(table.mapping, r) for r in ROLES}
+    table.info.column_notes = detect_by_content(table, gazetteer, chosen)
+    return {getattr(table.mapping, r) for r in ROLES
+            if getattr(table.mapping, r) is not None and before[r] is None}
 
 
 def _add_coordinate_notes(result: MatchResult, coords: Coordinates | None, lang: str) -> None:
@@ -200,7 +237,8 @@ def run_table(
     """Match every row of a read table to a kelurahan and reconcile the result."""
     options = options or MatchOptions()
     gazetteer = gazetteer_for(boundaries)
-    result, coords = match_table(table, gazetteer, aliases, lang=options.lang, progress=progress)
+    result, coords = match_table(table, gazetteer, aliases, lang=options.lang, progress=progress,
+                                 chosen=set(options.columns))
     run = make_run(table, result, gazetteer, coords, options.lang)
     if run.ledger["rows"]["matched"] == 0 and not options.allow_nothing_matched:
         raise nothing_matched_error(table)
@@ -222,7 +260,12 @@ def run_match(
 
 
 def nothing_matched_error(table: RecordTable) -> GeoappError:
-    """The loud "no row matched" error for a table, naming the columns that were used."""
+    """The loud "no row matched" error for a table, naming the columns that were used
+    (or the BPS code column that could not be used)."""
+    bps = [c for c in table.info.column_use if c.get("reason") == "bps"]
+    if bps:
+        return GeoappError(NOTHING_MATCHED_BPS, 422, rows=len(table),
+                           filename=table.info.filename, column=bps[0]["header"])
     columns = ", ".join(f"{k}={v}" for k, v in table.mapping.as_dict(table.headers).items() if v)
     return GeoappError(NOTHING_MATCHED, 422, rows=len(table), filename=table.info.filename, columns=columns)
 
@@ -250,25 +293,55 @@ def build_report(
         "unparsed_numbers": ledger["unparsed_numbers"],
         "balanced": ledger["balanced"],
         "matched_by": {str(k): int(v) for k, v in methods.items()},
-        "notes": [n.as_dict(lang) for n in info.notes],
+        "column_use": info.column_use,
+        "renamed_output_columns": {k: v for k, v in output_names(table.headers).items() if k != v},
+        "notes": [n.as_dict(lang) for n in info.notes + info.column_notes],
         "problems": [n.as_dict(lang) for n in info.problems],
     }
 
 
+OWN_PREFIX = "geoapp_"
+
+
+def output_names(headers: list[str]) -> dict[str, str]:
+    """geoapp's own output column -> the name it is written under.
+
+    The input's columns are never renamed: when an input header is already one of
+    geoapp's names (DKI's tables use ``nama_kelurahan``, ``kode_kelurahan``,
+    ``match_status``), geoapp's column becomes ``geoapp_<name>`` (then ``geoapp_<name>_2``,
+    ...) so that both survive. Headers are compared without case and outer spaces.
+    """
+    taken = {str(h).strip().casefold() for h in headers}
+    names: dict[str, str] = {}
+    for own in OUTPUT_COLUMNS:
+        name, n = own, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{OWN_PREFIX}{own}" if n == 2 else f"{OWN_PREFIX}{own}_{n - 1}"
+        taken.add(name.casefold())
+        names[own] = name
+    return names
+
+
 def output_frame(run: MatchRun) -> pd.DataFrame:
-    """Input columns under their original headers and text, then the match columns."""
+    """Input columns under their original headers and text, then the match columns
+    (renamed on a collision with an input header, see ``output_names``)."""
     table, result = run.table, run.result
-    out = table.cells.copy()
-    out.columns = list(table.headers)
     names = names_by_kode(run.gazetteer)
     kode = pd.Series(result.kode, dtype=object)
-    out["kode_kelurahan"] = kode.fillna("").to_numpy()
-    out["nama_kelurahan"] = kode.map(lambda k: names.get(k, ("", ""))[0]).to_numpy()
-    out["nama_kecamatan"] = kode.map(lambda k: names.get(k, ("", ""))[1]).to_numpy()
-    out["match_status"] = result.status
-    out["match_method"] = result.method
-    out["match_score"] = np.round(np.asarray(result.score, dtype="float64"), 1)
-    out["match_note"] = result.note
+    own = {
+        "kode_kelurahan": kode.fillna("").to_numpy(),
+        "nama_kelurahan": kode.map(lambda k: names.get(k, ("", ""))[0]).to_numpy(),
+        "nama_kecamatan": kode.map(lambda k: names.get(k, ("", ""))[1]).to_numpy(),
+        "match_status": result.status,
+        "match_method": result.method,
+        "match_score": np.round(np.asarray(result.score, dtype="float64"), 1),
+        "match_note": result.note,
+    }
+    renamed = output_names(table.headers)
+    extra = pd.DataFrame({renamed[k]: v for k, v in own.items()}, index=table.cells.index)
+    out = pd.concat([table.cells, extra], axis=1, ignore_index=True)
+    out.columns = [*table.headers, *extra.columns]
     return out
 
 

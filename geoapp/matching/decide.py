@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from geoapp.core.i18n import Msg, Note
 from geoapp.matching.evidence import Evidence
 from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.spelling import TYPO
 from geoapp.matching.types import Suggestion
 
 BY_KODE = Msg("matched_kode", "Matched by code {kode}: {nama} ({kec}).")
@@ -39,7 +40,9 @@ CONFLICT_POINT = Msg("conflict_point",
                      "The point lies in {point}, far from {nama} written in the row; "
                      "check the row.")
 CONFLICT_NAME = Msg("conflict_kode_nama",
-                    "The code points to {nama} but the name reads {value!r}; check the row.")
+                    "The code points to {nama} but the name reads {value!r}: the code and "
+                    "the name disagree, so the code was not used; check the row ({nama} is "
+                    "the first suggestion).")
 CONFLICT_KEC = Msg("conflict_kecamatan",
                    "{nama} is in kecamatan {kec}, not kecamatan {value!r}; check the row.")
 CONFLICT_OUTSIDE = Msg("conflict_outside",
@@ -60,6 +63,9 @@ ALSO_KECAMATAN = Msg("name_also_kecamatan",
                      "kelurahan in kecamatan {kec}.")
 NAME_IGNORED = Msg("name_unrecognised",
                    "Name {value!r} is not recognised; the kelurahan comes from other evidence.")
+CODE_SPELLING = Msg("matched_kode_spelling",
+                    "The name {value!r} is read as a spelling of {nama}, the kelurahan of "
+                    "the code.")
 KEC_CONFLICT_ROW = Msg("kecamatan_conflict_row",
                        "The written kecamatan {value!r} does not agree with {nama} ({kec}).")
 
@@ -145,11 +151,33 @@ def _kec_note(gaz: Gazetteer, ev: Evidence, row: int) -> Note:
     return Note.of(KEC_CONFLICT_ROW, value=ev.kec_text, **_label(gaz, row))
 
 
+def _name_disagrees(gaz: Gazetteer, ev: Evidence, row: int) -> bool:
+    """The written name speaks against the code's kelurahan ``row``.
+
+    A name that is exactly another kelurahan (``Cipayung`` with the code of ``Sipayung``)
+    does, unless the written kecamatan is the code's and the name differs from the code's
+    kelurahan only by spacing and one letter dropped or added (``CIHIDEUNGHILIR``, which
+    is also a desa elsewhere, for Cihideung Ilir). Any other name does unless it is the
+    code's kelurahan or a close spelling of it.
+    """
+    name = ev.name
+    exact = {r for r, score in name.suggestions if score >= 100.0}
+    if name.kind in ("exact", "alias"):
+        exact.add(name.row)
+    if name.kind == "empty" or row in exact:
+        return False
+    if exact:
+        kec_agrees = ev.kec.kind == "known" and gaz.kode_kecamatan[row] in ev.kec.codes
+        inside = any(gaz.kode_kecamatan[r] == gaz.kode_kecamatan[row] for r in exact)
+        return not (kec_agrees and not inside and ev.code_spelling == TYPO)
+    return not (ev.code_spelling or row in name.candidate_rows())
+
+
 def _by_code(gaz: Gazetteer, ev: Evidence, pt: PointFacts, notes: list[Note]) -> Decision:
     row, name = ev.code.row, ev.name
     others: list[tuple[int, float]] = []
     conflict = False
-    if name.kind != "empty" and name.kind != "none" and row not in name.candidate_rows():
+    if _name_disagrees(gaz, ev, row):
         notes.append(Note.of(CONFLICT_NAME, value=ev.name_text, **_label(gaz, row)))
         others = [(name.row, name.score)] if name.accepted else name.suggestions
         conflict = True
@@ -163,8 +191,8 @@ def _by_code(gaz: Gazetteer, ev: Evidence, pt: PointFacts, notes: list[Note]) ->
         conflict = True
     if conflict:
         return _review(gaz, notes, [(row, 100.0), *others])
-    if name.kind == "none":
-        notes.append(Note.of(NAME_IGNORED, value=ev.name_text))
+    if name.kind != "empty" and not (name.kind in ("exact", "alias") and name.row == row):
+        notes.append(Note.of(CODE_SPELLING, value=ev.name_text, **_label(gaz, row)))
     _near_note(gaz, pt, row, notes)
     notes.insert(0, Note.of(BY_KODE, kode=gaz.kode[row], **_label(gaz, row)))
     return Decision(gaz.kode[row], "matched", "kode", 100.0, notes)
@@ -228,8 +256,10 @@ def _not_accepted(gaz: Gazetteer, ev: Evidence, notes: list[Note]) -> Decision:
             notes.append(Note.of(NO_TEXT_POINT_OUTSIDE if outside else NO_EVIDENCE))
         return Decision(None, "unmatched", "", float("nan"), notes)
     if name.kind == "conflict":
+        elsewhere = [(r, s) for r, s in name.suggestions
+                     if gaz.kode_kecamatan[r] not in ev.kec.codes] or name.suggestions
         notes.append(Note.of(NAME_KEC_CONFLICT, value=value, kec=ev.kec_text,
-                             names=_names(gaz, name.suggestions, with_kec=True)))
+                             names=_names(gaz, elsewhere, with_kec=True)))
         return _review(gaz, notes, name.suggestions)
     if name.kind in ("ambiguous", "weak"):
         notes.append(Note.of(AMBIGUOUS if name.kind == "ambiguous" else WEAK,

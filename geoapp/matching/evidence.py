@@ -16,6 +16,7 @@ from geoapp.matching.resolve import (
     resolve_kecamatan,
     resolve_name,
 )
+from geoapp.matching.spelling import close_spelling
 from geoapp.values.codes import looks_scientific, normalise_kode
 
 KODE_SCIENTIFIC = Msg(
@@ -69,6 +70,8 @@ class Evidence:
     kec_conflict: bool = False        # kecamatan code and written kecamatan disagree
     name_text: str = ""
     kec_text: str = ""
+    code_spelling: int = 0            # the name may be a spelling of the code's kelurahan
+    # (0 no, spelling.CLOSE, spelling.TYPO: see close_spelling)
 
 
 def region_label(gaz: Gazetteer) -> str:
@@ -113,12 +116,19 @@ class Resolver:
         self._kec: dict[str | None, KecamatanResult] = {}
         self._names: dict[tuple, NameResult] = {}
         self._scoped = aliases is not None and aliases.has_kecamatan_aliases
+        self._spelling: dict[tuple[str | None, int], int] = {}
 
     def code(self, text: str | None) -> tuple[CodeResult, list[Note]]:
         if text not in self._codes:
             notes: list[Note] = []
             self._codes[text] = (resolve_code(self.gaz, text, notes), notes)
         return self._codes[text]
+
+    def spelling(self, text: str | None, row: int) -> int:
+        key = (text, row)
+        if key not in self._spelling:
+            self._spelling[key] = close_spelling(self.gaz, text, row)
+        return self._spelling[key]
 
     def kecamatan(self, text: str | None) -> KecamatanResult:
         if text not in self._kec:
@@ -150,8 +160,9 @@ def gather(resolver: Resolver, kode_text: str | None, kel_text: str | None,
         elif kec.kind != "unknown":
             kec = KecamatanResult("known", code.kec_codes)
     name = resolver.name(kel_text, kec, kec_text)
+    spelling = resolver.spelling(kel_text, code.row) if code.kind == "row" else 0
     return Evidence(code, kec, name, notes, conflict,
-                    str(kel_text or "").strip()[:80], str(kec_text or "").strip()[:60])
+                    str(kel_text or "").strip()[:80], str(kec_text or "").strip()[:60], spelling)
 
 
 class TextSlot(str):
@@ -296,14 +307,27 @@ def gather_classes(resolver: Resolver, combos: ComboTexts,
     eff_of = np.array([c[4] for c in contexts], dtype=np.int64)[pair_of] if total else pair_of
     name_cls = _name_classes(resolver, combos, eff_of, effective.items, total, progress)
     names = name_cls[1]
-    class_key = pair_of.astype(np.int64) * max(len(names), 1) + name_cls[0]
+    spelling = _spelling_flags(resolver, combos, [c[0] for c in contexts], pair_of)
+    class_key = (pair_of.astype(np.int64) * max(len(names), 1) + name_cls[0]) * 3 + spelling
     _, class_first, class_of = _unique_inverse(class_key)
     evidence = []
     for first in class_first.tolist():
         code, kec, conflict, notes, _ = contexts[pair_of[first]]
         evidence.append(Evidence(code, kec, names[name_cls[0][first]], list(notes), conflict,
-                                 NAME_SLOT, KEC_SLOT))
+                                 NAME_SLOT, KEC_SLOT, int(spelling[first])))
     return EvidenceClasses(class_of.astype(np.int64), evidence)
+
+
+def _spelling_flags(resolver: Resolver, combos: ComboTexts, codes: list[CodeResult],
+                    pair_of: np.ndarray) -> np.ndarray:
+    """Per combination: how close its name is to its code's kelurahan (close_spelling)."""
+    rows = np.array([c.row if c.kind == "row" else -1 for c in codes] + [-1], dtype=np.int64)
+    per_combo = rows[pair_of] if len(pair_of) else np.zeros(0, dtype=np.int64)
+    out = np.zeros(len(per_combo), dtype=np.int64)
+    for i in np.flatnonzero(per_combo >= 0).tolist():
+        text = combos.kel_values[combos.kel[i]]
+        out[i] = resolver.spelling(text, int(per_combo[i]))
+    return out
 
 
 def _name_classes(resolver: Resolver, combos: ComboTexts, eff_of: np.ndarray,

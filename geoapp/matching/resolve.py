@@ -8,6 +8,7 @@ as close. Everything else becomes suggestions for review.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -15,16 +16,16 @@ from rapidfuzz.distance import OSA
 
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.spelling import (
+    GLUED,
+    dist_set,
+    dist_word,
+    safe_fuzzy,
+    variants_of,
+)
 from geoapp.values.codes import normalise_kode
 from geoapp.values.names import name_keys, name_words, normalise_name
 
-# Words that tell sibling kelurahan apart: "Panunggangan" vs "Panunggangan Utara".
-DISTINGUISHING = frozenset({
-    "utara", "selatan", "barat", "timur", "tengah", "jaya", "baru", "indah", "makmur",
-    "sari", "raya", "wetan", "kulon", "lor", "kidul", "permai", "asri", "mulya", "mulia",
-    "lama", "hilir", "hulu", "ilir", "udik", "atas", "bawah", "dalam", "luar", "besar",
-    "kecil", "anyar", "pinang", "satu", "dua", "tiga", "empat", "i", "ii", "iii", "iv", "v",
-})
 # Words naming the city/regency around a kecamatan: "Kec. Larangan, Kota Tangerang".
 CITY_MARKERS = frozenset({"kota", "kab", "kabupaten", "kotamadya", "kodya"})
 KECAMATAN_WORDS = frozenset({"kec", "kecamatan"})
@@ -65,70 +66,6 @@ class KecamatanResult:
 
     kind: str
     codes: frozenset[str] = frozenset()
-
-
-def allowed_edits(length: int) -> int:
-    """Typos tolerated for a name of ``length`` letters (spacing-free)."""
-    if length < 6:
-        return 0
-    return 1 if length < 12 else 2
-
-
-def _dist_word(token: str) -> str | None:
-    """The distinguishing word a token stands for, allowing one typo in longer tokens."""
-    if token in DISTINGUISHING:
-        return token
-    if len(token) < 3:
-        return None
-    near = [w for w in DISTINGUISHING if len(w) >= 4 and OSA.distance(token, w) <= 1]
-    prefixed = [w for w in DISTINGUISHING if w != token and w.startswith(token)]
-    return near[0] if len(near) == 1 and not (set(prefixed) - set(near)) else None
-
-
-def _dist_set(tokens: list[str]) -> frozenset[str]:
-    return frozenset(w for w in (_dist_word(t) for t in tokens) if w)
-
-
-def _variants(text: str) -> list[tuple[list[str], str]]:
-    """(tokens, spacing-free key) for every spaced comparison key of ``text``.
-
-    Spacing-free keys of multi-word keys are left out so that the word rules
-    (distinguishing words, short words) always see the words as written.
-    """
-    keys = name_keys(text)
-    joined = {k.replace(" ", "") for k in keys if " " in k}
-    return [(k.split(), k.replace(" ", "")) for k in keys if " " in k or k not in joined]
-
-
-GLUED = -1   # marker: word counts differ, words cannot be compared one to one
-
-
-def _words_agree(v_tokens: list[str], tokens: list[str]) -> bool:
-    """Word by word, distinguishing words agree (one typo allowed in words of 3+ letters)."""
-    for a, b in zip(v_tokens, tokens, strict=True):
-        if a == b or (a not in DISTINGUISHING and b not in DISTINGUISHING):
-            continue
-        if a in DISTINGUISHING or len(a) < 3 or OSA.distance(a, b) > 1:
-            return False
-    return True
-
-
-def _safe_fuzzy(variant: tuple[list[str], str], tokens: list[str], compact: str) -> int | None:
-    """The margin a rival must keep when ``variant`` may be a typo of the candidate, else None.
-
-    Same word count: the distinguishing words must agree word by word, and no rival
-    kelurahan may be within one more edit. Different word count (spacing lost or
-    added): returns GLUED, the caller widens the margin when distinguishing words are
-    involved. Words of one or two letters the candidate lacks always block ("Cipadu J").
-    """
-    v_tokens, v_compact = variant
-    if OSA.distance(v_compact, compact) > allowed_edits(len(compact)):
-        return None
-    if any(len(t) <= 2 and t not in tokens for t in v_tokens):
-        return None
-    if len(v_tokens) != len(tokens):
-        return GLUED
-    return 1 if _words_agree(v_tokens, tokens) else None
 
 
 def _kecamatan_code(gaz: Gazetteer, text: str) -> str | None:
@@ -188,6 +125,19 @@ def _kecamatan_in_city_words(gaz: Gazetteer, text: str) -> KecamatanResult | Non
     return None
 
 
+_ABBREVIATED_FIRST = re.compile(r"^\s*([A-Za-z]{1,3})\.\s*(\S.*)$")
+
+
+def _without_abbreviated_first(gaz: Gazetteer, text: str) -> set[str]:
+    """A kecamatan written with an abbreviated first word the list leaves out:
+    ``BL. LIMBANGAN`` (Balubur Limbangan) is kecamatan Limbangan. Only a unique hit counts."""
+    found = _ABBREVIATED_FIRST.match(str(text))
+    if found is None or found.group(1).casefold() in KECAMATAN_WORDS | CITY_MARKERS:
+        return set()
+    hits = gaz.kecamatan_for_keys(name_keys(found.group(2)))
+    return hits if len(hits) == 1 else set()
+
+
 def resolve_kecamatan(gaz: Gazetteer, text: str | None) -> KecamatanResult:
     """Which kecamatan a written kecamatan name (or kecamatan code) means.
 
@@ -197,7 +147,9 @@ def resolve_kecamatan(gaz: Gazetteer, text: str | None) -> KecamatanResult:
     if text is None or not normalise_name(text):
         return KecamatanResult("empty")
     first = str(text).strip().casefold().split(" ")[0].rstrip(".")
-    if first not in CITY_MARKERS:
+    if first not in CITY_MARKERS or first == "kota":
+        # "Kota Agung" is a kecamatan of Kab. Tanggamus: a kecamatan of that very name
+        # wins over reading "Kota ..." as a city phrase.
         hits = gaz.kecamatan_for_keys(name_keys(text))
         if hits:
             return KecamatanResult("known", frozenset(hits))
@@ -207,14 +159,14 @@ def resolve_kecamatan(gaz: Gazetteer, text: str | None) -> KecamatanResult:
     if first in ("kota", "kabupaten", "kab"):
         return KecamatanResult("city")
     keys = name_keys(text)
-    hits = gaz.kecamatan_for_keys(keys)
+    hits = gaz.kecamatan_for_keys(keys) or _without_abbreviated_first(gaz, text)
     if hits:
         return KecamatanResult("known", frozenset(hits))
     fuzzy = set()
     for kk, nama in gaz.kecamatan_names.items():
         target = normalise_name(nama)
-        if any(_safe_fuzzy(v, target.split(), target.replace(" ", "")) is not None
-               for v in _variants(text)):
+        if any(safe_fuzzy(v, target.split(), target.replace(" ", "")) is not None
+               for v in variants_of(text)):
             fuzzy.add(kk)
     return KecamatanResult("known", frozenset(fuzzy)) if len(fuzzy) == 1 else \
         KecamatanResult("unknown")
@@ -236,6 +188,12 @@ def resolve_name(gaz: Gazetteer, text: str | None, kec: KecamatanResult,
     as_kec = gaz.kecamatan_for_keys(keys)
     result = (_exact(gaz, keys, pool) or _alias(gaz, text, kec_text, pool, aliases)
               or _fuzzy(gaz, text, pool))
+    if result.kind == "conflict" and pool:
+        # the name is exactly a kelurahan elsewhere: a close spelling inside the written
+        # kecamatan is offered first ("CIHIDEUNGHILIR" in Ciampea: Cihideung Ilir)
+        inside = _fuzzy(gaz, text, pool)
+        if inside.kind == "fuzzy":
+            result.suggestions = [(inside.row, inside.score), *result.suggestions]
     if not result.accepted and not result.suggestions:
         result.suggestions = suggest(gaz, text, pool, result)
     result.kecamatan_of_name = as_kec
@@ -267,35 +225,53 @@ def _alias(gaz: Gazetteer, text: str, kec_text: str | None, pool: set[int] | Non
     return NameResult("alias", row=row, score=100.0)
 
 
-def _candidates(gaz: Gazetteer, variants: list[tuple[list[str], str]]) -> set[int]:
+def _candidates(gaz: Gazetteer, variants: list[tuple[list[str], str]],
+                pool: set[int] | None = None) -> set[int]:
+    """Rows whose spacing-free name is close to a variant: among ``pool`` only (every
+    member of a known kecamatan is a candidate) or, without a pool, the CANDIDATES
+    closest of the whole gazetteer per variant."""
     rows: set[int] = set()
+    choices = gaz.compact_names if pool is None else {r: gaz.compact_names[r] for r in pool}
+    limit = CANDIDATES if pool is None else None
     for _, compact in variants:
-        found = process.extract(compact, gaz.compact_names, scorer=fuzz.ratio,
-                                limit=CANDIDATES, score_cutoff=50)
+        found = process.extract(compact, choices, scorer=fuzz.ratio, limit=limit,
+                                score_cutoff=50)
         rows.update(idx for _, _, idx in found)
     return rows
 
 
 def _fuzzy(gaz: Gazetteer, text: str, pool: set[int] | None) -> NameResult:
-    variants = _variants(text)
+    """A safe fuzzy match within ``pool``, looked up among the pool's members alone; when
+    there is none, a unique safe match elsewhere (the whole gazetteer) is a conflict."""
+    variants = variants_of(text)
+    ok, raw = _scored(gaz, variants, _candidates(gaz, variants, pool))
+    accepted = _unique_best(gaz, ok, raw, pool)
+    if accepted is not None:
+        return NameResult("fuzzy", row=accepted, score=_ratio(gaz, variants, accepted))
+    if pool is None:
+        return NameResult("none")
+    ok_all, raw_all = _scored(gaz, variants, _candidates(gaz, variants))
+    anywhere = _unique_best(gaz, {**ok_all, **ok}, {**raw_all, **raw}, None)
+    if anywhere is not None and anywhere not in pool:
+        return NameResult("conflict", suggestions=[(anywhere, _ratio(gaz, variants, anywhere))])
+    return NameResult("none")
+
+
+def _scored(gaz: Gazetteer, variants: list[tuple[list[str], str]],
+            candidates: set[int]) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    """(row -> (distance, margin) for safe candidates, row -> smallest distance for all)."""
     raw: dict[int, int] = {}
-    ok: dict[int, tuple[int, int]] = {}      # row -> (distance, margin)
-    for row in _candidates(gaz, variants):
+    ok: dict[int, tuple[int, int]] = {}
+    for row in candidates:
         tokens = normalise_name(gaz.nama[row]).split()
         compact = gaz.compact_names[row]
         for v in variants:
             dist = OSA.distance(v[1], compact)
             raw[row] = min(raw.get(row, dist), dist)
-            margin = _safe_fuzzy(v, tokens, compact)
+            margin = safe_fuzzy(v, tokens, compact)
             if margin is not None and (row not in ok or _better((dist, margin), ok[row])):
                 ok[row] = (dist, margin)
-    accepted = _unique_best(gaz, ok, raw, pool)
-    if accepted is not None:
-        return NameResult("fuzzy", row=accepted, score=_ratio(gaz, variants, accepted))
-    anywhere = _unique_best(gaz, ok, raw, None) if pool is not None else None
-    if anywhere is not None:
-        return NameResult("conflict", suggestions=[(anywhere, _ratio(gaz, variants, anywhere))])
-    return NameResult("none")
+    return ok, raw
 
 
 def _better(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -308,12 +284,12 @@ def _ratio(gaz: Gazetteer, variants: list[tuple[list[str], str]], row: int) -> f
 
 
 def _row_dist_words(gaz: Gazetteer, row: int) -> frozenset[str]:
-    return _dist_set(normalise_name(gaz.nama[row]).split())
+    return dist_set(normalise_name(gaz.nama[row]).split())
 
 
 def _core(gaz: Gazetteer, row: int) -> tuple[str, ...]:
     """A name's words without its distinguishing words: 'Cipadu Jaya' -> ('cipadu',)."""
-    return tuple(t for t in normalise_name(gaz.nama[row]).split() if _dist_word(t) is None)
+    return tuple(t for t in normalise_name(gaz.nama[row]).split() if dist_word(t) is None)
 
 
 def _unique_best(gaz: Gazetteer, ok: dict[int, tuple[int, int]], raw: dict[int, int],
@@ -339,17 +315,22 @@ def _unique_best(gaz: Gazetteer, ok: dict[int, tuple[int, int]], raw: dict[int, 
     return best
 
 
+def _ranked(gaz: Gazetteer, variants: list[tuple[list[str], str]],
+            rows: set[int]) -> list[tuple[int, float]]:
+    scores = {row: max(fuzz.WRatio(" ".join(t), normalise_name(gaz.nama[row]))
+                       for t, _ in variants) for row in rows}
+    return sorted(scores.items(), key=lambda kv: (-kv[1], gaz.kode[kv[0]]))
+
+
 def suggest(gaz: Gazetteer, text: str, pool: set[int] | None,
             result: NameResult) -> list[tuple[int, float]]:
     """Up to three (row, score) best first; within the kecamatan when any there is close."""
-    variants = _variants(text)
-    scores: dict[int, float] = {}
-    for row in _candidates(gaz, variants):
-        target = normalise_name(gaz.nama[row])
-        scores[row] = max(fuzz.WRatio(" ".join(t), target) for t, _ in variants)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], gaz.kode[kv[0]]))
-    if pool is not None and any(r in pool and s >= SUGGEST_SCORE for r, s in ranked):
-        ranked = [(r, s) for r, s in ranked if r in pool]
+    variants = variants_of(text)
+    ranked = _ranked(gaz, variants, _candidates(gaz, variants, pool)) if pool else []
+    if not any(s >= SUGGEST_SCORE for _, s in ranked):
+        ranked = _ranked(gaz, variants, _candidates(gaz, variants))
+        if pool is not None and any(r in pool and s >= SUGGEST_SCORE for r, s in ranked):
+            ranked = [(r, s) for r, s in ranked if r in pool]
     ranked = [(r, round(s, 1)) for r, s in ranked if s >= SUGGEST_SCORE][:3]
     if result.kind == "none" and ranked and ranked[0][1] >= REVIEW_SCORE:
         tie = len(ranked) > 1 and ranked[1][1] == ranked[0][1]

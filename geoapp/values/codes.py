@@ -117,3 +117,49 @@ def kode_level(kode: object) -> str:
 def kecamatan_of(kode: str) -> str:
     """The kecamatan code (``36.71.01``) of a dotted kelurahan or kecamatan code."""
     return ".".join(kode.split(".")[:3])
+
+
+# --------------------------------------------------------------------------- code layouts
+#
+# BPS (Statistics Indonesia) writes a desa code as 10 digits too, but with a 3-digit
+# kecamatan part in steps of ten (010, 020, 011 for a split) and a 3-digit desa part:
+# BPS 3671011001 is a desa in kecamatan 011, not Kemendagri 36.71.01.1001. Where a BPS
+# kecamatan part ends in 0 the Kemendagri reading has a desa part starting with 0, which
+# is invalid; that is how a column of BPS codes gives itself away.
+BPS_MIN_SHARE = 0.2
+
+
+def code_digits(value: object) -> str | None:
+    """The digits of a code written without separators (``3671011001``, ``3671011001.0``)."""
+    text = _clean_text(value)
+    if text is None or looks_scientific(text):
+        return None
+    whole = _TRAILING_ZERO_FRACTION.match(text)
+    if whole:
+        text = whole.group(1)
+    return text if text.isdigit() and text.isascii() else None
+
+
+def bps_shaped(digits: str) -> bool:
+    """A 10-digit code whose 3-digit kecamatan part ends in 0 (BPS), invalid as Kemendagri."""
+    return len(digits) == 10 and digits[6] == "0"
+
+
+def looks_bps(texts: list[str], weights: list[int] | None = None) -> bool:
+    """True when a column's codes are in the BPS layout: at least ``BPS_MIN_SHARE`` of its
+    10-digit codes have a kecamatan part in steps of ten, and none is written in the dotted
+    Kemendagri form."""
+    weights = weights or [1] * len(texts)
+    ten = bps = 0
+    for text, weight in zip(texts, weights, strict=True):
+        if text is None or not str(text).strip():
+            continue
+        digits = code_digits(text)
+        if digits is None:
+            if normalise_kode(text) is not None:
+                return False        # a dotted Kemendagri code: not the BPS layout
+            continue
+        if len(digits) == 10:
+            ten += weight
+            bps += weight if bps_shaped(digits) else 0
+    return ten > 0 and bps >= BPS_MIN_SHARE * ten

@@ -14,15 +14,19 @@ import re
 import unicodedata
 
 # Administrative prefixes written before a name (already normalised: no dots).
+# "Kota" and "Kab." are not among them: below the kabupaten/kota level they are part of a
+# name ("Kota Agung", "Kota Baru", "Kotabatu"; "Kab" is a typo of "Kabu Blang Sapek" more
+# often than a prefix of a desa), and city phrases in a kecamatan column are read by the
+# kecamatan resolver itself.
 PREFIXES = frozenset({
-    "kel", "kelurahan", "lurah", "desa", "ds", "kec", "kecamatan", "kota", "kab",
-    "kabupaten", "kelurahandesa", "desakelurahan",
+    "kel", "kelurahan", "lurah", "desa", "ds", "kec", "kecamatan",
+    "kelurahandesa", "desakelurahan",
 })
 # First words of a bracketed remark naming a higher level, not an alternate name.
 HIGHER_LEVEL_WORDS = frozenset({"kec", "kecamatan", "kota", "kab", "kabupaten", "provinsi"})
-# Prefixes that are also common first words of real names are only dropped before
-# another word: "Kota" in "Kota Bumi" stays when nothing else follows.
-_KEEP_ALONE = frozenset({"kota", "desa"})
+# Prefixes that are also real names are only dropped before another word: the desa
+# "Lurah" (32.09.18.2003) and "Desa" stay when nothing else follows.
+_KEEP_ALONE = frozenset({"desa", "lurah"})
 
 # Abbreviations as they appear in spreadsheets -> full word.
 ABBREVIATIONS = {
@@ -31,7 +35,10 @@ ABBREVIATIONS = {
     "sel": "selatan", "slt": "selatan", "sltn": "selatan", "brt": "barat", "bart": "barat",
     "tmr": "timur", "tim": "timur", "ind": "indah", "ids": "indah", "br": "baru",
     "jy": "jaya", "tgh": "tengah", "tng": "tengah", "kdg": "kedaung", "mkmr": "makmur",
-    "mkm": "makmur", "tj": "tanjung", "tjg": "tanjung",
+    "mkm": "makmur", "tj": "tanjung", "tjg": "tanjung", "kep": "kepulauan",
+    "kepl": "kepulauan", "kpl": "kepulauan", "p": "pulau", "pl": "pulau", "kp": "kampung",
+    "kpg": "kampung", "tg": "tanjung", "sg": "sungai", "sei": "sungai", "gn": "gunung",
+    "gng": "gunung", "bkt": "bukit", "smp": "simpang", "spg": "simpang",
 }
 # Pre-1972 (van Ophuijsen / Soewandi) spelling -> EYD. "j" (old y) is optional.
 _OLD_FULL = {"tj": "c", "dj": "j", "nj": "ny", "sj": "sy", "ch": "kh", "oe": "u", "j": "y"}
@@ -42,6 +49,9 @@ _OLD_MARKERS = re.compile("tj|dj|oe|sj|ch|j")
 _BRACKETS = re.compile(r"[\(\[\{]([^\)\]\}]*)[\)\]\}]?")
 _APOSTROPHES = re.compile("['`\u2018\u2019\u02bc]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# A closing roman numeral keeps its space: "Silalahi II" glued is "silalahiii", which is
+# also "Silalah III" glued.
+_ROMAN = re.compile("[ivx]+")
 _CAMEL = re.compile(r"(?<=[a-z]{3})(?=[A-Z])")     # "PorisGaga" -> "Poris Gaga"
 
 
@@ -115,7 +125,9 @@ def _keys_of_part(part: str) -> list[str]:
     keys = []
     for name in spaced:
         keys.append(name)
-        keys.append(name.replace(" ", ""))
+        words = name.split()
+        if not (len(words) > 1 and _ROMAN.fullmatch(words[-1])):
+            keys.append(name.replace(" ", ""))
     return keys
 
 

@@ -145,7 +145,7 @@ def preview_view(preview: Preview, program: str, lang: str) -> dict[str, Any]:
         "headers": [short(h) for h in table.headers],
         "mapping": _mapping_view(table),
         "formats": _formats_view(table),
-        "notes": [n.text(lang) for n in table.info.notes],
+        "notes": [n.text(lang) for n in table.info.notes + table.info.column_notes],
         "problems": [n.text(lang) for n in table.info.problems],
         "rows": preview_rows(preview, program, lang),
         "row_count": len(table),

@@ -14,7 +14,9 @@ from geoapp.values.numbers import parse_unique_numbers
 
 _ID_HEADERS = re.compile(
     r"^(?:no|nomor|id|nik|nib|npwp|kk|telp|telepon|tlp|hp|wa|tahun|thn|rt|rw|rt rw|kode pos"
-    r"|kodepos|nip|nis|nisn)$|^(?:kode|kd|no|nomor|id|nik|telp|telepon|hp|tahun)\b"
+    r"|kodepos|nip|nis|nisn|npsn|nuptk|nrg|nop|nkk|nis nisn)$"
+    r"|^(?:kode|kd|no|nomor|id|nik|npsn|nisn|nuptk|telp|telepon|hp|tahun)\b"
+    r"|\b(?:id|kode|kd|npsn|nik)$|^(?:bps|kemendagri|dagri) (?:kode|kd|id)\b"
 )
 _LEADING_ZERO = r"0\d"
 _CODE_SHAPE = r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?"
@@ -36,13 +38,29 @@ def _share(uniques: pd.Series, weights: np.ndarray, pattern: str, *, full: bool)
     return float(weights[hit].sum() / total) if total else 0.0
 
 
+# A desa code written as 10 digits (Kemendagri or BPS): a province prefix, and never the
+# round thousands an amount of money usually is.
+_DESA_DIGITS = (r"(?:1[1-9]|21|3[1-6]|5[1-3]|6[1-5]|7[1-6]|8[12]|9[1-7])\d{5}"
+                r"(?!000)\d{3}(?:\.0+)?")
+
+
 def identifier_values(uniques: pd.Series, weights: np.ndarray) -> bool:
-    """Values that look like identifiers: leading zeros, Kemendagri codes, NIK-length digits."""
+    """Values that look like identifiers: leading zeros, Kemendagri codes (dotted or as
+    10 digits), NIK-length digits."""
     return (
         _share(uniques, weights, _LEADING_ZERO, full=False) >= 0.2
         or _share(uniques, weights, _CODE_SHAPE, full=True) > 0.5
         or _share(uniques, weights, _LONG_DIGITS, full=True) > 0.5
+        or _share(uniques, weights, _DESA_DIGITS, full=True) > 0.8
     )
+
+
+def _native_identifiers(numbers: np.ndarray) -> bool:
+    """Whole numbers stored as numbers (XLSX) that look like codes or NIKs, not measures."""
+    if not len(numbers) or not np.all(numbers == np.round(numbers)) or np.abs(numbers).max() >= 1e17:
+        return False
+    uniq, counts = np.unique(numbers.astype(np.int64), return_counts=True)
+    return identifier_values(pd.Series(uniq.astype(str), dtype=object), counts)
 
 
 def _sample_looks_numeric(texts: pd.Series, locale_hint: str | None) -> bool:
@@ -96,6 +114,8 @@ def _parse_column(
     """Parse one column on its distinct texts; None when it is not a numeric measure."""
     if native is not None:
         has_native = ~np.isnan(native)
+        if _native_identifiers(native[has_native]):
+            return None
         texts = texts.where(~has_native, "")
     elif not _sample_looks_numeric(texts, locale_hint):
         return None

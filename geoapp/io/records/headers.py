@@ -19,15 +19,48 @@ ROLE_HEADERS: dict[str, tuple[str, ...]] = {
     "kelurahan": (
         "kelurahan", "nama kelurahan", "desa kelurahan", "kelurahan desa", "nama desa kelurahan",
         "nama kelurahan desa", "kel", "nama kel", "desa", "nama desa", "kel desa", "desa kel",
+        "kemendagri nama desa kelurahan", "bps nama desa kelurahan",
     ),
-    "kecamatan": ("kecamatan", "nama kecamatan", "kec", "nama kec"),
+    "kecamatan": ("kecamatan", "nama kecamatan", "kec", "nama kec",
+                  "kemendagri nama kecamatan", "bps nama kecamatan"),
     "kode": (
         "kode wilayah", "kode kemendagri", "kode kelurahan", "kode wilayah kelurahan",
         "kode desa", "kode kel", "kode desa kelurahan", "kode kelurahan desa", "kdepum", "kode",
+        "kemendagri kode desa kelurahan", "kode kemendagri desa kelurahan", "id kel", "id desa",
+        "id kelurahan", "id desa kelurahan", "kd kel", "kd desa", "bps kode desa kelurahan",
     ),
     "lat": ("lintang", "latitude", "lat", "y", "koordinat y", "koordinat lintang"),
     "lon": ("bujur", "longitude", "lon", "lng", "long", "x", "koordinat x", "koordinat bujur"),
 }
+# Headers made only of these words name a place column even when not listed above
+# ("nama_desa_kel_2024" is not, "kelurahan/desa (nama)" is): a level word decides the
+# role, a code word makes it the code column (desa level only).
+_DESA_WORDS = frozenset({"desa", "kelurahan", "kel", "ds", "kelurahandesa", "desakelurahan"})
+_KEC_WORDS = frozenset({"kecamatan", "kec"})
+_CODE_WORDS = frozenset({"kode", "kd", "id", "kdepum"})
+_FILLER_WORDS = frozenset({"nama", "nm", "bps", "kemendagri", "dagri", "wilayah", "dan", "atau"})
+# A code column from BPS is a last resort: a Kemendagri one wins when a file has both.
+_SOURCE_RANK = {"kemendagri": 0, "dagri": 0, "bps": 2}
+
+
+def role_by_words(header: str) -> str | None:
+    """The role of a header made only of place, code and source words, or None."""
+    words = set(normalise_header(header).split())
+    if not words or not words <= _DESA_WORDS | _KEC_WORDS | _CODE_WORDS | _FILLER_WORDS:
+        return None
+    if words & _CODE_WORDS:
+        return "kode" if words & _DESA_WORDS and not words & _KEC_WORDS else None
+    if words & _DESA_WORDS:
+        return None if words & _KEC_WORDS else "kelurahan"
+    return "kecamatan" if words & _KEC_WORDS else None
+
+
+def source_rank(header: str) -> int:
+    """0 for a Kemendagri column, 2 for a BPS one, 1 otherwise."""
+    words = normalise_header(header).split()
+    return min((_SOURCE_RANK.get(w, 1) for w in words), default=1)
+
+
 OTHER_HEADER_WORDS = frozenset({
     "no", "nomor", "nama", "alamat", "jumlah", "keterangan", "ket", "nik", "jenis", "tahun",
     "rt", "rw", "nilai", "anggaran", "bantuan", "peserta", "kelompok", "usaha", "nama usaha",
@@ -151,12 +184,20 @@ def auto_mapping(
     for role, names in ROLE_HEADERS.items():
         if role in (skip or ()):
             continue
-        for name in names:
+        ranked = sorted(names, key=lambda name: _SOURCE_RANK.get(name.split()[0], 1))
+        for name in ranked:
             pos = next((i for i, n in enumerate(norms) if n == name and i not in taken), None)
             if pos is not None:
                 found[role] = pos
                 taken.add(pos)
                 break
+    for role in ROLE_HEADERS:
+        if role in found or role in (skip or ()):
+            continue
+        hits = [i for i, h in enumerate(headers) if i not in taken and role_by_words(h) == role]
+        if hits:
+            found[role] = min(hits, key=lambda i: (source_rank(headers[i]), i))
+            taken.add(found[role])
     return found
 
 

@@ -47,6 +47,9 @@ class ReadInfo:
     notes: list[Note] = field(default_factory=list)      # merged cells filled, etc.
     problems: list[Note] = field(default_factory=list)   # duplicate/empty headers, etc.
     rows_seen: int | None = None      # source rows below the header, counted by the reader
+    # filled by matching: which column was used for what (see matching.column_roles)
+    column_notes: list[Note] = field(default_factory=list)
+    column_use: list[dict] = field(default_factory=list)
 
 
 @dataclass
