@@ -177,7 +177,8 @@ def _gazetteer_names(kode_kec: pd.Series, report: BoundaryReport) -> pd.Series:
 def _area_names(kode: pd.Series) -> dict[str, str]:
     """Name of every kabupaten/kota and provinsi the codes lie in (national gazetteer)."""
     names = names_by_kode()
-    regions = set(kode.str.slice(0, 5)) | set(kode.str.slice(0, 2))
+    kab = kode.str.slice(0, 5).unique()
+    regions = {str(c) for c in kab} | {str(c)[:2] for c in kab}
     return {code: names[code] for code in sorted(regions) if code in names}
 
 
