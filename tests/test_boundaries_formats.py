@@ -122,3 +122,27 @@ def test_unknown_codes_keep_empty_kecamatan_names():
                                                                "32.99.01.1002"])))
     assert "boundaries.no_kecamatan_name" in [n.key for n in bs.report.notes]
     assert bs.report.areas == {"32": "Jawa Barat"}
+
+
+# A real geometry on which shapely.make_valid raises "Overlay input is mixed-dimension":
+# desa 52.71.01.1004 Ampenan Selatan (Kota Mataram) as it is in the 50 m simplified national
+# file built from cahyadsn/wilayah_boundaries (MIT, (c) 2024 cahya dsn): a degenerate part of
+# four identical points next to the real polygon. Copied here as WKT, unchanged.
+MIXED_DIMENSION_WKT = (
+    "MULTIPOLYGON (((116.07106 -8.58006, 116.07106 -8.58006, 116.07106 -8.58006, "
+    "116.07106 -8.58006)), ((116.08167 -8.57422, 116.07917 -8.57897, 116.07738 -8.57901, "
+    "116.07803 -8.58115, 116.07641 -8.58114, 116.0772 -8.58339, 116.07695 -8.58972, "
+    "116.07551 -8.58805, 116.07217 -8.58706, 116.0709 -8.57694, 116.07577 -8.57721, "
+    "116.07629 -8.57536, 116.07861 -8.57406, 116.07843 -8.57325, 116.08167 -8.57422)))")
+
+
+def test_real_mixed_dimension_geometry_is_repaired_not_a_stack_trace():
+    geom = shapely.from_wkt(MIXED_DIMENSION_WKT)
+    with pytest.raises(GEOSException):
+        shapely.make_valid(geom)                     # what the issue reported
+    bs = load_boundaries(parquet_bytes(frame([geom, box(116.0, -8.6, 116.01, -8.59)],
+                                             codes=["52.71.01.1004", "52.71.01.1005"])))
+    fixed = bs.frame.set_index("kode").geometry["52.71.01.1004"]
+    assert fixed.is_valid and fixed.geom_type == "Polygon" and fixed.area > 1e-5
+    assert bs.report.repaired == ["52.71.01.1004"]
+    assert bs.frame.set_index("kode").nama_kecamatan["52.71.01.1004"] == "Ampenan"

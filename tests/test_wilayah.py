@@ -149,3 +149,21 @@ def test_area_without_shipped_boundaries_is_a_clear_error():
         BoundaryFiles.for_wilayah("92.03").boundaries()
     assert err.value.code == "wilayah.no_boundaries"
     assert "Fak Fak" in err.value.text("en") and "--boundaries" in err.value.text("en")
+
+
+def test_review_and_alias_add_in_a_working_area(tmp_path):
+    rows = tmp_path / "rv.csv"
+    rows.write_text("Kelurahan,Kecamatan\nCiater,Serpong\nRawa Buntu Indah,Serpong\n",
+                    encoding="utf-8")
+    aliases = tmp_path / "aliases.csv"
+    result = CliRunner().invoke(main, ["--lang", "en", "review", str(rows), "--wilayah", "36.74",
+                                       "--aliases", str(aliases)], input="1\n",
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Rawabuntu (Serpong) 36.74.01.1002" in result.output
+    assert "Rawa Buntu Indah,Serpong,36.74.01.1002" in aliases.read_text(encoding="utf-8")
+    added = CliRunner().invoke(main, ["--lang", "en", "alias", "add", "Ciater Lama",
+                                      "36.74.01.1001", "--wilayah", "36.74",
+                                      "--aliases", str(aliases)], catch_exceptions=False)
+    assert added.exit_code == 0, added.output
+    assert "Ciater" in added.output

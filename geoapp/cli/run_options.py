@@ -14,6 +14,7 @@ from geoapp.cli import text as T
 from geoapp.cli.common import IntParam, clean_errors, current_lang, read_bytes, say
 from geoapp.values.integers import ascii_int
 
+WILAYAH_HELP = "Working area from the national boundaries shipped with geoapp: a kabupaten/kota (36.74), a province (36) or ID for the whole country. Default: the WILAYAH setting (36.71, Kota Tangerang). --boundaries overrides it."
 READ_ROLES = ("kelurahan", "kecamatan", "kode", "lat", "lon")
 BOUNDARY_FIELDS = {
     "kode_field": "kelurahan code",
@@ -32,7 +33,7 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
             click.option(f"--{role}-col", f"{role}_col", metavar="C", help=f"Column holding the {role} (header text or 1-based number).")
             for role in READ_ROLES
         ],
-        click.option("--wilayah", metavar="KODE", help="Working area from the national boundaries shipped with geoapp: a kabupaten/kota (36.74), a province (36) or ID for the whole country. Default: the WILAYAH setting (36.71, Kota Tangerang). --boundaries overrides it."),
+        click.option("--wilayah", metavar="KODE", help=WILAYAH_HELP),
         click.option("--boundaries", type=click.Path(dir_okay=False), help="Boundary set (GeoJSON, GeoPackage, zipped Shapefile, GeoParquet or FlatGeobuf). Default: the --wilayah area (Kota Tangerang kelurahan)."),
         click.option("--boundaries-layer", metavar="NAME", help="Layer of a --boundaries GeoPackage holding the kelurahan polygons."),
         *[
