@@ -24,15 +24,22 @@ BOUNDARY_FIELDS = {
 }
 
 
-def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by every command that reads a records file."""
-    options = [
+def column_options() -> list[Callable[..., Any]]:
+    """The sheet, header-row and column options of every command that reads a records file."""
+    return [
         click.option("--sheet", help="XLSX sheet name (default: the first sheet with data)."),
         click.option("--header-row", type=IntParam(1, 9_999_999), help="1-based row number of the column headers."),
         *[
             click.option(f"--{role}-col", f"{role}_col", metavar="C", help=f"Column holding the {role} (header text or 1-based number).")
             for role in READ_ROLES
         ],
+    ]
+
+
+def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that reads a records file."""
+    options = [
+        *column_options(),
         click.option("--wilayah", metavar="KODE", help=WILAYAH_HELP),
         click.option("--boundaries", type=click.Path(dir_okay=False), help="Boundary set (GeoJSON, GeoPackage, zipped Shapefile, GeoParquet or FlatGeobuf). Default: the --wilayah area (Kota Tangerang kelurahan)."),
         click.option("--boundaries-layer", metavar="NAME", help="Layer of a --boundaries GeoPackage holding the kelurahan polygons."),
