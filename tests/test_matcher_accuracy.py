@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from geoapp.io.boundaries.national import gazetteer_frame
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.matcher import match_rows
@@ -18,7 +19,6 @@ from geoapp.values.names import name_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = ROOT / "data" / "boundaries" / "kota_tangerang_kelurahan.geojson"
-NATIONAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "gazetteer" / "kode_wilayah_2025.csv"
 
 ABBREV = {"Pondok": "Pd.", "Utara": "Utr", "Selatan": "Sel.", "Barat": "Brt", "Timur": "Tmr",
           "Indah": "Ind.", "Baru": "Br.", "Jaya": "Jy", "Pasar": "Ps.", "Kebon": "Kb.",
@@ -105,9 +105,7 @@ def test_messy_variants_accuracy(gaz: Gazetteer) -> None:
 
 
 def _other_regions() -> pd.DataFrame:
-    if not NATIONAL.is_file():
-        pytest.skip(f"national gazetteer not found at {NATIONAL}")
-    table = pd.read_csv(NATIONAL, dtype=str)
+    table = gazetteer_frame()      # the national gazetteer shipped with geoapp
     kec = table[table.tingkat == "kecamatan"].set_index("kode")["nama"]
     rows = table[(table.tingkat == "desa_kelurahan") & table.kode.str[:5].isin(["36.74", "36.03"])]
     rows = rows.sample(n=min(300, len(rows)), random_state=2020)
@@ -149,9 +147,7 @@ def test_other_regions_codes_outside(gaz: Gazetteer) -> None:
 
 def test_national_scale_name_only() -> None:
     """from_frame without geometry: exact names within their kecamatan at national scale."""
-    if not NATIONAL.is_file():
-        pytest.skip(f"national gazetteer not found at {NATIONAL}")
-    table = pd.read_csv(NATIONAL, dtype=str)
+    table = gazetteer_frame()      # the national gazetteer shipped with geoapp
     kec = table[table.tingkat == "kecamatan"].set_index("kode")["nama"]
     desa = table[table.tingkat == "desa_kelurahan"]
     desa = desa[desa.kode.str[:2] == "36"]                       # Banten: ~1,550 desa/kelurahan

@@ -3,11 +3,11 @@ from pathlib import Path
 import pytest
 
 from geoapp.core.errors import GeoappError
+from geoapp.io.boundaries.national import gazetteer_frame
 from geoapp.io.records.headers import normalise_header, role_of
 from geoapp.io.records.reader import read_records
 
 DATA = Path(__file__).parent / "data" / "records"
-GAZETTEER = Path(__file__).resolve().parents[2] / "shared" / "data" / "gazetteer" / "kode_wilayah_2025.csv"
 
 
 @pytest.mark.parametrize(
@@ -86,9 +86,8 @@ def test_bad_header_row():
 
 
 def test_gazetteer_codes_stay_text():
-    if not GAZETTEER.exists():
-        pytest.skip("national gazetteer not available")
-    t = read_records(GAZETTEER.read_bytes(), GAZETTEER.name)
+    csv = gazetteer_frame().to_csv(index=False).encode("utf-8")   # shipped with geoapp
+    t = read_records(csv, "kode_wilayah.csv")
     assert len(t) == 91_599 and t.headers == ["kode", "nama", "tingkat"]
     assert t.mapping.kode == 0 and 0 not in t.numeric
     assert "36.71" in set(t.cells[0])

@@ -17,6 +17,7 @@ from pyproj import Transformer
 from rapidfuzz.distance import Levenshtein
 
 from geoapp.core.errors import GeoappError
+from geoapp.io.boundaries.national import gazetteer_frame
 from geoapp.sample import (
     generate_messy_records,
     messy_name,
@@ -26,7 +27,6 @@ from geoapp.sample import (
 
 ROOT = Path(__file__).resolve().parents[1]
 KELURAHAN_FILE = ROOT / "data" / "boundaries" / "kota_tangerang_kelurahan.geojson"
-GAZETTEER = Path(__file__).resolve().parents[2] / "shared" / "data" / "gazetteer" / "kode_wilayah_2025.csv"
 FILES = {
     "bantuan_umkm_pkl.csv", "pelatihan_blk_2020.xlsx", "kwt.csv", "ecofarm.csv",
     "kampung_tematik.csv", "job_fair_2020.csv", "penduduk_kelurahan.csv", "README.txt",
@@ -374,9 +374,7 @@ def test_messy_records_problem_rows() -> None:
 
 
 def test_messy_records_codes_exist_in_national_gazetteer() -> None:
-    if not GAZETTEER.exists():
-        pytest.skip("national gazetteer not available")
-    gazetteer = pd.read_csv(GAZETTEER, dtype=str)
+    gazetteer = gazetteer_frame()      # the national gazetteer shipped with geoapp
     kelurahan = set(gazetteer.loc[gazetteer["tingkat"] == "desa_kelurahan", "kode"])
     _, truth = generate_messy_records(3000, seed=2)
     assert {k for k in truth if k is not None} <= kelurahan

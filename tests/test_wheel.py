@@ -39,6 +39,7 @@ print(json.dumps({
     "dist": str(importlib.metadata.distribution("geoapp").locate_file("geoapp/__init__.py")),
     "templates": str(resources.templates_dir()),
     "boundaries": str(resources.boundaries_dir()),
+    "national": str(resources.national_dir()),
     "finders": [repr(f) for f in sys.meta_path],
 }))
 """
@@ -136,7 +137,7 @@ def test_installed_wheel_runs_sample_match_and_serve(tmp_path_factory):
     work.mkdir()
 
     probe = json.loads(_run([venv / "bin" / "python", "-c", PROBE], cwd=work, env=env).stdout)
-    for key in ("geoapp", "dist", "templates", "boundaries"):
+    for key in ("geoapp", "dist", "templates", "boundaries", "national"):
         assert Path(probe[key]).is_relative_to(venv), (key, probe[key])
     assert "_bundled" in Path(probe["templates"]).parts and "_bundled" in Path(probe["boundaries"]).parts
     assert Path(probe["templates"], "index.html").is_file()
@@ -147,6 +148,12 @@ def test_installed_wheel_runs_sample_match_and_serve(tmp_path_factory):
     sample = sorted((work / "samples").glob("*.csv"))[0]
     matched = _run([geoapp, "--lang", "en", "match", sample, "-o", "matched.csv"], cwd=work, env=env)
     assert "Rows:" in matched.stdout and (work / "matched.csv").stat().st_size > 0
+    for name in ("desa.parquet", "kecamatan.parquet", "kode_wilayah.parquet", "README.md"):
+        assert Path(probe["national"], name).is_file(), name
+    (work / "tangsel.csv").write_text("Kelurahan,Kecamatan\nCiater,Serpong\n", encoding="utf-8")
+    other = _run([geoapp, "--lang", "en", "match", "tangsel.csv", "--wilayah", "36.74",
+                  "-o", "tangsel_out.csv"], cwd=work, env=env)
+    assert "1 matched" in other.stdout, other.stdout
 
     status, page, log = _serve_and_fetch(geoapp, work, env)
     assert status == 200 and "<html" in page.lower(), log

@@ -11,7 +11,14 @@ import click
 from geoapp.cli import text as T
 from geoapp.cli.common import current_lang, domain_errors, read_bytes, say
 from geoapp.cli.help_text import HelpCommand, HelpGroup
-from geoapp.cli.run_options import load_context, read_options, run_file, run_file_with_boundaries
+from geoapp.cli.run_options import (
+    WILAYAH_HELP,
+    load_context,
+    read_options,
+    run_file,
+    run_file_with_boundaries,
+    with_wilayah,
+)
 from geoapp.cli.summary import print_boundaries, print_left_out, print_summary
 
 
@@ -160,6 +167,8 @@ def alias() -> None:
 @click.option("--kecamatan", help="Only use this alias for rows of this kecamatan.")
 @click.option("--aliases", default="aliases.csv", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--boundaries", type=click.Path(dir_okay=False))
+@click.option("--wilayah", metavar="KODE", help=WILAYAH_HELP)
+@with_wilayah
 @domain_errors
 def alias_add(name: str, kode: str, kecamatan: str | None, aliases: str, boundaries: str | None) -> None:
     """Record that NAME means the kelurahan with code KODE."""

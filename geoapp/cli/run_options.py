@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,9 +11,10 @@ from typing import Any
 import click
 
 from geoapp.cli import text as T
-from geoapp.cli.common import IntParam, current_lang, read_bytes, say
+from geoapp.cli.common import IntParam, clean_errors, current_lang, read_bytes, say
 from geoapp.values.integers import ascii_int
 
+WILAYAH_HELP = "Working area from the national boundaries shipped with geoapp: a kabupaten/kota (36.74), a province (36) or ID for the whole country. Default: the WILAYAH setting (36.71, Kota Tangerang). --boundaries overrides it."
 READ_ROLES = ("kelurahan", "kecamatan", "kode", "lat", "lon")
 BOUNDARY_FIELDS = {
     "kode_field": "kelurahan code",
@@ -22,16 +24,24 @@ BOUNDARY_FIELDS = {
 }
 
 
-def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by every command that reads a records file."""
-    options = [
+def column_options() -> list[Callable[..., Any]]:
+    """The sheet, header-row and column options of every command that reads a records file."""
+    return [
         click.option("--sheet", help="XLSX sheet name (default: the first sheet with data)."),
         click.option("--header-row", type=IntParam(1, 9_999_999), help="1-based row number of the column headers."),
         *[
             click.option(f"--{role}-col", f"{role}_col", metavar="C", help=f"Column holding the {role} (header text or 1-based number).")
             for role in READ_ROLES
         ],
-        click.option("--boundaries", type=click.Path(dir_okay=False), help="Boundary set (GeoJSON, GeoPackage or zipped Shapefile). Default: Kota Tangerang kelurahan."),
+    ]
+
+
+def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that reads a records file."""
+    options = [
+        *column_options(),
+        click.option("--wilayah", metavar="KODE", help=WILAYAH_HELP),
+        click.option("--boundaries", type=click.Path(dir_okay=False), help="Boundary set (GeoJSON, GeoPackage, zipped Shapefile, GeoParquet or FlatGeobuf). Default: the --wilayah area (Kota Tangerang kelurahan)."),
         click.option("--boundaries-layer", metavar="NAME", help="Layer of a --boundaries GeoPackage holding the kelurahan polygons."),
         *[
             click.option(f"--{flag.replace('_', '-')}", flag, metavar="FIELD", help=f"Boundary field holding the {what} (default: detected).")
@@ -39,9 +49,26 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ],
         click.option("--aliases", type=click.Path(dir_okay=False), help="Alias file (CSV) of confirmed spellings; read, and written by 'geoapp review'."),
     ]
+    func = with_wilayah(func)
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def with_wilayah(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the command with its --wilayah area as the default boundary set."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from geoapp.io.boundaries import BoundaryFiles, default_files, default_set
+
+        wilayah = kwargs.pop("wilayah", None)
+        with clean_errors():
+            files = BoundaryFiles.for_wilayah(wilayah) if wilayah else default_files()
+        with default_set(files):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def options_from(kwargs: dict[str, Any]) -> Any:

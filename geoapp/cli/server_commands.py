@@ -16,8 +16,9 @@ from geoapp.cli.help_text import HelpCommand
 @click.option("--threads", default=8, show_default=True, type=IntParam(1, 256), help="Threads per worker process.")
 @click.option("--workers", default=1, show_default=True, type=IntParam(1, 64), help="Worker processes; more than 1 runs gunicorn (POSIX only) instead of waitress.")
 @click.option("--instance", type=click.Path(file_okay=False), help="Instance folder (database, secret key, uploads, aliases). Default: ./instance or $GEOAPP_INSTANCE.")
+@click.option("--wilayah", metavar="KODE", help="Working area from the shipped national data: a kabupaten/kota (36.74), a province (36) or ID; overrides the WILAYAH setting. Default: 36.71, Kota Tangerang.")
 @domain_errors
-def serve(host: str, port: int, threads: int, workers: int, instance: str | None) -> None:
+def serve(host: str, port: int, threads: int, workers: int, instance: str | None, wilayah: str | None) -> None:
     """Run the planners' map with a production WSGI server (waitress, or gunicorn with --workers).
 
     On first start it creates the SQLite database in the instance folder, imports the
@@ -26,7 +27,7 @@ def serve(host: str, port: int, threads: int, workers: int, instance: str | None
     """
     from geoapp.web.serve import serve as run_server
 
-    run_server(host=host, port=port, threads=threads, instance=instance, workers=workers)
+    run_server(host=host, port=port, threads=threads, instance=instance, workers=workers, wilayah=wilayah)
 
 
 @click.command("settings", cls=HelpCommand)

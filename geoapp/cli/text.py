@@ -10,6 +10,7 @@ UNEXPECTED = Msg(
 )
 READING = Msg("reading", "Reading {path} ...")
 MATCHING = Msg("matching", "Matching rows to kelurahan")
+IMPORT_STORING = Msg("import_storing", "Storing {rows} rows as a new version ...")
 READ_INFO = Msg(
     "read_info",
     "Format {format}, encoding {encoding}, delimiter {delimiter}, header row {header_row}{sheet}",

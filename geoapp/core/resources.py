@@ -40,6 +40,11 @@ def boundaries_dir() -> Path:
     return bundled_dir("boundaries", REPO_ROOT / "data" / "boundaries")
 
 
+def national_dir() -> Path:
+    """The folder of the shipped national data (gazetteer, desa polygons, outlines)."""
+    return PACKAGE_DIR / "data" / "national"
+
+
 def instance_dir(config: Mapping[str, Any] | None = None) -> Path:
     """INSTANCE_PATH of ``config``, else $GEOAPP_INSTANCE, else ``./instance`` of the working directory."""
     chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get(INSTANCE_ENV)

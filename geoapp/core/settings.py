@@ -108,6 +108,7 @@ SETTINGS: list[Setting] = [
     Setting("MAX_ROWS", COUNT, 50_000, "Largest number of data rows read from one input file."),
     Setting("MAX_COLUMNS", COUNT, 200, "Largest number of columns read from one input file (CSV or XLSX sheet; the web upload and geoapp match); 0 = no limit."),
     Setting("BOUNDARIES", PATH, "", "Kelurahan boundary file, or a folder holding kota_tangerang_kelurahan.geojson (and optionally the kecamatan and city files of the same names); empty = the bundled Kota Tangerang set."),
+    Setting("WILAYAH", TEXT, "36.71", "Working area from the shipped national data: a kabupaten/kota code (36.74), a province code (36) or ID for the whole country; 36.71 = the bundled Kota Tangerang set (the only one with sample data). BOUNDARIES, when set, overrides it."),
     Setting("ALIASES", PATH, "aliases.csv", "CSV of user-confirmed kelurahan spellings."),
     Setting("UPLOAD_DIR", PATH, "uploads", "Folder for uploaded files awaiting review."),
     Setting("LOGIN_RATE_LIMIT", TEXT, "10 per minute", "Failed login attempts allowed per client address (Flask-Limiter syntax); successful logins do not count."),

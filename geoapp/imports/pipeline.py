@@ -18,6 +18,7 @@ import pandas as pd
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
 from geoapp.imports.ledger import build_ledger
+from geoapp.imports.outside import outside_notes
 from geoapp.io.records.reader import read_records
 from geoapp.io.records.types import ROLES, RecordTable
 from geoapp.io.records.width import default_max_columns
@@ -166,6 +167,8 @@ def match_table(
     if first_run:
         table.info.column_use = column_use(table, check, by_content, chosen)
     _add_coordinate_notes(result, coords, lang)
+    for row, text in outside_notes(result, table.column(m.kode), gazetteer, lang).items():
+        result.note[row] = join_notes(result.note[row] or "", text)
     return result, coords
 
 

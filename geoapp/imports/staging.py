@@ -5,10 +5,11 @@
 * the web upload's confirm step (``geoapp.imports.upload.confirm``);
 * the first-start sample data (``import_sample_data``, called by ``geoapp.web.serve``);
 * the places editor (``geoapp.places.editing.versions``), one version per saved change;
-* trusted batch imports of a file in one go (``import_file``; tests and benchmarks).
+* trusted batch imports of a file in one go (``import_file``; tests and benchmarks);
+* ``geoapp import`` (``geoapp.cli.import_commands``): a file of any size, matched with
+  progress output, then ``version_of_run`` + ``stage_and_activate`` like the upload confirm.
 
-The command line does not store anything (``geoapp match`` and ``geoapp layer`` only read
-and match); if it ever imports into the store it should call ``import_file``.
+``geoapp match``, ``aggregate`` and ``review`` only read and match.
 """
 
 from __future__ import annotations

@@ -14,14 +14,29 @@ from geoapp.io.boundaries import BoundaryFiles, bind_default, unbind_default
 
 EXT = "geoapp_boundaries"
 _TOKEN = "_geoapp_boundaries_token"
+_AREA_NAME = "geoapp_area_name"
 
 
 def init_app(app: Flask) -> None:
-    """Keep the set that the BOUNDARIES setting names and bind it in every app context."""
-    app.extensions[EXT] = BoundaryFiles.for_setting(app.config.get("BOUNDARIES") or None,
-                                                    app.instance_path)
+    """Keep the set that BOUNDARIES (else WILAYAH) names and bind it in every app context."""
+    app.extensions[EXT] = BoundaryFiles.for_settings(app.config.get("BOUNDARIES") or None,
+                                                     app.config.get("WILAYAH"),
+                                                     app.instance_path)
     appcontext_pushed.connect(_bind, app, weak=False)
     app.teardown_appcontext(_unbind)
+    app.context_processor(_area_context)
+
+
+def _area_context() -> dict[str, str]:
+    """``area_name`` in every template: the name of the app's working area."""
+    from flask import current_app
+
+    files = current_app.extensions[EXT]
+    name = current_app.extensions.get(_AREA_NAME, {}).get(files)
+    if name is None:
+        name = files.area_name()
+        current_app.extensions.setdefault(_AREA_NAME, {})[files] = name
+    return {"area_name": name}
 
 
 def boundary_files(app: Flask) -> BoundaryFiles:

@@ -74,8 +74,17 @@ def bootstrap(app: Flask) -> dict[str, Any]:
             planner = None
             if app.config.get("CREATE_DEFAULT_PLANNER"):
                 planner = ensure_default_planner(session)
-            sample = load_sample_data(app, session) if app.config.get("LOAD_SAMPLE_DATA") else None
+            sample = (load_sample_data(app, session)
+                      if app.config.get("LOAD_SAMPLE_DATA") and sample_area(app) else None)
     return {"database": app.config["DATABASE"], "planner": planner, "sample": sample}
+
+
+def sample_area(app: Flask) -> bool:
+    """Whether the app's boundary set is one the sample data belongs to (not a national area:
+    the sample data is Kota Tangerang's, 36.71)."""
+    from geoapp.web.boundary_set import boundary_files
+
+    return not boundary_files(app).wilayah
 
 
 def load_sample_data(app: Flask, session) -> dict[str, Any]:
@@ -117,13 +126,19 @@ def serve_app(app: Flask, *, host: str, port: int, threads: int = 8, workers: in
 
 def serve(
     host: str = "127.0.0.1", port: int = 5000, threads: int = 8, instance: str | None = None,
-    workers: int = 1,
+    workers: int = 1, wilayah: str | None = None,
 ) -> None:
-    """Create the app (instance folder, database), bootstrap, then serve it."""
+    """Create the app (instance folder, database), bootstrap, then serve it.
+
+    ``wilayah`` overrides the WILAYAH setting for this run (a working area code or ``ID``).
+    """
     from geoapp.store.backup import hold_instance_lock
     from geoapp.web import create_app
 
-    app = create_app({"INSTANCE_PATH": instance} if instance else None)
+    config: dict[str, Any] = {"INSTANCE_PATH": instance} if instance else {}
+    if wilayah:
+        config["WILAYAH"] = wilayah
+    app = create_app(config or None)
     check_boundaries(app.config, default=True)
     check_address(host, port)
     app.extensions["geoapp_lock"] = hold_instance_lock(app.instance_path)  # see geoapp.store.backup

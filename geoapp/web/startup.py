@@ -23,12 +23,19 @@ def check_boundaries(config: Mapping[str, Any], *, default: bool = False) -> Non
     so a damaged installation fails at start instead of on the first map request).
     """
     from geoapp.io.boundaries import (
+        BoundaryFiles,
         default_boundaries_dir,
         load_boundaries,
         resolve_boundaries_setting,
     )
 
     path = config.get("BOUNDARIES") or ""
+    if not path and (config.get("WILAYAH") or "").strip():
+        files = BoundaryFiles.for_wilayah(config["WILAYAH"])   # an unknown code stops here
+        if files.wilayah and default:
+            files.boundaries()
+        if files.wilayah:
+            return
     if not path and not default:
         return
     try:

@@ -36,6 +36,7 @@ from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import compare, list_datasets
 from geoapp.values.integers import parse_int, parse_int_list, parse_optional_int
+from geoapp.values.numbers import format_number
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
@@ -112,8 +113,17 @@ def _read_file() -> tuple[bytes, str]:
 def _render_form(error: GeoappError | None = None, status: int = 200):
     form = {k: request.form.get(k, "") for k in ("program", "title", "header_row")}
     html = render_template("upload.html", programs=_program_choices(), form=form,
-                           error=None if error is None else tr(error))
+                           error=None if error is None else tr(error), limits=_limits())
     return html, status
+
+
+def _limits() -> dict[str, str]:
+    """This app's upload limits as shown on the form (0 / unset: no limit)."""
+    lang = current_lang()
+    size, rows = current_app.config.get("MAX_CONTENT_LENGTH"), current_app.config.get("MAX_ROWS")
+    mb = 1024 * 1024
+    return {"mb": format_number(size / mb, lang, 0 if size % mb == 0 else 1) if size else "",
+            "rows": format_number(rows, lang) if rows else ""}
 
 
 @bp.route("/upload", methods=["GET", "POST"])

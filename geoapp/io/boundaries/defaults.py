@@ -8,7 +8,8 @@ kelurahan). :class:`BoundaryFiles` names such a set; :func:`resolve_boundaries_s
 The default set (what ``load_boundaries()`` reads with no source) is, in order: the set bound to
 the current context with :func:`default_set`/:func:`bind_default` (the web app binds its own
 BOUNDARIES set in each of its app contexts), else ``$GEOAPP_BOUNDARIES`` (resolved the same way,
-against the default instance folder), else the bundled Kota Tangerang set.
+against the default instance folder), else the ``$GEOAPP_WILAYAH`` working area of the shipped national data
+(:meth:`BoundaryFiles.for_wilayah`), else the bundled Kota Tangerang set.
 """
 
 from __future__ import annotations
@@ -27,12 +28,16 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.resources import boundaries_dir
 from geoapp.core.settings import default_instance_path, environment_value, resolve_path
 from geoapp.io.boundaries.formats import ERR_NOT_FOUND
+from geoapp.io.boundaries.national import DESA_FILE, national_path, normalise_wilayah
 from geoapp.io.boundaries.pipeline import read_boundary_set, read_outline
 from geoapp.io.boundaries.types import BoundarySet
+from geoapp.io.boundaries.wilayah import area_name, national_outline, national_set
 
 DEFAULT_KELURAHAN = "kota_tangerang_kelurahan.geojson"
 DEFAULT_KECAMATAN = "kota_tangerang_kecamatan.geojson"
 DEFAULT_CITY = "kota_tangerang.geojson"
+DEFAULT_WILAYAH = "36.71"     # the bundled set's area: --wilayah 36.71 is the bundled set
+DEFAULT_AREA_NAME = "Kota Tangerang"
 
 FileKey = tuple[str, int, int]
 
@@ -73,6 +78,8 @@ class BoundaryFiles:
 
     kelurahan: Path
     bundled: bool = False   # the shipped set: a missing outline file is an error, not dissolved
+    wilayah: str | None = None  # a working area of the shipped national data (``kelurahan``
+    # is then the national desa file, filtered to the area)
 
     @classmethod
     def bundled_set(cls) -> BoundaryFiles:
@@ -86,6 +93,39 @@ class BoundaryFiles:
         kelurahan = resolve_boundaries_setting(value, instance)
         return cls.bundled_set() if kelurahan is None else cls(kelurahan)
 
+    @classmethod
+    def for_wilayah(cls, value: str) -> BoundaryFiles:
+        """The set of a working area: ``36.74``, ``36`` or ``ID`` (36.71: the bundled set)."""
+        code = normalise_wilayah(value)
+        if code == DEFAULT_WILAYAH:
+            return cls.bundled_set()
+        return cls(national_path(DESA_FILE), bundled=True, wilayah=code)
+
+    @classmethod
+    def for_settings(cls, boundaries: str | Path | None, wilayah: str | None,
+                     instance: str | Path | None = None) -> BoundaryFiles:
+        """BOUNDARIES when set (it overrides), else the WILAYAH area, else the bundled set."""
+        if boundaries:
+            return cls.for_setting(boundaries, instance)
+        if wilayah and str(wilayah).strip():
+            return cls.for_wilayah(str(wilayah))
+        return cls.bundled_set()
+
+    @property
+    def area(self) -> str:
+        """The working area's code: the national area, or ``36.71`` for the bundled set."""
+        if self.wilayah:
+            return self.wilayah
+        return DEFAULT_WILAYAH if self.bundled else ""
+
+    def area_name(self) -> str:
+        """The working area's name: ``Kota Tangerang Selatan``, ``Banten``, ``Indonesia``;
+        for a BOUNDARIES file the kabupaten/kota its codes lie in."""
+        if self.wilayah:
+            return area_name(self.wilayah)
+        areas = self.boundaries().report.areas
+        return ", ".join(n for c, n in areas.items() if len(c) == 5) or DEFAULT_AREA_NAME
+
     @property
     def folder(self) -> Path:
         """The folder of the set's files."""
@@ -93,11 +133,15 @@ class BoundaryFiles:
 
     def identity(self) -> FileKey:
         """Path, mtime and size of the kelurahan file (a cache key for derived indexes)."""
-        return file_key(self.kelurahan)
+        path, mtime, size = file_key(self.kelurahan)
+        return (f"{path}#{self.wilayah}" if self.wilayah else path), mtime, size
 
     def boundaries(self, **options: str | None) -> BoundarySet:
         """The kelurahan set, read with ``load_boundaries``' layer/field options."""
         given = tuple(sorted((k, v) for k, v in options.items() if v is not None))
+        if self.wilayah:
+            cached = _cached_national(self.identity(), self.wilayah)
+            return BoundarySet(cached.frame.copy(), copy.deepcopy(cached.report))
         cached = _cached_boundaries(self.identity(), given)
         return BoundarySet(cached.frame.copy(), copy.deepcopy(cached.report))
 
@@ -110,6 +154,9 @@ class BoundaryFiles:
         return self._outline(DEFAULT_CITY, None)
 
     def _outline(self, name: str, by: str | None) -> gpd.GeoDataFrame:
+        if self.wilayah:
+            level = "kecamatan" if by else None
+            return _cached_national_outline(self.identity(), self.wilayah, level).copy()
         path = self.folder / name
         if not self.bundled and not path.is_file():
             return _cached_dissolved(self.identity(), by).copy()
@@ -119,6 +166,16 @@ class BoundaryFiles:
 @lru_cache(maxsize=8)
 def _cached_boundaries(key: FileKey, options: tuple) -> BoundarySet:
     return read_boundary_set(Path(key[0]), None, **dict(options))
+
+
+@lru_cache(maxsize=4)
+def _cached_national(key: FileKey, wilayah: str) -> BoundarySet:
+    return national_set(wilayah)
+
+
+@lru_cache(maxsize=8)
+def _cached_national_outline(key: FileKey, wilayah: str, level: str | None) -> gpd.GeoDataFrame:
+    return national_outline(wilayah, level)
 
 
 @lru_cache(maxsize=8)
@@ -175,7 +232,8 @@ def default_files() -> BoundaryFiles:
     bound = _current.get()
     if bound is not None:
         return bound
-    return BoundaryFiles.for_setting(environment_value("BOUNDARIES"))
+    return BoundaryFiles.for_settings(environment_value("BOUNDARIES"),
+                                      environment_value("WILAYAH"))
 
 
 def default_boundaries_dir() -> Path:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
+from geoapp.io.boundaries.national import names_by_kode
 from geoapp.io.boundaries.types import BoundaryReport, examples
 from geoapp.values.codes import kecamatan_of, normalise_kode
 
@@ -62,6 +63,11 @@ _NOTE_KEC_DERIVED = Msg(
 _NOTE_NO_KEC_NAME = Msg(
     "boundaries.no_kecamatan_name",
     "No kecamatan name field; kecamatan names are left empty.",
+)
+_NOTE_KEC_FROM_GAZETTEER = Msg(
+    "boundaries.kecamatan_from_gazetteer",
+    "No kecamatan name field; the names of {count} features' kecamatan were taken from the "
+    "national gazetteer shipped with geoapp.",
 )
 
 
@@ -145,7 +151,8 @@ def build_columns(gdf: gpd.GeoDataFrame, fields: dict[str, str | None],
     kode_kec = _kecamatan_codes(gdf, kode, fields, report)
     nama_kec = _text_column(gdf, fields["nama_kecamatan"])
     if fields["nama_kecamatan"] is None:
-        report.notes.append(Note.of(_NOTE_NO_KEC_NAME))
+        nama_kec = _gazetteer_names(kode_kec, report)
+    report.areas = _area_names(kode)
     luas = (pd.to_numeric(gdf[fields["luas_km2"]], errors="coerce").astype(float)
             if fields["luas_km2"] else pd.Series(np.nan, index=gdf.index))
     return gpd.GeoDataFrame({
@@ -153,6 +160,26 @@ def build_columns(gdf: gpd.GeoDataFrame, fields: dict[str, str | None],
         "kode_kecamatan": kode_kec.astype("str"), "nama_kecamatan": nama_kec.astype("str"),
         "luas_km2": luas,
     }, geometry=gdf.geometry.values, crs=gdf.crs, index=gdf.index)
+
+
+def _gazetteer_names(kode_kec: pd.Series, report: BoundaryReport) -> pd.Series:
+    """Kecamatan names from the national gazetteer shipped with geoapp (None when unknown)."""
+    names = names_by_kode()
+    found = kode_kec.map(lambda k: names.get(k) if isinstance(k, str) else None)
+    known = int(found.notna().sum())
+    if known:
+        report.notes.append(Note.of(_NOTE_KEC_FROM_GAZETTEER, count=known))
+    if known < len(found):
+        report.notes.append(Note.of(_NOTE_NO_KEC_NAME))
+    return found.astype(object)
+
+
+def _area_names(kode: pd.Series) -> dict[str, str]:
+    """Name of every kabupaten/kota and provinsi the codes lie in (national gazetteer)."""
+    names = names_by_kode()
+    kab = kode.str.slice(0, 5).unique()
+    regions = {str(c) for c in kab} | {str(c)[:2] for c in kab}
+    return {code: names[code] for code in sorted(regions) if code in names}
 
 
 def _kecamatan_codes(gdf: gpd.GeoDataFrame, kode: pd.Series, fields: dict[str, str | None],

@@ -1,8 +1,9 @@
 """Where boundary bytes come from and what format they are in.
 
-The format is sniffed from the content, never from the file name, and only three reach GDAL:
-GeoJSON (parsed as JSON first), GeoPackage (schema checked in memory) and zipped Shapefile
-(members checked). A ``.shp`` path is bundled with its sibling parts into an in-memory ZIP.
+The format is sniffed from the content, never from the file name, and only four reach GDAL:
+GeoJSON (parsed as JSON first), GeoPackage (schema checked in memory), zipped Shapefile
+(members checked) and FlatGeobuf (magic bytes). GeoParquet is read by pyarrow, not GDAL.
+A ``.shp`` path is bundled with its sibling parts into an in-memory ZIP.
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ _ERR_TOO_LARGE = Msg(
 )
 _ERR_EMPTY = Msg(
     "boundaries.empty",
-    "The boundary file is empty. Upload a GeoJSON, GeoPackage or zipped Shapefile.",
+    "The boundary file is empty. Upload a GeoJSON, GeoPackage, zipped Shapefile, GeoParquet "
+    "or FlatGeobuf file.",
 )
 ERR_FORMAT = Msg(
     "boundaries.format",
-    "Unrecognised boundary file format ({what}). Accepted: GeoJSON, GeoPackage (.gpkg) "
-    "or a zipped Shapefile (.shp, .shx, .dbf, .prj).",
+    "Unrecognised boundary file format ({what}). Accepted: GeoJSON, GeoPackage (.gpkg), "
+    "a zipped Shapefile (.shp, .shx, .dbf, .prj), GeoParquet (.parquet) or FlatGeobuf (.fgb).",
 )
 _ERR_BAD_JSON = Msg(
     "boundaries.bad_json",
@@ -78,10 +80,19 @@ def _zip_shapefile_siblings(shp: Path) -> bytes:
     return buf.getvalue()
 
 
+FLATGEOBUF_MAGIC = b"fgb\x03fgb"    # FlatGeobuf v3; the 8th byte is the patch version
+PARQUET_MAGIC = b"PAR1"             # at both ends of an Apache Parquet file
+
+
 def detect_format(raw: bytes) -> str:
-    """``"geojson"``, ``"gpkg"`` or ``"shapefile_zip"`` from the content; else GeoappError."""
+    """``"geojson"``, ``"gpkg"``, ``"shapefile_zip"``, ``"flatgeobuf"`` or ``"geoparquet"``
+    from the content; else GeoappError."""
     if raw.startswith(b"SQLite format 3\x00"):
         return "gpkg"
+    if raw.startswith(FLATGEOBUF_MAGIC) and len(raw) > 8:
+        return "flatgeobuf"
+    if raw.startswith(PARQUET_MAGIC) and raw.endswith(PARQUET_MAGIC) and len(raw) > 8:
+        return "geoparquet"
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"PK\x05\x06"):
         return "shapefile_zip"
     text = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -96,6 +107,8 @@ def prepare_payload(raw: bytes, fmt: str, notes: list[Note]) -> bytes:
         return _check_geojson(raw)
     if fmt == "gpkg":
         return sanitise_gpkg(raw)
+    if fmt in ("flatgeobuf", "geoparquet"):
+        return raw           # FlatGeobuf: one layer, no external references; Parquet: pyarrow
     return clean_shapefile_zip(raw, notes)
 
 

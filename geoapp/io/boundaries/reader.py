@@ -15,15 +15,16 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
 from geoapp.io.boundaries.crs import settle_crs
 from geoapp.io.boundaries.formats import ERR_FORMAT, detect_format, prepare_payload
+from geoapp.io.boundaries.geoparquet import read_geoparquet
 from geoapp.io.boundaries.repair import ERR_NOT_POLYGON
 from geoapp.io.boundaries.types import BoundaryReport
 
 _log = logging.getLogger(__package__)  # one logger for the whole boundaries package
 
-_ERR_UNREADABLE = Msg(
+ERR_UNREADABLE = Msg(
     "boundaries.unreadable",
     "The boundary file ({format}) could not be read; it may be damaged or not GeoJSON, "
-    "GeoPackage or Shapefile (ZIP). Save the file again and retry.",
+    "GeoPackage, Shapefile (ZIP), GeoParquet or FlatGeobuf. Save the file again and retry.",
 )
 _ERR_LAYER = Msg(
     "boundaries.layer",
@@ -37,7 +38,8 @@ _ERR_LAYER_CHOICE = Msg(
 )
 _ERR_NO_FEATURES = Msg("boundaries.no_features", "The boundary file contains no features.")
 
-_DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shapefile_zip": "ESRI Shapefile"}
+_DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shapefile_zip": "ESRI Shapefile",
+            "flatgeobuf": "FlatGeobuf"}
 
 
 def _list_layers(payload: bytes) -> list[tuple[str, str]]:
@@ -47,7 +49,7 @@ def _list_layers(payload: bytes) -> list[tuple[str, str]]:
             layers = pyogrio.list_layers(payload)
         except Exception as exc:  # noqa: BLE001 - GDAL errors on untrusted content
             _log.warning("boundary layers unreadable: %.200s", exc)
-            raise GeoappError(_ERR_UNREADABLE, 422, format="?") from None
+            raise GeoappError(ERR_UNREADABLE, 422, format="?") from None
     return [(str(name), str(kind)) for name, kind in layers]
 
 
@@ -83,7 +85,7 @@ def read_with_pyogrio(payload: bytes, fmt: str,
             raise
         except Exception as exc:  # noqa: BLE001 - GDAL errors on untrusted content
             _log.warning("boundary file (%s) unreadable: %.200s", expected, exc)
-            raise GeoappError(_ERR_UNREADABLE, 422, format=expected) from None
+            raise GeoappError(ERR_UNREADABLE, 422, format=expected) from None
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise GeoappError(ERR_NOT_POLYGON, 422, types="-", codes="-")
     return gdf, expected
@@ -95,8 +97,11 @@ def read_frame(raw: bytes, name: str,
     fmt = detect_format(raw)
     notes: list[Note] = []
     payload = prepare_payload(raw, fmt, notes)
-    layer_name = choose_layer(payload, fmt, layer)
-    gdf, driver = read_with_pyogrio(payload, fmt, layer_name)
+    if fmt == "geoparquet":
+        layer_name, (gdf, driver) = None, read_geoparquet(payload)
+    else:
+        layer_name = choose_layer(payload, fmt, layer)
+        gdf, driver = read_with_pyogrio(payload, fmt, layer_name)
     if len(gdf) == 0:
         raise GeoappError(_ERR_NO_FEATURES, 422)
     report = BoundaryReport(source=name, driver=driver, crs_detected=None, notes=notes,

@@ -27,6 +27,8 @@ class BoundaryReport:
     layer: str | None = None
     overlap_pairs: int = 0
     overlap_m2: float = 0.0
+    areas: dict[str, str] = field(default_factory=dict)   # kabupaten/kota and provinsi
+    # codes the set lies in -> their names (national gazetteer)
 
     def as_dict(self, lang: str | None = None) -> dict[str, object]:
         """JSON-able form with the notes rendered in ``lang``."""
@@ -36,6 +38,7 @@ class BoundaryReport:
             "fields": dict(self.fields), "notes": [n.as_dict(lang) for n in self.notes],
             "feature_count": self.feature_count, "layer": self.layer,
             "overlap_pairs": self.overlap_pairs, "overlap_m2": self.overlap_m2,
+            "areas": dict(self.areas),
         }
 
 

@@ -1,0 +1,85 @@
+"""``geoapp import``: a file of any size into an instance as a new version, with the upload
+page's rules (ledger, all or nothing, nothing-matched refused)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geoapp.cli.main import main
+from geoapp.store import active_dataset
+from geoapp.web import create_app
+
+# Hand-made rows: two Kota Tangerang Selatan kelurahan, one row to review, one outside.
+TANGSEL = ("No,Kode Wilayah,Kelurahan,Kecamatan,Jumlah Kelompok\n"
+           "1,36.74.01.1001,Ciater,Serpong,2\n"
+           "2,,Rawabuntu,Serpong,3\n"
+           "3,,Rawa Buntu Indah,Serpong,4\n"
+           "4,36.71.01.1001,Sukarasa,Tangerang,5\n")
+
+
+@pytest.fixture
+def env(monkeypatch):
+    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_WILAYAH", "GEOAPP_BOUNDARIES"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["--lang", "en", *[str(a) for a in args]],
+                              catch_exceptions=False)
+
+
+def stored(instance: Path, wilayah: str):
+    app = create_app({"INSTANCE_PATH": str(instance), "WILAYAH": wilayah})
+    with app.app_context(), app.extensions["geoapp_db"]["sessions"]() as session:
+        ds = active_dataset(session, "umkm")
+        out = None if ds is None else (ds.title, ds.row_count, ds.imported_by,
+                                       json.loads(ds.ledger_json)["rows"])
+    app.extensions["geoapp_db"]["engine"].dispose()
+    return out
+
+
+def test_import_into_a_working_area(env, tmp_path):
+    source = tmp_path / "umkm_tangsel.csv"
+    source.write_text(TANGSEL, encoding="utf-8")
+    instance = tmp_path / "instance"
+    result = run("import", source, "--program", "umkm", "--title", "UMKM 2021",
+                 "--wilayah", "36.74", "--instance", instance)
+    assert result.exit_code == 0, result.output
+    assert "stored as version 1 and is now active" in result.output
+    title, rows, user, ledger = stored(instance, "36.74")
+    assert (title, rows) == ("UMKM 2021", 4) and user.startswith("cli")
+    assert ledger["matched"] == 2 and ledger["matched"] + ledger["review"] + ledger["unmatched"] == 4
+
+
+def test_import_where_nothing_matches_stores_nothing(env, tmp_path):
+    source = tmp_path / "umkm_tangsel.csv"
+    source.write_text(TANGSEL, encoding="utf-8")
+    instance = tmp_path / "instance"
+    result = run("import", source, "--program", "umkm", "--instance", instance,
+                 "--wilayah", "32.73")               # Kota Bandung: none of these rows
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert stored(instance, "32.73") is None
+
+
+def test_import_refuses_an_unknown_program(env, tmp_path):
+    source = tmp_path / "x.csv"
+    source.write_text(TANGSEL, encoding="utf-8")
+    result = run("import", source, "--program", "nope", "--instance", tmp_path / "i")
+    assert result.exit_code == 2 and "umkm" in result.output
+
+
+def test_upload_page_states_its_limits_and_the_command(app, client, token):
+    from geoapp.store import set_password
+    from geoapp.web.db import get_db
+
+    with app.app_context():
+        set_password(get_db(), "perencana", "rahasia-123", "planner")
+    client.post("/auth/login", data={"username": "perencana", "password": "rahasia-123",
+                                     "csrf_token": token(client)})
+    page = client.get("/data/upload?lang=en").get_data(as_text=True)
+    assert "files up to 20 MB and 50,000 data rows" in page
+    assert "geoapp import FILE --program KEY" in page
