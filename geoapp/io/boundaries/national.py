@@ -79,7 +79,8 @@ def normalise_wilayah(value: object) -> str:
     text = str(value or "").strip()
     if text.upper() in (COUNTRY, "INDONESIA"):
         return COUNTRY
-    kode = text if text.isdigit() and len(text) == 2 else normalise_kode(text)
+    two_digits = len(text) == 2 and all("0" <= c <= "9" for c in text)
+    kode = text if two_digits else normalise_kode(text)
     if kode is None or kode.count(".") > 1 or kode not in names_by_kode():
         raise GeoappError(ERR_WILAYAH, 400, value=text[:40])
     return kode
