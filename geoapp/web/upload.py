@@ -25,6 +25,7 @@ from flask import (
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.core.programs import PROGRAMS
+from geoapp.imports.history import applied_text, default_year, plan_texts
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import NO_FILE, display_name, too_large
 from geoapp.imports.upload.choices import choose_read_options, decide_rows
@@ -34,7 +35,8 @@ from geoapp.imports.upload.state import UploadState
 from geoapp.imports.upload.view_cache import preview_page
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
-from geoapp.store import compare, list_datasets
+from geoapp.store import compare, details, list_datasets
+from geoapp.store.years import check_year
 from geoapp.values.integers import parse_int, parse_int_list, parse_optional_int
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
@@ -110,8 +112,9 @@ def _read_file() -> tuple[bytes, str]:
 
 
 def _render_form(error: GeoappError | None = None, status: int = 200):
-    form = {k: request.form.get(k, "") for k in ("program", "title", "header_row")}
+    form = {k: request.form.get(k, "") for k in ("program", "title", "header_row", "year")}
     html = render_template("upload.html", programs=_program_choices(), form=form,
+                           this_year=default_year(""),
                            error=None if error is None else tr(error))
     return html, status
 
@@ -129,6 +132,7 @@ def new():
             limit=current_app.config.get("MAX_CONTENT_LENGTH") or None, max_rows=_max_rows(),
             header_row=_optional_int("header_row"),
             quota=current_app.config.get("UPLOAD_QUOTA_BYTES"),
+            year=request.form.get("year") or None,
         )
     except GeoappError as exc:
         return _render_form(exc, exc.status)
@@ -140,7 +144,10 @@ def new():
 # ---- preview and review -------------------------------------------------------------------
 
 def _render_preview(state: UploadState, error: GeoappError | None = None, status: int = 200):
-    context = page_context(state, _preview_page(state, current_lang()))
+    lang = current_lang()
+    context = page_context(state, _preview_page(state, lang))
+    context["history"] = (plan_texts(get_db(), state.program, context["years"], lang)
+                          if context["can_confirm"] else None)
     context["error"] = None if error is None else tr(error)
     return render_template("upload_preview.html", **context), status
 
@@ -155,6 +162,10 @@ def preview(token: str):
 @login_required("planner")
 def options(token: str):
     state = _state(token)
+    try:
+        state.year = check_year(request.form.get("year"), required=False) or state.year
+    except GeoappError as exc:
+        return _render_preview(state, exc, exc.status)
     columns = {}
     for role in ROLES:
         value = _optional_int(f"col_{role}", allow_zero=True)
@@ -207,6 +218,8 @@ def confirm(token: str):
             raise
         return _render_preview(state, exc, exc.status)
     flash(tr(stored.message), "success" if stored.active else "warning")
+    if stored.active:
+        flash(applied_text(details(stored.dataset)["report"].get("years"), current_lang()), "info")
     for note in notes:
         flash(tr(note), "error" if isinstance(note, GeoappError) else "info")
     return redirect(url_for("upload.datasets", program=stored.dataset.program))
