@@ -5,10 +5,11 @@
 * the web upload's confirm step (``geoapp.imports.upload.confirm``);
 * the first-start sample data (``import_sample_data``, called by ``geoapp.web.serve``);
 * the places editor (``geoapp.places.editing.versions``), one version per saved change;
-* trusted batch imports of a file in one go (``import_file``; tests and benchmarks).
+* trusted batch imports of a file in one go (``import_file``; tests and benchmarks);
+* ``geoapp import`` (``match_import``, then ``stage_and_activate`` once the plan is said).
 
-The command line does not store anything (``geoapp match`` and ``geoapp layer`` only read
-and match); if it ever imports into the store it should call ``import_file``.
+Uploads and imports replace only the years they hold (``NewVersion.keep_years``); the
+places editor writes whole versions.
 """
 
 from __future__ import annotations
