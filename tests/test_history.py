@@ -121,3 +121,18 @@ def test_check_year():
         with pytest.raises(Exception) as info:
             check_year(bad)
         assert "1900" in str(info.value.text("en"))
+
+
+def test_compare_two_years_of_one_version(session):
+    from geoapp.store import compare
+
+    upload(session, UMKM_2020_2021)
+    version = upload(session, UMKM_2022)
+    result = compare(session, version.id, version.id, year_a="2020", year_b="2022")
+    assert result["rows"] == {"a": 2, "b": 2, "diff": 0}
+    assert result["a"]["years"] == ["2020", "2021", "2022"] and result["b"]["year"] == "2022"
+    sukarasa = next(k for k in result["kelurahan"] if k["kode"] == "36.71.01.1001")
+    kelompok = next(v for n, v in sukarasa["measures"].items() if "kelompok" in n.lower())
+    assert kelompok == {"a": 3.0, "b": 5.0, "diff": 2.0}
+    appears = {k["kode"] for k in result["kelurahan"] if k["rows"]["a"] == 0}
+    assert appears == {"36.71.01.1005"}       # Cikokol only in 2022

@@ -249,9 +249,10 @@ def datasets():
 @bp.get("/versions/compare")
 @login_required("planner")
 def compare_versions():
-    """Two stored versions side by side: row counts, statuses, sums and changed kelurahan."""
+    """Two stored versions (or two years: ``year_a``/``year_b``) side by side: row counts,
+    statuses, sums and changed kelurahan."""
     a, b = _version_arg("a"), _version_arg("b")
-    result = compare(get_db(), a, b)
+    result = compare(get_db(), a, b, year_a=_year_arg("year_a"), year_b=_year_arg("year_b"))
     return render_template("compare.html", result=result)
 
 
@@ -260,6 +261,12 @@ BAD_VERSION = Msg(
     "Choose two versions to compare (parameter '{name}' must be a dataset "
     "number; received '{value}').",
 )
+
+
+def _year_arg(name: str) -> str | None:
+    """A year to compare (the stored year text; blank: all years)."""
+    value = " ".join(request.args.get(name, "").split())[:16]
+    return value or None
 
 
 def _version_arg(name: str) -> int:

@@ -131,3 +131,11 @@ def test_a_bad_year_on_the_form_is_refused(planner, token):
             "file": (io.BytesIO(NO_YEAR.encode()), "a.csv")}
     r = planner.post("/data/upload", data=form, content_type="multipart/form-data")
     assert r.status_code == 400 and "1900" in r.get_data(as_text=True)
+
+
+def test_compare_page_takes_two_years(app, planner, token):
+    confirm(planner, token, upload(planner, token, UMKM_2020_2021))
+    with app.app_context():
+        version = active_dataset(get_db(), "umkm").id
+    r = planner.get(f"/data/versions/compare?a={version}&b={version}&year_a=2020&year_b=2021")
+    assert r.status_code == 200
