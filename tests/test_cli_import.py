@@ -48,7 +48,7 @@ def test_import_says_the_plan_and_keeps_other_years(instance, tmp_path):
     refused = run(instance, tmp_path, ONE_YEAR, "umkm_2022.csv", stdin="n\n")
     assert "Nothing was stored." in refused.output
     stored = run(instance, tmp_path, ONE_YEAR, "umkm.csv", "--year", "2022", stdin="y\n")
-    assert "Stored as version 2 of umkm (state: active)." in stored.output
+    assert "Stored as version 2 of umkm; it is now active." in stored.output
     assert "added 2022 (2 rows); replaced nothing; kept 2020 (1 rows), 2021 (1 rows)." \
         in stored.output
     assert counts(instance) == {"2020": 1, "2021": 1, "2022": 2}

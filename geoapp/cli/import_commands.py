@@ -15,7 +15,10 @@ from geoapp.core.programs import PROGRAMS
 DRY_RUN = Msg("cli.import_dry_run", "Dry run: nothing was stored.")
 NOT_STORED = Msg("cli.import_not_stored", "Nothing was stored.")
 ASK = Msg("cli.import_ask", "Store this as the new active version?")
-STORED = Msg("cli.import_stored", "Stored as version {version} of {program} (state: {state}).")
+STORED = Msg("cli.import_active", "Stored as version {version} of {program}; it is now active.")
+SUPERSEDED = Msg("cli.import_superseded",
+                 "Stored as version {version} of {program} but NOT activated: a newer version "
+                 "was stored meanwhile and stays active.")
 ROWS = Msg("cli.import_rows",
            "{rows} rows: {matched} matched, {review} to review, {unmatched} unmatched, "
            "{excluded} excluded (review rows are stored but not mapped; use the web upload "
@@ -55,8 +58,8 @@ def _store(program: str, data: bytes, name: str, title: str, year: str | None,
             click.echo(NOT_STORED.text(lang))
             return
         dataset = stage_and_activate(session, request_version(request, run))
-        click.echo(STORED.text(lang, version=dataset.version, program=program,
-                               state=dataset.state))
+        said = STORED if dataset.state == "active" else SUPERSEDED
+        click.echo(said.text(lang, version=dataset.version, program=program))
         click.echo(applied_text(details(dataset)["report"].get("years"), lang))
 
 

@@ -28,7 +28,7 @@ from geoapp.core.programs import PROGRAMS
 from geoapp.imports.history import applied_text, default_year, plan_texts
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import NO_FILE, display_name, too_large
-from geoapp.imports.upload.choices import choose_read_options, decide_rows
+from geoapp.imports.upload.choices import choose_read_options, decide_rows, undo_decision
 from geoapp.imports.upload.confirm import confirm as confirm_upload
 from geoapp.imports.upload.start import start_upload
 from geoapp.imports.upload.state import UploadState
@@ -36,7 +36,7 @@ from geoapp.imports.upload.view_cache import preview_page
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import compare, details, list_datasets
-from geoapp.store.years import check_year
+from geoapp.store.years import check_year, year_counts
 from geoapp.values.integers import parse_int, parse_int_list, parse_optional_int
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
@@ -45,6 +45,7 @@ from geoapp.web.upload_page import alias_text, page_context
 
 bp = Blueprint("upload", __name__)
 
+UNDONE = Msg("upload.undone", "The decision was undone; its rows are as matched again.")
 SESSION_KEY = "uploads"
 MAX_TOKENS = 20
 
@@ -204,6 +205,21 @@ def review(token: str):
     return redirect(url_for("upload.preview", token=token) + "#review")
 
 
+@bp.post("/upload/<token>/undo")
+@login_required("planner")
+def undo(token: str):
+    """Take back one review decision (e.g. an "Assign" by mistake) before confirming."""
+    state = _state(token)
+    try:
+        number = parse_int(request.form.get("decision", ""), "decision", minimum=1,
+                           maximum=9_999_999)
+        undo_decision(_upload_dir(), state, number)
+    except GeoappError as exc:
+        return _render_preview(state, exc, exc.status)
+    flash(tr(UNDONE), "info")
+    return redirect(url_for("upload.preview", token=token) + "#review")
+
+
 @bp.post("/upload/<token>/confirm")
 @login_required("planner")
 def confirm(token: str):
@@ -241,9 +257,11 @@ def datasets():
     program = request.args.get("program") or None
     if program is not None and program not in PROGRAMS:
         program = None
-    items = list_datasets(get_db(), program)
+    session = get_db()
+    items = list_datasets(session, program)
+    years = {d.id: [y or "-" for y in year_counts(session, d.id)] for d in items}
     return render_template("datasets.html", datasets=items, programs=_program_choices(),
-                           program=program)
+                           program=program, years=years)
 
 
 @bp.get("/versions/compare")

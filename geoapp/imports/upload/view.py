@@ -87,6 +87,8 @@ def ledger_view(preview: Preview, program: str, lang: str) -> dict[str, Any] | N
     rows_off = ledger["rows"].get("difference") or 0   # rows matching lost or added
     return {"rows": fmt, "rows_difference": format_number(rows_off, lang) if rows_off else "",
             "sums": sums, "balanced": bool(ledger["balanced"]),
+            "non_data": [{"row": int(r["row"]), "text": short(r["text"])}
+                         for r in ledger.get("non_data_rows", [])[:MAX_LISTED_UNMATCHED]],
             "unparsed": {short(k): int(n) for k, n in ledger["unparsed_numbers"].items()}}
 
 
