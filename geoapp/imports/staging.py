@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from geoapp.core.programs import PROGRAMS, get_program
-from geoapp.imports.history import year_in_name
 from geoapp.imports.pipeline import MatchOptions, MatchRun, run_match
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import activate, stage_import
@@ -138,7 +137,6 @@ def import_sample_data(session: Session, folder: str | Path, *,
             title=f"{program.title.text('id')} (data sampel)",
             user="geoapp",
             sample=True,
-            year=year_in_name(path.name),     # pelatihan_blk_2020.xlsx has no Tahun column
         )
         datasets.append(import_file(session, request, boundaries=boundaries))
     return datasets
