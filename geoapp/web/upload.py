@@ -30,6 +30,7 @@ from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import NO_FILE, display_name, too_large
 from geoapp.imports.upload.choices import choose_read_options, decide_rows, undo_decision
 from geoapp.imports.upload.confirm import confirm as confirm_upload
+from geoapp.imports.upload.reopen import reopen_version
 from geoapp.imports.upload.start import start_upload
 from geoapp.imports.upload.state import UploadState
 from geoapp.imports.upload.view_cache import preview_page
@@ -262,6 +263,23 @@ def datasets():
     years = {d.id: [y or "-" for y in year_counts(session, d.id)] for d in items}
     return render_template("datasets.html", datasets=items, programs=_program_choices(),
                            program=program, years=years)
+
+
+@bp.post("/versions/<int:dataset_id>/reopen")
+@login_required("planner")
+def reopen(dataset_id: int):
+    """Reopen the active version's unmatched rows: a new upload of its rows, reviewed and
+    confirmed as any upload (a new version; audited)."""
+    try:
+        state = reopen_version(get_db(), _upload_dir(), dataset_id, user=g.user.username,
+                               quota=current_app.config.get("UPLOAD_QUOTA_BYTES"))
+    except GeoappError as exc:
+        if exc.status == 404:
+            raise
+        flash(tr(exc), "error")
+        return redirect(url_for("upload.datasets"))
+    _remember(state.token)
+    return redirect(url_for("upload.preview", token=state.token) + "#review")
 
 
 @bp.get("/versions/compare")

@@ -98,3 +98,51 @@ def test_version_states_are_translated(planner, token):
     assert ">aktif<" in text and ">active<" not in text
     assert 'data-testid="version-years">2022<' in text
     assert "Bantuan modal usaha UMKM/PKL" in text or "UMKM" in text
+
+
+def test_a_saved_versions_unmatched_rows_can_be_reopened_and_fixed(app, planner, token):
+    from geoapp.store import active_dataset, list_events, row_dicts
+
+    location = upload(planner, token)
+    planner.post(f"{location}/confirm", data={"csrf_token": token(planner)})
+    with app.app_context():
+        first = active_dataset(get_db(), "umkm")
+        first_id, first_unmatched = first.id, first.unmatched_count
+    assert first_unmatched == 1
+    versions = planner.get("/data/versions").get_data(as_text=True)
+    assert f'data-testid="reopen-{first_id}"' in versions
+    r = planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
+    assert r.status_code == 302 and "/data/upload/" in r.headers["Location"]
+    again = r.headers["Location"].split("#")[0]
+    text = page(planner, again)
+    assert text.count('data-testid="unmatched-row"') == 1 and "Kelurahan Entah" in text
+    assert "Januari" in re.search(r'data-testid="non-data-rows">(.*?)</ul>', text, re.S).group(1)
+    assert "replaces 2022 (7 rows, now 7)" in text
+    row = re.search(r'name="positions" value="(\d+)">\s*<select name="kode" '
+                    r'data-testid="manual-kode"', text).group(1)
+    r = planner.post(f"{again}/review", data={"csrf_token": token(planner), "action": "manual",
+                                              "positions": row, "kode": "36.71.02.1006"})
+    assert r.status_code == 302
+    planner.post(f"{again}/confirm", data={"csrf_token": token(planner)})
+    with app.app_context():
+        db = get_db()
+        fixed = active_dataset(db, "umkm")
+        assert fixed.id != first_id and fixed.previous_id == first_id
+        assert fixed.unmatched_count == 0 and fixed.matched_count == 3
+        assert f'"reopened_from": {first_id}' in fixed.report_json
+        kodes = sorted(r["kode"] for r in row_dicts(db, fixed.id) if r["status"] == "matched")
+        assert kodes == ["36.71.01.1001", "36.71.01.1005", "36.71.02.1006"]
+        events = [e.action for e in list_events(db).events]
+        assert "dataset.reopen" in events
+
+
+def test_only_the_active_version_can_be_reopened(app, planner, token):
+    from geoapp.store import active_dataset
+
+    planner.post(f"{upload(planner, token)}/confirm", data={"csrf_token": token(planner)})
+    with app.app_context():
+        old = active_dataset(get_db(), "umkm").id
+    planner.post(f"{upload(planner, token)}/confirm", data={"csrf_token": token(planner)})
+    r = planner.post(f"/data/versions/{old}/reopen", data={"csrf_token": token(planner)})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/data/versions")
+    assert "Hanya versi aktif" in html.unescape(planner.get("/data/versions").get_data(as_text=True))

@@ -78,6 +78,8 @@ def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
         version = version_of_run(run, program=state.program, title=state.title,
                                  source_sha256=state.sha256, source_name=state.filename,
                                  user=state.user, year=upload_year(state))
+        if state.reopened_from is not None:
+            version.report = {**version.report, "reopened_from": state.reopened_from}
         dataset = stage_and_activate(session, version)
     finally:
         lock.unlink(missing_ok=True)

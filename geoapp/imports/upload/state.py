@@ -28,6 +28,7 @@ class UploadState:
     columns: dict[str, int] = field(default_factory=dict)  # role -> 1-based column, 0 = none
     decisions: list[Decision] = field(default_factory=list)
     year: str | None = None       # the year chosen for rows without a year cell (None: default)
+    reopened_from: int | None = None  # the stored version this upload reopens (its rows)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
