@@ -136,3 +136,16 @@ def test_compare_two_years_of_one_version(session):
     assert kelompok == {"a": 3.0, "b": 5.0, "diff": 2.0}
     appears = {k["kode"] for k in result["kelurahan"] if k["rows"]["a"] == 0}
     assert appears == {"36.71.01.1005"}       # Cikokol only in 2022
+
+
+def test_real_data_over_sample_data_keeps_none_of_the_sample(session):
+    from geoapp.imports.history import plan_texts
+
+    sample = import_file(session, ImportRequest(
+        program="umkm", data=UMKM_2020_2021.encode(), filename="umkm.csv", title="Contoh",
+        user="geoapp", sample=True))
+    text = plan_texts(session, "umkm", {"2022": 2}, "en")
+    assert "keeps nothing" in text["text"] and "Data contoh" in text["warning"]
+    real = upload(session, UMKM_2022)
+    assert year_counts(session, real.id) == {"2022": 2} and not real.sample
+    assert rollback(session, "umkm").id == sample.id

@@ -30,6 +30,11 @@ REPLACE_WARNING = Msg(
     "The rows of {years} in the active version {version} will be replaced by this file's "
     "rows. The other years stay. Rolling back this upload brings the replaced rows back.",
 )
+SAMPLE_DROPPED = Msg(
+    "history.sample_dropped",
+    "The active version is sample data (Data contoh): its other years ({years}) are not "
+    "kept, real data replaces sample data entirely. Rolling back brings them back.",
+)
 NOTHING = Msg("history.nothing", "nothing")
 YEAR_ROWS = Msg("history.year_rows", "{year} ({rows} rows)")
 YEAR_REPLACED = Msg("history.year_replaced", "{year} ({old} rows, now {new})")
@@ -97,18 +102,26 @@ def plan_texts(session: Session, program: str, years: Mapping[str, int],
     """What storing rows of ``years`` ({year: rows}, "" = none) would do now: ``text``
     (adds/replaces/keeps), ``warning`` (when years are replaced, else ""), ``plan``."""
     plan = year_plan(session, program, {(y or None): n for y, n in years.items()})
-    warning = ""
+    warnings = []
     if plan["replaces"]:
         names = ", ".join(_year(y, lang) for y in plan["replaces"])
-        warning = REPLACE_WARNING.text(lang, years=names, version=plan["base_version"])
-    return {"text": PLAN.text(lang, **_parts(plan, lang)), "warning": warning, "plan": plan}
+        warnings.append(REPLACE_WARNING.text(lang, years=names, version=plan["base_version"]))
+    if plan.get("drops"):
+        warnings.append(_dropped(plan, lang))
+    return {"text": PLAN.text(lang, **_parts(plan, lang)), "warning": " ".join(warnings),
+            "plan": plan}
+
+
+def _dropped(plan: Mapping[str, Any], lang: str) -> str:
+    return SAMPLE_DROPPED.text(lang, years=_rows(plan["drops"], lang))
 
 
 def applied_text(plan: Mapping[str, Any] | None, lang: str) -> str:
     """What a stored version's import did (its report's ``years``); "" when unknown."""
     if not plan:
         return ""
-    return APPLIED.text(lang, **_parts(plan, lang))
+    text = APPLIED.text(lang, **_parts(plan, lang))
+    return f"{text} {_dropped(plan, lang)}" if plan.get("drops") else text
 
 
 def year_source_text(program: str, table: RecordTable, year: str, lang: str) -> str:

@@ -7,7 +7,8 @@ year the new version does not hold are copied into it, their cells moved to the 
 version's columns (by role, else by header name; columns the new file does not have are
 appended), their measures renamed to the new version's measure names. The plan applied
 (``years.plan_of``) is stored in the version's report as ``years``. Rolling the new
-version back brings back the replaced version as it was.
+version back brings back the replaced version as it was. Real data stored over a sample
+version keeps none of the sample's years (``years.replaces_sample``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from geoapp.matching.types import STATUSES
 from geoapp.store import jsonsafe
 from geoapp.store.columns import columns_json, dataset_columns
 from geoapp.store.models import Dataset, DatasetRow
-from geoapp.store.years import plan_of, year_counts
+from geoapp.store.years import carried, plan_of, replaces_sample, year_counts
 
 _CHUNK = 1000
 _COPIED = [c for c in DatasetRow.__table__.columns.keys() if c not in ("id", "dataset_id",
@@ -87,7 +88,7 @@ def _kept_rows(old_id: int, years: list[str | None]):
     condition = DatasetRow.year.in_(wanted)
     if None in years:
         condition = condition | DatasetRow.year.is_(None)
-    return (DatasetRow.dataset_id == old_id) & condition
+    return (DatasetRow.dataset_id == old_id) & condition & carried()
 
 
 def _copy_rows(session: Session, old: Dataset, new: Dataset, years: list[str | None],
@@ -139,8 +140,10 @@ def keep_other_years(session: Session, new: Dataset, old: Dataset | None) -> dic
     ``old`` None: the program had no active version, everything is added."""
     new_counts = year_counts(session, new.id)
     old_counts = {} if old is None else year_counts(session, old.id)
-    plan = plan_of(old_counts, new_counts, None if old is None else old.version)
-    kept = [y for y in old_counts if y not in new_counts]
+    drop = replaces_sample(old, bool(new.sample))
+    plan = plan_of(old_counts, new_counts, None if old is None else old.version,
+                   drop_old=drop)
+    kept = [] if drop else [y for y in old_counts if y not in new_counts]
     if kept and old is not None:
         remap, headers, measures = _remapper(old, new)
         _copy_rows(session, old, new, kept, remap)

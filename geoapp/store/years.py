@@ -66,39 +66,59 @@ def year_sort_key(year: str | None) -> tuple[int, str]:
     return (1, "") if year is None else (0, year)
 
 
+def carried():
+    """The rows a newer version may carry over: all but JUMLAH/TOTAL rows without a year
+    (the total of a whole older file, out of date once any year changes; the version it
+    came from keeps it)."""
+    return ~(DatasetRow.year.is_(None) & DatasetRow.is_total)
+
+
 def year_counts(session: Session, dataset_id: int) -> dict[str | None, int]:
-    """Rows per year of one stored version (None: rows without a year)."""
-    stmt = (select(DatasetRow.year, func.count()).where(DatasetRow.dataset_id == dataset_id)
+    """Rows per year of one stored version (None: rows without a year), of the rows a
+    newer version would carry over (``carried``)."""
+    stmt = (select(DatasetRow.year, func.count())
+            .where(DatasetRow.dataset_id == dataset_id, carried())
             .group_by(DatasetRow.year))
     counts = {year: int(n) for year, n in session.execute(stmt)}
     return dict(sorted(counts.items(), key=lambda item: year_sort_key(item[0])))
 
 
 def plan_of(old: Mapping[str | None, int], new: Mapping[str | None, int],
-            base_version: int | None) -> dict[str, Any]:
+            base_version: int | None, *, drop_old: bool = False) -> dict[str, Any]:
     """What storing ``new`` (rows per year) over ``old`` does: ``adds`` {year: rows},
-    ``replaces`` {year: {old, new}}, ``keeps`` {year: rows}; years as text, "" = none."""
+    ``replaces`` {year: {old, new}}, ``keeps`` {year: rows}, ``drops`` {year: rows} (the
+    other years when ``drop_old``: real data over sample data); years as text, "" = none."""
     def key(year: str | None) -> str:
         return "" if year is None else year
 
     order = sorted(set(old) | set(new), key=year_sort_key)
+    others = {key(y): int(old[y]) for y in order if y in old and y not in new}
     return {
         "base_version": base_version,
         "adds": {key(y): int(new[y]) for y in order if y in new and y not in old},
         "replaces": {key(y): {"old": int(old[y]), "new": int(new[y])}
                      for y in order if y in new and y in old},
-        "keeps": {key(y): int(old[y]) for y in order if y in old and y not in new},
+        "keeps": {} if drop_old else others,
+        "drops": others if drop_old else {},
     }
 
 
-def year_plan(session: Session, program: str, new: Mapping[str | None, int]) -> dict[str, Any]:
+def replaces_sample(base: Dataset | None, sample: bool) -> bool:
+    """Real data stored over a sample version replaces the sample data entirely (sample
+    rows are placeholders, not history; rolling back brings them back)."""
+    return base is not None and bool(base.sample) and not sample
+
+
+def year_plan(session: Session, program: str, new: Mapping[str | None, int], *,
+              sample: bool = False) -> dict[str, Any]:
     """The plan of an upload holding ``new`` rows per year, against the program's active
     version now (``plan_of``; everything is added when there is none)."""
     active = session.scalar(select(Dataset).where(Dataset.program == program,
                                                   Dataset.state == "active"))
     if active is None:
         return plan_of({}, new, None)
-    return plan_of(year_counts(session, active.id), new, active.version)
+    return plan_of(year_counts(session, active.id), new, active.version,
+                   drop_old=replaces_sample(active, sample))
 
 
 def add_year_column(engine: Engine) -> bool:

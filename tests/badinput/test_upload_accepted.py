@@ -93,10 +93,10 @@ def test_hostile_but_readable_file_is_accounted_for(hostile_app, planner, factor
     _, details = _confirm(hostile_app, planner, factory(), name)
     ledger = details["ledger"]
     counts = ledger["rows"]
-    # the version also holds the sample data's other years (an upload replaces only its own)
+    # real data over the sample version replaces the sample entirely (its years: dropped)
     kept = sum(details["report"]["years"]["keeps"].values())
-    assert details["report"]["years"]["keeps"]
-    assert counts["total"] == rows == details["rows"] - kept
+    assert kept == 0 and details["report"]["years"]["drops"]
+    assert counts["total"] == rows == details["rows"]
     assert counts["total"] == sum(counts[s] for s in ("matched", "review", "unmatched",
                                                       "excluded"))
     assert ledger["balanced"] is True
@@ -106,7 +106,7 @@ def test_hostile_but_readable_file_is_accounted_for(hostile_app, planner, factor
             assert column["total"] == sums[label]
     with hostile_app.app_context():
         stored = row_dicts(get_db(), details["id"])
-    assert len(stored) == rows + kept
+    assert len(stored) == rows
     json.dumps(stored, allow_nan=False)        # no NaN/Infinity anywhere in stored rows
 
 
