@@ -149,3 +149,14 @@ def test_real_data_over_sample_data_keeps_none_of_the_sample(session):
     real = upload(session, UMKM_2022)
     assert year_counts(session, real.id) == {"2022": 2} and not real.sample
     assert rollback(session, "umkm").id == sample.id
+
+
+def test_non_data_rows_take_no_upload_year_and_are_not_carried(session):
+    signed = ("Tahun,Kelurahan,Kecamatan,Jumlah Kelompok\n2022,Sukarasa,Tangerang,5\n"
+              ",JUMLAH,,5\n,,,\n" ',"Tangerang, 16 Januari 2023",,\n' ",NIP. 1968,,\n")
+    first = upload(session, signed, "umkm.csv", year="2030")
+    stored = {r["status"]: r["year"] for r in row_dicts(session, first.id)}
+    assert stored == {"matched": "2022", "excluded": None}
+    assert year_counts(session, first.id) == {"2022": 1}
+    second = upload(session, UMKM_2021_FIX)
+    assert second.row_count == 2 and year_counts(session, second.id) == {"2021": 1, "2022": 1}

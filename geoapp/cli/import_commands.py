@@ -47,7 +47,8 @@ def _store(program: str, data: bytes, name: str, title: str, year: str | None,
     run = match_import(request, aliases=AliasStore.load(current_app.config.get("ALIASES") or None))
     click.echo(ROWS.text(lang, **run.ledger["rows"]))
     with current_app.extensions["geoapp_db"]["sessions"]() as session:
-        plan = plan_texts(session, program, run_years(program, run.table, year), lang)
+        years = run_years(program, run.table, year, run.result.status)
+        plan = plan_texts(session, program, years, lang)
         click.echo(plan["text"])
         if plan["warning"]:
             click.echo(plan["warning"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from geoapp.core.i18n import Msg
 from geoapp.core.programs import detect_columns
 from geoapp.io.records.types import RecordTable
-from geoapp.store.years import year_plan, year_sort_key, year_text
+from geoapp.store.years import row_year, year_plan, year_sort_key
 from geoapp.values.numbers import format_number
 
 PLAN = Msg("history.plan", "This upload adds {adds}; replaces {replaces}; keeps {keeps}.")
@@ -66,13 +66,19 @@ def year_column(program: str, table: RecordTable) -> int | None:
     return detect_columns(program, [str(h) for h in table.headers], []).position("year")
 
 
-def run_years(program: str, table: RecordTable, year: str | None) -> dict[str, int]:
-    """Rows per year of a table as they would be stored ("" = no year)."""
+def run_years(program: str, table: RecordTable, year: str | None,
+              status: Sequence[str] | None = None) -> dict[str, int]:
+    """Rows per year of a table as they would be stored ("" = no year), of the rows a
+    newer version carries (``store.years.carried``: not the non-data rows, ``status``
+    ``excluded``, without a year cell)."""
     position = year_column(program, table)
-    if position is None:
-        return {year or "": len(table)} if len(table) else {}
-    column = table.cells.iloc[:, position]
-    counts = Counter(year_text(str(v)) or year or "" for v in column)
+    cells = [""] * len(table) if position is None else table.cells.iloc[:, position]
+    states = ["matched"] * len(table) if status is None else status
+    counts: Counter[str] = Counter()
+    for cell, state in zip(cells, states, strict=True):
+        found = row_year(str(cell), year, str(state))
+        if found is not None or state != "excluded":
+            counts[found or ""] += 1
     return dict(sorted(counts.items(), key=lambda kv: year_sort_key(kv[0] or None)))
 
 

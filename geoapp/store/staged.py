@@ -91,7 +91,8 @@ def _row_values(dataset_id: int, index: int, row: dict[str, Any],
     measures = {str(k): _number(v) for k, v in (row.get("measures") or {}).items()}
     source_row = row.get("source_row")
     cells = ["" if c is None else str(c) for c in row.get("cells", [])]
-    year = row["year"] if "year" in row else row_year(cell(cells, year_at[0]), year_at[1])
+    year = (row["year"] if "year" in row
+            else row_year(cell(cells, year_at[0]), year_at[1], str(status)))
     return {
         "dataset_id": dataset_id,
         "position": position,

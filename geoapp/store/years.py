@@ -56,9 +56,12 @@ def check_year(value: object, *, required: bool = False) -> str | None:
     return text
 
 
-def row_year(cell_text: str | None, default_year: str | None) -> str | None:
-    """The year a row is stored with: its year cell, else the upload's year."""
-    return year_text(cell_text) or default_year
+def row_year(cell_text: str | None, default_year: str | None,
+             status: str = "matched") -> str | None:
+    """The year a row is stored with: its year cell, else the upload's year. A non-data
+    row (status ``excluded``: a JUMLAH/TOTAL row, a signature line) has a year only when
+    its cell gives one."""
+    return year_text(cell_text) or (None if status == "excluded" else default_year)
 
 
 def year_sort_key(year: str | None) -> tuple[int, str]:
@@ -67,10 +70,11 @@ def year_sort_key(year: str | None) -> tuple[int, str]:
 
 
 def carried():
-    """The rows a newer version may carry over: all but JUMLAH/TOTAL rows without a year
-    (the total of a whole older file, out of date once any year changes; the version it
-    came from keeps it)."""
-    return ~(DatasetRow.year.is_(None) & DatasetRow.is_total)
+    """The rows a newer version may carry over: all but non-data rows without a year
+    (a JUMLAH/TOTAL row of a whole older file, out of date once any year changes; a
+    signature line); the version they came from keeps them."""
+    return ~(DatasetRow.year.is_(None)
+             & (DatasetRow.is_total | (DatasetRow.status == "excluded")))
 
 
 def year_counts(session: Session, dataset_id: int) -> dict[str | None, int]:

@@ -161,7 +161,7 @@ def preview_view(preview: Preview, program: str, lang: str,
         "kelurahan_choices": [list(c) for c in kelurahan_choices(run.gazetteer)] if run else [],
         "can_confirm": run is not None and run.ledger["rows"]["matched"] > 0,
         "year": year or "",
-        "years": run_years(program, table, year),
+        "years": run_years(program, table, year, None if run is None else run.result.status),
         "year_source": year_source_text(program, table, year or "", lang),
     }
 
