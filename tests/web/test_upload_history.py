@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 
 import pytest
 
@@ -139,3 +140,14 @@ def test_compare_page_takes_two_years(app, planner, token):
         version = active_dataset(get_db(), "umkm").id
     r = planner.get(f"/data/versions/compare?a={version}&b={version}&year_a=2020&year_b=2021")
     assert r.status_code == 200
+
+
+def test_versions_page_compares_different_versions_and_offers_years(app, planner, token):
+    confirm(planner, token, upload(planner, token, UMKM_2020_2021))
+    confirm(planner, token, upload(planner, token, UMKM_2022))
+    text = planner.get("/data/versions").get_data(as_text=True)
+    a = re.search(r'data-testid="compare-a">.*?<option value="(\d+)" selected', text, re.S)
+    b = re.search(r'data-testid="compare-b">.*?<option value="(\d+)" selected', text, re.S)
+    assert a and b and a.group(1) != b.group(1)
+    years = re.search(r'data-testid="compare-year-a">(.*?)</select>', text, re.S).group(1)
+    assert re.findall(r'<option value="(\d+)">', years) == ["2020", "2021", "2022"]
