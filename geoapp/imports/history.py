@@ -73,7 +73,8 @@ def run_years(program: str, table: RecordTable, year: str | None,
     ``excluded``, without a year cell)."""
     position = year_column(program, table)
     cells = [""] * len(table) if position is None else table.cells.iloc[:, position]
-    states = ["matched"] * len(table) if status is None else status
+    states = [] if status is None else [str(s) for s in status][:len(table)]
+    states += ["matched"] * (len(table) - len(states))    # rows without an outcome: data
     counts: Counter[str] = Counter()
     for cell, state in zip(cells, states, strict=True):
         found = row_year(str(cell), year, str(state))
