@@ -81,6 +81,8 @@ CASES: dict[str, Case] = {
                    lambda w: "blocker", stdin="1\n"),
     "alias add": Case(lambda w: ["alias", "add", "Sudimara", "36.71.01.1001", "--aliases",
                                  w.under_file("aliases.csv")], lambda w: "blocker"),
+    "import": Case(lambda w: ["import", w.under_file("umkm.csv"), "--program", "umkm",
+                              "--instance", w.instance, "--dry-run"], lambda w: "blocker"),
     "sample-data": Case(lambda w: ["sample-data", w.under_file("sample")], lambda w: "blocker"),
     "serve": Case(lambda w: ["serve", "--port", str(w.port), "--instance", w.instance],
                   lambda w: f"{w.port}"),

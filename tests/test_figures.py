@@ -322,3 +322,28 @@ def test_every_point_program_has_a_row_count_layer():
 
     assert POINT_PROGRAMS and set(COUNT_LAYERS) == set(POINT_PROGRAMS)
     assert all(d.key == f"{p}-jumlah" and d.program == p for p, d in COUNT_LAYERS.items())
+
+
+def test_subprogram_filter_shows_real_zeros_not_no_data(tmp_path, active):
+    """Kelurahan A has BLK records, none of Barista: 0; C has a Barista row of 0: 0;
+    B has Barista 5; kelurahan without any BLK record: no data."""
+    engine = create_engine_for(tmp_path / "z.sqlite3")
+    init_db(engine)
+    kel_c = "36.71.01.1003"
+    headers = ["Kode Wilayah", "Jenis Pelatihan", "Peserta"]
+
+    def row(kode, jenis, peserta):
+        return {"cells": [kode, jenis, str(peserta)], "kode": kode, "status": "matched",
+                "measures": {"Peserta": peserta}}
+
+    with session_factory(engine)() as s:
+        _import(s, "blk", headers, [row(KEL_A, "Menjahit", 4), row(KEL_B, "Barista", 5),
+                                    row(kel_c, "Barista", 0)])
+        frame = F.area_layer(s, active, "blk-peserta",
+                             F.Filters(subprogram="Barista")).frame.set_index("kode")
+        assert frame.loc[KEL_A, "value"] == 0 and frame.loc[kel_c, "value"] == 0
+        assert frame.loc[KEL_B, "value"] == 5
+        assert frame.drop([KEL_A, KEL_B, kel_c])["value"].isna().all()
+        unknown = F.area_layer(s, active, "blk-peserta", F.Filters(subprogram="Las")).frame
+        assert unknown["value"].isna().all()
+    engine.dispose()

@@ -103,11 +103,11 @@ def test_failure_midway_leaves_previous_version_intact(session, monkeypatch):
     real = staged_module._row_values
     calls = {"n": 0}
 
-    def failing(dataset_id, index, values):
+    def failing(dataset_id, index, values, *year_at):
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("disk went away")
-        return real(dataset_id, index, values)
+        return real(dataset_id, index, values, *year_at)
 
     monkeypatch.setattr(staged_module, "_row_values", failing)
     with pytest.raises(RuntimeError):

@@ -9,9 +9,16 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from geoapp.core.programs import PROGRAMS, Program
-from geoapp.figures.aggregate import COUNT, PER_1000, PER_KM2, aggregate_kelurahan, rank_within
+from geoapp.figures.aggregate import (
+    COUNT,
+    PER_1000,
+    PER_KM2,
+    POPULATION,
+    aggregate_kelurahan,
+    rank_within,
+)
 from geoapp.figures.catalog import LayerData, LayerDef, check_kind, get_layer_def
-from geoapp.figures.filters import NO_FILTERS, Filters, selected
+from geoapp.figures.filters import NO_FILTERS, Filters, covered, selected
 from geoapp.figures.results import cache_key, column_sum, layer_data, ledger, private_copy
 from geoapp.figures.rows import ActiveData, boundaries, population
 from geoapp.store.active import ActiveVersions
@@ -31,6 +38,23 @@ def _aggregate(rows: pd.DataFrame, program: Program, residents: pd.Series | None
     measures = {k: matched[k].to_numpy(float) for k in keys}
     return aggregate_kelurahan(matched["kode"].to_numpy(object), measures, boundaries(),
                                residents)
+
+
+def _real_zeros(layer: gpd.GeoDataFrame, kode: set[str], program: Program
+                ) -> gpd.GeoDataFrame:
+    """Kelurahan in ``kode`` (records of the program, none of the filtered sub-program)
+    get 0 for the program's measures instead of no data."""
+    zero = layer["kode"].isin(kode) & (layer[COUNT] == 0)
+    if not zero.any():
+        return layer
+    layer = layer.copy()
+    for m in (m.key for m in program.measures if m.key in layer.columns):
+        layer.loc[zero, m] = 0.0
+        layer.loc[zero & (layer["luas_km2"] > 0), m + PER_KM2] = 0.0
+        if m + PER_1000 in layer.columns and POPULATION in layer.columns:
+            layer.loc[zero & (layer[POPULATION] > 0), m + PER_1000] = 0.0
+    layer.loc[zero, "has_data"] = True
+    return layer
 
 
 def _empty_area(program: Program, residents: pd.Series | None) -> gpd.GeoDataFrame:
@@ -59,9 +83,10 @@ def _compute_area(data: ActiveData, definition: LayerDef, filters: Filters) -> L
     if info is None:
         layer, counts = _empty_area(program, residents), {"rows": 0}
     else:
-        rows = data.rows(info)
-        rows = rows[selected(rows, filters)]
+        all_rows = data.rows(info)
+        rows = all_rows[selected(all_rows, filters)]
         layer, counts = _aggregate(rows, program, residents), ledger(rows, definition.measure)
+        layer = _real_zeros(layer, covered(all_rows, filters), program)
     layer = _ranked(layer, definition)
     if filters.kecamatan is not None:
         layer = layer[layer["kode_kecamatan"] == filters.kecamatan].reset_index(drop=True)

@@ -44,6 +44,17 @@ def selected(rows: pd.DataFrame, filters: Filters) -> pd.Series:
     return keep.astype(bool)
 
 
+def covered(rows: pd.DataFrame, filters: Filters) -> set[str]:
+    """Kelurahan with matched rows of the program under the filters but the sub-program's:
+    with a sub-program filter, those without a row of it have a real 0, not "no data"
+    (no data is only where the program has no record). Empty without that filter, and
+    when no row at all is of the sub-program (an unknown value is no data)."""
+    if filters.subprogram is None or not selected(rows, filters).any():
+        return set()
+    keep = selected(rows, Filters(year=filters.year)) & (rows["status"] == "matched")
+    return {str(k) for k in rows.loc[keep, "kode"].dropna()}
+
+
 def _distinct(values: pd.Series) -> list[str]:
     return sorted({str(v) for v in values.dropna() if str(v)}, key=lambda s: (s.casefold(), s))
 

@@ -10,7 +10,6 @@ Core module: no Flask.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,9 @@ from geoapp.store import jsonsafe
 from geoapp.store.active import ActiveVersions, DatasetInfo
 from geoapp.store.columns import cells_by_role
 from geoapp.store.models import DatasetRow
+from geoapp.store.years import year_text
+
+__all__ = ["ActiveData", "boundaries", "population", "read_rows", "year_text"]
 
 # column-map role -> the frame's column
 _ROLE_COLUMNS = {"year": "year", "sub": "sub", "name": "nama", "theme": "tema",
@@ -57,14 +59,6 @@ def boundaries() -> gpd.GeoDataFrame:
     return load_boundaries().frame
 
 
-def year_text(text: str | None) -> str | None:
-    """A year cell as text: ``2020.0`` -> ``2020``; other text unchanged."""
-    if text is None:
-        return None
-    m = re.fullmatch(r"(\d{4})(?:[.,]0+)?", text)
-    return m.group(1) if m else text
-
-
 def _float(value: Any) -> float:
     try:
         number = float(value)
@@ -75,19 +69,21 @@ def _float(value: Any) -> float:
 
 def read_rows(session: Session, info: DatasetInfo) -> pd.DataFrame:
     """Rows of one dataset as a frame: kode, status, lat, lon, year, sub, nama, tema, alamat,
-    one float column per program measure key (from the version's stored column map)."""
+    one float column per program measure key (from the version's stored column map).
+    ``year`` is the row's stored year (its year cell, else the year chosen at upload)."""
     names = info.columns.measure_names()
     stmt = (select(DatasetRow.kode, DatasetRow.status, DatasetRow.lat, DatasetRow.lon,
-                   DatasetRow.is_total, DatasetRow.cells_json, DatasetRow.measures_json)
+                   DatasetRow.is_total, DatasetRow.cells_json, DatasetRow.measures_json,
+                   DatasetRow.year)
             .where(DatasetRow.dataset_id == info.id).order_by(DatasetRow.position))
     records = []
-    for kode, status, lat, lon, is_total, cells_json, measures_json in session.execute(stmt):
+    for kode, status, lat, lon, is_total, cells_json, measures_json, year in session.execute(stmt):
         cells = jsonsafe.loads(cells_json, [])
         values = jsonsafe.loads(measures_json, {})
         rec = {"kode": kode, "status": status, "lat": lat, "lon": lon, "is_total": bool(is_total)}
         by_role = cells_by_role(cells, info.columns, _ROLE_COLUMNS)
         rec.update({column: by_role[role] for role, column in _ROLE_COLUMNS.items()})
-        rec["year"] = year_text(rec["year"])
+        rec["year"] = year or year_text(rec["year"])
         rec.update({key: _float(values.get(name)) for key, name in names.items()})
         records.append(rec)
     columns = ["kode", "status", "lat", "lon", "is_total", *_ROLE_COLUMNS.values(), *names]

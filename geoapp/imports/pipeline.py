@@ -17,6 +17,7 @@ import pandas as pd
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
+from geoapp.imports.footer import footer_note, footer_rows, non_data_rows
 from geoapp.imports.ledger import build_ledger
 from geoapp.imports.outside import outside_notes
 from geoapp.io.records.reader import read_records
@@ -142,6 +143,7 @@ def match_table(
     by_content = _detect_columns(table, gazetteer, chosen) if first_run else set()
     _check_evidence(table)
     coords = _coordinates(table)
+    footer = footer_rows(table)
     m = table.mapping
     kode = table.column(m.kode)
     check = None
@@ -156,7 +158,7 @@ def match_table(
         kecamatan=table.column(m.kecamatan),
         lat=None if coords is None else coords.lat,
         lon=None if coords is None else coords.lon,
-        exclude=table.is_total,
+        exclude=np.asarray(table.is_total, dtype=bool) | footer,
         gazetteer=gazetteer,
         aliases=aliases,
         lang=lang,
@@ -169,6 +171,8 @@ def match_table(
     _add_coordinate_notes(result, coords, lang)
     for row, text in outside_notes(result, table.column(m.kode), gazetteer, lang).items():
         result.note[row] = join_notes(result.note[row] or "", text)
+    for i in np.flatnonzero(footer):
+        result.note[i] = footer_note(table, i, lang)
     return result, coords
 
 
@@ -226,6 +230,7 @@ def make_run(table: RecordTable, result: MatchResult, gazetteer: Gazetteer,
              coords: Coordinates | None, lang: str) -> MatchRun:
     """The run of a (matched or decided) result: its ledger and report built from it."""
     ledger = build_ledger(table, result)
+    ledger["non_data_rows"] = non_data_rows(table, footer_rows(table))
     return MatchRun(table, result, ledger, build_report(table, result, ledger, lang), gazetteer, coords)
 
 

@@ -7,9 +7,12 @@
 * the places editor (``geoapp.places.editing.versions``), one version per saved change;
 * trusted batch imports of a file in one go (``import_file``; tests and benchmarks);
 * ``geoapp import`` (``geoapp.cli.import_commands``): a file of any size, matched with
-  progress output, then ``version_of_run`` + ``stage_and_activate`` like the upload confirm.
+  progress output, its plan said (what it adds, replaces, keeps), then ``version_of_run`` +
+  ``stage_and_activate`` like the upload confirm.
 
-``geoapp match``, ``aggregate`` and ``review`` only read and match.
+``geoapp match``, ``aggregate`` and ``review`` only read and match. Uploads and imports
+replace only the years they hold (``NewVersion.keep_years``); the places editor writes
+whole versions.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ class NewVersion:
     source_name: str
     user: str | None = None
     sample: bool = False
+    year: str | None = None         # the year of rows without a year cell
+    keep_years: bool = False        # replace only the years it holds (uploads, imports)
 
 
 @dataclass
@@ -57,6 +62,7 @@ class ImportRequest:
     user: str | None = None
     sample: bool = False
     options: MatchOptions | None = None
+    year: str | None = None         # the year of rows without a year cell
 
 
 def sha256(data: bytes) -> str:
@@ -64,12 +70,14 @@ def sha256(data: bytes) -> str:
 
 
 def version_of_run(run: MatchRun, *, program: str, title: str, source_sha256: str,
-                   source_name: str, user: str | None, sample: bool = False) -> NewVersion:
-    """The new version holding a matched (and possibly reviewed) run."""
+                   source_name: str, user: str | None, sample: bool = False,
+                   year: str | None = None) -> NewVersion:
+    """The new version holding a matched (and possibly reviewed) run; it replaces only
+    the years it holds (rows without a year cell are of ``year``)."""
     return NewVersion(program=program, title=title, rows=rows_from_run(run),
                       headers=list(run.table.headers), ledger=run.ledger, report=run.report,
                       source_sha256=source_sha256, source_name=source_name, user=user,
-                      sample=sample)
+                      sample=sample, year=year, keep_years=True)
 
 
 def stage_version(session: Session, version: NewVersion) -> Dataset:
@@ -78,7 +86,7 @@ def stage_version(session: Session, version: NewVersion) -> Dataset:
         session, program=version.program, title=version.title, rows=version.rows,
         headers=version.headers, ledger=version.ledger, report=version.report,
         source_sha256=version.source_sha256, source_name=version.source_name,
-        user=version.user, sample=version.sample,
+        user=version.user, sample=version.sample, default_year=version.year,
     )
 
 
@@ -89,9 +97,10 @@ def stage_and_activate(session: Session, version: NewVersion) -> Dataset:
     wins: if a newer version of the program (staged after this one, e.g. confirmed at
     the same time by someone else) became active first, this one is kept as archived
     and comes back with state ``archived`` (``geoapp.store.lifecycle.activate``;
-    ``superseding_version`` names the newer one).
+    ``superseding_version`` names the newer one). A version with ``keep_years`` replaces
+    only the years it holds (``geoapp.store.history``).
     """
-    return activate(session, stage_version(session, version).id)
+    return activate(session, stage_version(session, version).id, keep_years=version.keep_years)
 
 
 def match_import(request: ImportRequest, *, boundaries: Any = None,
@@ -107,12 +116,13 @@ def request_version(request: ImportRequest, run: MatchRun) -> NewVersion:
     return version_of_run(run, program=request.program, title=request.title,
                           source_sha256=sha256(request.data),
                           source_name=Path(request.filename).name, user=request.user,
-                          sample=request.sample)
+                          sample=request.sample, year=request.year)
 
 
 def import_file(session: Session, request: ImportRequest, *, boundaries: Any = None,
                 aliases: AliasStore | None = None) -> Dataset:
-    """Read, match, stage and activate in one go (no review)."""
+    """Read, match, stage and activate in one go (no review); only the years the file
+    holds are replaced."""
     run = match_import(request, boundaries=boundaries, aliases=aliases)
     return stage_and_activate(session, request_version(request, run))
 
@@ -127,7 +137,7 @@ def import_sample_data(session: Session, folder: str | Path, *,
             program=program.key,
             data=path.read_bytes(),
             filename=path.name,
-            title=f"{program.title.text('id')} (data sampel)",
+            title=f"{program.title.text('id')} (data contoh)",
             user="geoapp",
             sample=True,
         )

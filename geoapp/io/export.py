@@ -49,6 +49,8 @@ _ERR_PROPERTIES = Msg(
     "Columns {missing} are not in the layer (properties option). Available columns: "
     "{available}.",
 )
+_ERR_DIALECT = Msg("export.csv_dialect",
+                   "Unknown CSV flavour '{got}'. Choose one of: {allowed}.")
 _ERR_LAYER_NAME = Msg("export.layer_name", "layer_name must not be empty; received: '{got}'.")
 
 
@@ -231,9 +233,51 @@ def csv_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     return csv_safe_frame(out)
 
 
-def csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
-    """Formula-safe CSV (UTF-8 with BOM) of the attributes and centroids."""
-    text = csv_frame(gdf).to_csv(index=False, lineterminator="\r\n")
+# CSV flavours: "id" opens in a spreadsheet set to Indonesian (";" between fields, ","
+# decimals), "en" in one set to English; both round (coordinates 6 decimals, areas 3,
+# other figures 2; whole numbers without decimals). "machine": "," and "." with full
+# precision, for programs (pandas, R, GIS).
+CSV_DIALECTS = ("id", "en", "machine")
+_COORDINATE_COLUMNS = ("lon", "lat", "lon_centroid", "lat_centroid")
+
+
+def _decimals(name: object) -> int:
+    if name in _COORDINATE_COLUMNS:
+        return 6
+    return 3 if str(name).startswith("luas") else 2
+
+
+def rounded_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns rounded for people (see ``CSV_DIALECTS``); whole-number columns as
+    integers (empty cells stay empty)."""
+    out = frame.copy()
+    for i, name in enumerate(out.columns):
+        column = out.iloc[:, i]
+        if not pd.api.types.is_float_dtype(column):
+            continue
+        values = column.round(_decimals(name))
+        present = values.dropna()
+        finite = np.isfinite(present).all()
+        if finite and len(present) and (present == present.round(0)).all() \
+                and present.abs().max() < 2**53:
+            values = values.astype("Int64")
+        out.isetitem(i, values)
+    return out
+
+
+def csv_bytes(gdf: gpd.GeoDataFrame, *, dialect: str = "machine") -> bytes:
+    """Formula-safe CSV (UTF-8 with BOM) of the attributes and centroids, in one of
+    ``CSV_DIALECTS`` (default: machine-readable)."""
+    frame = csv_frame(gdf)
+    if dialect == "machine":
+        text = frame.to_csv(index=False, lineterminator="\r\n")
+    elif dialect in ("id", "en"):
+        sep, decimal = (";", ",") if dialect == "id" else (",", ".")
+        text = rounded_frame(frame).to_csv(index=False, sep=sep, decimal=decimal,
+                                           lineterminator="\r\n")
+    else:
+        raise GeoappError(_ERR_DIALECT, 400, got=str(dialect)[:20],
+                          allowed=", ".join(CSV_DIALECTS))
     return text.encode(CSV_ENCODING)
 
 
@@ -269,13 +313,15 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, *, layer_name: str = "l
     return path
 
 
-def layer_bytes(gdf: gpd.GeoDataFrame, fmt: str, *, layer_name: str = "layer") -> bytes:
-    """The layer as bytes in ``fmt`` (geojson, json, csv or gpkg), e.g. for downloads."""
+def layer_bytes(gdf: gpd.GeoDataFrame, fmt: str, *, layer_name: str = "layer",
+                csv_dialect: str = "machine") -> bytes:
+    """The layer as bytes in ``fmt`` (geojson, json, csv or gpkg), e.g. for downloads;
+    a CSV in ``csv_dialect`` (``CSV_DIALECTS``)."""
     kind = _format_of(fmt)
     if kind == "geojson":
         return geojson_bytes(gdf)
     if kind == "csv":
-        return csv_bytes(gdf)
+        return csv_bytes(gdf, dialect=csv_dialect)
     with tempfile.TemporaryDirectory(prefix="geoapp-export-") as tmp:
         path = Path(tmp) / "layer.gpkg"
         _write_gpkg(gdf, path, layer_name)

@@ -38,7 +38,7 @@ MAX_PER_PAGE = 200
 
 ACTIONS = (
     "dataset.import", "dataset.rollback", "dataset.archive", "dataset.delete", "dataset.state",
-    "dataset.title", "dataset.superseded", "user.create", "user.password", "user.disable", "user.enable", "alias.add",
+    "dataset.title", "dataset.superseded", "dataset.reopen", "user.create", "user.password", "user.disable", "user.enable", "alias.add",
 )
 
 USER_EXISTS = Msg(

@@ -72,6 +72,7 @@ def row_dicts(session: Session, dataset_id: int) -> list[dict[str, Any]]:
             "lat": r.lat,
             "lon": r.lon,
             "is_total": r.is_total,
+            "year": r.year,
         }
         for r in rows
     ]

@@ -12,6 +12,7 @@ from geoapp.store.audit import watch_commits
 from geoapp.store.columns import add_columns_column, fill_missing_columns
 from geoapp.store.lifecycle import cleanup_staged
 from geoapp.store.models import Base
+from geoapp.store.years import add_year_column, fill_years
 
 BUSY_TIMEOUT_S = 30
 
@@ -40,12 +41,16 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 def init_db(engine: Engine) -> None:
     """Create missing tables and columns, the generation row and its triggers, store the
-    column map of versions stored without one, and remove abandoned staged imports."""
+    column map of versions stored without one (and rows' years when that column is new),
+    and remove abandoned staged imports."""
     Base.metadata.create_all(engine)
     add_columns_column(engine)
+    years_added = add_year_column(engine)
     install_generation(engine)
     with session_factory(engine)() as session:
         fill_missing_columns(session)
+        if years_added:
+            fill_years(session)
         cleanup_staged(session)
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.store.datasets import NOT_FOUND, active_dataset, username_of
+from geoapp.store.history import keep_other_years
 from geoapp.store.models import Dataset, DatasetRow, User, utcnow
 
 # Far longer than staging plus activation ever takes (minutes for a million rows).
@@ -52,12 +53,14 @@ CHANGED = Msg(
 )
 
 
-def activate(session: Session, dataset_id: int) -> Dataset:
+def activate(session: Session, dataset_id: int, *, keep_years: bool = False) -> Dataset:
     """Make a staged version active and archive the previous one, in one transaction.
 
     If a newer version of the program is already active, the staged one is archived
     instead (superseded) and returned with state ``archived``; ``superseding_version``
-    names the newer one.
+    names the newer one. ``keep_years``: the staged version replaces only the years it
+    holds; the other years of the version active now are copied into it first
+    (``history.keep_other_years``, same transaction).
     """
     dataset = session.get(Dataset, dataset_id)
     if dataset is None:
@@ -85,6 +88,8 @@ def activate(session: Session, dataset_id: int) -> Dataset:
             session.rollback()
             state = session.get(Dataset, dataset_id, populate_existing=True).state
             raise GeoappError(NOT_STAGED, 409, dataset_id=dataset_id, state=state)
+        if keep_years:
+            _keep_years(session, dataset_id)
         _set_state(session, program, "active", "archived")
         _set_state(session, program, "staged", "active", only_id=dataset_id)
         session.commit()
@@ -94,6 +99,13 @@ def activate(session: Session, dataset_id: int) -> Dataset:
         raise
     session.refresh(dataset)
     return dataset
+
+
+def _keep_years(session: Session, dataset_id: int) -> None:
+    """Copy the other years of the version being replaced (``history.keep_other_years``)."""
+    staged = session.get(Dataset, dataset_id, populate_existing=True)
+    previous = None if staged.previous_id is None else session.get(Dataset, staged.previous_id)
+    keep_other_years(session, staged, previous)
 
 
 def _supersede(session: Session, dataset_id: int, newer: Any) -> bool:

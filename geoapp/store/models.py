@@ -116,6 +116,9 @@ class DatasetRow(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     is_total: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The row's year (its year cell, else the year chosen at upload; None: unknown), see
+    # ``geoapp.store.years``. An upload replaces only the years it holds.
+    year: Mapped[str | None] = mapped_column(String(16), index=True)
 
     dataset: Mapped[Dataset] = relationship(back_populates="rows")
 

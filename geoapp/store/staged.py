@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.core.programs import detect_columns
 from geoapp.matching.types import STATUSES
 from geoapp.store import jsonsafe
-from geoapp.store.columns import columns_json, detected_columns
+from geoapp.store.columns import cell, columns_json, detected_columns
 from geoapp.store.datasets import check_program, username_of
 from geoapp.store.models import Dataset, DatasetRow, User, utcnow
+from geoapp.store.years import row_year
 
 _CHUNK = 1000  # rows per INSERT batch
 
@@ -74,8 +76,12 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _row_values(dataset_id: int, index: int, row: dict[str, Any]) -> dict[str, Any]:
-    """Validate one row dict and turn it into column values for ``dataset_rows``."""
+def _row_values(dataset_id: int, index: int, row: dict[str, Any],
+                year_at: tuple[int | None, str | None] = (None, None)) -> dict[str, Any]:
+    """Validate one row dict and turn it into column values for ``dataset_rows``.
+
+    ``year_at``: the year column's position and the upload's year; a row dict's own
+    ``year`` (a stored row written again) wins over both."""
     position = int(row.get("position", index))
     status = row.get("status")
     if status not in STATUSES:
@@ -84,11 +90,14 @@ def _row_values(dataset_id: int, index: int, row: dict[str, Any]) -> dict[str, A
         )
     measures = {str(k): _number(v) for k, v in (row.get("measures") or {}).items()}
     source_row = row.get("source_row")
+    cells = ["" if c is None else str(c) for c in row.get("cells", [])]
+    year = (row["year"] if "year" in row
+            else row_year(cell(cells, year_at[0]), year_at[1], str(status)))
     return {
         "dataset_id": dataset_id,
         "position": position,
         "source_row": None if source_row is None else int(source_row),
-        "cells_json": jsonsafe.dumps(["" if c is None else str(c) for c in row.get("cells", [])]),
+        "cells_json": jsonsafe.dumps(cells),
         "kode": row.get("kode") or None,
         "status": status,
         "method": str(row.get("method") or ""),
@@ -99,17 +108,21 @@ def _row_values(dataset_id: int, index: int, row: dict[str, Any]) -> dict[str, A
         "lat": _number(row.get("lat")),
         "lon": _number(row.get("lon")),
         "is_total": bool(row.get("is_total", False)),
+        "year": None if year is None else str(year)[:16],
     }
 
 
-def _insert_rows(session: Session, dataset: Dataset, rows: Sequence[dict[str, Any]]) -> None:
+def _insert_rows(session: Session, dataset: Dataset, rows: Sequence[dict[str, Any]],
+                 default_year: str | None = None) -> None:
     """Insert the rows in batches and record counts and measure names on ``dataset``."""
+    headers = jsonsafe.loads(dataset.headers_json, [])
+    year_at = (detect_columns(dataset.program, headers, []).position("year"), default_year)
     counts = dict.fromkeys(STATUSES, 0)
     measures: dict[str, None] = {}
     totals = 0
     batch: list[dict[str, Any]] = []
     for index, row in enumerate(rows):
-        values = _row_values(dataset.id, index, row)
+        values = _row_values(dataset.id, index, row, year_at)
         counts[values["status"]] += 1
         totals += values["is_total"]
         measures.update(dict.fromkeys(row.get("measures") or {}))
@@ -141,11 +154,13 @@ def stage_import(
     source_name: str,
     user: User | str | None,
     sample: bool = False,
+    default_year: str | None = None,
 ) -> Dataset:
     """Write a new ``staged`` version with all its rows in one transaction.
 
     Nothing is written when any row is invalid or anything fails midway. The version's
-    column map (``core.programs.detect_columns``) is stored with it.
+    column map (``core.programs.detect_columns``) is stored with it. Each row's year is
+    its year cell, else ``default_year`` (the year chosen at upload).
     """
     dataset = Dataset(
         program=check_program(program),
@@ -164,7 +179,7 @@ def stage_import(
     try:
         session.add(dataset)
         session.flush()
-        _insert_rows(session, dataset, rows)
+        _insert_rows(session, dataset, rows, default_year)
         dataset.columns_json = columns_json(detected_columns(dataset))
         session.commit()
     except BaseException:

@@ -3,7 +3,11 @@
 GET /api/layers                          catalogue of available layers with download links
 GET /api/layers/<key>                    one layer's metadata and reconciliation ledger
 GET /api/layers/<key>.<fmt>              geojson | csv | gpkg | png (filters: year,
-                                         subprogram, kecamatan; png: scheme, k)
+                                         subprogram, kecamatan; png: scheme, k; csv:
+                                         csv=id|en|machine, default the interface
+                                         language: "id" is ";" and "," decimals, rounded,
+                                         for a spreadsheet set to Indonesian; "machine"
+                                         is "," and "." at full precision)
 GET /api/kelurahan[/<kode>]              summary list / one kelurahan's profile
 GET /api/batas.json                      the map's shared, quantised boundary geometry
 
@@ -24,7 +28,7 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.figures import Filters, LayerData
 from geoapp.io.boundaries import default_identity, load_boundaries, load_kecamatan
-from geoapp.io.export import geojson_bytes, layer_bytes
+from geoapp.io.export import CSV_DIALECTS, geojson_bytes, layer_bytes
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
 from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang
@@ -37,6 +41,7 @@ FORMATS = {"geojson": "application/geo+json", "csv": "text/csv; charset=utf-8",
            "gpkg": "application/geopackage+sqlite3", "png": "image/png"}
 FILTER_PARAMS = ("year", "subprogram", "kecamatan")
 PNG_PARAMS = ("scheme", "k")
+CSV_PARAMS = ("csv",)      # id | en | machine (default: the interface language)
 MAX_VALUE_LEN = 100
 BATAS_MAX_AGE = 86400
 
@@ -197,13 +202,19 @@ def _png_title(data: LayerData, filters: Filters, lang: str) -> str:
     return title + (f" — {', '.join(extra)}" if extra else "")
 
 
+def _csv_dialect(params: dict[str, str], lang: str) -> str:
+    """The CSV flavour asked for (``?csv=id|en|machine``), else the interface language's."""
+    return _choose("csv", params.get("csv", lang), list(CSV_DIALECTS))
+
+
 def _render(data: LayerData, filters: Filters, fmt: str, lang: str,
             params: dict[str, str]) -> bytes:
     frame = figures.export_frame(data)
     if fmt == "geojson":
         return geojson_bytes(frame)
     if fmt in ("csv", "gpkg"):
-        return layer_bytes(frame, fmt, layer_name=data.definition.key.replace("-", "_"))
+        return layer_bytes(frame, fmt, layer_name=data.definition.key.replace("-", "_"),
+                           csv_dialect=_csv_dialect(params, lang))
     from geoapp.figures.png import render_layer_png
 
     scheme, k = _png_options(params)
@@ -227,12 +238,15 @@ def layer_file(name: str):
     definition = figures.get_layer_def(key)
     if fmt is not None and fmt not in FORMATS:
         raise GeoappError(BAD_FORMAT, 404, fmt=fmt[:20], allowed=", ".join(FORMATS))
-    params = _check_params(FILTER_PARAMS + (PNG_PARAMS if fmt == "png" else ()))
+    extra = {"png": PNG_PARAMS, "csv": CSV_PARAMS}.get(fmt or "", ())
+    params = _check_params(FILTER_PARAMS + extra)
     if fmt == "png":
         _png_options(params)  # a bad scheme or k is a 400 before any work
     filters, lang = _filters(params, definition.program), current_lang()
     session, active = get_db(), get_active()
     png_key = (params.get("scheme"), params.get("k")) if fmt == "png" else None
+    if fmt == "csv":
+        png_key = ("csv", _csv_dialect(params, lang))
     cache_key = ("layer", key, fmt, filters, lang, png_key,
                  figures.layer_identity(session, active, key))
     data_holder: list[LayerData] = []

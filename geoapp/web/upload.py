@@ -25,16 +25,19 @@ from flask import (
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.core.programs import PROGRAMS
+from geoapp.imports.history import applied_text, default_year, plan_texts
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import NO_FILE, display_name, too_large
-from geoapp.imports.upload.choices import choose_read_options, decide_rows
+from geoapp.imports.upload.choices import choose_read_options, decide_rows, undo_decision
 from geoapp.imports.upload.confirm import confirm as confirm_upload
+from geoapp.imports.upload.reopen import reopen_version
 from geoapp.imports.upload.start import start_upload
 from geoapp.imports.upload.state import UploadState
 from geoapp.imports.upload.view_cache import preview_page
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
-from geoapp.store import compare, list_datasets
+from geoapp.store import compare, details, list_datasets
+from geoapp.store.years import check_year, year_counts
 from geoapp.values.integers import parse_int, parse_int_list, parse_optional_int
 from geoapp.values.numbers import format_number
 from geoapp.web.auth import login_required
@@ -44,6 +47,7 @@ from geoapp.web.upload_page import alias_text, page_context
 
 bp = Blueprint("upload", __name__)
 
+UNDONE = Msg("upload.undone", "The decision was undone; its rows are as matched again.")
 SESSION_KEY = "uploads"
 MAX_TOKENS = 20
 
@@ -111,9 +115,10 @@ def _read_file() -> tuple[bytes, str]:
 
 
 def _render_form(error: GeoappError | None = None, status: int = 200):
-    form = {k: request.form.get(k, "") for k in ("program", "title", "header_row")}
+    form = {k: request.form.get(k, "") for k in ("program", "title", "header_row", "year")}
     html = render_template("upload.html", programs=_program_choices(), form=form,
-                           error=None if error is None else tr(error), limits=_limits())
+                           this_year=default_year(""), limits=_limits(),
+                           error=None if error is None else tr(error))
     return html, status
 
 
@@ -139,6 +144,7 @@ def new():
             limit=current_app.config.get("MAX_CONTENT_LENGTH") or None, max_rows=_max_rows(),
             header_row=_optional_int("header_row"),
             quota=current_app.config.get("UPLOAD_QUOTA_BYTES"),
+            year=request.form.get("year") or None,
         )
     except GeoappError as exc:
         return _render_form(exc, exc.status)
@@ -150,7 +156,10 @@ def new():
 # ---- preview and review -------------------------------------------------------------------
 
 def _render_preview(state: UploadState, error: GeoappError | None = None, status: int = 200):
-    context = page_context(state, _preview_page(state, current_lang()))
+    lang = current_lang()
+    context = page_context(state, _preview_page(state, lang))
+    context["history"] = (plan_texts(get_db(), state.program, context["years"], lang)
+                          if context["can_confirm"] else None)
     context["error"] = None if error is None else tr(error)
     return render_template("upload_preview.html", **context), status
 
@@ -165,6 +174,10 @@ def preview(token: str):
 @login_required("planner")
 def options(token: str):
     state = _state(token)
+    try:
+        state.year = check_year(request.form.get("year"), required=False) or state.year
+    except GeoappError as exc:
+        return _render_preview(state, exc, exc.status)
     columns = {}
     for role in ROLES:
         value = _optional_int(f"col_{role}", allow_zero=True)
@@ -203,6 +216,21 @@ def review(token: str):
     return redirect(url_for("upload.preview", token=token) + "#review")
 
 
+@bp.post("/upload/<token>/undo")
+@login_required("planner")
+def undo(token: str):
+    """Take back one review decision (e.g. an "Assign" by mistake) before confirming."""
+    state = _state(token)
+    try:
+        number = parse_int(request.form.get("decision", ""), "decision", minimum=1,
+                           maximum=9_999_999)
+        undo_decision(_upload_dir(), state, number)
+    except GeoappError as exc:
+        return _render_preview(state, exc, exc.status)
+    flash(tr(UNDONE), "info")
+    return redirect(url_for("upload.preview", token=token) + "#review")
+
+
 @bp.post("/upload/<token>/confirm")
 @login_required("planner")
 def confirm(token: str):
@@ -217,6 +245,8 @@ def confirm(token: str):
             raise
         return _render_preview(state, exc, exc.status)
     flash(tr(stored.message), "success" if stored.active else "warning")
+    if stored.active:
+        flash(applied_text(details(stored.dataset)["report"].get("years"), current_lang()), "info")
     for note in notes:
         flash(tr(note), "error" if isinstance(note, GeoappError) else "info")
     return redirect(url_for("upload.datasets", program=stored.dataset.program))
@@ -238,17 +268,37 @@ def datasets():
     program = request.args.get("program") or None
     if program is not None and program not in PROGRAMS:
         program = None
-    items = list_datasets(get_db(), program)
+    session = get_db()
+    items = list_datasets(session, program)
+    years = {d.id: [y or "-" for y in year_counts(session, d.id)] for d in items}
     return render_template("datasets.html", datasets=items, programs=_program_choices(),
-                           program=program)
+                           program=program, years=years)
+
+
+@bp.post("/versions/<int:dataset_id>/reopen")
+@login_required("planner")
+def reopen(dataset_id: int):
+    """Reopen the active version's unmatched rows: a new upload of its rows, reviewed and
+    confirmed as any upload (a new version; audited)."""
+    try:
+        state = reopen_version(get_db(), _upload_dir(), dataset_id, user=g.user.username,
+                               quota=current_app.config.get("UPLOAD_QUOTA_BYTES"))
+    except GeoappError as exc:
+        if exc.status == 404:
+            raise
+        flash(tr(exc), "error")
+        return redirect(url_for("upload.datasets"))
+    _remember(state.token)
+    return redirect(url_for("upload.preview", token=state.token) + "#review")
 
 
 @bp.get("/versions/compare")
 @login_required("planner")
 def compare_versions():
-    """Two stored versions side by side: row counts, statuses, sums and changed kelurahan."""
+    """Two stored versions (or two years: ``year_a``/``year_b``) side by side: row counts,
+    statuses, sums and changed kelurahan."""
     a, b = _version_arg("a"), _version_arg("b")
-    result = compare(get_db(), a, b)
+    result = compare(get_db(), a, b, year_a=_year_arg("year_a"), year_b=_year_arg("year_b"))
     return render_template("compare.html", result=result)
 
 
@@ -257,6 +307,12 @@ BAD_VERSION = Msg(
     "Choose two versions to compare (parameter '{name}' must be a dataset "
     "number; received '{value}').",
 )
+
+
+def _year_arg(name: str) -> str | None:
+    """A year to compare (the stored year text; blank: all years)."""
+    value = " ".join(request.args.get(name, "").split())[:16]
+    return value or None
 
 
 def _version_arg(name: str) -> int:

@@ -63,9 +63,13 @@ def test_upload_review_confirm_then_dataset_on_data_page_and_map(page, records, 
     row = page.locator('[data-testid="version-row"][data-state="active"][data-program="umkm"]')
     assert row.count() == 1 and TITLE in row.inner_text()
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-    assert cells[4:8] == ["7", "5", "0", "1"]             # rows, matched, review, unmatched
+    # the file (no Tahun column; "2021" in its name) replaced the sample data entirely
+    assert cells[4] == "2021"
+    assert cells[5:9] == ["7", "5", "0", "1"]             # rows, matched, review, unmatched
+    flashes = " ".join(page.locator('[data-testid="flash"]').all_inner_texts())
+    assert "diganti 2021 (" in flashes and "Data contoh" in flashes
 
-    open_map(page, upload_server)
+    open_map(page, upload_server, "year=2021")
     assert TITLE in page.locator("ul.datasets").inner_text()
     chor = next(c for c in map_payload(page)["chor"] if c["key"].startswith("umkm-"))
     assert chor["label"] and "data sampel" not in chor["label"]    # no longer the sample

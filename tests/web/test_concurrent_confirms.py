@@ -45,7 +45,7 @@ class Turns:
         self.staged: list[int] = []
         self.cond = threading.Condition()
 
-    def activate(self, session, dataset_id):
+    def activate(self, session, dataset_id, **options):
         version = session.get(Dataset, dataset_id).version
         with self.cond:
             self.staged.append(version)
@@ -53,7 +53,7 @@ class Turns:
             assert self.cond.wait_for(lambda: len(self.staged) == self.total
                                       and self.order[0] == version, timeout=30)
         try:
-            return self.real(session, dataset_id)
+            return self.real(session, dataset_id, **options)
         finally:
             with self.cond:
                 self.order.pop(0)
@@ -126,13 +126,13 @@ def test_the_superseded_message_in_english(app, token, monkeypatch):
         response = budi.post(budi_url + "/confirm", data={"csrf_token": token(budi)})
         newer["page"] = budi.get(response.headers["Location"]).get_data(as_text=True)
 
-    def late_activate(session, dataset_id):
+    def late_activate(session, dataset_id, **options):
         if not newer:        # ani's confirm: budi confirms completely before ani activates
             monkeypatch.setattr(staging, "activate", real_activate)
             other = threading.Thread(target=budi_confirms)   # a request of its own
             other.start()
             other.join(timeout=60)
-        return real_activate(session, dataset_id)
+        return real_activate(session, dataset_id, **options)
 
     monkeypatch.setattr(staging, "activate", late_activate)
     ani.get("/?lang=en")

@@ -125,7 +125,8 @@ def test_csv_download(client):
     r = client.get("/api/layers/umkm-nilai.csv?year=2020")
     assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert r.headers["Content-Disposition"].endswith('_2020_v1_sampel.csv"')
-    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
+    # default: for a spreadsheet in the interface language (Indonesian: ";" and ",")
+    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 104 and rows[0]["kode"].startswith("36.71.")
     assert {"value", "lon", "lat", "dataset_version"} <= set(rows[0])
 
@@ -139,7 +140,7 @@ def test_csv_guards_formulas(sample_client, sample_app):
                    "kode": "36.71.01.1001", "status": "matched", "lat": -6.18, "lon": 106.63}],
             ledger={}, report={}, source_sha256="", source_name="k.csv", user="uji")
         activate(session, ds.id)
-    text = sample_client.get("/api/layers/kampung-tematik.csv").data.decode("utf-8-sig")
+    text = sample_client.get("/api/layers/kampung-tematik.csv?csv=machine").data.decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["nama"] == "'=HYPERLINK(\"http://x\")" and row["tema"] == "'@SUM(A1)"
     assert row["dataset_version"] == "2" and row["sample"] == "False"

@@ -368,7 +368,7 @@ def test_failed_activation_keeps_the_previous_version(app, planner, token, monke
     planner.post(f"/data/upload/{first}/confirm", data={"csrf_token": token(planner)})
     t = token_of(upload(planner, token, title="Versi dua"))
 
-    def broken(session, dataset_id):
+    def broken(session, dataset_id, **_options):
         raise GeoappError(Msg("x", id="gagal diaktifkan", en="activation failed"), 409)
 
     monkeypatch.setattr("geoapp.imports.staging.activate", broken)

@@ -28,7 +28,7 @@ def test_bootstrap_imports_labelled_sample_data_once(app):
         from geoapp.web.db import get_db
 
         umkm = active_dataset(get_db(), "umkm")
-        assert umkm.sample and "sampel" in umkm.title
+        assert umkm.sample and "data contoh" in umkm.title   # the one wording: "Data contoh"
         assert umkm.matched_count > 0
     assert serve_module.bootstrap(app)["sample"]["loaded"] == 0
 

@@ -18,6 +18,8 @@ Modules, one per step or concern:
 * ``view_cache``: ``preview_page``, that view computed once per choice and kept;
 * ``choices``: the planner's read options (``choose_read_options``) and review decisions
   (``decide_rows``), each kept only when it fits a fresh preview;
+* ``reopen``: ``reopen_version``, a new upload of the active version's rows (its stored
+  codes kept), to fix its unmatched rows later through the same review (audited);
 * ``confirm``: ``confirm``, stored through ``geoapp.imports.staging.stage_and_activate``
   (atomic; the previous version stays active if anything fails; a newer version
   confirmed at the same time wins and this one is kept archived, and the result says

@@ -21,6 +21,9 @@ from geoapp.io.records.types import ROLES, ReadInfo
 from geoapp.matching.aliases import AliasStore
 
 BAD_SHEET = Msg("upload.bad_sheet", "Sheet '{sheet}' does not exist. Choose one of: {allowed}.")
+NO_DECISION = Msg("upload.no_decision",
+                  "There is no decision number {number} to undo (this upload has {count}). "
+                  "Reload the page.")
 
 
 def change_options(state: UploadState, *, sheet: str | None, header_row: int | None,
@@ -88,3 +91,14 @@ def decide_rows(upload_dir: str | Path, state: UploadState, *, action: str,
     add_decision(state, decision)
     save_state(upload_dir, state)
     return decision
+
+
+def undo_decision(upload_dir: str | Path, state: UploadState, number: int) -> Decision:
+    """Remove the upload's decision ``number`` (1 = the first), before confirming; its
+    rows go back to how they were matched (later decisions that no longer fit are
+    skipped). The state is saved. 409 when there is no such decision."""
+    if not 1 <= number <= len(state.decisions):
+        raise GeoappError(NO_DECISION, 409, number=number, count=len(state.decisions))
+    removed = state.decisions.pop(number - 1)
+    save_state(upload_dir, state)
+    return removed

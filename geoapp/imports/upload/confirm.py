@@ -15,7 +15,7 @@ from geoapp.imports.pipeline import MatchRun
 from geoapp.imports.staging import stage_and_activate, version_of_run
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.preview import build_preview
-from geoapp.imports.upload.state import UploadState
+from geoapp.imports.upload.state import UploadState, upload_year
 from geoapp.matching.aliases import AliasStore
 from geoapp.store.lifecycle import superseding_version
 from geoapp.store.models import Dataset
@@ -77,7 +77,9 @@ def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
         run = _confirmable_run(upload_dir, state, aliases, boundaries, max_rows, max_columns)
         version = version_of_run(run, program=state.program, title=state.title,
                                  source_sha256=state.sha256, source_name=state.filename,
-                                 user=state.user)
+                                 user=state.user, year=upload_year(state))
+        if state.reopened_from is not None:
+            version.report = {**version.report, "reopened_from": state.reopened_from}
         dataset = stage_and_activate(session, version)
     finally:
         lock.unlink(missing_ok=True)

@@ -13,19 +13,23 @@ from geoapp.imports.upload.checks import check_upload, clean_title, display_name
 from geoapp.imports.upload.state import UploadState
 from geoapp.io.records.reader import read_records
 from geoapp.io.records.xlsx_reader import read_xlsx_grid
+from geoapp.store.years import check_year
 
 
 def start_upload(upload_dir: str | Path, data: bytes, filename: str, *, program: str,
                  title: str, user: str, limit: int | None = None,
                  max_rows: int | None = None, header_row: int | None = None,
-                 quota: int | None = None, max_columns: int | None = None) -> UploadState:
+                 quota: int | None = None, max_columns: int | None = None,
+                 year: str | None = None) -> UploadState:
     """Check and read the upload; only a readable file is stored. Return its new state.
 
     ``quota``: the most bytes the upload folder may hold (None = ``DEFAULT_UPLOAD_QUOTA``,
     0 = no limit); a full folder or disk gives a 507 and leaves no file behind. A file
-    of more than ``max_rows`` rows or ``max_columns`` columns is refused (413).
+    of more than ``max_rows`` rows or ``max_columns`` columns is refused (413). ``year``:
+    the year of rows without a year cell (4 digits; None: ``state.upload_year``).
     """
     get_program(program)
+    year = check_year(year)
     name = display_name(filename)
     title = clean_title(title)
     kind = check_upload(data, name, limit)
@@ -34,7 +38,7 @@ def start_upload(upload_dir: str | Path, data: bytes, filename: str, *, program:
     sheet = _readable_sheet(data, name, kind, limits, header_row)  # bad files fail here
     state = UploadState(folder.new_token(), user, program, title, name,
                         hashlib.sha256(data).hexdigest(), time.time(), sheet=sheet,
-                        header_row=header_row)
+                        header_row=header_row, year=year)
     folder.store_upload(upload_dir, state, data)
     return state
 

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from geoapp.imports.decisions import Decision
+from geoapp.imports.history import default_year
 from geoapp.imports.pipeline import MatchOptions
 
 NONE_COLUMN = 0  # a role explicitly set to "no column"
@@ -26,6 +27,8 @@ class UploadState:
     header_row: int | None = None
     columns: dict[str, int] = field(default_factory=dict)  # role -> 1-based column, 0 = none
     decisions: list[Decision] = field(default_factory=list)
+    year: str | None = None       # the year chosen for rows without a year cell (None: default)
+    reopened_from: int | None = None  # the stored version this upload reopens (its rows)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -38,6 +41,12 @@ class UploadState:
         values["decisions"] = [Decision.from_dict(d) for d in data.get("decisions", [])]
         values["columns"] = {str(k): int(v) for k, v in (data.get("columns") or {}).items()}
         return cls(**values)
+
+
+def upload_year(state: UploadState) -> str:
+    """The year of the upload's rows without a year cell: the one chosen, else a year in
+    the file name, else the current year (``imports.history.default_year``)."""
+    return state.year or default_year(state.filename)
 
 
 def match_options(state: UploadState, *, max_rows: int | None, lang: str,

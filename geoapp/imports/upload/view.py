@@ -18,6 +18,7 @@ from typing import Any
 
 from geoapp.core.programs import get_program
 from geoapp.imports.decisions import ONLY_THIS_UPLOAD, Decision
+from geoapp.imports.history import run_years, year_source_text
 from geoapp.imports.money_columns import format_value, is_rupiah, numeric_display
 from geoapp.imports.pipeline import MatchRun, kelurahan_choices
 from geoapp.imports.review import ReviewGroup
@@ -86,6 +87,8 @@ def ledger_view(preview: Preview, program: str, lang: str) -> dict[str, Any] | N
     rows_off = ledger["rows"].get("difference") or 0   # rows matching lost or added
     return {"rows": fmt, "rows_difference": format_number(rows_off, lang) if rows_off else "",
             "sums": sums, "balanced": bool(ledger["balanced"]),
+            "non_data": [{"row": int(r["row"]), "text": short(r["text"])}
+                         for r in ledger.get("non_data_rows", [])[:MAX_LISTED_UNMATCHED]],
             "unparsed": {short(k): int(n) for k, n in ledger["unparsed_numbers"].items()}}
 
 
@@ -134,8 +137,10 @@ def _info_view(table: RecordTable) -> dict[str, Any]:
             "header_row": info.header_row, "header_row_detected": info.header_row_detected}
 
 
-def preview_view(preview: Preview, program: str, lang: str) -> dict[str, Any]:
-    """Everything ``upload_preview.html`` shows about one read + match (JSON-able)."""
+def preview_view(preview: Preview, program: str, lang: str,
+                 year: str | None = None) -> dict[str, Any]:
+    """Everything ``upload_preview.html`` shows about one read + match (JSON-able);
+    ``year``: the year of rows without a year cell (``state.upload_year``)."""
     table, run = preview.table, preview.run
     groups = preview.groups
     return {
@@ -155,6 +160,9 @@ def preview_view(preview: Preview, program: str, lang: str) -> dict[str, Any]:
         "unmatched": _unmatched_rows(preview),
         "kelurahan_choices": [list(c) for c in kelurahan_choices(run.gazetteer)] if run else [],
         "can_confirm": run is not None and run.ledger["rows"]["matched"] > 0,
+        "year": year or "",
+        "years": run_years(program, table, year, None if run is None else run.result.status),
+        "year_source": year_source_text(program, table, year or "", lang),
     }
 
 

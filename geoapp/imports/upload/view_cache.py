@@ -21,12 +21,12 @@ from typing import Any
 from geoapp import __version__
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.preview import Preview, build_preview
-from geoapp.imports.upload.state import UploadState
+from geoapp.imports.upload.state import UploadState, upload_year
 from geoapp.imports.upload.view import preview_view
 from geoapp.io.boundaries import default_identity
 from geoapp.matching.aliases import AliasStore
 
-VIEW_FORMAT = 1   # bump when preview_view's output changes shape
+VIEW_FORMAT = 2   # bump when preview_view's output changes shape
 KEEP = 3
 
 
@@ -43,7 +43,7 @@ def view_key(state: UploadState, *, lang: str, aliases: AliasStore | None,
     parts = {
         "format": VIEW_FORMAT, "version": __version__, "sha256": state.sha256,
         "program": state.program, "filename": state.filename, "sheet": state.sheet,
-        "header_row": state.header_row, "columns": state.columns,
+        "header_row": state.header_row, "columns": state.columns, "year": upload_year(state),
         "decisions": [d.as_dict() for d in state.decisions], "lang": lang,
         "max_rows": max_rows, "max_columns": max_columns, "aliases": _alias_digest(aliases),
         "boundaries": list(default_identity()),
@@ -90,7 +90,7 @@ def keep_preview(upload_dir: str | Path, state: UploadState, preview: Preview, *
                  aliases: AliasStore | None, max_rows: int | None,
                  max_columns: int | None) -> dict[str, Any]:
     """The view of a preview just computed for ``state``, kept for the next page view."""
-    view = preview_view(preview, state.program, lang)
+    view = preview_view(preview, state.program, lang, upload_year(state))
     key = view_key(state, lang=lang, aliases=aliases, max_rows=max_rows,
                    max_columns=max_columns)
     save_view(upload_dir, state, key, view)
@@ -109,6 +109,6 @@ def preview_page(upload_dir: str | Path, state: UploadState, *, aliases: AliasSt
         return view
     preview = build_preview(upload_dir, state, aliases=aliases, max_rows=max_rows,
                             max_columns=max_columns, lang=lang)
-    view = preview_view(preview, state.program, lang)
+    view = preview_view(preview, state.program, lang, upload_year(state))
     save_view(upload_dir, state, key, view)
     return view
