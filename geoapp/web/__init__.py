@@ -93,6 +93,8 @@ def _register(app: Flask) -> None:
     app.register_blueprint(finder_bp)
     from geoapp.web.place_editor import bp as places_admin_bp
     app.register_blueprint(places_admin_bp)
+    from geoapp.web.print_view import bp as print_bp
+    app.register_blueprint(print_bp)
     from geoapp.web import admin, security
     admin.init_app(app)
     security.init_rate_limits(app)  # last: wraps the views registered above
