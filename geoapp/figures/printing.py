@@ -15,10 +15,13 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.core.programs import PROGRAMS
 from geoapp.figures.catalog import LayerData, LayerDef
+from geoapp.figures.change import Change
 from geoapp.figures.printmap import LegendItem, PointSet, PrintMap
 from geoapp.maps.classify import check_k, check_scheme, classify
-from geoapp.maps.legend import legend_entries, nodata_entry
+from geoapp.maps.diverging import diverging_classes, legend_texts
+from geoapp.maps.legend import NO_DATA, legend_entries, nodata_entry
 from geoapp.maps.palettes import program_palette, sequential_colors, theme_styles
+from geoapp.values.numbers import format_amount, format_percent, format_rupiah
 
 BAD_BBOX = Msg(
     "print.bad_bbox",
@@ -29,6 +32,15 @@ UNIT_TOTAL = Msg("print.unit_total", "{measure} per kelurahan")
 UNIT_RUPIAH = Msg("print.unit_rupiah", "{measure} per kelurahan, rupiah (Rp)")
 UNIT_KM2 = Msg("print.unit_km2", "{measure} per km²")
 UNIT_1000 = Msg("print.unit_1000", "{measure} per 1,000 residents")
+SHOWS = ("diff", "pct")
+BAD_SHOW = Msg("print.bad_show",
+               "Parameter 'show' must be one of: {allowed}; received '{value}'.")
+CHANGE_TITLE = Msg("print.change_title", "{program}: change in {measure}, {a} → {b}")
+DIFF_UNIT = Msg("print.diff_unit", "{measure}, {b} minus {a}")
+PCT_UNIT = Msg("print.pct_unit", "percent change of {measure} from {a} to {b}")
+SIDES = Msg("print.sides", "A: {a} · B: {b}")
+APPEARED = Msg("print.appeared", "{n} kelurahan appear (data only in B)")
+DISAPPEARED = Msg("print.disappeared", "{n} kelurahan disappear (data only in A)")
 NO_THEME = Msg("print.no_theme", "No theme")
 MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^"}
 NO_THEME_COLOR = "#6b6b6b"
@@ -133,3 +145,54 @@ def layer_print(data: LayerData, *, lang: str = "id", scheme: str = "quantiles",
         unit=unit_text(definition, lang), legend=legend, source_lines=sources,
         sample=data.sample or any(p.sample for p in points), outline=outline,
         points=sets, bbox=bbox)
+
+
+def change_fills(change: Change, show: str,
+                 lang: str) -> tuple[np.ndarray, list[str | None], list[LegendItem]]:
+    """The values shown (``diff`` or ``pct``), their diverging fills and the legend."""
+    values = change.frame[show].to_numpy(dtype="float64", na_value=np.nan)
+    classes = diverging_classes(values)
+    if show == "pct":
+        def fmt(x):
+            return format_percent(x, lang, 1)
+    elif change.measure_kind == "rupiah":
+        def fmt(x):
+            return format_rupiah(x, lang)
+    else:
+        def fmt(x):
+            return format_amount(x, lang, 2)
+    legend = [LegendItem(text, color) for text, color in legend_texts(classes, fmt, lang)]
+    missing = sum(f is None for f in classes.fills)
+    if missing:
+        legend.append(LegendItem(f"{NO_DATA.text(lang)} ({missing})", "#ffffff", hatch="///"))
+    return values, classes.fills, legend
+
+
+def change_print(change: Change, *, show: str = "diff", lang: str = "id",
+                 bbox: tuple[float, float, float, float] | None = None,
+                 outline: gpd.GeoDataFrame | None = None) -> PrintMap:
+    """The printed change map: difference or percent change on the diverging palette."""
+    lang = normalise_lang(lang)
+    show = check_show(show)
+    _, fills, legend = change_fills(change, show, lang)
+    program = PROGRAMS[change.program]
+    measure = next(m for m in program.measures if m.key == change.measure)
+    name = measure.title.text(lang)
+    title = CHANGE_TITLE.text(lang, program=program.title.text(lang), measure=name,
+                              a=change.short_a, b=change.short_b)
+    unit = (PCT_UNIT if show == "pct" else DIFF_UNIT).text(lang, measure=name,
+                                                          a=change.short_a, b=change.short_b)
+    notes = [SIDES.text(lang, a=change.label_a, b=change.label_b),
+             APPEARED.text(lang, n=len(change.appeared)),
+             DISAPPEARED.text(lang, n=len(change.disappeared))]
+    return PrintMap(title=title, subtitle=" · ".join(notes), areas=change.frame, fills=fills,
+                    legend_title="", unit=unit, legend=legend,
+                    source_lines=list(change.sources), sample=change.sample,
+                    outline=outline, bbox=bbox)
+
+
+def check_show(show: str) -> str:
+    """``diff`` or ``pct``; else GeoappError 400 naming both."""
+    if show not in SHOWS:
+        raise GeoappError(BAD_SHOW, 400, value=str(show)[:20], allowed=", ".join(SHOWS))
+    return show

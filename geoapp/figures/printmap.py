@@ -188,20 +188,23 @@ def _legend(fig: Figure, pm: PrintMap, lang: str) -> None:
                                  label=item.label))
     lines = [pm.legend_title or LEGEND.text(lang)]
     lines += [LEGEND_UNIT.text(lang, unit=pm.unit)] if pm.unit else []
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.72, 0.86), fontsize=8,
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.72, 0.88), fontsize=8,
                title=_wrap(lines, 42), title_fontsize=9, frameon=False, alignment="left")
 
 
 def _texts(fig: Figure, pm: PrintMap, lang: str, printed: datetime) -> None:
-    fig.text(0.03, 0.965, pm.title, ha="left", va="top", fontsize=15, weight="bold")
+    title = textwrap.wrap(pm.title, 62)[:2] or [""]
+    fig.text(0.03, 0.965, "\n".join(title), ha="left", va="top", fontsize=14, weight="bold",
+             linespacing=1.15)
     if pm.subtitle:
-        fig.text(0.03, 0.925, pm.subtitle, ha="left", va="top", fontsize=10, color="#333333")
+        fig.text(0.03, 0.965 - 0.034 * len(title), _wrap([pm.subtitle], 110), ha="left",
+                 va="top", fontsize=9, color="#333333")
     lines = [*pm.source_lines, PRINTED.text(lang, date=format_date(printed, lang))]
     fig.text(0.72, 0.05, _wrap(lines, 50), ha="left", va="bottom", fontsize=7.5,
              color="#333333")
     if pm.sample:
-        fig.text(0.97, 0.965, f"{SAMPLE_LABEL.text(lang)} — {SAMPLE_NOTE.text(lang)}",
-                 ha="right", va="top", fontsize=11, weight="bold", color="#b2182b",
+        fig.text(0.72, 0.965, f"{SAMPLE_LABEL.text(lang)} — {SAMPLE_NOTE.text(lang)}",
+                 ha="left", va="top", fontsize=11, weight="bold", color="#b2182b",
                  bbox={"boxstyle": "round,pad=0.3", "fc": "#fff5f0", "ec": "#b2182b"})
 
 
@@ -224,7 +227,7 @@ def render_print(pm: PrintMap, fmt: str, *, lang: str = "id",
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE, dpi=PNG_DPI)
         FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.03, 0.05, 0.66, 0.84))
+        ax = fig.add_axes((0.03, 0.05, 0.66, 0.80))
         _draw_map(ax, pm)
         _scale_bar(ax, lang)
         _north_arrow(ax, lang)

@@ -89,6 +89,8 @@ def _register(app: Flask) -> None:
     app.register_blueprint(figures_bp, url_prefix="/api")
     from geoapp.web.upload import bp as upload_bp
     app.register_blueprint(upload_bp, url_prefix="/data")
+    from geoapp.web.compare_view import bp as compare_bp
+    app.register_blueprint(compare_bp, url_prefix="/data")
     from geoapp.web.finder import bp as finder_bp
     app.register_blueprint(finder_bp)
     from geoapp.web.place_editor import bp as places_admin_bp

@@ -23,7 +23,6 @@ from flask import (
 )
 
 from geoapp.core.errors import GeoappError
-from geoapp.core.i18n import Msg
 from geoapp.core.programs import PROGRAMS
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import NO_FILE, display_name, too_large
@@ -34,8 +33,8 @@ from geoapp.imports.upload.state import UploadState
 from geoapp.imports.upload.view_cache import preview_page
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
-from geoapp.store import compare, list_datasets
-from geoapp.values.integers import parse_int, parse_int_list, parse_optional_int
+from geoapp.store import list_datasets
+from geoapp.values.integers import parse_int_list, parse_optional_int
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db
 from geoapp.web.i18n import current_lang, tr
@@ -231,25 +230,4 @@ def datasets():
     items = list_datasets(get_db(), program)
     return render_template("datasets.html", datasets=items, programs=_program_choices(),
                            program=program)
-
-
-@bp.get("/versions/compare")
-@login_required("planner")
-def compare_versions():
-    """Two stored versions side by side: row counts, statuses, sums and changed kelurahan."""
-    a, b = _version_arg("a"), _version_arg("b")
-    result = compare(get_db(), a, b)
-    return render_template("compare.html", result=result)
-
-
-BAD_VERSION = Msg(
-    "upload.bad_version",
-    "Choose two versions to compare (parameter '{name}' must be a dataset "
-    "number; received '{value}').",
-)
-
-
-def _version_arg(name: str) -> int:
-    return parse_int(request.args.get(name, ""), name, minimum=1, maximum=2**63 - 1,
-                     msg=BAD_VERSION)
 
