@@ -28,13 +28,13 @@
     return escapeText(feature.n + " (" + feature.c + "): " + value);
   }
 
-  function addPolygons(map, fillKey, pane) {
+  function addPolygons(map, fillKey, pane, opaque) {
     var group = L.featureGroup();
     data.features.forEach(function (f) {
       var fill = f[fillKey];
       var poly = L.polygon(latlngs(f), {
         pane: pane || "overlayPane", color: "#4d4d4d", weight: 0.6,
-        fillColor: fill || NODATA, fillOpacity: fill ? 0.85 : 0.6,
+        fillColor: fill || NODATA, fillOpacity: opaque ? 1 : (fill ? 0.85 : 0.6),
         dashArray: fill ? null : "3 3"
       });
       poly.bindTooltip(tooltip(f, fillKey), { sticky: true });
@@ -85,15 +85,20 @@
     var paneB = map.createPane("pane-b");
     paneB.style.zIndex = 410;
     paneB.classList.add("pane-b");
-    addPolygons(map, "fa", "pane-a");
-    addPolygons(map, "fb", "pane-b");
+    addPolygons(map, "fa", "pane-a", true);
+    addPolygons(map, "fb", "pane-b", true);
     var range = document.getElementById("swipe-range");
+    var line = document.createElement("div");
+    line.className = "swipe-line";
+    line.setAttribute("aria-hidden", "true");
+    map.getContainer().appendChild(line);
     function clip() {
       var size = map.getSize();
       var x = size.x * Number(range.value) / 100;
       var nw = map.containerPointToLayerPoint([0, 0]);
       var se = map.containerPointToLayerPoint(size);
       var left = map.containerPointToLayerPoint([x, 0]).x;
+      line.style.left = x + "px";
       paneB.style.clipPath = "polygon(" + left + "px " + nw.y + "px," + se.x + "px " + nw.y +
         "px," + se.x + "px " + se.y + "px," + left + "px " + se.y + "px)";
     }
