@@ -23,6 +23,7 @@ from geoapp.figures.printing import layer_print, parse_bbox
 from geoapp.figures.printmap import check_format, render_print
 from geoapp.io.boundaries import load_kecamatan
 from geoapp.store.active import ActiveVersions
+from geoapp.values.dates import format_date
 from geoapp.web import map_view
 from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang
@@ -118,7 +119,13 @@ def map_print(fmt: str):
     """The current map view as an A4 landscape PDF or PNG."""
     check_format(fmt)
     args = check_params(PRINT_PARAMS)
-    body = print_map(get_db(), get_active(), args, fmt, lang=current_lang())
+    session, active, lang = get_db(), get_active(), current_lang()
+    printed = datetime.now().astimezone()
+    # the same print of the same data on the same day is drawn once (matplotlib is slow)
+    key = ("print.map", fmt, lang, tuple(sorted(args.items())), format_date(printed, lang),
+           active.identity(session))
+    body = active.cached(key, lambda: print_map(session, active, args, fmt, lang=lang,
+                                                printed=printed))
     response = Response(body, mimetype=MIME[fmt])
     response.headers["Content-Disposition"] = f'inline; filename="peta.{fmt}"'
     return response

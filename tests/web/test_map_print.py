@@ -109,3 +109,23 @@ def test_geoapp_render_errors_are_one_line(sample_template, tmp_path):
 def test_render_help_is_translated():
     result = CliRunner().invoke(main, ["render", "--help"])
     assert result.exit_code == 0 and "Cetak peta data aktif" in result.output
+
+
+def test_the_same_print_is_drawn_once_per_day(shared_sample_client, monkeypatch):
+    from geoapp.web import print_view
+
+    calls = []
+    real = print_view.print_map
+    monkeypatch.setattr(print_view, "print_map",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    url = "/map/print.png?layer=kwt&k=3&scheme=fisher_jenks"
+    first, second = shared_sample_client.get(url), shared_sample_client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data and len(calls) == 1
+
+
+def test_geoapp_render_without_data_says_so(tmp_path):
+    result = CliRunner().invoke(main, ["--lang", "en", "render", "--instance",
+                                       str(tmp_path / "empty"), "-o", str(tmp_path / "m.pdf")])
+    assert result.exit_code == 2 and "no program has an active dataset" in result.output
+    assert not (tmp_path / "m.pdf").exists()
