@@ -38,6 +38,8 @@ NO_LAYER = Msg("print.no_layer",
                "There is no map layer to print yet: no program has an active dataset.")
 KECAMATAN = Msg("print.kecamatan", "Kecamatan {name}")
 YEAR = Msg("print.year", "Year {year}")
+SUB_NA = Msg("print.sub_na", "the program filter '{value}' does not apply to this layer")
+YEAR_NA = Msg("print.year_na", "all years (this program has no year column; {year} not applied)")
 CLASSES = Msg("print.classes", "{scheme}, {k} classes")
 SCHEMES = {"quantiles": Msg("print.scheme_quantiles", "Quantiles"),
            "fisher_jenks": Msg("print.scheme_fisher_jenks", "Natural breaks (Fisher-Jenks)"),
@@ -73,15 +75,21 @@ def _point_keys(args: Mapping[str, str], available: list[figures.LayerDef]) -> l
     return list(dict.fromkeys(keys))
 
 
-def _subtitle(req: map_view.MapRequest, options: Mapping, lang: str) -> str:
+def _subtitle(req: map_view.MapRequest, program: str, options: Mapping, lang: str) -> str:
+    """The filters that apply to the printed layer (and a year that does not), the classes."""
+    filters = req.filters_for(program)
     parts = []
-    if req.kecamatan:
+    if filters.kecamatan:
         names = dict(options.get("kecamatan") or [])
-        parts.append(KECAMATAN.text(lang, name=names.get(req.kecamatan, req.kecamatan)))
-    if req.year:
-        parts.append(YEAR.text(lang, year=req.year))
-    if req.subprogram:
-        parts.append(req.subprogram[1])
+        parts.append(KECAMATAN.text(lang, name=names.get(filters.kecamatan, filters.kecamatan)))
+    if filters.year:
+        parts.append(YEAR.text(lang, year=filters.year))
+    elif req.year:
+        parts.append(YEAR_NA.text(lang, year=req.year))
+    if filters.subprogram:
+        parts.append(filters.subprogram)
+    elif req.subprogram:
+        parts.append(SUB_NA.text(lang, value=req.subprogram[1]))
     parts.append(CLASSES.text(lang, scheme=SCHEMES[req.scheme].text(lang), k=req.k))
     return " · ".join(parts)
 
@@ -109,7 +117,7 @@ def print_map(session: Session, active: ActiveVersions, args: Mapping[str, str],
     if req.kecamatan:
         outline = outline[outline["kode"] == req.kecamatan]
     pm = layer_print(data, lang=lang, scheme=req.scheme, k=req.k,
-                     subtitle=_subtitle(req, options, lang), source_lines=[source],
+                     subtitle=_subtitle(req, definition.program, options, lang), source_lines=[source],
                      bbox=bbox, outline=outline, points=point_data)
     return render_print(pm, fmt, lang=lang, printed=printed)
 

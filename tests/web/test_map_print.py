@@ -129,3 +129,11 @@ def test_geoapp_render_without_data_says_so(tmp_path):
                                        str(tmp_path / "empty"), "-o", str(tmp_path / "m.pdf")])
     assert result.exit_code == 2 and "no program has an active dataset" in result.output
     assert not (tmp_path / "m.pdf").exists()
+
+
+def test_filters_that_do_not_apply_are_said_not_applied(shared_sample_client, tmp_path):
+    r = shared_sample_client.get("/map/print.pdf?layer=blk&year=2021&program=umkm:Tangerang BISA"
+                                 "&lang=en")
+    assert r.status_code == 200
+    text = _text(r.data, tmp_path)
+    assert "2021 not applied" in text and "does not apply to this layer" in text
