@@ -37,6 +37,8 @@ def test_side_by_side_swipe_and_change_map(page, records, live_server):
                           ".map(m => m.getZoom())")
     assert len(set(zooms)) == 1, zooms
     assert page.locator('[data-testid="compare-disappeared"] li').count() > 0
+    href = page.get_attribute('[data-testid="compare-print-pdf"]', "href")
+    assert "bbox=" in href and "year_a=2020" in href      # the print follows the view
     _shot(page, "side_by_side")
 
     with page.expect_navigation():

@@ -112,5 +112,19 @@
   var change = newMap("map-change");
   addPolygons(change, "fc");
   sync(maps.concat([change]));
+
+  // The print links carry the change map's current view (bbox, EPSG:4326).
+  function printView() {
+    var b = change.getBounds();
+    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
+      .map(function (v) { return v.toFixed(5); }).join(",");
+    document.querySelectorAll("[data-testid^=compare-print-]").forEach(function (a) {
+      var url = new URL(a.getAttribute("href"), window.location.href);
+      url.searchParams.set("bbox", bbox);
+      a.setAttribute("href", url.pathname + url.search);
+    });
+  }
+  change.on("moveend", printView);
+  printView();
   window.geoappCompare = { maps: maps, change: change };
 }());
