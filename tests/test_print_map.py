@@ -139,3 +139,10 @@ def test_bad_format_is_a_user_error():
     with pytest.raises(GeoappError) as err:
         render_print(pm, "svg")
     assert "pdf, png" in err.value.text("en")
+
+
+def test_hostile_text_in_a_png_download_is_text():
+    hostile = "Rp $^_{$ dan $\\frac{1}{0}$"     # mathtext would raise ValueError
+    data = _layer("umkm-nilai", [1, 2, 3], source=hostile)
+    assert render_layer_png(data, title=hostile)[:4] == b"\x89PNG"
+    assert render_layer_png(_points(["$x^_$", "Kampung $^$"]), outline=_frame([1]))[:4] == b"\x89PNG"

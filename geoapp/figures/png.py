@@ -8,6 +8,7 @@ outlines. Every image has a title, a source line and, for sample data, a "DATA S
 from __future__ import annotations
 
 import io
+import textwrap
 
 import geopandas as gpd
 import matplotlib
@@ -48,7 +49,9 @@ def _figure() -> tuple[Figure, object]:
 
 
 def _decorate(fig: Figure, title: str, source: str, sample: bool, lang: str) -> None:
-    fig.text(0.5, 0.965, title, ha="center", va="top", fontsize=13, weight="bold", wrap=True)
+    # wrapped here: matplotlib's own wrap=True measures the text as mathtext when it has "$"
+    title = "\n".join(textwrap.wrap(" ".join(title.split()), 70)[:3]) or " "
+    fig.text(0.5, 0.965, title, ha="center", va="top", fontsize=13, weight="bold")
     fig.text(0.02, 0.02, source, ha="left", va="bottom", fontsize=8, color="#333333")
     if sample:
         fig.text(0.98, 0.92, SAMPLE_LABEL.text(lang), ha="right", va="top", fontsize=12,
