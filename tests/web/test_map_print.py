@@ -137,3 +137,12 @@ def test_filters_that_do_not_apply_are_said_not_applied(shared_sample_client, tm
     assert r.status_code == 200
     text = _text(r.data, tmp_path)
     assert "2021 not applied" in text and "does not apply to this layer" in text
+
+
+def test_geoapp_render_to_an_impossible_path_is_one_line(sample_template, tmp_path):
+    instance = samples.copy_instance(sample_template, tmp_path / "instance")
+    (tmp_path / "blocker").write_text("a file, not a folder\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "render", "--instance", str(instance),
+                                       "-o", str(tmp_path / "blocker" / "peta.pdf")])
+    assert result.exit_code == 2 and "blocker" in result.output
+    assert isinstance(result.exception, SystemExit)
