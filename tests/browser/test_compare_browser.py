@@ -41,18 +41,23 @@ def test_side_by_side_swipe_and_change_map(page, records, live_server):
     assert "bbox=" in href and "year_a=2020" in href      # the print follows the view
     _shot(page, "side_by_side")
 
-    with page.expect_navigation():
-        page.select_option('[data-testid="compare-view"]', "swipe")
-        page.click('[data-testid="compare-form"] button[type=submit]')
-    assert "view=swipe" in page.url
+    page.evaluate("() => { window.notReloaded = true; }")
+    page.select_option('[data-testid="compare-view"]', "swipe")      # switched in place
     page.wait_for_function("() => document.querySelectorAll("
                            "'[data-testid=map-swipe] .leaflet-interactive').length === 208")
+    assert page.evaluate("() => window.notReloaded === true") and "view=swipe" in page.url
     assert page.locator('[data-testid="map-a"]').is_hidden()
     before = page.eval_on_selector(".leaflet-pane.pane-b", "e => e.style.clipPath")
     page.fill('[data-testid="swipe-range"]', "20")
     after = page.eval_on_selector(".leaflet-pane.pane-b", "e => e.style.clipPath")
     assert before.startswith("polygon(") and before != after
     _shot(page, "swipe")
+    page.select_option('[data-testid="compare-view"]', "side")
+    assert page.locator('[data-testid="map-a"]').is_visible()
+    with page.expect_navigation():                                      # the form still works
+        page.select_option('[data-testid="compare-view"]', "swipe")
+        page.click('[data-testid="compare-form"] button[type=submit]')
+    assert "view=swipe" in page.url and page.locator('[data-testid="map-a"]').is_hidden()
 
     with page.expect_download() as download:
         page.evaluate("""() => { const a = document.querySelector(

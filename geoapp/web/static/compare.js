@@ -55,17 +55,17 @@
     return map;
   }
 
+  var allMaps = [];
   var syncing = false;
-  function sync(maps) {
-    maps.forEach(function (source) {
-      source.on("move", function () {
-        if (syncing) { return; }
-        syncing = true;
-        maps.forEach(function (target) {
-          if (target !== source) { target.setView(source.getCenter(), source.getZoom(), { animate: false }); }
-        });
-        syncing = false;
+  function follow(map) {
+    allMaps.push(map);
+    map.on("move", function () {
+      if (syncing) { return; }
+      syncing = true;
+      allMaps.forEach(function (target) {
+        if (target !== map) { target.setView(map.getCenter(), map.getZoom(), { animate: false }); }
       });
+      syncing = false;
     });
   }
 
@@ -77,9 +77,6 @@
   }
 
   function swipe() {
-    var figure = document.querySelector(".compare-swipe");
-    figure.hidden = false;
-    document.querySelectorAll(".compare-side").forEach(function (el) { el.hidden = true; });
     var map = newMap("map-swipe");
     map.createPane("pane-a").style.zIndex = 400;
     var paneB = map.createPane("pane-b");
@@ -108,10 +105,41 @@
     return [map];
   }
 
-  var maps = section.dataset.view === "swipe" ? swipe() : sideBySide();
-  var change = newMap("map-change");
+  // Side by side or swipe: switched in place (the form's select; the URL keeps the choice).
+  var built = {};
+  var current = [];
+  function showView(view) {
+    section.dataset.view = view;
+    document.querySelector(".compare-swipe").hidden = view !== "swipe";
+    document.querySelectorAll(".compare-side").forEach(function (el) {
+      el.hidden = view === "swipe";
+    });
+    if (!built[view]) {
+      built[view] = view === "swipe" ? swipe() : sideBySide();
+      built[view].forEach(function (m) {
+        if (change) { m.setView(change.getCenter(), change.getZoom(), { animate: false }); }
+        follow(m);
+      });
+    }
+    built[view].forEach(function (m) { m.invalidateSize(); });
+    current = built[view];
+    if (window.geoappCompare) { window.geoappCompare.maps = current; }
+  }
+  var change = null;
+  showView(section.dataset.view === "swipe" ? "swipe" : "side");
+  change = newMap("map-change");
   addPolygons(change, "fc");
-  sync(maps.concat([change]));
+  follow(change);
+  window.geoappCompare = { maps: current, change: change, show: showView };
+  var select = document.querySelector("[data-testid=compare-view]");
+  if (select) {
+    select.addEventListener("change", function () {
+      showView(select.value);
+      var url = new URL(window.location.href);
+      url.searchParams.set("view", select.value);
+      window.history.replaceState(null, "", url.pathname + url.search);
+    });
+  }
 
   // The print links carry the change map's current view (bbox, EPSG:4326).
   function printView() {
@@ -126,5 +154,4 @@
   }
   change.on("moveend", printView);
   printView();
-  window.geoappCompare = { maps: maps, change: change };
 }());
