@@ -110,3 +110,15 @@ def test_hostile_title_is_escaped_on_the_compare_page(sample_app, token):
 def test_compare_needs_a_planner(sample_app, path):
     r = sample_app.test_client().get(path)
     assert r.status_code == 302 and "/auth/login" in r.headers["Location"]
+
+
+def test_versions_page_never_preselects_a_equal_to_b(sample_app, token):
+    old, new = second_umkm_version(sample_app)
+    client = login(sample_app, token)
+    html = client.get("/data/versions").get_data(as_text=True)
+    form = html[html.index('data-testid="compare-form"'):]
+    chosen_a = re.search(r'name="a">.*?<option value="(\d+)" selected', form, re.S)
+    chosen_b = re.search(r'name="b">.*?<option value="(\d+)" selected', form, re.S)
+    assert chosen_a and chosen_b      # the two newest of the program with two versions
+    assert (int(chosen_a.group(1)), int(chosen_b.group(1))) == (old, new)
+    assert 'data-testid="compare-link"' in html
