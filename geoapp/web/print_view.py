@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, url_for
 from sqlalchemy.orm import Session
 
 from geoapp import figures
@@ -120,6 +120,13 @@ def print_map(session: Session, active: ActiveVersions, args: Mapping[str, str],
                      subtitle=_subtitle(req, definition.program, options, lang), source_lines=[source],
                      bbox=bbox, outline=outline, points=point_data)
     return render_print(pm, fmt, lang=lang, printed=printed)
+
+
+def print_urls(args: Mapping[str, str]) -> dict[str, str]:
+    """``{"pdf": url, "png": url}`` of the print of a map page's arguments (for the page's
+    "Cetak / Unduh peta" links; arguments the print does not take are left out)."""
+    kept = {k: v for k, v in args.items() if k in PRINT_PARAMS and v}
+    return {fmt: url_for("print.map_print", fmt=fmt, **kept) for fmt in MIME}
 
 
 @bp.get("/map/print.<fmt>")

@@ -146,3 +146,14 @@ def test_geoapp_render_to_an_impossible_path_is_one_line(sample_template, tmp_pa
                                        "-o", str(tmp_path / "blocker" / "peta.pdf")])
     assert result.exit_code == 2 and "blocker" in result.output
     assert isinstance(result.exception, SystemExit)
+
+
+def test_print_urls_keep_the_map_page_choices(shared_sample_app, shared_sample_client):
+    from geoapp.web.print_view import print_urls
+
+    with shared_sample_app.test_request_context("/"):
+        urls = print_urls({"scheme": "fisher_jenks", "k": "4", "v_umkm": "umkm-nilai",
+                           "layer": "umkm", "zoom": "13", "year": ""})
+    assert urls["pdf"].startswith("/map/print.pdf?") and "zoom" not in urls["pdf"]
+    assert "v_umkm=umkm-nilai" in urls["png"] and "year" not in urls["png"]
+    assert shared_sample_client.get(urls["pdf"]).status_code == 200
