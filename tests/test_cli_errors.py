@@ -92,6 +92,8 @@ CASES: dict[str, Case] = {
                                     "--password", "rahasia-panjang-1"], lambda w: "blocker"),
     "backup": Case(lambda w: ["backup", w.under_file("b.zip"), "--instance", w.instance],
                    lambda w: "blocker"),
+    "render": Case(lambda w: ["render", "-o", w.under_file("peta.pdf"), "--instance",
+                              w.instance], lambda w: "no program has an active dataset"),
     "restore": Case(lambda w: ["restore", str(w.root / "in.csv"), "--instance",
                                w.under_file("inst")], lambda w: "blocker"),
 }

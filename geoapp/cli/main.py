@@ -13,6 +13,7 @@ from geoapp.cli import (
     data_commands,
     import_commands,
     match_commands,
+    render_commands,
     server_commands,
 )
 from geoapp.cli.common import CleanErrorsGroup
@@ -36,6 +37,7 @@ def main(ctx: click.Context, lang: str | None) -> None:
     ctx.obj = {"lang": lang}
 
 
-for _module in (match_commands, import_commands, data_commands, server_commands, backup_commands):
+for _module in (match_commands, import_commands, data_commands, server_commands,
+                backup_commands, render_commands):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -8,6 +8,7 @@ outlines. Every image has a title, a source line and, for sample data, a "DATA S
 from __future__ import annotations
 
 import io
+import textwrap
 
 import geopandas as gpd
 import matplotlib
@@ -19,22 +20,21 @@ from matplotlib.patches import Patch
 
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.figures.catalog import LayerData
+from geoapp.figures.printing import MARKERS, NO_THEME, NO_THEME_COLOR
 from geoapp.maps.classify import check_k, check_scheme, classify
 from geoapp.maps.legend import legend_entries, nodata_entry
-from geoapp.maps.palettes import check_palette, sequential_colors, theme_color
+from geoapp.maps.palettes import check_palette, program_palette, sequential_colors, theme_styles
 
 matplotlib.use("Agg", force=False)
 
 SAMPLE_LABEL = Msg("png.sample", "SAMPLE DATA")
 POINTS_LABEL = Msg("png.points", "{n} points")
 NO_COORDS = Msg("png.no_coords", "{n} rows without coordinates are not drawn")
-OTHER_THEME = Msg("png.other_theme", "Other")
 
 NODATA_FILL = "#ffffff"
 EDGE = "#4d4d4d"
 OUTLINE = "#9a9a9a"
 POINT_COLOR = "#0072b2"
-MAX_THEMES = 7
 SIZE_IN = (8.0, 8.5)
 DPI = 100
 
@@ -49,7 +49,9 @@ def _figure() -> tuple[Figure, object]:
 
 
 def _decorate(fig: Figure, title: str, source: str, sample: bool, lang: str) -> None:
-    fig.text(0.5, 0.965, title, ha="center", va="top", fontsize=13, weight="bold", wrap=True)
+    # wrapped here: matplotlib's own wrap=True measures the text as mathtext when it has "$"
+    title = "\n".join(textwrap.wrap(" ".join(title.split()), 70)[:3]) or " "
+    fig.text(0.5, 0.965, title, ha="center", va="top", fontsize=13, weight="bold")
     fig.text(0.02, 0.02, source, ha="left", va="bottom", fontsize=8, color="#333333")
     if sample:
         fig.text(0.98, 0.92, SAMPLE_LABEL.text(lang), ha="right", va="top", fontsize=12,
@@ -82,30 +84,32 @@ def _legend(ax, handles: list) -> None:
               fontsize=8, frameon=False)
 
 
-def _theme_colors(frame: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[tuple[str, str]]]:
-    """A colour per point (by ``tema`` when present) and the legend (label, colour) pairs."""
+def _theme_symbols(frame: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[str], list]:
+    """A colour and marker per point (the screen's theme styles, ``geoapp.maps.palettes``)
+    and the legend handles."""
     if "tema" not in frame.columns or frame["tema"].isna().all():
-        return [POINT_COLOR] * len(frame), []
-    counts = frame["tema"].fillna("").astype(str).value_counts()
-    themes = [t for t in counts.index if t][:MAX_THEMES]
-    color_of = {t: theme_color(i) for i, t in enumerate(themes)}
-    other = theme_color(MAX_THEMES)
-    colors = [color_of.get(str(t), other) for t in frame["tema"].fillna("")]
-    legend = [(t, color_of[t]) for t in themes]
-    if len(counts) > len(themes):
-        legend.append((OTHER_THEME.text(lang), other))
-    return colors, legend
+        return [POINT_COLOR] * len(frame), ["o"] * len(frame), []
+    raw = [str(t).strip() if isinstance(t, str) else "" for t in frame["tema"]]
+    styles = theme_styles(raw)
+    colors = [styles[t][0] if t else NO_THEME_COLOR for t in raw]
+    markers = [MARKERS[styles[t][1]] if t else "o" for t in raw]
+    legend = [(t[:40], c, MARKERS[shape]) for t, (c, shape) in styles.items()]
+    if "" in raw:
+        legend.append((NO_THEME.text(lang), NO_THEME_COLOR, "o"))
+    return colors, markers, legend
 
 
 def _draw_points(ax, frame: gpd.GeoDataFrame, outline: gpd.GeoDataFrame, lang: str,
                  without_coordinates: int) -> None:
     outline.plot(ax=ax, facecolor="#f7f7f7", edgecolor=OUTLINE, linewidth=0.5)
-    colors, legend = _theme_colors(frame, lang)
-    if len(frame):
-        frame.plot(ax=ax, color=colors, markersize=28, edgecolor="#222222", linewidth=0.5,
-                   zorder=3)
-    handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=c,
-                      markeredgecolor="#222222", label=t[:40]) for t, c in legend]
+    colors, markers, legend = _theme_symbols(frame, lang)
+    for marker in sorted(set(markers)):
+        keep = np.array([m == marker for m in markers], dtype=bool)
+        frame[keep].plot(ax=ax, color=[c for c, k in zip(colors, keep, strict=True) if k],
+                         marker=marker, markersize=28, edgecolor="#222222", linewidth=0.5,
+                         zorder=3)
+    handles = [Line2D([], [], marker=m, linestyle="", markerfacecolor=c,
+                      markeredgecolor="#222222", label=t) for t, c, m in legend]
     label = POINTS_LABEL.text(lang, n=len(frame))
     if without_coordinates:
         label += "; " + NO_COORDS.text(lang, n=without_coordinates)
@@ -132,28 +136,30 @@ def _png(fig: Figure) -> bytes:
 
 def render_layer_png(data: LayerData, *, lang: str = "id", title: str | None = None,
                      source: str | None = None, scheme: str = "quantiles", k: int = 5,
-                     palette: str = "YlGnBu",
+                     palette: str | None = None,
                      outline: gpd.GeoDataFrame | None = None) -> bytes:
     """The layer as a PNG: choropleth (area) or points over ``outline`` (points).
 
     ``title``/``source`` default to the layer's title in ``lang`` and its source label;
+    ``palette`` defaults to the program's palette on screen (``maps.palettes``);
     ``outline`` (kelurahan boundaries) is required for point layers. Bad ``scheme``,
     ``k`` or ``palette`` raise GeoappError 400.
     """
     lang = normalise_lang(lang)
     check_scheme(scheme)
     k = check_k(k)
-    check_palette(palette)
     definition = data.definition
-    fig, ax = _figure()
-    frame = data.frame.to_crs("EPSG:4326") if data.frame.crs is not None else data.frame
-    if definition.kind == "points":
-        base = outline if outline is not None else frame.iloc[0:0]
-        _draw_points(ax, frame, base, lang, int(data.ledger.get("without_coordinates", 0)))
-        _fit(ax, base, frame)
-    else:
-        _draw_choropleth(ax, frame, definition.value_kind, lang, scheme, k, palette)
-        _fit(ax, frame)
-    _decorate(fig, title or definition.title.text(lang), source or data.source_label,
-              data.sample, lang)
-    return _png(fig)
+    palette = check_palette(palette or program_palette(definition.program))
+    with matplotlib.rc_context({"text.parse_math": False}):   # "$" in a title is text
+        fig, ax = _figure()
+        frame = data.frame.to_crs("EPSG:4326") if data.frame.crs is not None else data.frame
+        if definition.kind == "points":
+            base = outline if outline is not None else frame.iloc[0:0]
+            _draw_points(ax, frame, base, lang, int(data.ledger.get("without_coordinates", 0)))
+            _fit(ax, base, frame)
+        else:
+            _draw_choropleth(ax, frame, definition.value_kind, lang, scheme, k, palette)
+            _fit(ax, frame)
+        _decorate(fig, title or definition.title.text(lang), source or data.source_label,
+                  data.sample, lang)
+        return _png(fig)

@@ -89,12 +89,16 @@ def _register(app: Flask) -> None:
     app.register_blueprint(figures_bp, url_prefix="/api")
     from geoapp.web.upload import bp as upload_bp
     app.register_blueprint(upload_bp, url_prefix="/data")
+    from geoapp.web.compare_view import bp as compare_bp
+    app.register_blueprint(compare_bp, url_prefix="/data")
     from geoapp.web.finder import bp as finder_bp
     app.register_blueprint(finder_bp)
     from geoapp.web.place_editor import bp as places_admin_bp
     app.register_blueprint(places_admin_bp)
     from geoapp.web.ogc import bp as ogc_bp
     app.register_blueprint(ogc_bp, url_prefix="/ogc")
+    from geoapp.web.print_view import bp as print_bp
+    app.register_blueprint(print_bp)
     from geoapp.web import admin, security
     admin.init_app(app)
     security.init_rate_limits(app)  # last: wraps the views registered above

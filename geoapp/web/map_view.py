@@ -32,12 +32,12 @@ from geoapp.maps import (
     kwt_layer,
 )
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
+from geoapp.maps.palettes import program_palette
 from geoapp.store.active import ActiveVersions
 from geoapp.values.integers import parse_optional_int
 
 MAP_PROGRAMS = ("umkm", "blk", "kwt", "jobfair")      # choropleths, in this order
 POINT_KEYS = ("kwt-titik", "ecofarm-titik", "kampung-tematik")
-PALETTES = {"umkm": "YlGnBu", "blk": "YlOrRd", "kwt": "YlGn", "jobfair": "PuBu"}
 FORMATS = ("geojson", "csv", "gpkg", "png")
 DEFAULT_SCHEME, DEFAULT_K = "quantiles", 5
 PARAMS = ("scheme", "k", "year", "program", "kecamatan")   # plus v_<program>
@@ -256,7 +256,7 @@ def choropleths(kel: gpd.GeoDataFrame, page: PageMap,
         d = data.definition
         specs.append(ChoroplethSpec(
             key=d.key, title=d.title.text(lang), column=column, kind=d.value_kind,
-            palette=PALETTES.get(d.program, "YlGnBu"), scheme=page.request.scheme,
+            palette=program_palette(d.program), scheme=page.request.scheme,
             k=page.request.k, dataset_label=data.source_label or None))
     return kel, specs
 

@@ -36,7 +36,7 @@ from geoapp.imports.upload.state import UploadState
 from geoapp.imports.upload.view_cache import preview_page
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
-from geoapp.store import compare, details, list_datasets
+from geoapp.store import details, list_datasets
 from geoapp.store.years import check_year, year_counts
 from geoapp.values.integers import parse_int, parse_int_list, parse_optional_int
 from geoapp.values.numbers import format_number
@@ -290,32 +290,4 @@ def reopen(dataset_id: int):
         return redirect(url_for("upload.datasets"))
     _remember(state.token)
     return redirect(url_for("upload.preview", token=state.token) + "#review")
-
-
-@bp.get("/versions/compare")
-@login_required("planner")
-def compare_versions():
-    """Two stored versions (or two years: ``year_a``/``year_b``) side by side: row counts,
-    statuses, sums and changed kelurahan."""
-    a, b = _version_arg("a"), _version_arg("b")
-    result = compare(get_db(), a, b, year_a=_year_arg("year_a"), year_b=_year_arg("year_b"))
-    return render_template("compare.html", result=result)
-
-
-BAD_VERSION = Msg(
-    "upload.bad_version",
-    "Choose two versions to compare (parameter '{name}' must be a dataset "
-    "number; received '{value}').",
-)
-
-
-def _year_arg(name: str) -> str | None:
-    """A year to compare (the stored year text; blank: all years)."""
-    value = " ".join(request.args.get(name, "").split())[:16]
-    return value or None
-
-
-def _version_arg(name: str) -> int:
-    return parse_int(request.args.get(name, ""), name, minimum=1, maximum=2**63 - 1,
-                     msg=BAD_VERSION)
 
