@@ -61,6 +61,7 @@ QUERY_AND_FORM = [
     *[Param("POST", "/data/upload/{token}/options", f"col_{role}") for role in ROLES],
     Param("POST", "/data/upload/{token}/review", "positions", {"action": "unmatched",
                                                               "reason": "uji"}),
+    Param("POST", "/data/upload/{token}/undo", "decision"),
     *[Param("POST", "/kampung/kelola/baru", f"base_{kind}", {"kind": kind, "name": ""})
       for kind in KINDS],
 ]
