@@ -1,6 +1,14 @@
-"""Colour-blind-safe colours: ColorBrewer sequential palettes and Okabe-Ito for themes."""
+"""Colour-blind-safe colours: ColorBrewer sequential palettes and Okabe-Ito for themes.
+
+The one source of map colours for the screen (map.js payloads) and for PNG/PDF renderings:
+``program_palette`` names each program's choropleth palette, ``theme_style`` gives a point
+theme its colour and shape from the theme itself (never from which themes are visible).
+"""
 
 from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
 
 from branca.utilities import color_brewer
 
@@ -15,6 +23,12 @@ SEQUENTIAL = (
 # Okabe & Ito (2008) colour-universal-design palette, without black.
 QUALITATIVE = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7",
                "#999999")
+
+# Each program's choropleth palette (all ColorBrewer sequential, colour-blind safe).
+PROGRAM_PALETTES = {"umkm": "YlGnBu", "blk": "YlOrRd", "kwt": "YlGn", "jobfair": "PuBu"}
+DEFAULT_PALETTE = "YlGnBu"
+# Theme marker shapes: after the 8 colours, the next 8 themes get the next shape.
+THEME_SHAPES = ("circle", "square", "diamond", "triangle")
 
 BAD_PALETTE = Msg(
     "map_bad_palette",
@@ -42,3 +56,26 @@ def sequential_colors(palette: str, n: int) -> list[str]:
 def theme_color(index: int) -> str:
     """The qualitative colour for the ``index``-th theme (cycles after 8)."""
     return QUALITATIVE[index % len(QUALITATIVE)]
+
+
+def program_palette(program: str) -> str:
+    """The sequential palette of a program's choropleths (the default for other programs)."""
+    return PROGRAM_PALETTES.get(program, DEFAULT_PALETTE)
+
+
+def theme_order(themes: Iterable[str]) -> tuple[str, ...]:
+    """The fixed order of a layer's themes: all its distinct, non-blank themes, sorted."""
+    return tuple(sorted({str(t).strip() for t in themes if str(t).strip()}))
+
+
+def theme_style(theme: str, order: Iterable[str] = ()) -> tuple[str, str]:
+    """(colour, shape) of a theme: by its place in ``order`` (all themes of the layer,
+    unfiltered), else by a stable hash of its text; never by which themes are visible."""
+    known = theme_order(order)
+    text = str(theme).strip()
+    if text in known:
+        index = known.index(text)
+    else:
+        index = len(known) + zlib.crc32(text.encode("utf-8")) % (len(QUALITATIVE) * len(THEME_SHAPES))
+    shape = THEME_SHAPES[(index // len(QUALITATIVE)) % len(THEME_SHAPES)]
+    return theme_color(index), shape

@@ -13,10 +13,9 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
 from geoapp.maps.formatting import format_amount
 from geoapp.maps.frames import to_lonlat
-from geoapp.maps.palettes import QUALITATIVE, theme_color
+from geoapp.maps.palettes import theme_style
 from geoapp.maps.specs import PointLayerSpec
 
-THEME_SHAPES = ("circle", "square", "diamond", "triangle")
 MAX_TEXT = 300
 
 MISSING_POINT_COLUMN = Msg(
@@ -69,9 +68,9 @@ def _themes(spec: PointLayerSpec, lang: str) -> tuple[list[dict], list[int]]:
     raw = [_popup_text(v, lang) or "" for v in spec.frame[spec.theme_column].tolist()]
     labels = sorted({t.strip() for t in raw if t.strip()})
     index = {t: i for i, t in enumerate(labels)}
-    themes = [{"label": t, "color": theme_color(i),
-               "shape": THEME_SHAPES[(i // len(QUALITATIVE)) % len(THEME_SHAPES)]}
-              for i, t in enumerate(labels)]
+    order = spec.theme_order or labels
+    themes = [dict(zip(("label", "color", "shape"), (t, *theme_style(t, order)), strict=True))
+              for t in labels]
     if any(not t.strip() for t in raw):
         themes.append({"label": NO_THEME.text(lang), "color": "#6b6b6b", "shape": "circle"})
     return themes, [index.get(t.strip(), len(labels)) for t in raw]
