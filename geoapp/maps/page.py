@@ -51,6 +51,7 @@ T_KECAMATAN = Msg("map_kecamatan", "Kecamatan")
 T_PROFILE = Msg("map_profile_link", "Open kelurahan profile")
 T_LOAD_ERROR = Msg("map_load_error", "The boundaries could not be loaded. Reload the page.")
 T_KEC_LAYER = Msg("map_kecamatan_layer", "Kecamatan boundaries")
+T_LEGEND = Msg("map_legend", "Legend")
 
 
 class OfflineMap(folium.Map):
@@ -104,7 +105,8 @@ def boundaries_json(kelurahan: gpd.GeoDataFrame,
 def _texts(lang: str) -> dict[str, str]:
     return {"noData": NO_DATA.text(lang), "rank": T_RANK.text(lang, rank="{rank}", total="{total}"),
             "kecamatan": T_KECAMATAN.text(lang), "profile": T_PROFILE.text(lang),
-            "loadError": T_LOAD_ERROR.text(lang), "kecLayer": T_KEC_LAYER.text(lang)}
+            "loadError": T_LOAD_ERROR.text(lang), "kecLayer": T_KEC_LAYER.text(lang),
+            "legend": T_LEGEND.text(lang)}
 
 
 def _kecamatan_labels(kec: gpd.GeoDataFrame) -> dict:
