@@ -28,6 +28,7 @@ from geoapp.figures import Filters, LayerData
 from geoapp.io.boundaries import default_identity, load_boundaries, load_kecamatan
 from geoapp.io.export import geojson_bytes, layer_bytes
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
+from geoapp.maps.palettes import program_palette
 from geoapp.maps.safejson import script_json
 from geoapp.web import map_live, map_view
 from geoapp.web.db import get_active, get_db
@@ -216,7 +217,8 @@ def _render(data: LayerData, filters: Filters, fmt: str, lang: str,
         outline = outline[outline["kode_kecamatan"] == filters.kecamatan]
     return render_layer_png(data, lang=lang, title=_png_title(data, filters, lang),
                             source=figures.layer_source_text(get_db(), get_active(), data, lang),
-                            scheme=scheme, k=k, outline=outline)
+                            scheme=scheme, k=k, outline=outline,
+                            palette=program_palette(data.definition.program))
 
 
 def _split_name(name: str) -> tuple[str, str | None]:

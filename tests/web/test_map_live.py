@@ -68,3 +68,21 @@ def test_responses_are_cached_with_an_etag(client):
     first = client.get("/api/map/kwt-bibit.json?k=4")
     again = client.get("/api/map/kwt-bibit.json?k=4", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_png_download_uses_the_screen_palette(client, monkeypatch):
+    import geoapp.figures.png as png
+
+    used = []
+    real = png.render_layer_png
+
+    def spy(*args, **kwargs):
+        used.append(kwargs.get("palette"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(png, "render_layer_png", spy)
+    response = client.get("/api/layers/blk-peserta.png?scheme=equal_interval&k=6")
+    assert response.status_code == 200
+    screen = get(client, "/api/map/blk-peserta.json?scheme=equal_interval&k=6")
+    assert used == ["YlOrRd"]
+    assert [s["fillColor"] for s in screen["chor"]["styles"]] == sequential_colors(used[0], 6)
