@@ -242,6 +242,8 @@ def test_embed_page_has_the_map_and_no_navigation(page, live_server):
     assert "frame-ancestors 'self'" in csp and "script-src 'self' 'nonce-" in csp
     wait_for_map(page)
     assert page.locator("nav, .site-header, #map-controls").count() == 0
+    frame, viewport = page.locator(MAP).bounding_box(), page.viewport_size
+    assert frame["width"] == viewport["width"] and frame["height"] == viewport["height"]
     assert page.evaluate("() => window.geoappMap.current.shown()") == "kwt-bibit"
     assert len(legend_rows(page, map_payload(page)["chor"][2]["title"])) == 3 + 1
     _shot(page, "embed.png")
@@ -251,6 +253,10 @@ def test_keyboard_walk_of_the_map_controls(page, live_server):
     open_map(page, live_server)
     navigations = _navigations(page)
     page.focus("#panel-toggle")
+    page.keyboard.press("Enter")              # the panel folds and unfolds by keyboard
+    assert page.get_attribute("#panel-toggle", "aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#panel-toggle", "aria-expanded") == "true"
     seen = []
     for _ in range(40):
         page.keyboard.press("Tab")
