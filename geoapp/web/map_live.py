@@ -8,6 +8,8 @@ boundaries (``/api/batas.json``) are never fetched again.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
 from geoapp import figures
@@ -22,14 +24,15 @@ from geoapp.web.map_view import (
     MAP_PROGRAMS,
     POINT_KEYS,
     MapRequest,
-    _load,
-    _values,
     choropleth_spec,
     download_links,
     kelurahan_frame,
+    layer_values,
+    load_layer,
     point_spec,
     program_note,
     theme_orders,
+    year_note,
 )
 
 LIVE_PARAMS = ("scheme", "k", "year", "program", "kecamatan")
@@ -63,18 +66,19 @@ def live_layer(session: Session, active: ActiveVersions, req: MapRequest,
     out: dict = {"key": key, "program": definition.program,
                  "links": download_links(definition, req)}
     if definition.kind == "area":
-        data = _load(figures.area_layer, session, active, definition, req, lang, notes)
+        data = load_layer(figures.area_layer, session, active, definition, req, lang, notes)
         kel = kelurahan_frame(req.kecamatan)
         out.update(kind="area", kel=_kelurahan(kel), chor=None)
         if data is not None:
-            kel = kel.assign(value_0=kel["kode"].astype(str).map(_values(data)).astype("float64"))
+            kel = kel.assign(value_0=kel["kode"].astype(str).map(layer_values(data)).astype("float64"))
             spec = choropleth_spec(data, "value_0", req, lang)
             out["chor"] = choropleth_payload(kel, spec, lang)
             out["sample"] = data.sample
-        note = program_note(MapRequest(**{**req.__dict__, "layer": definition.program}), lang)
-        notes += [note] if note else []
+        shown = replace(req, layer=definition.program)
+        notes += [n for n in (program_note(shown, lang),
+                              year_note(req, lang, definition.program)) if n]
     else:
-        data = _load(figures.point_layer, session, active, definition, req, lang, notes)
+        data = load_layer(figures.point_layer, session, active, definition, req, lang, notes)
         out.update(kind="points", pts=None)
         if data is not None:
             order = theme_orders(session, active, [data], req).get(key, ())

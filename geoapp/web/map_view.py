@@ -199,6 +199,15 @@ def _hidden(args: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(n for n in OVERLAYS if n in names)
 
 
+def year_note(req: MapRequest, lang: str, program: str | None = None) -> Note | None:
+    """Names the programs a year filter applies to (for ``program``: only when it has none)."""
+    if not req.year or req.year_programs is None or program in req.year_programs:
+        return None
+    names = [PROGRAM_CATALOGUE[p].title.text(lang) for p in req.year_programs
+             if p in PROGRAM_CATALOGUE]
+    return Note.of(YEAR_ONLY, year=req.year, programs=", ".join(names) or "-")
+
+
 def program_note(req: MapRequest, lang: str) -> Note | None:
     """Says so when the Program filter belongs to another program than the one shown."""
     if not req.subprogram or not req.layer or req.subprogram[0] == req.layer:
@@ -227,7 +236,7 @@ def download_links(definition: LayerDef, req: MapRequest) -> dict[str, str]:
 # ----------------------------------------------------------------- figures
 
 
-def _load(loader, session: Session, active: ActiveVersions, definition: LayerDef,
+def load_layer(loader, session: Session, active: ActiveVersions, definition: LayerDef,
           req: MapRequest, lang: str, notes: list[Note]) -> LayerData | None:
     try:
         data = loader(session, active, definition.key, req.filters_for(definition.program))
@@ -242,19 +251,17 @@ def load_layers(session: Session, active: ActiveVersions, req: MapRequest,
                 available: list[LayerDef], lang: str) -> PageMap:
     """Compute the chosen area layer of every map program and the point layers."""
     page = PageMap(req)
-    if req.year and req.year_programs is not None:
-        names = [PROGRAM_CATALOGUE[p].title.text(lang) for p in req.year_programs
-                 if p in PROGRAM_CATALOGUE]
-        page.notes.append(Note.of(YEAR_ONLY, year=req.year, programs=", ".join(names) or "-"))
+    note = year_note(req, lang)
+    page.notes += [note] if note else []
     chosen = {req.variant(p) for p in MAP_PROGRAMS}
     for definition in available:
         if definition.kind == "area" and definition.key in chosen:
-            data = _load(figures.area_layer, session, active, definition, req, lang, page.notes)
+            data = load_layer(figures.area_layer, session, active, definition, req, lang, page.notes)
             page.area += [data] if data is not None else []
     by_key = {d.key: d for d in available}
     for key in POINT_KEYS:
         if key in by_key:
-            data = _load(figures.point_layer, session, active, by_key[key], req, lang, page.notes)
+            data = load_layer(figures.point_layer, session, active, by_key[key], req, lang, page.notes)
             page.points += [data] if data is not None else []
     page.area.sort(key=lambda d: MAP_PROGRAMS.index(d.definition.program))
     page.theme_orders = theme_orders(session, active, page.points, req)
@@ -285,7 +292,7 @@ def kelurahan_frame(kecamatan: str | None) -> gpd.GeoDataFrame:
     return frame.reset_index(drop=True)
 
 
-def _values(data: LayerData) -> pd.Series:
+def layer_values(data: LayerData) -> pd.Series:
     frame = data.frame
     if len(frame) == 0 or "value" not in frame.columns:
         return pd.Series(dtype="float64")
@@ -300,7 +307,7 @@ def choropleths(kel: gpd.GeoDataFrame, page: PageMap,
     specs = []
     for i, data in enumerate(page.area):
         column = f"value_{i}"
-        kel[column] = kel["kode"].astype(str).map(_values(data)).astype("float64")
+        kel[column] = kel["kode"].astype(str).map(layer_values(data)).astype("float64")
         specs.append(choropleth_spec(data, column, page.request, lang))
     return kel, specs
 

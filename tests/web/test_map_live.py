@@ -86,3 +86,10 @@ def test_png_download_uses_the_screen_palette(client, monkeypatch):
     screen = get(client, "/api/map/blk-peserta.json?scheme=equal_interval&k=6")
     assert used == ["YlOrRd"]
     assert [s["fillColor"] for s in screen["chor"]["styles"]] == sequential_colors(used[0], 6)
+
+
+def test_year_filter_on_a_program_without_years_says_so(client):
+    data = get(client, "/api/map/blk-peserta.json?year=2021")
+    assert any("2021" in n for n in data["notes"]), data["notes"]
+    own = get(client, "/api/map/umkm-kelompok-km2.json?year=2021")
+    assert not any("2021" in n for n in own["notes"])

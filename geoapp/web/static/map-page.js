@@ -133,7 +133,9 @@
     var jobs = todo.area.map(function (program) {
       var key = keyOf(program);
       return fetchLayer(key, after).then(function (resp) {
-        if (mine === generation) { applyArea(program, key, resp, after); notes = notes.concat(resp.notes || []); }
+        if (mine !== generation) { return; }
+        applyArea(program, key, resp, after);
+        if (program === shownProgram(after)) { notes = notes.concat(resp.notes || []); }
       });
     }).concat(todo.points.map(function (key) {
       return fetchLayer(key, after).then(function (resp) {
@@ -148,12 +150,12 @@
       if (shown && page.current[shown]) { page.ctl.show(page.current[shown]); }
       applyOverlays(after);
       if (before.get("kecamatan") !== after.get("kecamatan")) { fit(); }
-      showNotes(notes, after);
+      showNotes(notes, after, true);
       setBusy(false);
       writeUrl(push);
     }).catch(function () {
       setBusy(false);
-      showNotes([page.t.loadError], after);
+      showNotes([page.t.loadError], after, true);
     });
   }
 
@@ -162,7 +164,8 @@
     if (page.form) { page.form.setAttribute("aria-busy", busy ? "true" : "false"); }
   }
 
-  function showNotes(notes, params) {
+  /* Notes of the current state; ``live``: they replace the notes the server printed. */
+  function showNotes(notes, params, live) {
     var box = $("map-live-notes");
     if (!box) { return; }
     var unique = notes.filter(function (n, i) { return n && notes.indexOf(n) === i; });
@@ -178,7 +181,7 @@
     unique.forEach(function (n) { var li = document.createElement("li"); li.textContent = n; box.appendChild(li); });
     box.hidden = !unique.length;
     var server = $("map-notes");
-    if (server) { server.hidden = true; }
+    if (server && live) { server.hidden = true; }
   }
 
   function updateRow(oldKey, key, resp) {
