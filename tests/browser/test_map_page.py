@@ -281,3 +281,30 @@ def test_keyboard_walk_of_the_map_controls(page, live_server):
     page.keyboard.press("Enter")
     page.locator(".leaflet-popup").wait_for(state="visible")
     assert navigations == []
+
+
+def test_only_what_changed_is_fetched(page, live_server):
+    payload = open_map(page, live_server)
+    page.wait_for_load_state("networkidle")
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path + "?" + urlsplit(r.url).query)
+            if "/api/" in r.url else None)
+    shown = payload["chor"][0]["key"]
+    page.select_option("#control-k", "6")              # classes: the shown layer only
+    _settle(page)
+    assert fetched == [f"/api/map/{shown}.json?scheme=quantiles&k=6"], fetched
+    page.select_option("#control-k", "5")
+    _settle(page)
+    fetched.clear()
+    page.uncheck("#overlay-ecofarm-titik")             # a switch: nothing
+    page.check("#overlay-ecofarm-titik")
+    page.select_option("#control-k", "6")               # a state seen before: from memory
+    _settle(page)
+    assert fetched == [], fetched
+    page.select_option("#control-year", "2020")        # a filter: every layer, never geometry
+    _settle(page)
+    keys = sorted(p.split("?")[0].rsplit("/", 1)[1] for p in fetched)
+    expected = sorted([f"{c['key']}.json" for c in payload["chor"]]
+                      + [f"{p['key']}.json" for p in payload["pts"]])
+    assert keys == expected
+    assert not any("batas" in p for p in fetched)
