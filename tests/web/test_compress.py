@@ -43,3 +43,10 @@ def test_binary_and_small_bodies_are_left_alone(client):
     assert png.status_code == 200 and "Content-Encoding" not in png.headers
     small = client.get("/api/map/nope.json", headers=GZIP)
     assert small.status_code == 404
+
+
+def test_static_files_keep_their_304_when_gzipped(client):
+    first = client.get("/static/map-page.js", headers=GZIP)
+    etag = first.headers["ETag"]
+    again = client.get("/static/map-page.js", headers={**GZIP, "If-None-Match": etag})
+    assert again.status_code == 304
