@@ -308,3 +308,19 @@ def test_only_what_changed_is_fetched(page, live_server):
                       + [f"{p['key']}.json" for p in payload["pts"]])
     assert keys == expected
     assert not any("batas" in p for p in fetched)
+
+
+def test_selected_kelurahan_survives_a_control_change(page, live_server):
+    payload = open_map(page, live_server)
+    kode = payload["kel"]["kode"][10]
+    page.evaluate(f"() => window.geoappMap.current.select('{kode}')")
+    page.wait_for_function(f"() => location.search.includes('kel={kode}')")
+    entries = page.evaluate("() => history.length")
+    page.select_option("#control-k", "3")
+    _settle(page)
+    assert _query(page).get("kel") == kode and _query(page)["k"] == "3"
+    assert page.locator(".leaflet-popup").count() == 1
+    assert page.evaluate("() => history.length") == entries + 1   # one step back, not two
+    page.go_back()
+    page.wait_for_function("() => document.getElementById('control-k').value === '5'")
+    assert _query(page).get("kel") == kode

@@ -310,7 +310,20 @@
   /* ---- the controller: one choropleth at a time, overlays, live replacement ---- */
   function emit(state, name, value) {
     if (name === "select") { state.selected = value; }
+    if (state.quiet) { return; }
     (state.listeners[name] || []).forEach(function (fn) { fn(value); });
+  }
+
+  /* Redraw without telling listeners; the selected kelurahan's popup is opened again. */
+  function quietly(state, ctl, redraw) {
+    var keep = state.selected;
+    state.quiet = true;
+    try {
+      redraw();
+      if (keep && !ctl.select(keep)) { state.selected = null; }
+    } finally {
+      state.quiet = false;
+    }
   }
 
   function renderLegends(state) {
@@ -349,20 +362,25 @@
       choropleths: function () { return state.order.slice(); },
       shown: function () { return state.shown; },
       show: function (key) {
-        Object.keys(state.chor).forEach(function (k) { state.map.removeLayer(state.chor[k].layer); });
-        state.shown = state.chor[key] ? key : null;
-        if (state.shown) { state.chor[key].layer.addTo(state.map); }
+        if (state.shown === key && state.chor[key] && state.map.hasLayer(state.chor[key].layer)) { return; }
+        quietly(state, ctl, function () {
+          Object.keys(state.chor).forEach(function (k) { state.map.removeLayer(state.chor[k].layer); });
+          state.shown = state.chor[key] ? key : null;
+          if (state.shown) { state.chor[key].layer.addTo(state.map); }
+        });
         renderLegends(state);
       },
       replace: function (oldKey, chor, kel) {
-        var wasShown = state.shown === oldKey;
-        if (oldKey !== chor.key && state.chor[oldKey]) {
-          state.map.removeLayer(state.chor[oldKey].layer);
-          state.order[state.order.indexOf(oldKey)] = chor.key;
-          delete state.chor[oldKey];
-        }
-        if (wasShown) { state.shown = chor.key; }
-        setChor(state, chor, kel);
+        quietly(state, ctl, function () {
+          var wasShown = state.shown === oldKey;
+          if (oldKey !== chor.key && state.chor[oldKey]) {
+            state.map.removeLayer(state.chor[oldKey].layer);
+            state.order[state.order.indexOf(oldKey)] = chor.key;
+            delete state.chor[oldKey];
+          }
+          if (wasShown) { state.shown = chor.key; }
+          setChor(state, chor, kel);
+        });
         renderLegends(state);
       },
       setPoints: function (pts) { setPts(state, pts); renderLegends(state); },
@@ -374,7 +392,7 @@
       },
       select: function (kode) {
         var chor = state.chor[state.shown];
-        if (!chor) { return false; }
+        if (!chor || !kode) { state.map.closePopup(); return false; }
         var found = null;
         chor.layer.eachLayer(function (poly) { if (poly.kode === kode) { found = poly; } });
         if (found) { found.openPopup(); } else { state.map.closePopup(); }
