@@ -58,6 +58,13 @@ def _navigations(page) -> list[str]:
     return loads
 
 
+def _activate(page) -> None:
+    """A real click: Chromium's back button skips a history entry that was left (pushState)
+    without any user activation while it was current (history-manipulation intervention);
+    select_option and evaluate() are no user activation, a person's choice in a select is."""
+    page.click("#map-title")
+
+
 def _settle(page) -> None:
     page.wait_for_function("() => document.getElementById('map-controls').getAttribute('aria-busy') !== 'true'")
     page.wait_for_load_state("networkidle")
@@ -173,6 +180,7 @@ def test_one_choropleth_at_a_time(page, live_server):
 
 def test_url_round_trip_and_back_button(page, live_server):
     open_map(page, live_server)
+    _activate(page)
     first_url = page.url
     page.select_option("#control-k", "4")
     _settle(page)
@@ -182,6 +190,7 @@ def test_url_round_trip_and_back_button(page, live_server):
     page.evaluate("() => window.geoappMap.current.map.setView([-6.2, 106.63], 14, {animate: false})")
     page.wait_for_function("() => location.search.includes('z=14')")
     kode = map_payload(page)["kel"]["kode"][5]
+    _activate(page)     # each state a person leaves by acting stays on the back path
     page.evaluate(f"() => window.geoappMap.current.select('{kode}')")
     page.wait_for_function(f"() => location.search.includes('kel={kode}')")
     shared = page.url
@@ -312,15 +321,32 @@ def test_only_what_changed_is_fetched(page, live_server):
 
 def test_selected_kelurahan_survives_a_control_change(page, live_server):
     payload = open_map(page, live_server)
+    _activate(page)
     kode = payload["kel"]["kode"][10]
     page.evaluate(f"() => window.geoappMap.current.select('{kode}')")
     page.wait_for_function(f"() => location.search.includes('kel={kode}')")
     entries = page.evaluate("() => history.length")
+    _activate(page)
     page.select_option("#control-k", "3")
     _settle(page)
     assert _query(page).get("kel") == kode and _query(page)["k"] == "3"
-    assert page.locator(".leaflet-popup").count() == 1
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-popup').length === 1")
     assert page.evaluate("() => history.length") == entries + 1   # one step back, not two
     page.go_back()
     page.wait_for_function("() => document.getElementById('control-k').value === '5'")
     assert _query(page).get("kel") == kode
+
+
+def test_kelurahan_picker_selects_and_follows_the_map(page, live_server):
+    payload = open_map(page, live_server)
+    picker = page.locator("#control-kel")
+    assert picker.is_visible() and picker.locator("option").count() == KELURAHAN_COUNT + 1
+    kode = payload["kel"]["kode"][20]
+    picker.select_option(kode)
+    page.wait_for_function(f"() => location.search.includes('kel={kode}')")
+    popup = page.locator(".leaflet-popup")
+    popup.wait_for(state="visible")
+    assert payload["kel"]["nama"][20] in popup.inner_text()
+    page.select_option("#control-kecamatan", "36.71.07")     # the list follows the filter
+    _settle(page)
+    assert picker.locator("option").count() == 16 + 1

@@ -149,7 +149,7 @@
       var shown = shownProgram(after);
       if (shown && page.current[shown]) { page.ctl.show(page.current[shown]); }
       applyOverlays(after);
-      if (before.get("kecamatan") !== after.get("kecamatan")) { fit(); }
+      if (before.get("kecamatan") !== after.get("kecamatan")) { fit(); fillKelurahan(); }
       showNotes(notes, after, true);
       setBusy(false);
       writeUrl(push);
@@ -244,6 +244,22 @@
     }
     var open = $("embed-open");
     if (open) { open.setAttribute("href", (page.form ? "/embed?" : "/?") + params.toString()); }
+  }
+
+  /* ---- the kelurahan picker: select a kelurahan without hunting for its shape ---- */
+  function fillKelurahan() {
+    var picker = $("control-kel");
+    if (!picker) { return; }
+    var kel = page.ctl.kelurahan(), rows = kel.kode.map(function (kode, i) { return [kel.nama[i], kel.kec[i], kode]; });
+    rows.sort(function (a, b) { return a[0].localeCompare(b[0], "id"); });
+    while (picker.options.length > 1) { picker.remove(1); }
+    rows.forEach(function (r) {
+      var option = document.createElement("option");
+      option.value = r[2];
+      option.textContent = r[0] + " (" + r[1] + ")";
+      picker.appendChild(option);
+    });
+    picker.value = page.ctl.selected() || "";
   }
 
   /* ---- share ---- */
@@ -360,6 +376,7 @@
       page.form.addEventListener("change", onChange);
       page.form.addEventListener("submit", function (ev) { ev.preventDefault(); onChange({ target: page.form }); });
       page.form.classList.add("live");
+      page.stage.classList.add("live");
     }
     var toggle = $("panel-toggle");
     if (toggle) {
@@ -371,7 +388,14 @@
     restoreView(initial);
     page.restoring = false;
     ctl.map.on("moveend", function () { writeUrl(false); updateLinks(); });
-    ctl.on("select", function () { writeUrl(true); });
+    ctl.on("select", function (kode) {
+      if ($("control-kel")) { $("control-kel").value = kode || ""; }
+      writeUrl(true);
+    });
+    fillKelurahan();
+    if ($("control-kel")) {
+      $("control-kel").addEventListener("change", function (ev) { ctl.select(ev.target.value); });
+    }
     window.addEventListener("popstate", onPopState);
     updateLinks();
     showNotes([], page.state);

@@ -399,6 +399,7 @@
         return !!found;
       },
       selected: function () { return state.selected; },
+      kelurahan: function () { var c = state.chor[state.shown]; return c ? c.kel : state.data.kel; },
       bounds: function () {
         var chor = state.chor[state.shown];
         var b = chor && chor.layer.getLayers().length ? chor.layer.getBounds() : null;
