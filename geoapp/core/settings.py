@@ -20,6 +20,7 @@ environment or an override): :func:`resolve_path` is that one rule.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -83,6 +84,18 @@ class Kind:
 FLAG = Kind("true/false", _parse_flag)
 COUNT = Kind("a whole number >= 0", _parse_count)
 LIST = Kind("a comma-separated list", _parse_list)
+
+
+def _parse_sources(value: Any) -> list[str]:
+    items = _parse_list(value)
+    if not items or not all(_SOURCE_RE.match(item) for item in items):
+        raise ValueError(value)
+    return items
+
+
+_SOURCE_RE = re.compile(r"^('self'|'none'|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$")
+SOURCES = Kind("'self', 'none' or origins such as https://www.tangerangkota.go.id, "
+               "comma-separated", _parse_sources)
 TEXT = Kind("text", _parse_text)
 PATH = Kind("text", _parse_text, instance_relative=True)
 
@@ -119,6 +132,7 @@ SETTINGS: list[Setting] = [
     Setting("LANGUAGES", LIST, ["id", "en"], "Interface languages offered by the switch."),
     Setting("TIMEZONE", TEXT, "Asia/Jakarta", "Time zone used to show dates (stored in UTC)."),
     Setting("TILE_URL", TEXT, "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "Basemap tile URL template; empty = no basemap."),
+    Setting("FRAME_ANCESTORS", SOURCES, ["'self'"], "Sites that may show the embedded map (/embed) in an iframe: the Content-Security-Policy frame-ancestors sources; every other page may only be framed by geoapp itself."),
     Setting("TILE_ATTRIBUTION", TEXT, "© OpenStreetMap contributors", "Credit shown for the basemap."),
     Setting("SESSION_COOKIE_SECURE", FLAG, False, "Send the session cookie over HTTPS only."),
     Setting("LOAD_SAMPLE_DATA", FLAG, True, "Import the labelled sample data on first start."),

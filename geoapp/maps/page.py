@@ -51,6 +51,7 @@ T_KECAMATAN = Msg("map_kecamatan", "Kecamatan")
 T_PROFILE = Msg("map_profile_link", "Open kelurahan profile")
 T_LOAD_ERROR = Msg("map_load_error", "The boundaries could not be loaded. Reload the page.")
 T_KEC_LAYER = Msg("map_kecamatan_layer", "Kecamatan boundaries")
+T_LEGEND = Msg("map_legend", "Legend")
 
 
 class OfflineMap(folium.Map):
@@ -104,7 +105,8 @@ def boundaries_json(kelurahan: gpd.GeoDataFrame,
 def _texts(lang: str) -> dict[str, str]:
     return {"noData": NO_DATA.text(lang), "rank": T_RANK.text(lang, rank="{rank}", total="{total}"),
             "kecamatan": T_KECAMATAN.text(lang), "profile": T_PROFILE.text(lang),
-            "loadError": T_LOAD_ERROR.text(lang), "kecLayer": T_KEC_LAYER.text(lang)}
+            "loadError": T_LOAD_ERROR.text(lang), "kecLayer": T_KEC_LAYER.text(lang),
+            "legend": T_LEGEND.text(lang)}
 
 
 def _kecamatan_labels(kec: gpd.GeoDataFrame) -> dict:
@@ -121,8 +123,13 @@ def _check_url(url: str | None) -> str | None:
 
 def page_payload(*, kelurahan: gpd.GeoDataFrame, kecamatan: gpd.GeoDataFrame | None,
                  choropleths: Sequence[ChoroplethSpec], point_layers: Sequence[PointLayerSpec],
-                 lang: str, boundaries_url: str | None) -> tuple[dict, list[Note]]:
-    """The whole JSON payload of the page and the notes for the user."""
+                 lang: str, boundaries_url: str | None,
+                 panel: bool = False) -> tuple[dict, list[Note]]:
+    """The whole JSON payload of the page and the notes for the user.
+
+    ``panel``: the page has its own layer list (map-page.js); map.js then adds no Leaflet
+    layer control and shows one choropleth at a time.
+    """
     kel = check_boundary_frame(kelurahan, "kelurahan", KELURAHAN_COLUMNS)
     if len(kel) == 0:
         raise GeoappError(EMPTY_KELURAHAN, 422)
@@ -149,6 +156,7 @@ def page_payload(*, kelurahan: gpd.GeoDataFrame, kecamatan: gpd.GeoDataFrame | N
         "kec": None if kec is None else _kecamatan_labels(kec),
         "chor": [choropleth_payload(kel, spec, lang) for spec in choropleths],
         "pts": points,
+        "panel": bool(panel),
     }
     return payload, notes
 
@@ -164,17 +172,18 @@ def build_map(*, kelurahan: gpd.GeoDataFrame, kecamatan: gpd.GeoDataFrame | None
               choropleths: Sequence[ChoroplethSpec] = (),
               point_layers: Sequence[PointLayerSpec] = (), lang: str = "id",
               asset_prefix: str = "/static/vendor", boundaries_url: str | None = None,
-              tiles: str | None = OSM_TILES) -> folium.Map:
+              tiles: str | None = OSM_TILES, panel: bool = False) -> folium.Map:
     """The planners' map of Kota Tangerang, fitted to the kelurahan bounds.
 
-    User notes (e.g. points without coordinates) are on ``map.geoapp_notes``.
+    User notes (e.g. points without coordinates) are on ``map.geoapp_notes``; ``panel``
+    see ``page_payload``.
     """
     lang = normalise_lang(lang)
     tiles = _check_tiles(tiles)
     choropleths, point_layers = list(choropleths), list(point_layers)
     payload, notes = page_payload(kelurahan=kelurahan, kecamatan=kecamatan,
                                   choropleths=choropleths, point_layers=point_layers,
-                                  lang=lang, boundaries_url=boundaries_url)
+                                  lang=lang, boundaries_url=boundaries_url, panel=panel)
     js, css = page_assets(asset_prefix, any(p.cluster for p in point_layers))
     (miny, minx), (maxy, maxx) = payload["bounds"]
     fmap = OfflineMap(js=js, css=css, location=[(miny + maxy) / 2, (minx + maxx) / 2],

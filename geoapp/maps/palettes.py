@@ -1,11 +1,14 @@
 """Colour-blind-safe colours: ColorBrewer sequential palettes and Okabe-Ito for themes.
 
-The single source of the colours the map shows: the screen (Folium payloads), the PNG
-downloads and the printed maps all take their palettes from here.
+The single source of map colours for the screen (map.js payloads), the PNG downloads and
+the printed maps: ``program_palette`` names each program's choropleth palette, ``theme_style``
+gives a point theme its colour and shape from the theme itself (never from which themes are
+visible), ``diverging_colors`` colours change maps.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 
 from branca.utilities import color_brewer
@@ -22,12 +25,14 @@ SEQUENTIAL = (
 QUALITATIVE = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7",
                "#999999")
 
-# The choropleth palette of each program, on screen and in every export.
+# Each program's choropleth palette (all ColorBrewer sequential, colour-blind safe), on
+# screen and in every export.
 PROGRAM_PALETTES = {"umkm": "YlGnBu", "blk": "YlOrRd", "kwt": "YlGn", "jobfair": "PuBu"}
 DEFAULT_PALETTE = "YlGnBu"
 # Change maps: ColorBrewer RdBu (colour-blind safe), decrease red, increase blue, 0 white.
 DIVERGING = "RdBu"
 ZERO_FILL = "#f7f7f7"
+# Theme marker shapes: after the 8 colours, the next 8 themes get the next shape.
 THEME_SHAPES = ("circle", "square", "diamond", "triangle")
 
 BAD_PALETTE = Msg(
@@ -59,20 +64,33 @@ def theme_color(index: int) -> str:
 
 
 def program_palette(program: str) -> str:
-    """The sequential palette of a program's choropleths (screen and exports alike)."""
+    """The sequential palette of a program's choropleths (the default for other programs)."""
     return PROGRAM_PALETTES.get(program, DEFAULT_PALETTE)
 
 
-def theme_styles(labels: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Theme label -> (colour, shape), by the labels' sorted order (the screen's order).
+def theme_order(themes: Iterable[str]) -> tuple[str, ...]:
+    """The fixed order of a layer's themes: all its distinct, non-blank themes, sorted."""
+    return tuple(sorted({str(t).strip() for t in themes if str(t).strip()}))
 
-    Pass every theme of the dataset, not only the filtered ones, for colours that stay
-    the same across filters.
-    """
-    ordered = sorted({str(t).strip() for t in labels if str(t).strip()})
-    n = len(QUALITATIVE)
-    return {t: (theme_color(i), THEME_SHAPES[(i // n) % len(THEME_SHAPES)])
-            for i, t in enumerate(ordered)}
+
+def theme_style(theme: str, order: Iterable[str] = ()) -> tuple[str, str]:
+    """(colour, shape) of a theme: by its place in ``order`` (all themes of the layer,
+    unfiltered), else by a stable hash of its text; never by which themes are visible."""
+    known = theme_order(order)
+    text = str(theme).strip()
+    if text in known:
+        index = known.index(text)
+    else:
+        index = len(known) + zlib.crc32(text.encode("utf-8")) % (len(QUALITATIVE) * len(THEME_SHAPES))
+    shape = THEME_SHAPES[(index // len(QUALITATIVE)) % len(THEME_SHAPES)]
+    return theme_color(index), shape
+
+
+def theme_styles(labels: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Theme label -> (colour, shape) for every theme in ``labels`` (pass every theme of the
+    dataset, not only the filtered ones)."""
+    order = theme_order(labels)
+    return {t: theme_style(t, order) for t in order}
 
 
 def diverging_colors(n_side: int) -> tuple[list[str], list[str]]:

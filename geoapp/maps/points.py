@@ -13,7 +13,7 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
 from geoapp.maps.formatting import format_amount
 from geoapp.maps.frames import to_lonlat
-from geoapp.maps.palettes import theme_styles
+from geoapp.maps.palettes import theme_order, theme_style
 from geoapp.maps.specs import PointLayerSpec
 
 MAX_TEXT = 300
@@ -66,10 +66,11 @@ def _themes(spec: PointLayerSpec, lang: str) -> tuple[list[dict], list[int]]:
         return [{"label": spec.title, "color": spec.color.lower(), "shape": spec.icon}], \
             [0] * len(spec.frame)
     raw = [_popup_text(v, lang) or "" for v in spec.frame[spec.theme_column].tolist()]
-    styles = theme_styles(raw)
-    labels = list(styles)
+    labels = list(theme_order(raw))
     index = {t: i for i, t in enumerate(labels)}
-    themes = [{"label": t, "color": styles[t][0], "shape": styles[t][1]} for t in labels]
+    order = spec.theme_order or labels
+    themes = [dict(zip(("label", "color", "shape"), (t, *theme_style(t, order)), strict=True))
+              for t in labels]
     if any(not t.strip() for t in raw):
         themes.append({"label": NO_THEME.text(lang), "color": "#6b6b6b", "shape": "circle"})
     return themes, [index.get(t.strip(), len(labels)) for t in raw]

@@ -67,6 +67,7 @@ class PointLayerSpec:
     cluster: bool = False
     theme_column: str | None = None
     color: str = "#0072b2"
+    theme_order: tuple[str, ...] = ()   # all themes of the unfiltered layer (stable colours)
 
 
 def check_key(key: object, seen: set[str]) -> str:

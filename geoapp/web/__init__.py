@@ -102,3 +102,5 @@ def _register(app: Flask) -> None:
     from geoapp.web import admin, security
     admin.init_app(app)
     security.init_rate_limits(app)  # last: wraps the views registered above
+    from geoapp.web import compress
+    compress.init_app(app)

@@ -10,6 +10,8 @@ GET /api/layers/<key>.<fmt>              geojson | csv | gpkg | png (filters: ye
                                          is "," and "." at full precision)
 GET /api/kelurahan[/<kode>]              summary list / one kelurahan's profile
 GET /api/batas.json                      the map's shared, quantised boundary geometry
+GET /api/map/<key>.json                  one map layer's payload piece for live updates
+                                         (scheme, k, year, program, kecamatan)
 
 Query parameters are checked against an allowlist and filter values against the values
 present in the data; user text never reaches SQL, column names or file names.
@@ -30,6 +32,9 @@ from geoapp.figures import Filters, LayerData
 from geoapp.io.boundaries import default_identity, load_boundaries, load_kecamatan
 from geoapp.io.export import CSV_DIALECTS, geojson_bytes, layer_bytes
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
+from geoapp.maps.palettes import program_palette
+from geoapp.maps.safejson import script_json
+from geoapp.web import map_live, map_view
 from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang
 from geoapp.web.params import BAD_VALUE
@@ -223,7 +228,8 @@ def _render(data: LayerData, filters: Filters, fmt: str, lang: str,
         outline = outline[outline["kode_kecamatan"] == filters.kecamatan]
     return render_layer_png(data, lang=lang, title=_png_title(data, filters, lang),
                             source=figures.layer_source_text(get_db(), get_active(), data, lang),
-                            scheme=scheme, k=k, outline=outline)
+                            scheme=scheme, k=k, outline=outline,
+                            palette=program_palette(data.definition.program))
 
 
 def _split_name(name: str) -> tuple[str, str | None]:
@@ -306,3 +312,25 @@ def batas():
     key = ("batas", default_identity())
     body = _cached_body(key, _boundary_payload)
     return _send(body, "application/json", cache=f"public, max-age={BATAS_MAX_AGE}")
+
+
+# --------------------------------------------------------------------------- live map
+
+
+@bp.get("/map/<name>")
+def map_layer(name: str):
+    """One layer of the map page (choropleth or points) under the page's choices."""
+    key, fmt = _split_name(name)
+    if fmt != "json":
+        raise GeoappError(BAD_FORMAT, 404, fmt=str(fmt)[:20], allowed="json")
+    params = _check_params(map_live.LIVE_PARAMS)
+    session, active, lang = get_db(), get_active(), current_lang()
+    available = figures.available_layers(session, active)
+    options = figures.filter_options(session, active)
+    req = map_view.parse_map_args(params, available, options)
+    identity = figures.layer_identity(session, active, key) if key in map_live.live_keys(
+        available) else None
+    cache_key = ("map", key, req, lang, identity, default_identity())
+    body = _cached_body(cache_key, lambda: script_json(
+        map_live.live_layer(session, active, req, available, key, lang)).encode("utf-8"))
+    return _send(body, "application/json")

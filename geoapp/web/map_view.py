@@ -32,15 +32,17 @@ from geoapp.maps import (
     kwt_layer,
 )
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
-from geoapp.maps.palettes import program_palette
+from geoapp.maps.palettes import program_palette, theme_order
 from geoapp.store.active import ActiveVersions
 from geoapp.values.integers import parse_optional_int
 
 MAP_PROGRAMS = ("umkm", "blk", "kwt", "jobfair")      # choropleths, in this order
 POINT_KEYS = ("kwt-titik", "ecofarm-titik", "kampung-tematik")
+OVERLAYS = (*POINT_KEYS, "kecamatan")                   # what "hide" may switch off
 FORMATS = ("geojson", "csv", "gpkg", "png")
 DEFAULT_SCHEME, DEFAULT_K = "quantiles", 5
 PARAMS = ("scheme", "k", "year", "program", "kecamatan")   # plus v_<program>
+VIEW_PARAMS = ("layer", "hide", "z", "c", "kel")          # read by map-page.js
 POINT_PRESETS = {"kwt-titik": kwt_layer, "ecofarm-titik": ecofarm_layer,
                  "kampung-tematik": kampung_tematik_layer}
 
@@ -57,6 +59,11 @@ LAYER_FAILED = Msg("map_page.layer_failed", "Layer '{layer}' could not be shown:
 YEAR_ONLY = Msg(
     "map_page.year_only",
     "The year filter {year} only applies to programs that have a year column: {programs}.",
+)
+PROGRAM_ELSEWHERE = Msg(
+    "map_page.program_elsewhere",
+    "The Program filter '{value}' applies only to {owner}; the map shows {layer}, "
+    "which it does not change.",
 )
 SAMPLE_SUFFIX = Msg("map_page.sample_suffix", "sample data")
 F_KELURAHAN = Msg("map_page.field_kelurahan", "Kelurahan")
@@ -76,6 +83,8 @@ class MapRequest:
     subprogram: tuple[str, str] | None = None      # (program, value)
     kecamatan: str | None = None
     year_programs: tuple[str, ...] | None = None   # programs with a year column (None: all)
+    layer: str | None = None                       # program of the one choropleth shown
+    hidden: tuple[str, ...] = ()                   # overlays switched off (OVERLAYS)
 
     def variant(self, program: str) -> str | None:
         return dict(self.variants).get(program)
@@ -97,6 +106,7 @@ class PageMap:
     points: list[LayerData] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     fmap: folium.Map | None = None
+    theme_orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def layers(self) -> list[LayerData]:
@@ -172,10 +182,40 @@ def parse_map_args(args: Mapping[str, str], available: list[LayerDef],
     sub_value = _choice(args, "program", [s[0] for s in subs])
     subprogram = next(((p, v) for value, p, v in subs if value == sub_value), None)
     by_program = options.get("years_by_program")
+    programs = [p for p, _ in variants]
     return MapRequest(scheme=scheme, k=_parse_k(args), variants=tuple(variants),
                       year=_choice(args, "year", years), subprogram=subprogram,
                       kecamatan=_choice(args, "kecamatan", kecamatan),
-                      year_programs=None if by_program is None else tuple(by_program))
+                      year_programs=None if by_program is None else tuple(by_program),
+                      layer=_choice(args, "layer", programs) or (programs or [None])[0],
+                      hidden=_hidden(args))
+
+
+def _hidden(args: Mapping[str, str]) -> tuple[str, ...]:
+    """The overlays the ``hide`` list switches off (comma-separated, each from OVERLAYS)."""
+    names = [n.strip() for n in (args.get("hide") or "").split(",") if n.strip()]
+    for name in names:
+        _choice({"hide": name}, "hide", list(OVERLAYS))
+    return tuple(n for n in OVERLAYS if n in names)
+
+
+def year_note(req: MapRequest, lang: str, program: str | None = None) -> Note | None:
+    """Names the programs a year filter applies to (for ``program``: only when it has none)."""
+    if not req.year or req.year_programs is None or program in req.year_programs:
+        return None
+    names = [PROGRAM_CATALOGUE[p].title.text(lang) for p in req.year_programs
+             if p in PROGRAM_CATALOGUE]
+    return Note.of(YEAR_ONLY, year=req.year, programs=", ".join(names) or "-")
+
+
+def program_note(req: MapRequest, lang: str) -> Note | None:
+    """Says so when the Program filter belongs to another program than the one shown."""
+    if not req.subprogram or not req.layer or req.subprogram[0] == req.layer:
+        return None
+    owner, shown = (PROGRAM_CATALOGUE.get(p) for p in (req.subprogram[0], req.layer))
+    return Note.of(PROGRAM_ELSEWHERE, value=req.subprogram[1],
+                   owner=owner.title.text(lang) if owner else req.subprogram[0],
+                   layer=shown.title.text(lang) if shown else req.layer)
 
 
 def download_links(definition: LayerDef, req: MapRequest) -> dict[str, str]:
@@ -196,7 +236,7 @@ def download_links(definition: LayerDef, req: MapRequest) -> dict[str, str]:
 # ----------------------------------------------------------------- figures
 
 
-def _load(loader, session: Session, active: ActiveVersions, definition: LayerDef,
+def load_layer(loader, session: Session, active: ActiveVersions, definition: LayerDef,
           req: MapRequest, lang: str, notes: list[Note]) -> LayerData | None:
     try:
         data = loader(session, active, definition.key, req.filters_for(definition.program))
@@ -211,22 +251,37 @@ def load_layers(session: Session, active: ActiveVersions, req: MapRequest,
                 available: list[LayerDef], lang: str) -> PageMap:
     """Compute the chosen area layer of every map program and the point layers."""
     page = PageMap(req)
-    if req.year and req.year_programs is not None:
-        names = [PROGRAM_CATALOGUE[p].title.text(lang) for p in req.year_programs
-                 if p in PROGRAM_CATALOGUE]
-        page.notes.append(Note.of(YEAR_ONLY, year=req.year, programs=", ".join(names) or "-"))
+    note = year_note(req, lang)
+    page.notes += [note] if note else []
     chosen = {req.variant(p) for p in MAP_PROGRAMS}
     for definition in available:
         if definition.kind == "area" and definition.key in chosen:
-            data = _load(figures.area_layer, session, active, definition, req, lang, page.notes)
+            data = load_layer(figures.area_layer, session, active, definition, req, lang, page.notes)
             page.area += [data] if data is not None else []
     by_key = {d.key: d for d in available}
     for key in POINT_KEYS:
         if key in by_key:
-            data = _load(figures.point_layer, session, active, by_key[key], req, lang, page.notes)
+            data = load_layer(figures.point_layer, session, active, by_key[key], req, lang, page.notes)
             page.points += [data] if data is not None else []
     page.area.sort(key=lambda d: MAP_PROGRAMS.index(d.definition.program))
+    page.theme_orders = theme_orders(session, active, page.points, req)
+    note = program_note(req, lang)
+    page.notes += [note] if note else []
     return page
+
+
+def theme_orders(session: Session, active: ActiveVersions, points: list[LayerData],
+                 req: MapRequest) -> dict[str, tuple[str, ...]]:
+    """All themes of each themed point layer without filters: their colours stay put."""
+    out = {}
+    for data in points:
+        if "tema" not in data.frame.columns:
+            continue
+        unfiltered = req.filters_for(data.definition.program) == Filters()
+        whole = data if unfiltered else figures.point_layer(session, active,
+                                                            data.definition.key, Filters())
+        out[data.definition.key] = theme_order(whole.frame["tema"].dropna().astype(str))
+    return out
 
 
 def kelurahan_frame(kecamatan: str | None) -> gpd.GeoDataFrame:
@@ -237,7 +292,7 @@ def kelurahan_frame(kecamatan: str | None) -> gpd.GeoDataFrame:
     return frame.reset_index(drop=True)
 
 
-def _values(data: LayerData) -> pd.Series:
+def layer_values(data: LayerData) -> pd.Series:
     frame = data.frame
     if len(frame) == 0 or "value" not in frame.columns:
         return pd.Series(dtype="float64")
@@ -252,29 +307,36 @@ def choropleths(kel: gpd.GeoDataFrame, page: PageMap,
     specs = []
     for i, data in enumerate(page.area):
         column = f"value_{i}"
-        kel[column] = kel["kode"].astype(str).map(_values(data)).astype("float64")
-        d = data.definition
-        specs.append(ChoroplethSpec(
-            key=d.key, title=d.title.text(lang), column=column, kind=d.value_kind,
-            palette=program_palette(d.program), scheme=page.request.scheme,
-            k=page.request.k, dataset_label=data.source_label or None))
+        kel[column] = kel["kode"].astype(str).map(layer_values(data)).astype("float64")
+        specs.append(choropleth_spec(data, column, page.request, lang))
     return kel, specs
+
+
+def choropleth_spec(data: LayerData, column: str, req: MapRequest, lang: str) -> ChoroplethSpec:
+    """The spec of one area layer's choropleth (palette from geoapp.maps.palettes)."""
+    d = data.definition
+    return ChoroplethSpec(key=d.key, title=d.title.text(lang), column=column, kind=d.value_kind,
+                          palette=program_palette(d.program), scheme=req.scheme, k=req.k,
+                          dataset_label=data.source_label or None)
 
 
 def point_specs(page: PageMap, lang: str) -> list[PointLayerSpec]:
     """The point layer specs (titles say "data sampel" when the data is sample data)."""
-    specs = []
-    for data in page.points:
-        d = data.definition
-        spec = POINT_PRESETS[d.key](data.frame, lang, key=d.key)
-        title = d.title.text(lang)
-        extra = {**EXTRA_POPUP.get(d.key, {}), "nama_kelurahan": F_KELURAHAN}
-        fields = dict(spec.popup_fields)
-        fields.update({c: m.text(lang) for c, m in extra.items() if c in data.frame.columns})
-        if data.sample:
-            title = f"{title} ({SAMPLE_SUFFIX.text(lang)})"
-        specs.append(replace(spec, title=title, popup_fields=fields))
-    return specs
+    return [point_spec(data, page.theme_orders.get(data.definition.key, ()), lang)
+            for data in page.points]
+
+
+def point_spec(data: LayerData, order: tuple[str, ...], lang: str) -> PointLayerSpec:
+    """One point layer's spec; ``order`` holds all its themes (stable colours)."""
+    d = data.definition
+    spec = POINT_PRESETS[d.key](data.frame, lang, key=d.key)
+    title = d.title.text(lang)
+    extra = {**EXTRA_POPUP.get(d.key, {}), "nama_kelurahan": F_KELURAHAN}
+    fields = dict(spec.popup_fields)
+    fields.update({c: m.text(lang) for c, m in extra.items() if c in data.frame.columns})
+    if data.sample:
+        title = f"{title} ({SAMPLE_SUFFIX.text(lang)})"
+    return replace(spec, title=title, popup_fields=fields, theme_order=order)
 
 
 def build_page(session: Session, active: ActiveVersions, req: MapRequest,
@@ -287,7 +349,7 @@ def build_page(session: Session, active: ActiveVersions, req: MapRequest,
     page.fmap = build_map(kelurahan=kel, kecamatan=load_kecamatan(), choropleths=chor,
                           point_layers=point_specs(page, lang), lang=lang,
                           asset_prefix=asset_prefix, boundaries_url=boundaries_url,
-                          tiles=tiles or None)
+                          tiles=tiles or None, panel=True)
     page.notes += list(getattr(page.fmap, "geoapp_notes", []))
     return page
 

@@ -33,6 +33,10 @@ bp = Blueprint("print", __name__)
 
 PRINT_PARAMS = (*map_view.PARAMS, *(f"v_{p}" for p in map_view.MAP_PROGRAMS),
                 "layer", "points", "bbox")
+# the map page's view state, accepted so that its URL prints as it is: ``hide`` (overlays
+# switched off) picks the points when ``points`` is not given; zoom, centre and the selected
+# kelurahan do not change a print (``bbox`` is the view)
+VIEW_STATE = tuple(p for p in map_view.VIEW_PARAMS if p not in PRINT_PARAMS)
 MIME = {"pdf": "application/pdf", "png": "image/png"}
 NO_LAYER = Msg("print.no_layer",
                "There is no map layer to print yet: no program has an active dataset.")
@@ -67,7 +71,11 @@ def _choose_layer(args: Mapping[str, str], req: map_view.MapRequest,
 
 def _point_keys(args: Mapping[str, str], available: list[figures.LayerDef]) -> list[str]:
     allowed = [k for k in map_view.POINT_KEYS if k in {d.key for d in available}]
+    if "points" not in args and "hide" in args:
+        hidden = {k.strip() for k in args["hide"].split(",")}
+        return [k for k in allowed if k not in hidden]
     keys = [k.strip() for k in (args.get("points") or "").split(",") if k.strip()]
+    keys = [k for k in keys if k in allowed or k not in map_view.POINT_KEYS]  # none: no data
     for key in keys:
         if key not in allowed:
             raise GeoappError(map_view.BAD_CHOICE, 400, name="points", value=key[:60],
@@ -101,7 +109,9 @@ def print_map(session: Session, active: ActiveVersions, args: Mapping[str, str],
     bbox = parse_bbox(args.get("bbox"))
     available = figures.available_layers(session, active)
     options = figures.filter_options(session, active)
-    req = map_view.parse_map_args(args, available, options)
+    # ``layer`` may also be a layer key here (the map page takes a program only)
+    req = map_view.parse_map_args({k: v for k, v in args.items() if k != "layer"}, available,
+                                  options)
     definition = _choose_layer(args, req, map_view.area_variants(available))
     points = _point_keys(args, available)
     data = figures.area_layer(session, active, definition.key,
@@ -126,6 +136,9 @@ def print_urls(args: Mapping[str, str]) -> dict[str, str]:
     """``{"pdf": url, "png": url}`` of the print of a map page's arguments (for the page's
     "Cetak / Unduh peta" links; arguments the print does not take are left out)."""
     kept = {k: v for k, v in args.items() if k in PRINT_PARAMS and v}
+    if "points" not in kept:            # the overlays shown on the page (all unless hidden)
+        hidden = {k.strip() for k in (args.get("hide") or "").split(",")}
+        kept["points"] = ",".join(k for k in map_view.POINT_KEYS if k not in hidden)
     return {fmt: url_for("print.map_print", fmt=fmt, **kept) for fmt in MIME}
 
 
@@ -133,7 +146,7 @@ def print_urls(args: Mapping[str, str]) -> dict[str, str]:
 def map_print(fmt: str):
     """The current map view as an A4 landscape PDF or PNG."""
     check_format(fmt)
-    args = check_params(PRINT_PARAMS)
+    args = check_params((*PRINT_PARAMS, *VIEW_STATE))
     session, active, lang = get_db(), get_active(), current_lang()
     printed = datetime.now().astimezone()
     # the same print of the same data on the same day is drawn once (matplotlib is slow)

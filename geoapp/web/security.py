@@ -183,8 +183,8 @@ def template_style_hashes(template_dir: str) -> tuple[str, ...]:
 
 
 def build_csp(nonce: str, *, tile_url: str | None = None,
-              styles: Iterable[str] = ()) -> str:
-    """The Content-Security-Policy header value."""
+              styles: Iterable[str] = (), frame_ancestors: Iterable[str] = ("'self'",)) -> str:
+    """The Content-Security-Policy header value (``frame_ancestors``: see ``allow_framing``)."""
     images = ["'self'", "data:"]
     tiles = tile_source(tile_url)
     if tiles:
@@ -198,7 +198,7 @@ def build_csp(nonce: str, *, tile_url: str | None = None,
         "connect-src": ["'self'"],
         "worker-src": ["'self'"],
         "manifest-src": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": list(frame_ancestors) or ["'self'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "object-src": ["'none'"],
@@ -206,13 +206,22 @@ def build_csp(nonce: str, *, tile_url: str | None = None,
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+def allow_framing() -> None:
+    """Let the current response be framed by the FRAME_ANCESTORS sites (the /embed page)."""
+    g.frame_ancestors = tuple(current_app.config.get("FRAME_ANCESTORS") or ("'self'",))
+
+
 def add_security_headers(response: Response) -> Response:
+    ancestors = g.get("frame_ancestors") or ("'self'",)
     for name, value in SECURITY_HEADERS.items():
+        if name == "X-Frame-Options" and ancestors != ("'self'",):
+            continue    # frame-ancestors decides; X-Frame-Options cannot name other sites
         response.headers.setdefault(name, value)
     if "Content-Security-Policy" not in response.headers:
         styles = template_style_hashes(current_app.template_folder or "")
         response.headers["Content-Security-Policy"] = build_csp(
-            csp_nonce(), tile_url=current_app.config.get("TILE_URL"), styles=styles)
+            csp_nonce(), tile_url=current_app.config.get("TILE_URL"), styles=styles,
+            frame_ancestors=ancestors)
     return response
 
 

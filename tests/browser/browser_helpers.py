@@ -21,7 +21,8 @@ TILE_HOSTS = ("tile.openstreetmap.org",)
 
 MAP = '[data-testid="map"]'
 KELURAHAN_PATHS = f"{MAP} .leaflet-overlay-pane path.leaflet-interactive"
-OVERLAY_LABELS = f"{MAP} .leaflet-control-layers-overlays label"
+OVERLAY_LABELS = '[data-testid="overlay-list"] label'   # the map page's point/boundary switches
+LAYER_RADIOS = '[data-testid="layer-list"] input[name=layer]'
 LEGENDS = f"{MAP} .geoapp-legend"
 PAYLOAD = 'script[type="application/json"][id^="geoapp-data-"]'
 KELURAHAN_COUNT = 104
@@ -101,10 +102,13 @@ def map_payload(page) -> dict:
 
 
 def wait_for_map(page, shapes: int = KELURAHAN_COUNT) -> None:
-    """Wait until map.js has drawn ``shapes`` kelurahan paths and the layer control."""
-    page.locator(f"{MAP} .leaflet-control-layers").first.wait_for(state="attached")
+    """Wait until map.js has drawn ``shapes`` kelurahan paths and its legend box, and the
+    map page's controller (map-page.js) has applied the URL's state."""
+    page.locator(f"{MAP} .geoapp-legends").first.wait_for(state="attached")
     page.wait_for_function(
-        "([sel, n]) => document.querySelectorAll(sel).length >= n", arg=[KELURAHAN_PATHS, shapes]
+        "([sel, n]) => document.querySelectorAll(sel).length >= n"
+        " && (!document.getElementById('map-stage') || document.documentElement.dataset.mapReady)",
+        arg=[KELURAHAN_PATHS, shapes]
     )
 
 
@@ -173,7 +177,7 @@ def hover(page, target: Target) -> None:
 
 
 def overlay_labels(page) -> list[str]:
-    """The overlay names in the layer control, in order."""
+    """The overlay names in the map panel's switches, in order."""
     return [t.strip() for t in page.locator(OVERLAY_LABELS).all_inner_texts()]
 
 

@@ -22,7 +22,6 @@ from browser_helpers import (
     open_map,
     overlay_checkbox,
     overlay_labels,
-    wait_for_map,
 )
 from shapely.geometry import shape
 
@@ -46,37 +45,26 @@ def test_map_draws_104_kelurahan_from_local_resources_only(page, records, live_s
     assert records.console_errors == [], f"console errors: {records.console_errors}"
 
 
-def _legend_titles(payload: dict) -> set[str]:
-    """Overlays that come with a legend: every choropleth, multi-theme/annotated points."""
-    titles = {c["title"] for c in payload["chor"]}
-    return titles | {p["title"] for p in payload["pts"] if len(p["themes"]) > 1 or p["note"]}
-
-
-def _checked_choropleths(page, payload: dict) -> int:
-    return sum(overlay_checkbox(page, c["title"]).is_checked() for c in payload["chor"])
-
-
 def test_every_overlay_toggles_its_legend(page, records, live_server):
+    """The panel's switches: each point layer shows/hides its markers' legend; the
+    kecamatan outlines have none; the one choropleth's legend stays."""
     payload = open_map(page, live_server)
-    expected = ([c["title"] for c in payload["chor"]] + [payload["t"]["kecLayer"]]
-                + [p["title"] for p in payload["pts"]])
+    expected = [p["title"] for p in payload["pts"]] + [payload["t"]["kecLayer"]]
     labels = overlay_labels(page)
-    assert sorted(labels) == sorted(expected)
-    with_legend = _legend_titles(payload)
-    assert set(legend_titles(page)) <= with_legend
+    assert labels == expected
+    by_title = {p["title"]: p for p in payload["pts"]}
+    assert set(by_title) <= set(legend_titles(page))   # a legend for every point symbol
     for title in labels:
         box = overlay_checkbox(page, title)
-        was_on, before = box.is_checked(), sorted(legend_titles(page))
-        box.set_checked(not was_on)
+        before = sorted(legend_titles(page))
+        box.set_checked(False)
         after = legend_titles(page)
-        if title in with_legend:
-            assert (title in after) == (not was_on), f"legend of '{title}' did not follow it"
-            assert sorted(set(after) ^ set(before)) == [title]
+        if title in by_title:
+            assert sorted(set(before) - set(after)) == [title], f"legend of '{title}' did not follow it"
         else:
-            assert sorted(after) == before, f"toggling '{title}' changed other legends"
-        shown = _checked_choropleths(page, payload)
-        assert page.locator(KELURAHAN_PATHS).count() == KELURAHAN_COUNT * shown
-        box.set_checked(was_on)
+            assert sorted(after) == before, f"toggling '{title}' changed the legends"
+        assert page.locator(KELURAHAN_PATHS).count() == KELURAHAN_COUNT   # one choropleth
+        box.set_checked(True)
         assert sorted(legend_titles(page)) == before
     assert records.page_errors == []
 
@@ -102,10 +90,8 @@ def test_classification_controls_change_the_legend(page, live_server):
     assert page.input_value("#control-k") == "5"
     assert len(legend_rows(page, title)) == 5 + 1        # classes + the no-data row
     page.select_option("#control-scheme", "fisher_jenks")
-    page.select_option("#control-k", "3")
-    with page.expect_navigation():
-        page.click("#control-submit")
-    wait_for_map(page)
+    page.select_option("#control-k", "3")          # live: no reload (see test_map_page.py)
+    page.wait_for_function("() => location.search.includes('k=3')")
     assert "scheme=fisher_jenks" in page.url and "k=3" in page.url
     assert page.input_value("#control-scheme") == "fisher_jenks"
     assert page.input_value("#control-k") == "3"

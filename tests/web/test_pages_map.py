@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qs, urlsplit
 from html import unescape
 
 import pytest
@@ -304,3 +305,32 @@ def test_active_data_list_comes_from_the_active_versions_service(tiny_app):
         event.remove(engine, "before_cursor_execute", remember)
     assert re.findall(r"<li>(.*?) \((\w+), versi (\d+),", again) == listed
     assert not [s for s in seen if "FROM datasets" in s], seen     # nothing changed: no query
+
+
+def test_layer_radio_overlays_and_print_links_follow_the_query(sample_client):
+    html = unescape(page(sample_client, "/?layer=blk&hide=kwt-titik,kecamatan&k=4"))
+    assert re.search(r'<input type="radio" name="layer" value="blk"[^>]*checked', html)
+    assert not re.search(r'<input type="radio" name="layer" value="umkm"[^>]*checked', html)
+    assert not re.search(r'data-overlay="kwt-titik"[^>]*checked', html)
+    assert re.search(r'data-overlay="ecofarm-titik"[^>]*checked', html)
+    for fmt in ("pdf", "png"):      # the print takes the choices and the points shown
+        href = re.search(rf'id="print-{fmt}"[^>]*href="([^"]+)"', html).group(1)
+        url = urlsplit(href)
+        assert url.path == f"/map/print.{fmt}"
+        assert parse_qs(url.query) == {"layer": ["blk"], "k": ["4"],
+                                       "points": ["ecofarm-titik,kampung-tematik"]}
+    assert "Cetak / Unduh peta" in html and "Bagikan" in html
+    assert payload(page(sample_client, "/?layer=blk"))["panel"] is True
+
+
+def test_program_filter_of_another_layer_is_noted_without_javascript(sample_client):
+    note = "'Tangerang BISA' hanya berlaku untuk"
+    assert note in unescape(page(sample_client, "/?layer=blk&program=umkm%3ATangerang+BISA"))
+    assert note not in unescape(page(sample_client, "/?program=umkm%3ATangerang+BISA"))
+
+
+@pytest.mark.parametrize("query", ["layer=nope", "hide=kwt-titik,nope"])
+def test_bad_layer_or_hide_is_a_clear_400(sample_client, query):
+    response = sample_client.get(f"/?{query}")
+    assert response.status_code == 400
+    assert "nope" in response.get_data(as_text=True)

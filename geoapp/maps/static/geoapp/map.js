@@ -94,42 +94,7 @@
     return s;
   }
 
-  /* ---- tooltips and popups (DOM nodes, never HTML strings) ---- */
-  function tooltipNode(data, chor, i) {
-    var box = el("div", "geoapp-tip");
-    box.appendChild(el("strong", null, data.kel.nama[i]));
-    box.appendChild(el("div", "geoapp-tip-kec", data.t.kecamatan + " " + data.kel.kec[i]));
-    var value = chor.v[i];
-    box.appendChild(el("div", "geoapp-tip-title", chor.title));
-    box.appendChild(el("div", "geoapp-tip-value", value === null ? data.t.noData : value));
-    if (chor.r[i] !== null) {
-      box.appendChild(el("div", "geoapp-tip-rank", fill(data.t.rank, { rank: chor.r[i], total: chor.n })));
-    }
-    return box;
-  }
-
-  function popupNode(data, i) {
-    var box = el("div", "geoapp-popup");
-    box.appendChild(el("strong", null, data.kel.nama[i]));
-    box.appendChild(el("div", "geoapp-tip-kec", data.t.kecamatan + " " + data.kel.kec[i]));
-    var table = el("table", "geoapp-popup-table");
-    data.chor.forEach(function (chor) {
-      var row = el("tr");
-      row.appendChild(el("th", null, chor.title));
-      row.appendChild(el("td", null, chor.v[i] === null ? data.t.noData : chor.v[i]));
-      table.appendChild(row);
-    });
-    box.appendChild(table);
-    var kode = data.kel.kode[i];
-    if (data.kel.link[i] === 1 && KODE_RE.test(kode)) {
-      var a = el("a", "geoapp-profile-link", data.t.profile);
-      a.setAttribute("href", data.profile + kode);
-      box.appendChild(a);
-    }
-    return box;
-  }
-
-  /* ---- legends: one control per overlay, shown only while the overlay is shown ---- */
+  /* ---- legends: one box (bottom right) for the shown choropleth and every shown point layer ---- */
   function swatch(style) {
     var sw = el("span", "geoapp-swatch");
     if (style.hatch) { sw.className += " geoapp-swatch-nodata"; } else { sw.style.background = style.fillColor; }
@@ -144,37 +109,43 @@
     list.appendChild(row);
   }
 
-  function legendControl(build, position) {
-    var ctl = L.control({ position: position || "bottomright" });
-    ctl.onAdd = function () {
-      var div = el("div", "geoapp-legend leaflet-control");
-      build(div);
-      L.DomEvent.disableClickPropagation(div);
-      L.DomEvent.disableScrollPropagation(div);
-      return div;
-    };
-    return ctl;
-  }
-
   function choroplethLegend(chor) {
-    return legendControl(function (div) {
-      div.appendChild(el("div", "geoapp-legend-title", chor.title));
-      if (chor.label) { div.appendChild(el("div", "geoapp-legend-label", chor.label)); }
-      var list = el("ul", "geoapp-legend-list");
-      chor.legend.entries.forEach(function (e, k) { legendRow(list, swatch(chor.styles[k]), e.text, e.n); });
-      legendRow(list, swatch(chor.nodata), chor.legend.nodata.text, chor.legend.nodata.n);
-      div.appendChild(list);
-    });
+    var div = el("div", "geoapp-legend");
+    div.setAttribute("data-key", chor.key);
+    div.appendChild(el("div", "geoapp-legend-title", chor.title));
+    if (chor.label) { div.appendChild(el("div", "geoapp-legend-label", chor.label)); }
+    var list = el("ul", "geoapp-legend-list");
+    chor.legend.entries.forEach(function (e, k) { legendRow(list, swatch(chor.styles[k]), e.text, e.n); });
+    legendRow(list, swatch(chor.nodata), chor.legend.nodata.text, chor.legend.nodata.n);
+    div.appendChild(list);
+    return div;
   }
 
   function pointLegend(layer) {
-    return legendControl(function (div) {
-      div.appendChild(el("div", "geoapp-legend-title", layer.title));
-      var list = el("ul", "geoapp-legend-list");
-      layer.themes.forEach(function (t) { legendRow(list, iconSvg(t.shape, t.color), t.label); });
-      div.appendChild(list);
-      if (layer.note) { div.appendChild(el("div", "geoapp-legend-note", layer.note)); }
-    }, "bottomleft");
+    var div = el("div", "geoapp-legend");
+    div.setAttribute("data-key", layer.key);
+    div.appendChild(el("div", "geoapp-legend-title", layer.title));
+    var list = el("ul", "geoapp-legend-list");
+    layer.themes.forEach(function (t) { legendRow(list, iconSvg(t.shape, t.color), t.label); });
+    div.appendChild(list);
+    if (layer.note) { div.appendChild(el("div", "geoapp-legend-note", layer.note)); }
+    return div;
+  }
+
+  function legendBox(map, title) {
+    var ctl = L.control({ position: "bottomright" });
+    var box = el("details", "geoapp-legends leaflet-control");
+    box.open = true;
+    box.appendChild(el("summary", "geoapp-legends-summary", title));
+    var body = el("div", "geoapp-legends-body");
+    box.appendChild(body);
+    ctl.onAdd = function () {
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    ctl.addTo(map);
+    return { box: box, body: body };
   }
 
   /* ---- point icons: inline SVG built with DOM calls ---- */
@@ -212,7 +183,13 @@
     var useCluster = layer.cluster && typeof L.markerClusterGroup === "function";
     var group = useCluster ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
     layer.p.forEach(function (p) {
-      var marker = L.marker([p[0], p[1]], { icon: pointIcon(layer.themes[p[2]] || layer.themes[0]) });
+      var theme = layer.themes[p[2]] || layer.themes[0];
+      var name = (p[3][0] || layer.title) + (layer.themes.length > 1 ? " (" + theme.label + ")" : "");
+      var marker = L.marker([p[0], p[1]], { icon: pointIcon(theme), title: name, alt: name });
+      marker.on("add", function () {
+        var node = marker.getElement();
+        if (node) { node.setAttribute("aria-label", name); node.setAttribute("role", "button"); }
+      });
       marker.bindPopup(function () { return pointPopup(layer, p); });
       group.addLayer(marker);
     });
@@ -220,17 +197,84 @@
   }
 
   /* ---- layers ---- */
-  function choroplethLayer(data, chor, shapes) {
-    var group = L.featureGroup();
-    data.kel.kode.forEach(function (kode, i) {
-      var latlngs = shapes[kode];
+  function index(kel) {
+    var at = {};
+    kel.kode.forEach(function (kode, i) { at[kode] = i; });
+    return at;
+  }
+
+  function valueText(data, chor, i) {
+    return chor.v[i] === null ? data.t.noData : chor.v[i];
+  }
+
+  function shapeName(data, chor, i) {
+    return chor.kel.nama[i] + ", " + data.t.kecamatan + " " + chor.kel.kec[i] + ": " +
+      chor.title + " " + valueText(data, chor, i);
+  }
+
+  function tooltipNode(data, chor, i) {
+    var box = el("div", "geoapp-tip");
+    box.appendChild(el("strong", null, chor.kel.nama[i]));
+    box.appendChild(el("div", "geoapp-tip-kec", data.t.kecamatan + " " + chor.kel.kec[i]));
+    box.appendChild(el("div", "geoapp-tip-title", chor.title));
+    box.appendChild(el("div", "geoapp-tip-value", valueText(data, chor, i)));
+    if (chor.r[i] !== null) {
+      box.appendChild(el("div", "geoapp-tip-rank", fill(data.t.rank, { rank: chor.r[i], total: chor.n })));
+    }
+    return box;
+  }
+
+  function popupNode(state, kode) {
+    var data = state.data;
+    var first = state.chor[state.shown] || state.chor[Object.keys(state.chor)[0]];
+    var i = first.at[kode];
+    var box = el("div", "geoapp-popup");
+    box.appendChild(el("strong", null, first.kel.nama[i]));
+    box.appendChild(el("div", "geoapp-tip-kec", data.t.kecamatan + " " + first.kel.kec[i]));
+    var table = el("table", "geoapp-popup-table");
+    state.order.forEach(function (key) {
+      var chor = state.chor[key], k = chor.at[kode];
+      if (k === undefined) { return; }
+      var row = el("tr");
+      row.appendChild(el("th", null, chor.title));
+      row.appendChild(el("td", null, valueText(data, chor, k)));
+      table.appendChild(row);
+    });
+    box.appendChild(table);
+    if (first.kel.link[i] === 1 && KODE_RE.test(kode)) {
+      var a = el("a", "geoapp-profile-link", data.t.profile);
+      a.setAttribute("href", data.profile + kode);
+      box.appendChild(a);
+    }
+    return box;
+  }
+
+  function namePath(poly, name, activate) {
+    var node = poly.getElement();
+    if (!node) { return; }
+    node.setAttribute("role", "button");
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("aria-label", name);
+    node.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); activate(); }
+    });
+  }
+
+  function choroplethLayer(state, chor) {
+    var data = state.data, group = L.featureGroup();
+    chor.kel.kode.forEach(function (kode, i) {
+      var latlngs = state.shapes[kode];
       if (!latlngs || !latlngs.length) { return; }
       var style = pathStyle(chor.c[i] >= 0 ? chor.styles[chor.c[i]] : chor.nodata);
       var poly = L.polygon(latlngs, style);
       poly.bindTooltip(function () { return tooltipNode(data, chor, i); }, { sticky: true });
-      poly.bindPopup(function () { return popupNode(data, i); });
+      poly.bindPopup(function () { return popupNode(state, kode); });
+      poly.on("popupopen", function () { emit(state, "select", kode); });
+      poly.on("popupclose", function () { if (state.selected === kode) { emit(state, "select", null); } });
       poly.on("mouseover", function () { poly.setStyle({ weight: 2.5 }); });
       poly.on("mouseout", function () { poly.setStyle({ weight: style.weight }); });
+      poly.on("add", function () { namePath(poly, shapeName(data, chor, i), function () { poly.openPopup(); }); });
+      poly.kode = kode;
       group.addLayer(poly);
     });
     return group;
@@ -256,41 +300,149 @@
     });
     data.kec.nama.forEach(function (nama, i) {
       var span = el("span", "geoapp-kec-label-text", nama);
+      span.setAttribute("aria-hidden", "true");
       group.addLayer(L.marker(data.kec.at[i], { pane: labelPane, interactive: false, keyboard: false,
         icon: L.divIcon({ html: span, className: "geoapp-kec-label", iconSize: null }) }));
     });
     return group;
   }
 
+  /* ---- the controller: one choropleth at a time, overlays, live replacement ---- */
+  function emit(state, name, value) {
+    if (name === "select") { state.selected = value; }
+    if (state.quiet) { return; }
+    (state.listeners[name] || []).forEach(function (fn) { fn(value); });
+  }
+
+  /* Redraw without telling listeners; the selected kelurahan's popup is opened again. */
+  function quietly(state, ctl, redraw) {
+    var keep = state.selected;
+    state.quiet = true;
+    try {
+      redraw();
+      if (keep && !ctl.select(keep)) { state.selected = null; }
+    } finally {
+      state.quiet = false;
+    }
+  }
+
+  function renderLegends(state) {
+    var body = state.legend.body;
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    if (state.shown && state.chor[state.shown]) { body.appendChild(choroplethLegend(state.chor[state.shown])); }
+    state.ptsOrder.forEach(function (key) {
+      if (state.on[key] !== false && state.pts[key]) { body.appendChild(pointLegend(state.pts[key])); }
+    });
+    state.legend.box.hidden = !body.firstChild;
+  }
+
+  function setChor(state, chor, kel) {
+    chor.kel = kel;
+    chor.at = index(kel);
+    var old = state.chor[chor.key];
+    if (old && old.layer) { state.map.removeLayer(old.layer); }
+    chor.layer = choroplethLayer(state, chor);
+    state.chor[chor.key] = chor;
+    if (state.order.indexOf(chor.key) < 0) { state.order.push(chor.key); }
+    if (state.shown === chor.key) { chor.layer.addTo(state.map); }
+  }
+
+  function setPts(state, pts) {
+    var old = state.pts[pts.key];
+    if (old && old.layer) { state.map.removeLayer(old.layer); }
+    pts.layer = pointLayer(pts);
+    state.pts[pts.key] = pts;
+    if (state.ptsOrder.indexOf(pts.key) < 0) { state.ptsOrder.push(pts.key); }
+    if (state.on[pts.key] !== false) { pts.layer.addTo(state.map); }
+  }
+
+  function controller(state) {
+    var ctl = {
+      map: state.map, data: state.data,
+      choropleths: function () { return state.order.slice(); },
+      shown: function () { return state.shown; },
+      show: function (key) {
+        if (state.shown === key && state.chor[key] && state.map.hasLayer(state.chor[key].layer)) { return; }
+        quietly(state, ctl, function () {
+          Object.keys(state.chor).forEach(function (k) { state.map.removeLayer(state.chor[k].layer); });
+          state.shown = state.chor[key] ? key : null;
+          if (state.shown) { state.chor[key].layer.addTo(state.map); }
+        });
+        renderLegends(state);
+      },
+      replace: function (oldKey, chor, kel) {
+        quietly(state, ctl, function () {
+          var wasShown = state.shown === oldKey;
+          if (oldKey !== chor.key && state.chor[oldKey]) {
+            state.map.removeLayer(state.chor[oldKey].layer);
+            state.order[state.order.indexOf(oldKey)] = chor.key;
+            delete state.chor[oldKey];
+          }
+          if (wasShown) { state.shown = chor.key; }
+          setChor(state, chor, kel);
+        });
+        renderLegends(state);
+      },
+      setPoints: function (pts) { setPts(state, pts); renderLegends(state); },
+      overlay: function (key, on) {
+        state.on[key] = !!on;
+        var layer = key === "kecamatan" ? state.kec : (state.pts[key] || {}).layer;
+        if (layer) { if (on) { layer.addTo(state.map); } else { state.map.removeLayer(layer); } }
+        renderLegends(state);
+      },
+      select: function (kode) {
+        var chor = state.chor[state.shown];
+        if (!chor || !kode) { state.map.closePopup(); return false; }
+        var found = null;
+        chor.layer.eachLayer(function (poly) { if (poly.kode === kode) { found = poly; } });
+        if (found) { found.openPopup(); } else { state.map.closePopup(); }
+        return !!found;
+      },
+      selected: function () { return state.selected; },
+      kelurahan: function () { var c = state.chor[state.shown]; return c ? c.kel : state.data.kel; },
+      bounds: function () {
+        var chor = state.chor[state.shown];
+        var b = chor && chor.layer.getLayers().length ? chor.layer.getBounds() : null;
+        return b || L.latLngBounds(state.data.bounds);
+      },
+      legend: state.legend.box,
+      on: function (name, fn) { (state.listeners[name] = state.listeners[name] || []).push(fn); }
+    };
+    return ctl;
+  }
+
   function build(map, data, geo) {
     ensureHatch();
-    var shapes = decodeLayer(geo.kel, Math.pow(10, geo.precision));
+    var state = { map: map, data: data, chor: {}, order: [], pts: {}, ptsOrder: [], on: {},
+      shown: null, selected: null, listeners: {}, legend: legendBox(map, data.t.legend || "Legenda"),
+      shapes: decodeLayer(geo.kel, Math.pow(10, geo.precision)) };
+    data.chor.forEach(function (chor) { setChor(state, chor, data.kel); });
+    state.kec = kecamatanLayer(map, data, geo);
+    if (state.kec) { state.kec.addTo(map); }
+    data.pts.forEach(function (pl) { setPts(state, pl); });
+    var ctl = controller(state);
+    ctl.show(state.order[0] || null);
+    if (!data.panel) { layerControl(map, state, ctl); }
+    window.geoappMap.current = ctl;
+    document.dispatchEvent(new CustomEvent("geoapp:map", { detail: ctl }));
+    return ctl;
+  }
+
+  function layerControl(map, state, ctl) {
     var control = L.control.layers(null, null, { collapsed: false });
-    var legends = {};
-    data.chor.forEach(function (chor, k) {
-      var layer = choroplethLayer(data, chor, shapes);
-      legends[L.stamp(layer)] = choroplethLegend(chor);
-      legends[L.stamp(layer)].shown = k === 0;
-      control.addOverlay(layer, esc(chor.title));
-      if (k === 0) { layer.addTo(map); }
-    });
-    var kec = kecamatanLayer(map, data, geo);
-    if (kec) { control.addOverlay(kec, esc(data.t.kecLayer)); kec.addTo(map); }
-    data.pts.forEach(function (pl) {
-      var layer = pointLayer(pl);
-      if (pl.themes.length > 1 || pl.note) {
-        legends[L.stamp(layer)] = pointLegend(pl);
-        legends[L.stamp(layer)].shown = true;
-      }
-      control.addOverlay(layer, esc(pl.title));
-      layer.addTo(map);
-    });
+    state.order.forEach(function (key) { control.addBaseLayer(state.chor[key].layer, esc(state.chor[key].title)); });
+    if (state.kec) { control.addOverlay(state.kec, esc(state.data.t.kecLayer)); }
+    state.ptsOrder.forEach(function (key) { control.addOverlay(state.pts[key].layer, esc(state.pts[key].title)); });
     control.addTo(map);
-    Object.keys(legends).forEach(function (id) {
-      if (legends[id].shown) { legends[id].addTo(map); }
+    map.on("baselayerchange", function (e) {
+      var key = state.order.filter(function (k) { return state.chor[k].layer === e.layer; })[0];
+      if (key) { ctl.show(key); }
     });
-    map.on("overlayadd", function (e) { var lg = legends[L.stamp(e.layer)]; if (lg) { lg.addTo(map); } });
-    map.on("overlayremove", function (e) { var lg = legends[L.stamp(e.layer)]; if (lg) { lg.remove(); } });
+    map.on("overlayadd overlayremove", function (e) {
+      state.ptsOrder.forEach(function (k) { if (state.pts[k].layer === e.layer) { state.on[k] = e.type === "overlayadd"; } });
+      if (e.layer === state.kec) { state.on.kecamatan = e.type === "overlayadd"; }
+      renderLegends(state);
+    });
   }
 
   function showError(map, text) {
