@@ -328,12 +328,15 @@
       head.appendChild(dist);
     }
     details.appendChild(head);
-    details.addEventListener("toggle", function () {
-      if (details.open && !details.dataset.built) {
+    var build = function () {
+      if (!details.dataset.built) {
         details.dataset.built = "1";
         details.appendChild(cardBody(place));
       }
-    });
+    };
+    /* Built on the click (Enter or tap) itself, so that the next Tab reaches its links. */
+    head.addEventListener("click", build);
+    details.addEventListener("toggle", function () { if (details.open) { build(); } });
     li.appendChild(details);
     return li;
   }
