@@ -8,8 +8,9 @@ import re
 from urllib.parse import quote
 
 import pytest
+import test_finder_browser
 from browser_helpers import ARTIFACTS
-from test_finder_browser import (  # noqa: F401  (phone is a fixture)
+from test_finder_browser import (
     CARDS,
     PHONE,
     _all_cards,
@@ -20,7 +21,6 @@ from test_finder_browser import (  # noqa: F401  (phone is a fixture)
     _open,
     _open_card,
     _wait_offline_ready,
-    phone,
 )
 
 from geoapp.places.contacts import phone_number, whatsapp_number
@@ -28,6 +28,7 @@ from geoapp.places.search import text_matches
 
 pytestmark = pytest.mark.browser
 
+phone = test_finder_browser.phone      # the phone-size context factory (a fixture)
 SUMMARY = '[data-testid="place-summary"]'
 FOLD = PHONE["height"]
 
