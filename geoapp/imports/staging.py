@@ -126,7 +126,7 @@ def import_sample_data(session: Session, folder: str | Path, *,
             program=program.key,
             data=path.read_bytes(),
             filename=path.name,
-            title=f"{program.title.text('id')} (data sampel)",
+            title=f"{program.title.text('id')} (data contoh)",
             user="geoapp",
             sample=True,
         )

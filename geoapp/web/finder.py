@@ -236,6 +236,7 @@ def _asset_version(urls: list[str]) -> str:
     digest = hashlib.sha256()
     for name in ("finder.js", "finder.css", "sw.js", *ICONS):
         digest.update((STATIC_DIR / name).read_bytes())
+    digest.update((STATIC_DIR.parent / "app.css").read_bytes())     # precached too
     digest.update(current_app.config.get("VERSION_SALT", "").encode())
     digest.update("\n".join(urls).encode())
     return digest.hexdigest()[:12]

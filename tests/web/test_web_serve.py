@@ -28,7 +28,7 @@ def test_bootstrap_imports_labelled_sample_data_once(app):
         from geoapp.web.db import get_db
 
         umkm = active_dataset(get_db(), "umkm")
-        assert umkm.sample and "sampel" in umkm.title
+        assert umkm.sample and "contoh" in umkm.title
         assert umkm.matched_count > 0
     assert serve_module.bootstrap(app)["sample"]["loaded"] == 0
 
