@@ -79,8 +79,11 @@ def test_cards_are_compact_with_details_on_demand(phone, live_server):
     assert page.evaluate("document.documentElement.scrollHeight") < 3500
     show_all = page.get_by_test_id("show-all")
     assert show_all.inner_text() == f"Tampilkan semua {total} tempat"
-    show_all.click()
+    show_all.focus()
+    page.keyboard.press("Enter")                          # by keyboard: focus moves on
     assert page.locator(CARDS).count() == total and not show_all.is_visible()
+    assert page.evaluate("document.activeElement.closest('li').querySelector("
+                         "'.finder-num').textContent") == "11"
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < total * 100, f"{total} collapsed cards take {height} px"
     first = page.locator(CARDS).first
