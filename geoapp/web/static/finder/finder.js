@@ -226,7 +226,7 @@
     var box = el("div", "finder-activity");
     var kel = place.kelurahan_activity || [];
     if (located(place)) {
-      box.appendChild(el("h4", null, T.activity));
+      box.appendChild(el("h3", null, T.activity));
       if (place.activity.length) {
         box.appendChild(activityList(place.activity));
       } else {
@@ -236,7 +236,7 @@
     if (kel.length) {
       var part = el("div", "finder-same-kelurahan");
       part.setAttribute("data-testid", "same-kelurahan");
-      part.appendChild(el("h4", null, T.same_kelurahan));
+      part.appendChild(el("h3", null, T.same_kelurahan));
       part.appendChild(activityList(kel));
       box.appendChild(part);
     }
