@@ -296,7 +296,7 @@ def test_summary(session, active):
 def test_source_label_and_sample_flag(session, active):
     data = F.area_layer(session, active, "umkm-kelompok-km2")
     assert data.sample is True and data.dataset_version == 1
-    assert "v1" in data.source_label and "(data sampel)" in data.source_label
+    assert "v1" in data.source_label and "(data contoh)" in data.source_label
     assert data.source_label.startswith("Sumber: Bantuan modal usaha UMKM/PKL")
 
 

@@ -59,7 +59,7 @@ def test_gpx_waypoints(sample):
         assert float(wpt.get("lat")) == pytest.approx(place.lat)
         assert float(wpt.get("lon")) == pytest.approx(place.lon)
         assert wpt.find(f"{GPX}name").text == place.name             # escaped text, intact
-    assert "SAMPEL" in root.find(f"{GPX}metadata/{GPX}name").text
+    assert "CONTOH" in root.find(f"{GPX}metadata/{GPX}name").text
     desc = wpts[-1].find(f"{GPX}desc").text
     assert "Pelatihan BLK Kelurahan: 2 catatan (peserta pelatihan 25)" in desc
 

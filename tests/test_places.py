@@ -168,6 +168,17 @@ def test_search_does_not_match_other_names(tiny, query, active):
     assert search_places(load_places(tiny, active).places, query) == []
 
 
+def test_search_finds_kelurahan_and_kecamatan_names(tiny, active):
+    places = load_places(tiny, active).places
+    in_b = sorted(p.name for p in places if p.kode == KEL_B)
+    in_a = sorted(p.name for p in places if p.kode == KEL_A)
+    assert in_a and in_b
+    assert sorted(p.name for p in search_places(places, "Sukaasih")) == in_b   # kelurahan
+    assert sorted(p.name for p in search_places(places, "sukarasa")) == in_a
+    assert sorted(p.name for p in search_places(places, "Kecamatan Tangerang")) == sorted(
+        p.name for p in places if p.kecamatan == "Tangerang")                 # kecamatan
+
+
 def test_empty_search_keeps_everything(tiny, active):
     all_places = load_places(tiny, active).places
     assert search_places(all_places, "  ") == all_places

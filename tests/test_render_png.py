@@ -29,7 +29,7 @@ def _area(values, sample=True) -> LayerData:
          "kode_kecamatan": ["36.71.01"] * n, "value": np.asarray(values, dtype=float)},
         geometry=[box(106.60 + i * 0.01, -6.20, 106.61 + i * 0.01, -6.19) for i in range(n)],
         crs="EPSG:4326")
-    return LayerData(LAYERS["umkm-nilai"], frame, 1, 1, sample, "Sumber: uji v1 (data sampel)")
+    return LayerData(LAYERS["umkm-nilai"], frame, 1, 1, sample, "Sumber: uji v1 (data contoh)")
 
 
 def _points(themes) -> LayerData:

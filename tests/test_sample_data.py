@@ -124,9 +124,9 @@ def test_xlsx_timestamps_are_fixed(outdir: Path) -> None:
 def test_every_file_says_it_is_sample_data(outdir: Path) -> None:
     for name in FILES - {"README.txt", "pelatihan_blk_2020.xlsx"}:
         first = (outdir / name).read_text(encoding="utf-8-sig").splitlines()[0]
-        assert "DATA SAMPEL" in first and "seed 2020" in first, name
+        assert "DATA CONTOH" in first and "seed 2020" in first, name
     sheet = openpyxl.load_workbook(outdir / "pelatihan_blk_2020.xlsx").active
-    assert "DATA SAMPEL" in sheet["A1"].value and "seed 2020" in sheet["A1"].value
+    assert "DATA CONTOH" in sheet["A1"].value and "seed 2020" in sheet["A1"].value
     readme = (outdir / "README.txt").read_text(encoding="utf-8")
     assert "SAMPLE DATA" in readme and "seed 2020" in readme and "NOT real records" in readme
     for name in FILES - {"README.txt"}:

@@ -2,7 +2,7 @@
 
 Area layers become a classified choropleth (mapclassify through ``geoapp.maps.classify``)
 with a legend that includes "Tidak ada data"; point layers are drawn over the kelurahan
-outlines. Every image has a title, a source line and, for sample data, a "DATA SAMPEL" label.
+outlines. Every image has a title, a source line and, for sample data, a "DATA CONTOH" label.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Any
 from geoapp.core.programs import PROGRAMS
 from geoapp.maps.outlines import CompactGeometry, outline_paths
 from geoapp.maps.svg import fit_frame
+from geoapp.places.contacts import phone_number, whatsapp_number
 from geoapp.places.distance import distances, format_distance
 from geoapp.places.exports import ExportFormat, check_format, export_filename, export_places
 from geoapp.places.model import (
@@ -87,11 +88,13 @@ def _activity(items: Iterable[Activity]) -> list[list[Any]]:
 
 
 def client_place(place: Place) -> dict[str, Any]:
-    """One place as finder.js reads it (activity in the compact row form)."""
+    """One place as finder.js reads it (activity in the compact row form; the contact's
+    phone number as ``tel`` and, for a mobile number, ``wa`` in wa.me form)."""
     return {"id": place.id, "name": place.name, "kind": place.kind, "theme": place.theme,
             "kelurahan": place.kelurahan, "kecamatan": place.kecamatan, "kode": place.kode,
             "kode_kecamatan": place.kode_kecamatan, "address": place.address,
-            "contact": place.contact, "lat": place.lat, "lon": place.lon,
+            "contact": place.contact, "tel": phone_number(place.contact),
+            "wa": whatsapp_number(place.contact), "lat": place.lat, "lon": place.lon,
             "activity": _activity(place.activity),
             "kelurahan_activity": _activity(place.kelurahan_activity)}
 

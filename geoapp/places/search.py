@@ -46,11 +46,13 @@ def text_matches(query: str, text: str) -> bool:
 
 
 def _haystack(place: Place) -> str:
-    return f"{place.name} {place.theme or ''}"
+    """What a search looks in: name, theme, kelurahan and kecamatan names (finder.js too)."""
+    return " ".join(t for t in (place.name, place.theme, place.kelurahan, place.kecamatan) if t)
 
 
 def search_places(places: Iterable[Place], query: str | None) -> list[Place]:
-    """Places whose name or theme matches ``query`` (see ``text_matches``), in input order."""
+    """Places whose name, theme, kelurahan or kecamatan matches ``query`` (see
+    ``text_matches``), in input order."""
     items = list(places)
     if not query or not normalise_name(query):
         return items

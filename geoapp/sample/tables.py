@@ -19,7 +19,7 @@ KODE_FORMS = np.array([0.55, 0.2, 0.25])   # dotted, plain digits, empty
 
 def sample_label(seed: int) -> str:
     """The title line that marks every file as sample data."""
-    return f"DATA SAMPEL (contoh, bukan data resmi) — dibuat oleh geoapp, seed {seed}"
+    return f"DATA CONTOH (bukan data resmi) — dibuat oleh geoapp, seed {seed}"
 
 
 @dataclass

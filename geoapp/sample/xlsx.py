@@ -16,8 +16,8 @@ ZIP_TIME = (2020, 12, 31, 0, 0, 0)
 def workbook_bytes(workbook: Workbook, *, title: str) -> bytes:
     """Serialise ``workbook`` so that the same content always gives the same bytes."""
     props = workbook.properties
-    props.creator = "geoapp (data sampel)"
-    props.lastModifiedBy = "geoapp (data sampel)"
+    props.creator = "geoapp (data contoh)"
+    props.lastModifiedBy = "geoapp (data contoh)"
     props.title = title
     props.created = FIXED_TIME
     props.modified = FIXED_TIME

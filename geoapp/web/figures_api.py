@@ -194,7 +194,7 @@ def _filename(data: LayerData, filters: Filters, fmt: str) -> str:
     if data.dataset_version is not None:
         parts.append(f"v{data.dataset_version}")
     if data.sample:
-        parts.append("sampel")
+        parts.append("contoh")
     return "_".join(p for p in parts if p) + "." + fmt
 
 

@@ -120,8 +120,8 @@ def _page_texts() -> dict[str, str]:
         "accuracy_poor": _("The location fix is poor (± {m} m): distances may be off. "
                            "Move to open sky, or tap the map or pick your kelurahan."),
         "locating": _("Finding your location…"),
-        "no_fix": _("Your location is not available ({reason}). Tap the map (after "
-                    "“Pick on the map”) or choose your kelurahan below instead."),
+        "no_fix": _("Your location is not available ({reason}). Choose your kelurahan in "
+                    "the list just below, or press “Pick on the map” and tap where you are."),
         "denied": _("permission refused"),
         "timeout": _("no fix in time"),
         "unavailable": _("no signal from the phone's location"),
@@ -135,7 +135,10 @@ def _page_texts() -> dict[str, str]:
         "copied": _("Copied"),
         "copy_failed": _("Copy failed: select the coordinates and copy them by hand."),
         "directions": _("Directions (maps app)"),
-        "osm": _("OpenStreetMap"),
+        "osm": _("Route: OpenStreetMap"),
+        "gmaps": _("Route: Google Maps"),
+        "whatsapp": _("WhatsApp"),
+        "show_all": _("Show all {n} places"),
         "call": _("Call"),
         "activity": _("Program activity nearby"),
         "no_activity": _("No program activity recorded nearby."),
@@ -149,6 +152,8 @@ def _page_texts() -> dict[str, str]:
         "data_date": _("Data as of {date}"),
         "cached": _("Offline copy saved on this phone (fetched {date})."),
         "offline": _("You are offline: showing the copy saved on this phone."),
+        "offline_cached": _("You are offline: showing the copy saved on this phone "
+                            "(fetched {date})."),
         "tiles_offline": _("Basemap not available without signal"),
         "no_data": _("The place list could not be loaded. Connect once to save it on this "
                      "phone."),
@@ -231,6 +236,7 @@ def _asset_version(urls: list[str]) -> str:
     digest = hashlib.sha256()
     for name in ("finder.js", "finder.css", "sw.js", *ICONS):
         digest.update((STATIC_DIR / name).read_bytes())
+    digest.update((STATIC_DIR.parent / "app.css").read_bytes())     # precached too
     digest.update(current_app.config.get("VERSION_SALT", "").encode())
     digest.update("\n".join(urls).encode())
     return digest.hexdigest()[:12]

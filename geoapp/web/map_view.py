@@ -321,7 +321,7 @@ def choropleth_spec(data: LayerData, column: str, req: MapRequest, lang: str) ->
 
 
 def point_specs(page: PageMap, lang: str) -> list[PointLayerSpec]:
-    """The point layer specs (titles say "data sampel" when the data is sample data)."""
+    """The point layer specs (titles say "data contoh" when the data is sample data)."""
     return [point_spec(data, page.theme_orders.get(data.definition.key, ()), lang)
             for data in page.points]
 

@@ -95,6 +95,20 @@ def _first_cards(page, n: int = 3) -> list[tuple[str, str]]:
             for i in range(n)]
 
 
+def _all_cards(page):
+    """Every card of the current list (pressing "Show all" when the list is cut short)."""
+    more = page.get_by_test_id("show-all")
+    if more.is_visible():
+        more.click()
+    return page.locator(CARDS)
+
+
+def _open_card(card) -> None:
+    """Open a card's details (built on first opening)."""
+    card.locator('[data-testid="place-summary"]').click()
+    card.locator(".finder-card-body").wait_for()
+
+
 def _distances_unique(expected: list[tuple[str, str]]) -> bool:
     return len({d for _, d in expected}) == len(expected)
 
@@ -136,6 +150,7 @@ def _check_phone_layout(page) -> None:
         .map(e => [e.id || e.textContent.trim(), e.getBoundingClientRect().height])
         .filter(([, h]) => h < 44)""")
     assert small == []
+    _open_card(page.locator(CARDS).first)
     size = page.evaluate("""() => parseFloat(getComputedStyle(
         document.querySelector('[data-testid="place-card"] dd')).fontSize)""")
     assert size >= 16
@@ -200,7 +215,7 @@ def test_works_offline_after_one_visit(phone, live_server):
     note = page.get_by_test_id("tiles-note")
     assert note.is_visible() and note.inner_text() == "Peta dasar tidak tersedia tanpa sinyal"
     page.get_by_test_id("search").fill("kampung bekelri")
-    names = page.locator(f'{CARDS} [data-testid="place-name"]').all_inner_texts()
+    names = _all_cards(page).locator('[data-testid="place-name"]').all_inner_texts()
     expected = [p["name"] for p in data["places"] if p["theme"] == "Kampung Bekelir"]
     assert sorted(names) == sorted(expected) and names
     page.get_by_test_id("search").fill("")
@@ -247,7 +262,7 @@ def test_downloads_follow_the_filters(phone, live_server):
     page.locator("details.finder-more summary").click()
     page.get_by_test_id("filter-kind").select_option("ecofarm")
     ecofarm = [p["name"] for p in data["places"] if p["kind"] == "ecofarm"]
-    assert page.locator(CARDS).count() == len(ecofarm)
+    assert _all_cards(page).count() == len(ecofarm)
     rows = list(csv.DictReader(io.StringIO(_download_named(page, "csv", "ecofarm")
                                            .decode("utf-8-sig"))))
     assert sorted(r["name"] for r in rows) == sorted(ecofarm)
@@ -266,7 +281,8 @@ def test_place_without_location_is_listed(phone, live_server):
     context, page = phone()
     _open(page, live_server)
     page.get_by_test_id("search").fill(unlocated[0]["name"])
-    card = page.locator(CARDS, has=page.locator('[data-testid="no-location"]')).first
-    assert "Lokasi belum tercatat" in card.inner_text()
+    card = page.locator(CARDS).filter(has_text=unlocated[0]["name"]).first
+    _open_card(card)
+    assert "Lokasi belum tercatat" in card.locator('[data-testid="no-location"]').inner_text()
     assert card.locator('[data-testid="copy-coords"]').count() == 0
     assert page.locator(f'circle[data-place-id="{unlocated[0]["id"]}"]').count() == 0

@@ -72,7 +72,7 @@ def test_upload_review_confirm_then_dataset_on_data_page_and_map(page, records, 
     open_map(page, upload_server, "year=2021")
     assert TITLE in page.locator("ul.datasets").inner_text()
     chor = next(c for c in map_payload(page)["chor"] if c["key"].startswith("umkm-"))
-    assert chor["label"] and "data sampel" not in chor["label"]    # no longer the sample
+    assert chor["label"] and "data contoh" not in chor["label"]    # no longer the sample
     kodes = map_payload(page)["kel"]["kode"]
     with_data = {kodes[i] for i, v in enumerate(chor["v"]) if v is not None}
     assert with_data == MATCHED_KELURAHAN | {chosen}

@@ -167,6 +167,10 @@ def test_hostile_text_is_inert_everywhere(page, records, hostile_server):
     _visit(page, records, server, f"/kelurahan/{KODE}", "profile", PAYLOADS[0])
     _visit(page, records, server, "/kampung", "finder")
     page.locator('[data-testid="place-card"]').first.wait_for()
+    summaries = page.locator('[data-testid="place-summary"]')
+    for i in range(summaries.count()):                   # every card's details rendered
+        summaries.nth(i).click()
+    assert page.locator(".finder-card-body").count() == summaries.count()
     assert PAYLOADS[3] in page.locator('[data-testid="place-list"]').inner_text()
     assert_clean(page, records, "finder list")
     _visit(page, records, server, "/kampung/print", "finder print", PAYLOADS[2])

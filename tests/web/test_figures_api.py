@@ -91,7 +91,7 @@ def test_geojson_area_layer(client):
         assert name in props
     assert props["sample"] is True and props["dataset_version"] == 1
     disposition = r.headers["Content-Disposition"]
-    assert disposition == 'attachment; filename="geoapp_umkm-kelompok-km2_v1_sampel.geojson"'
+    assert disposition == 'attachment; filename="geoapp_umkm-kelompok-km2_v1_contoh.geojson"'
 
 
 def test_geojson_filters_and_no_data_is_null(client):
@@ -124,7 +124,7 @@ def test_filter_values_are_matched_to_the_data(client):
 def test_csv_download(client):
     r = client.get("/api/layers/umkm-nilai.csv?year=2020")
     assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert r.headers["Content-Disposition"].endswith('_2020_v1_sampel.csv"')
+    assert r.headers["Content-Disposition"].endswith('_2020_v1_contoh.csv"')
     # default: for a spreadsheet in the interface language (Indonesian: ";" and ",")
     rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 104 and rows[0]["kode"].startswith("36.71.")

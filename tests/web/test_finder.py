@@ -58,6 +58,24 @@ def test_data_json_has_places_kelurahan_and_sources(shared_sample_client):
     assert with_activity and all(a[0] in data["programs"] for a in with_activity[0]["activity"])
 
 
+def test_data_json_has_phone_and_whatsapp_numbers(shared_sample_client):
+    from geoapp.places.contacts import phone_number, whatsapp_number
+
+    places = _data(shared_sample_client)["places"]
+    for p in places:
+        assert p["tel"] == phone_number(p["contact"]) and p["wa"] == whatsapp_number(p["contact"])
+    with_wa = [p for p in places if p["wa"]]
+    assert with_wa and all(re.fullmatch(r"628\d{8,11}", p["wa"]) for p in with_wa)
+
+
+def test_search_export_finds_kecamatan(shared_sample_client):
+    data = _data(shared_sample_client)
+    in_cibodas = {p["name"] for p in data["places"] if p["kecamatan"] == "Cibodas"}
+    response = shared_sample_client.get("/kampung/export.csv?q=Cibodas")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert in_cibodas and in_cibodas <= {r["name"] for r in rows}
+
+
 def test_data_json_is_conditional(shared_sample_client):
     first = shared_sample_client.get("/kampung/data.json")
     again = shared_sample_client.get("/kampung/data.json",

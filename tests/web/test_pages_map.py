@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
 from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import event
@@ -108,8 +108,8 @@ def test_map_page_has_every_layer_legend_and_control_data(sample_client):
     assert any(t.startswith("Kampung tematik") for t in titles)
     for c in data["chor"]:
         assert c["legend"]["entries"] and c["legend"]["nodata"]["text"] == "Tidak ada data"
-        assert "data sampel" in c["label"]  # the source line under each legend
-    assert all("data sampel" in p["title"] for p in data["pts"])
+        assert "data contoh" in c["label"]  # the source line under each legend
+    assert all("data contoh" in p["title"] for p in data["pts"])
     assert len(data["kel"]["kode"]) == 104 and data["geoUrl"] == "/api/batas.json"
     assert data["geo"] is None and data["kec"] is not None  # kecamatan labels on top
     assert 'data-testid="map"' in html and "geoappMap.init(" in html
@@ -216,7 +216,7 @@ def test_invalid_parameters_give_a_clear_400_page(sample_client, query, name):
 
 def test_sample_data_is_labelled(sample_client):
     html = page(sample_client)
-    assert html.count("Data sampel — bukan data resmi") >= 2
+    assert html.count("Data contoh — bukan data resmi") >= 2
     assert 'data-testid="sample-banner"' in html
 
 
@@ -254,7 +254,7 @@ def test_empty_state_when_no_dataset_is_active(client):
     assert 'data-testid="empty-state"' in html and "Belum ada data yang diimpor." in html
     data = payload(html)
     assert data["chor"] == [] and data["pts"] == [] and len(data["kel"]["kode"]) == 104
-    assert "Data sampel" not in html and 'data-testid="control-variant-umkm"' not in html
+    assert "Data contoh" not in html and 'data-testid="control-variant-umkm"' not in html
     assert 'href="/auth/login"' in html
 
 

@@ -85,7 +85,7 @@ def test_profile_shows_figures_with_ranks_and_places(sample_app):
         for place in profile["points"][program]:
             assert place["nama"] in unescape(section.group(1))
     assert profile["points"]["kampung"], "the sample has a kampung tematik in Sukarasa"
-    assert "Data sampel — bukan data resmi" in html
+    assert "Data contoh — bukan data resmi" in html
     assert 'href="/"' in html and 'data-testid="back-to-map"' in html
 
 
@@ -131,7 +131,7 @@ def test_other_written_forms_redirect_to_the_dotted_kode(client):
 def test_profile_without_data(client):
     html = page(client, f"/kelurahan/{KODE}")
     assert "Belum ada data yang diimpor." in html and "Kelurahan Sukarasa" in html
-    assert "Data sampel" not in html
+    assert "Data contoh" not in html
 
 
 def test_hostile_place_names_are_escaped(tiny_client):

@@ -9,7 +9,9 @@
   var LANG = root.dataset.lang === "en" ? "en" : "id";
   var SVGNS = "http://www.w3.org/2000/svg";
   var TILE = 256;
-  var state = { data: null, origin: null, picking: false, view: null, selected: null };
+  var PAGE = 10;             /* cards shown before "Show all" */
+  var state = { data: null, origin: null, picking: false, view: null, selected: null,
+                limit: PAGE, offline: false };
   var $ = function (id) { return document.getElementById(id); };
 
   function fmt(text, params) {
@@ -139,7 +141,7 @@
       return (!f.kind || p.kind === f.kind) && (!f.theme || sameTheme(p.theme, f.theme)) &&
         (!f.kecamatan || p.kode_kecamatan === f.kecamatan) &&
         (!f.kelurahan || p.kode === f.kelurahan) &&
-        textMatches(f.q, p.name + " " + (p.theme || ""));
+        textMatches(f.q, [p.name, p.theme, p.kelurahan, p.kecamatan].filter(Boolean).join(" "));
     });
     var o = state.origin;
     list.forEach(function (p) {
@@ -179,11 +181,6 @@
     if (!value) { return; }
     dl.appendChild(el("dt", null, label));
     dl.appendChild(el("dd", null, value));
-  }
-
-  function phoneOf(contact) {
-    var m = /(\+?\d[\d\s-]{6,}\d)/.exec(contact || "");
-    return m ? m[1].replace(/[\s-]/g, "") : null;
   }
 
   function copyText(text, button) {
@@ -229,7 +226,7 @@
     var box = el("div", "finder-activity");
     var kel = place.kelurahan_activity || [];
     if (located(place)) {
-      box.appendChild(el("h4", null, T.activity));
+      box.appendChild(el("h3", null, T.activity));
       if (place.activity.length) {
         box.appendChild(activityList(place.activity));
       } else {
@@ -239,91 +236,136 @@
     if (kel.length) {
       var part = el("div", "finder-same-kelurahan");
       part.setAttribute("data-testid", "same-kelurahan");
-      part.appendChild(el("h4", null, T.same_kelurahan));
+      part.appendChild(el("h3", null, T.same_kelurahan));
       part.appendChild(activityList(kel));
       box.appendChild(part);
     }
     return box;
   }
 
-  function card(place, index) {
-    var li = el("li", "finder-card kind-" + place.kind);
-    li.id = "place-" + place.id;
-    li.dataset.placeId = place.id;
-    li.setAttribute("data-testid", "place-card");
-    var head = el("div", "finder-card-head");
-    head.appendChild(el("span", "finder-num", index + 1));
-    var h3 = el("h3", "finder-name", place.name);
-    h3.setAttribute("data-testid", "place-name");
-    head.appendChild(h3);
-    if (place._d != null) {
-      var dist = el("span", "finder-distance", formatDistance(place._d));
-      dist.setAttribute("data-testid", "place-distance");
-      head.appendChild(dist);
+  function link(text, href, testid, external) {
+    var a = el("a", "secondary", text);
+    a.href = href;
+    a.setAttribute("data-testid", testid);
+    if (external) { a.rel = "noopener"; a.target = "_blank"; }
+    return a;
+  }
+
+  /* Directions from the origin (when one is chosen) to the place, in three apps. */
+  function directionLinks(place, actions) {
+    var to = place.lat + "," + place.lon, o = state.origin;
+    var from = o ? o.lat.toFixed(6) + "," + o.lon.toFixed(6) : "";
+    actions.appendChild(link(T.directions, "geo:" + to + "?q=" + to + "(" +
+                             encodeURIComponent(place.name) + ")", "geo-link", false));
+    actions.appendChild(link(T.osm, "https://www.openstreetmap.org/directions?route=" +
+                             encodeURIComponent(from + ";" + to), "osm-link", true));
+    actions.appendChild(link(T.gmaps, "https://www.google.com/maps/dir/?api=1&destination=" +
+                             encodeURIComponent(to) +
+                             (from ? "&origin=" + encodeURIComponent(from) : ""),
+                             "gmaps-link", true));
+  }
+
+  function contactLinks(place, actions) {
+    if (place.tel) { actions.appendChild(link(T.call, "tel:" + place.tel, "tel-link", false)); }
+    if (place.wa) {
+      actions.appendChild(link(T.whatsapp, "https://wa.me/" + place.wa, "wa-link", true));
     }
-    li.appendChild(head);
-    li.appendChild(el("p", "finder-kind", state.data.kinds[place.kind] || place.kind));
+  }
+
+  /* The details of a card, built when it is first opened. */
+  function cardBody(place) {
+    var body = el("div", "finder-card-body");
     var dl = el("dl");
     row(dl, T.theme, place.theme);
     row(dl, T.kelurahan, place.kelurahan);
     row(dl, T.kecamatan, place.kecamatan);
     row(dl, T.address, place.address);
     row(dl, T.contact, place.contact);
-    if (!located(place)) {
-      li.appendChild(dl);
+    var actions = el("div", "finder-actions");
+    if (located(place)) {
+      var coords = place.lat.toFixed(6) + ", " + place.lon.toFixed(6);
+      row(dl, T.coordinates, coords);
+      body.appendChild(dl);
+      var copy = el("button", "secondary", T.copy);
+      copy.type = "button";
+      copy.setAttribute("data-testid", "copy-coords");
+      copy.addEventListener("click", function () { copyText(coords, copy); });
+      actions.appendChild(copy);
+      directionLinks(place, actions);
+    } else {
+      body.appendChild(dl);
       var none = el("p", "finder-note finder-no-location", T.no_location_note);
       none.setAttribute("data-testid", "no-location");
-      li.appendChild(none);
-      var phoneOnly = phoneOf(place.contact);
-      if (phoneOnly) {
-        var callOnly = el("a", "secondary", T.call);
-        callOnly.href = "tel:" + phoneOnly;
-        var bar = el("div", "finder-actions");
-        bar.appendChild(callOnly);
-        li.appendChild(bar);
+      body.appendChild(none);
+    }
+    contactLinks(place, actions);
+    if (actions.childNodes.length) { body.appendChild(actions); }
+    body.appendChild(activityBlock(place));
+    return body;
+  }
+
+  /* A compact card: number, name, kind and kelurahan, distance; details on demand. */
+  function card(place, index) {
+    var li = el("li", "finder-card kind-" + place.kind);
+    li.id = "place-" + place.id;
+    li.dataset.placeId = place.id;
+    li.setAttribute("data-testid", "place-card");
+    var details = el("details", "finder-details");
+    var head = el("summary", "finder-card-head");
+    head.setAttribute("data-testid", "place-summary");
+    head.appendChild(el("span", "finder-num", index + 1));
+    var title = el("span", "finder-title");
+    var name = el("span", "finder-name", place.name);
+    name.setAttribute("data-testid", "place-name");
+    title.appendChild(name);
+    var where = [state.data.kinds[place.kind] || place.kind, place.kelurahan].filter(Boolean);
+    title.appendChild(el("span", "finder-kind", where.join(" · ")));
+    if (!located(place)) { title.appendChild(el("span", "finder-kind", T.no_location)); }
+    head.appendChild(title);
+    if (place._d != null) {
+      var dist = el("span", "finder-distance", formatDistance(place._d));
+      dist.setAttribute("data-testid", "place-distance");
+      head.appendChild(dist);
+    }
+    details.appendChild(head);
+    var build = function () {
+      if (!details.dataset.built) {
+        details.dataset.built = "1";
+        details.appendChild(cardBody(place));
       }
-      li.appendChild(activityBlock(place));
-      return li;
-    }
-    var coords = place.lat.toFixed(6) + ", " + place.lon.toFixed(6);
-    row(dl, T.coordinates, coords);
-    li.appendChild(dl);
-    var actions = el("div", "finder-actions");
-    var copy = el("button", "secondary", T.copy);
-    copy.type = "button";
-    copy.setAttribute("data-testid", "copy-coords");
-    copy.addEventListener("click", function () { copyText(coords, copy); });
-    actions.appendChild(copy);
-    var geo = el("a", "secondary", T.directions);
-    geo.href = "geo:" + place.lat + "," + place.lon + "?q=" + place.lat + "," + place.lon +
-      "(" + encodeURIComponent(place.name) + ")";
-    geo.setAttribute("data-testid", "geo-link");
-    actions.appendChild(geo);
-    var osm = el("a", "secondary", T.osm);
-    osm.href = "https://www.openstreetmap.org/?mlat=" + place.lat + "&mlon=" + place.lon +
-      "#map=17/" + place.lat + "/" + place.lon;
-    osm.rel = "noopener";
-    osm.target = "_blank";
-    osm.setAttribute("data-testid", "osm-link");
-    actions.appendChild(osm);
-    var phone = phoneOf(place.contact);
-    if (phone) {
-      var tel = el("a", "secondary", T.call);
-      tel.href = "tel:" + phone;
-      actions.appendChild(tel);
-    }
-    li.appendChild(actions);
-    li.appendChild(activityBlock(place));
+    };
+    /* Built on the click (Enter or tap) itself, so that the next Tab reaches its links. */
+    head.addEventListener("click", build);
+    details.addEventListener("toggle", function () { if (details.open) { build(); } });
+    li.appendChild(details);
     return li;
   }
 
   function renderList(list) {
-    var ol = $("finder-list");
+    var ol = $("finder-list"), shown = list.slice(0, state.limit);
     ol.replaceChildren();
-    list.forEach(function (p, i) { ol.appendChild(card(p, i)); });
+    shown.forEach(function (p, i) { ol.appendChild(card(p, i)); });
+    var more = $("finder-show-all");
+    more.hidden = shown.length >= list.length;
+    more.textContent = fmt(T.show_all, { n: list.length });
     var unlocated = list.filter(function (p) { return !located(p); }).length;
     $("finder-count").textContent = !list.length ? T.none : unlocated
       ? fmt(T.count_unlocated, { n: list.length, m: unlocated }) : fmt(T.count, { n: list.length });
+  }
+
+  /* Open the card of a place (showing the whole list if it is further down). */
+  function openCard(id) {
+    var target = document.getElementById("place-" + id);
+    if (!target) {
+      state.limit = Infinity;
+      renderList(state.list || []);
+      target = document.getElementById("place-" + id);
+    }
+    if (!target) { return; }
+    var details = target.querySelector("details");
+    details.open = true;
+    target.scrollIntoView({ block: "start" });
+    details.querySelector("summary").focus();
   }
 
   /* ------------------------------------------------ map (Web Mercator, SVG + optional tiles) */
@@ -424,8 +466,7 @@
       c.appendChild(title);
       c.addEventListener("click", function (ev) {
         ev.stopPropagation();
-        var target = document.getElementById("place-" + p.id);
-        if (target) { target.scrollIntoView({ block: "start" }); target.focus(); }
+        openCard(p.id);
       });
       s.appendChild(c);
     });
@@ -472,6 +513,7 @@
                          state.view.z);
       setPicking(false);
       setOrigin({ lat: ll[1], lon: ll[0], source: "map" });
+      $("finder-near").scrollIntoView({ block: "start" });
     });
   }
 
@@ -480,11 +522,16 @@
     state.picking = on;
     $("finder-pick").setAttribute("aria-pressed", on ? "true" : "false");
     $("finder-map").classList.toggle("picking", on);
-    if (on) { $("finder-near-status").textContent = T.tap_map; }
+    if (on) {
+      $("finder-near-status").textContent = T.tap_map;
+      $("finder-map").scrollIntoView({ block: "center" });
+    }
   }
 
   function setOrigin(origin) {
     state.origin = origin;
+    state.limit = PAGE;
+    $("finder-near-status").classList.remove("warn");
     var text = origin.source === "gps" ? T.from_gps : origin.source === "map" ? T.from_map
       : fmt(T.from_kelurahan, { name: origin.name });
     $("finder-near-status").textContent = text;
@@ -561,13 +608,25 @@
     var fetched = null;
     try { fetched = localStorage.getItem("geoapp-finder-fetched"); } catch (e) { fetched = null; }
     if (fromCache) {
-      parts.push(navigator.onLine ? "" : T.offline);
-      if (fetched) { parts.push(fmt(T.cached, { date: formatDate(new Date(fetched)) })); }
+      var date = fetched ? formatDate(new Date(fetched)) : null;
+      if (!navigator.onLine) {                   /* one sentence, with the date if known */
+        parts.push(date ? fmt(T.offline_cached, { date: date }) : T.offline);
+      } else if (date) {
+        parts.push(fmt(T.cached, { date: date }));
+      }
     }
     var status = $("finder-status");
     status.textContent = parts.filter(Boolean).join(" ");
     status.classList.toggle("offline", !!fromCache);
     status.dataset.source = fromCache ? "cache" : "network";
+    setOffline(!!fromCache || !navigator.onLine);
+  }
+
+  /* Downloads and the printable list are made by the server: hidden while offline. */
+  function setOffline(offline) {
+    state.offline = offline;
+    $("finder-download-links").hidden = offline;
+    $("finder-downloads-offline").hidden = !offline;
   }
 
   function load() {
@@ -601,7 +660,10 @@
   function init() {
     ["finder-q", "finder-kind", "finder-theme", "finder-kecamatan", "finder-kelurahan"]
       .forEach(function (id) {
-        $(id).addEventListener(id === "finder-q" ? "input" : "change", render);
+        $(id).addEventListener(id === "finder-q" ? "input" : "change", function () {
+          state.limit = PAGE;
+          render();
+        });
       });
     $("finder-filters").addEventListener("submit", function (ev) {
       ev.preventDefault();
@@ -610,10 +672,17 @@
     $("finder-locate").addEventListener("click", locate);
     $("finder-pick").addEventListener("click", function () { setPicking(!state.picking); });
     $("finder-origin-kel").addEventListener("change", originFromKelurahan);
+    $("finder-show-all").addEventListener("click", function () {
+      state.limit = Infinity;
+      var next = $("finder-list").children.length;
+      renderList(state.list || []);
+      var first = $("finder-list").children[next];
+      if (first) { first.querySelector("summary").focus(); }
+    });
     setupMapEvents();
     window.addEventListener("online", function () { load(); });
     window.addEventListener("offline", function () {
-      if (state.data) { showStatus(true); drawMap(state.list || []); }
+      if (state.data) { showStatus(true); drawMap(state.list || []); } else { setOffline(true); }
     });
     window.addEventListener("resize", function () { if (state.data) { drawMap(state.list); } });
     registerWorker();
