@@ -12,7 +12,7 @@ from geoapp.web import create_app
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     """A fresh app on its own instance folder; CSRF stays ON unless a test turns it off."""
-    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
+    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_DATABASE_URL", "GEOAPP_MAX_CONTENT_LENGTH"):
         monkeypatch.delenv(name, raising=False)
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
                       "LOAD_SAMPLE_DATA": False})

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import click
 
-from geoapp.cli import backup_commands, data_commands, match_commands, server_commands
+from geoapp.cli import (
+    backup_commands,
+    data_commands,
+    db_commands,
+    match_commands,
+    server_commands,
+)
 from geoapp.cli.common import CleanErrorsGroup
 from geoapp.cli.help_text import HelpGroup
 
@@ -30,6 +36,6 @@ def main(ctx: click.Context, lang: str | None) -> None:
     ctx.obj = {"lang": lang}
 
 
-for _module in (match_commands, data_commands, server_commands, backup_commands):
+for _module in (match_commands, data_commands, server_commands, backup_commands, db_commands):
     for _command in _module.COMMANDS:
         main.add_command(_command)

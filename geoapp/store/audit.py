@@ -112,11 +112,15 @@ def _create_triggers(_metadata, connection, **_kw) -> None:
     triggers (idempotent) and remember that the engine's database has them."""
     if connection.dialect.name != "sqlite":
         return
-    for sql in (_DATASET_TRIGGER, _NO_DELETE, _NO_UPDATE):
+    for sql in sqlite_trigger_ddl():
         connection.exec_driver_sql(sql)
-    for name in _OLD_TRIGGERS:
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     _AUDITED.add(connection.engine)
+
+
+def sqlite_trigger_ddl() -> list[str]:
+    """The SQLite audit triggers, idempotent (also run by the baseline schema migration)."""
+    return [_DATASET_TRIGGER, _NO_DELETE, _NO_UPDATE] + [
+        f"DROP TRIGGER IF EXISTS {name}" for name in _OLD_TRIGGERS]
 
 
 def watch_commits(factory: sessionmaker[Session]) -> None:

@@ -1,24 +1,62 @@
-"""Engine and schema: SQLite in WAL mode with foreign keys on."""
+"""Engine and schema: SQLite in WAL mode with foreign keys on (the default), or PostgreSQL.
+
+``database_url(settings)`` is the one rule for which database a process uses: the
+DATABASE_URL setting, else the SQLite file of the DATABASE setting. SQLite schemas are
+created and brought up to date at start (``init_db``, as always); a PostgreSQL schema is
+brought to the newest migration (``geoapp.store.migrations``) by ``init_db`` too, under an
+advisory lock, and by ``geoapp db upgrade``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from geoapp.store.active import install_generation
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
 from geoapp.store.audit import watch_commits
-from geoapp.store.columns import add_columns_column, fill_missing_columns
+from geoapp.store.columns import fill_missing_columns
 from geoapp.store.lifecycle import cleanup_staged
-from geoapp.store.models import Base
+from geoapp.store.migrations import upgrade
+from geoapp.store.migrations.schema import create_schema
 
 BUSY_TIMEOUT_S = 30
 
+BAD_URL = Msg(
+    "db.bad_url",
+    "Setting DATABASE_URL must start with sqlite:/// or postgresql+psycopg://; received '{url}'.",
+)
+NO_CONNECTION = Msg(
+    "db.no_connection",
+    "Cannot open the database {url}: {reason}. Check DATABASE_URL and that the database "
+    "server is running.",
+)
 
-def create_engine_for(path: str | Path) -> Engine:
-    """A SQLAlchemy engine for the SQLite file ``path`` (parent folder created)."""
-    db_path = Path(path)
+
+def database_url(settings: Mapping[str, Any]) -> str:
+    """The database of these settings: DATABASE_URL, else ``sqlite:///<DATABASE>``."""
+    url = str(settings.get("DATABASE_URL") or "").strip()
+    return url or f"sqlite:///{settings['DATABASE']}"
+
+
+def is_url(target: str | Path) -> bool:
+    """True when ``target`` is a database URL rather than a SQLite file path."""
+    return isinstance(target, str) and "://" in target
+
+
+def create_engine_for(target: str | Path) -> Engine:
+    """A SQLAlchemy engine for a database URL or the SQLite file ``target`` (for a SQLite
+    file its parent folder is created)."""
+    if is_url(target) and not str(target).startswith("sqlite:"):
+        return create_engine(str(target), pool_pre_ping=True)
+    text = str(target)
+    db_path = Path(text.removeprefix("sqlite:///") if is_url(text) else text)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         f"sqlite:///{db_path}",
@@ -40,13 +78,43 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 def init_db(engine: Engine) -> None:
     """Create missing tables and columns, the generation row and its triggers, store the
-    column map of versions stored without one, and remove abandoned staged imports."""
-    Base.metadata.create_all(engine)
-    add_columns_column(engine)
-    install_generation(engine)
+    column map of versions stored without one, and remove abandoned staged imports.
+
+    SQLite: the schema is created from the models (as it always was). PostgreSQL: the
+    migrations are run up to the newest (``geoapp.store.migrations.upgrade``)."""
+    if engine.dialect.name == "sqlite":
+        create_schema(engine)
+    else:
+        upgrade(engine)
     with session_factory(engine)() as session:
         fill_missing_columns(session)
         cleanup_staged(session)
+
+
+def shown_url(url: str) -> str:
+    """``url`` with its password hidden (for messages)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url[:80]
+
+
+def upgrade_url(url: str) -> tuple[str | None, str]:
+    """``upgrade`` the database at ``url`` (``geoapp db upgrade``); a bad URL or a database
+    that cannot be reached is a ``GeoappError`` naming the URL (password hidden)."""
+    if not (url.startswith("sqlite:///") or url.startswith("postgresql+psycopg://")):
+        raise GeoappError(BAD_URL, 400, url=shown_url(url))
+    try:
+        engine = create_engine_for(url)
+    except (ArgumentError, NoSuchModuleError):
+        raise GeoappError(BAD_URL, 400, url=shown_url(url)) from None
+    try:
+        return upgrade(engine)
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0][:200]
+        raise GeoappError(NO_CONNECTION, 503, url=shown_url(url), reason=reason) from None
+    finally:
+        engine.dispose()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -55,4 +123,3 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     watch_commits(factory)
     return factory
-

@@ -1,0 +1,96 @@
+"""The store on PostgreSQL (marker ``postgres``; see tests/postgres.py): the schema made by
+``geoapp db upgrade``, and an import + activation read back with the same figures as SQLite."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from postgres import pg_url  # noqa: F401  (fixture)
+from sqlalchemy import inspect
+from test_store_migrations import schema_differences
+
+from geoapp.cli import main
+from geoapp.figures import area_layer
+from geoapp.imports.staging import ImportRequest, import_file
+from geoapp.store import active_dataset, create_engine_for, init_db, rollback, session_factory
+from geoapp.store.active import ActiveVersions, read_generation
+from geoapp.store.migrations import current_revision, head_revision
+
+pytestmark = pytest.mark.postgres
+
+TABLES = {"users", "datasets", "dataset_rows", "store_generation", "audit_events",
+          "account_states", "session_epochs", "login_throttles", "alembic_version"}
+
+
+def test_db_upgrade_creates_the_schema_on_an_empty_database(pg_url, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("GEOAPP_DATABASE_URL", pg_url)
+    args = ["--lang", "en", "db", "upgrade", "--instance", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert f"to revision {head_revision()}" in result.output
+    engine = create_engine_for(pg_url)
+    try:
+        assert TABLES <= set(inspect(engine).get_table_names())
+        assert current_revision(engine) == head_revision()
+        assert schema_differences(engine) == []
+        assert not (tmp_path / "geoapp.sqlite3").exists()   # nothing written to SQLite
+    finally:
+        engine.dispose()
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and "already at the newest revision" in again.output
+
+
+def _import_and_read(url: str, sample_dir) -> tuple[pd.DataFrame, dict, tuple]:
+    """Import the sample UMKM file, activate it, read one layer; also return the
+    generation before and after the activation."""
+    engine = create_engine_for(url)
+    try:
+        init_db(engine)
+        with session_factory(engine)() as session:
+            before = read_generation(session)
+            data = (sample_dir / "bantuan_umkm_pkl.csv").read_bytes()
+            dataset = import_file(session, ImportRequest(
+                program="umkm", data=data, filename="bantuan_umkm_pkl.csv", title="UMKM uji",
+                user="uji"))
+            after = read_generation(session)
+            assert active_dataset(session, "umkm").id == dataset.id
+            layer = area_layer(session, ActiveVersions(), "umkm-nilai")
+            counts = (dataset.row_count, dataset.matched_count, dataset.review_count,
+                      dataset.unmatched_count, dataset.excluded_count)
+            frame = pd.DataFrame(layer.frame.drop(columns="geometry"))
+            return frame, {"ledger": layer.ledger, "counts": counts}, (before, after)
+    finally:
+        engine.dispose()
+
+
+def test_import_activate_and_read_equal_sqlite(pg_url, sample_dir, tmp_path):  # noqa: F811
+    pg_frame, pg_facts, (pg_before, pg_after) = _import_and_read(pg_url, sample_dir)
+    lite_frame, lite_facts, _ = _import_and_read(f"sqlite:///{tmp_path / 'g.sqlite3'}", sample_dir)
+    assert pg_facts == lite_facts
+    pd.testing.assert_frame_equal(pg_frame, lite_frame)
+    assert pg_frame["value"].notna().sum() > 10     # real figures, not an empty layer
+    assert pg_after[0] > pg_before[0]               # the generation trigger bumped
+    assert pg_after[1] != pg_before[1]
+
+
+def test_rollback_is_seen_through_the_generation_row(pg_url, sample_dir):  # noqa: F811
+    engine = create_engine_for(pg_url)
+    try:
+        init_db(engine)
+        sessions = session_factory(engine)
+        data = (sample_dir / "bantuan_umkm_pkl.csv").read_bytes()
+        ids = []
+        with sessions() as session:
+            for n in (1, 2):
+                ids.append(import_file(session, ImportRequest(
+                    program="umkm", data=data, filename="bantuan_umkm_pkl.csv",
+                    title=f"UMKM {n}", user="uji")).id)
+        versions = ActiveVersions()
+        with sessions() as reader, sessions() as writer:
+            assert versions.infos(reader)["umkm"].id == ids[1]
+            rollback(writer, "umkm")
+            reader.commit()   # a new transaction sees the other session's commit
+            assert versions.infos(reader)["umkm"].id == ids[0]
+    finally:
+        engine.dispose()
