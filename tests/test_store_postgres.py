@@ -11,8 +11,8 @@ from sqlalchemy import inspect
 from test_store_migrations import schema_differences
 
 from geoapp.cli import main
-from geoapp.figures import area_layer
-from geoapp.imports.staging import ImportRequest, import_file
+from geoapp.figures import LAYERS, layer
+from geoapp.imports.staging import ImportRequest, import_file, import_sample_data
 from geoapp.store import active_dataset, create_engine_for, init_db, rollback, session_factory
 from geoapp.store.active import ActiveVersions, read_generation
 from geoapp.store.migrations import current_revision, head_revision
@@ -41,35 +41,39 @@ def test_db_upgrade_creates_the_schema_on_an_empty_database(pg_url, tmp_path, mo
     assert again.exit_code == 0 and "already at the newest revision" in again.output
 
 
-def _import_and_read(url: str, sample_dir) -> tuple[pd.DataFrame, dict, tuple]:
-    """Import the sample UMKM file, activate it, read one layer; also return the
-    generation before and after the activation."""
+def _import_and_read(url: str, sample_dir) -> tuple[dict, tuple]:
+    """Import every sample file (activated), then read every layer of the catalog; also
+    the generation before and after the imports."""
     engine = create_engine_for(url)
     try:
         init_db(engine)
         with session_factory(engine)() as session:
             before = read_generation(session)
-            data = (sample_dir / "bantuan_umkm_pkl.csv").read_bytes()
-            dataset = import_file(session, ImportRequest(
-                program="umkm", data=data, filename="bantuan_umkm_pkl.csv", title="UMKM uji",
-                user="uji"))
+            imported = import_sample_data(session, sample_dir)
             after = read_generation(session)
-            assert active_dataset(session, "umkm").id == dataset.id
-            layer = area_layer(session, ActiveVersions(), "umkm-nilai")
-            counts = (dataset.row_count, dataset.matched_count, dataset.review_count,
-                      dataset.unmatched_count, dataset.excluded_count)
-            frame = pd.DataFrame(layer.frame.drop(columns="geometry"))
-            return frame, {"ledger": layer.ledger, "counts": counts}, (before, after)
+            active = ActiveVersions()
+            for dataset in imported:
+                assert active.infos(session)[dataset.program].id == dataset.id
+            facts = {"counts": [(d.program, d.row_count, d.matched_count, d.review_count,
+                                 d.unmatched_count, d.excluded_count) for d in imported]}
+            for key in LAYERS:
+                data = layer(session, active, key)
+                facts[key] = (pd.DataFrame(data.frame.to_wkt()), data.ledger, data.sample)
+            return facts, (before, after)
     finally:
         engine.dispose()
 
 
-def test_import_activate_and_read_equal_sqlite(pg_url, sample_dir, tmp_path):  # noqa: F811
-    pg_frame, pg_facts, (pg_before, pg_after) = _import_and_read(pg_url, sample_dir)
-    lite_frame, lite_facts, _ = _import_and_read(f"sqlite:///{tmp_path / 'g.sqlite3'}", sample_dir)
-    assert pg_facts == lite_facts
-    pd.testing.assert_frame_equal(pg_frame, lite_frame)
-    assert pg_frame["value"].notna().sum() > 10     # real figures, not an empty layer
+def test_every_layer_on_postgresql_equals_sqlite(pg_url, sample_dir, tmp_path):  # noqa: F811
+    pg_facts, (pg_before, pg_after) = _import_and_read(pg_url, sample_dir)
+    lite_facts, _ = _import_and_read(f"sqlite:///{tmp_path / 'g.sqlite3'}", sample_dir)
+    assert pg_facts["counts"] == lite_facts["counts"]
+    for key in LAYERS:
+        pg_frame, pg_ledger, pg_sample = pg_facts[key]
+        lite_frame, lite_ledger, lite_sample = lite_facts[key]
+        pd.testing.assert_frame_equal(pg_frame, lite_frame, obj=key)
+        assert (pg_ledger, pg_sample) == (lite_ledger, lite_sample), key
+    assert pg_facts["umkm-nilai"][0]["value"].notna().sum() > 10   # real figures
     assert pg_after[0] > pg_before[0]               # the generation trigger bumped
     assert pg_after[1] != pg_before[1]
 
