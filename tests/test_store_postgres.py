@@ -13,7 +13,7 @@ from test_store_migrations import schema_differences
 from geoapp.cli import main
 from geoapp.figures import LAYERS, layer
 from geoapp.imports.staging import ImportRequest, import_file, import_sample_data
-from geoapp.store import active_dataset, create_engine_for, init_db, rollback, session_factory
+from geoapp.store import create_engine_for, init_db, rollback, session_factory
 from geoapp.store.active import ActiveVersions, read_generation
 from geoapp.store.migrations import current_revision, head_revision
 
