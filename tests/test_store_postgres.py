@@ -3,17 +3,29 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 from postgres import pg_url  # noqa: F401  (fixture)
-from sqlalchemy import inspect
+from sqlalchemy import delete, inspect
 from test_store_migrations import schema_differences
 
 from geoapp.cli import main
 from geoapp.figures import LAYERS, layer
 from geoapp.imports.staging import ImportRequest, import_file, import_sample_data
-from geoapp.store import create_engine_for, init_db, rollback, session_factory
+from geoapp.store import (
+    AuditEvent,
+    active_dataset,
+    create_engine_for,
+    delete_dataset,
+    init_db,
+    list_events,
+    rollback,
+    session_factory,
+    set_actor,
+)
 from geoapp.store.active import ActiveVersions, read_generation
 from geoapp.store.migrations import current_revision, head_revision
 
@@ -98,3 +110,39 @@ def test_rollback_is_seen_through_the_generation_row(pg_url, sample_dir):  # noq
             assert versions.infos(reader)["umkm"].id == ids[0]
     finally:
         engine.dispose()
+
+
+def _audited_history(url: str, sample_dir) -> list[tuple]:
+    """Two imports, a rollback by an admin and a delete; the audit log, oldest first."""
+    engine = create_engine_for(url)
+    try:
+        init_db(engine)
+        data = (sample_dir / "bantuan_umkm_pkl.csv").read_bytes()
+        with session_factory(engine)() as session:
+            for n in (1, 2):
+                import_file(session, ImportRequest(program="umkm", data=data, title=f"UMKM {n}",
+                                                   filename="bantuan_umkm_pkl.csv", user="budi"))
+            set_actor(session, "admin")
+            rollback(session, "umkm")
+            second = active_dataset(session, "umkm").previous_id or 2
+            delete_dataset(session, second, user="admin")
+            events = list_events(session, per_page=50).events
+            with pytest.raises(Exception, match="append-only"):   # the log cannot be edited
+                session.execute(delete(AuditEvent))
+                session.flush()
+            session.rollback()
+            return [(e.action, e.actor, e.actor_pending, e.target, e.dataset_id, e.program,
+                     json.loads(e.details_json)) for e in reversed(events)]
+    finally:
+        engine.dispose()
+
+
+def test_audit_log_on_postgresql_equals_sqlite(pg_url, sample_dir, tmp_path):  # noqa: F811
+    on_pg = _audited_history(pg_url, sample_dir)
+    on_sqlite = _audited_history(f"sqlite:///{tmp_path / 'g.sqlite3'}", sample_dir)
+    assert on_pg == on_sqlite
+    assert [e[0] for e in on_pg] == [
+        "dataset.import", "dataset.archive", "dataset.import", "dataset.archive",
+        "dataset.rollback", "dataset.delete"]
+    assert [e[1] for e in on_pg][-3:] == ["admin", "admin", "admin"]   # claimed at commit
+    assert not any(e[2] for e in on_pg)

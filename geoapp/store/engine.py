@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
-from geoapp.store.audit import watch_commits
+from geoapp.store.audit import mark_audited, watch_commits
 from geoapp.store.columns import fill_missing_columns
 from geoapp.store.lifecycle import cleanup_staged
 from geoapp.store.migrations import upgrade
@@ -86,6 +86,7 @@ def init_db(engine: Engine) -> None:
         create_schema(engine)
     else:
         upgrade(engine)
+        mark_audited(engine)
     with session_factory(engine)() as session:
         fill_missing_columns(session)
         cleanup_staged(session)

@@ -1,5 +1,5 @@
 """Baseline: the schema of geoapp 0.1 (what ``init_db`` made before migrations existed),
-with the generation row and its triggers, and on SQLite the audit triggers.
+with the generation row and its triggers, and the audit triggers.
 
 Revision ID: 0001
 Revises:
@@ -12,6 +12,7 @@ from alembic import op
 
 from geoapp.store.active import generation_ddl
 from geoapp.store.audit import sqlite_trigger_ddl
+from geoapp.store.migrations import postgres_audit
 
 revision = "0001"
 down_revision = None
@@ -28,14 +29,16 @@ def upgrade() -> None:
     _audit_and_generation()
     dialect = op.get_bind().dialect.name
     statements = generation_ddl(dialect)
-    if dialect == "sqlite":
-        statements += sqlite_trigger_ddl()
+    statements += (sqlite_trigger_ddl() if dialect == "sqlite"
+                   else postgres_audit.audit_trigger_ddl())
     for sql in statements:
         op.execute(sql)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        for sql in postgres_audit.DROP:
+            op.execute(sql)
         for table in ("datasets", "dataset_rows"):
             op.execute(f"DROP TRIGGER IF EXISTS generation_{table} ON {table}")
             op.execute(f"DROP FUNCTION IF EXISTS geoapp_generation_{table}()")
