@@ -4,15 +4,7 @@ transaction, and audit rows append-only. Same actions, actors and details as on 
 
 from __future__ import annotations
 
-_ACTION = """CASE
-      WHEN OLD.state = 'staged' AND NEW.state = 'active' THEN 'dataset.import'
-      WHEN OLD.state = 'staged' AND NEW.state = 'archived' THEN 'dataset.superseded'
-      WHEN OLD.state = 'archived' AND NEW.state = 'active' THEN 'dataset.rollback'
-      WHEN NEW.state = 'archived' THEN 'dataset.archive'
-      WHEN NEW.state = 'deleted' THEN 'dataset.delete'
-      ELSE 'dataset.state' END"""
-
-_DATASET_STATE = f"""
+_DATASET_STATE = """
 CREATE OR REPLACE FUNCTION geoapp_audit_dataset_state() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -40,8 +32,14 @@ BEGIN
   END IF;
   INSERT INTO audit_events (at, actor, actor_pending, action, target, dataset_id, program,
                             details_json)
-  VALUES (now(), who, who IS NULL, {_ACTION}, substr(NEW.title, 1, 300), NEW.id,
-          NEW.program, details::text);
+  VALUES (now(), who, who IS NULL, CASE
+            WHEN OLD.state = 'staged' AND NEW.state = 'active' THEN 'dataset.import'
+            WHEN OLD.state = 'staged' AND NEW.state = 'archived' THEN 'dataset.superseded'
+            WHEN OLD.state = 'archived' AND NEW.state = 'active' THEN 'dataset.rollback'
+            WHEN NEW.state = 'archived' THEN 'dataset.archive'
+            WHEN NEW.state = 'deleted' THEN 'dataset.delete'
+            ELSE 'dataset.state' END,
+          substr(NEW.title, 1, 300), NEW.id, NEW.program, details::text);
   RETURN NULL;
 END $$
 """
