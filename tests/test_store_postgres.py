@@ -20,14 +20,18 @@ from geoapp.store import (
     active_dataset,
     create_engine_for,
     delete_dataset,
+    find_user,
     init_db,
     list_events,
     rollback,
     session_factory,
     set_actor,
+    set_password,
 )
 from geoapp.store.active import ActiveVersions, read_generation
+from geoapp.store.logins import LockoutPolicy, attempt_login
 from geoapp.store.migrations import current_revision, head_revision
+from geoapp.store.sessions import end_sessions, session_epoch
 
 pytestmark = pytest.mark.postgres
 
@@ -146,3 +150,30 @@ def test_audit_log_on_postgresql_equals_sqlite(pg_url, sample_dir, tmp_path):  #
         "dataset.rollback", "dataset.delete"]
     assert [e[1] for e in on_pg][-3:] == ["admin", "admin", "admin"]   # claimed at commit
     assert not any(e[2] for e in on_pg)
+
+
+def _account_story(url: str) -> tuple:
+    """An account, three wrong logins (locked), the right one refused then accepted after
+    the lock, then every session of the user ended."""
+    engine = create_engine_for(url)
+    try:
+        init_db(engine)
+        with session_factory(engine)() as session:
+            set_password(session, "pat", "rahasia-123", "planner")
+            policy = LockoutPolicy(failures=3, window=60, lock=60)
+            locks = [attempt_login(session, " PAT ", "salah", now=1000.0 + i,
+                                   policy=policy).locked_until for i in range(3)]
+            refused = attempt_login(session, "pat", "rahasia-123", now=1010.0, policy=policy)
+            accepted = attempt_login(session, "pat", "rahasia-123", now=1063.0, policy=policy)
+            user = find_user(session, "pat")
+            ended = end_sessions(session, user.id)
+            return (locks, refused.user is None, accepted.user is not None, ended,
+                    session_epoch(session, user.id))
+    finally:
+        engine.dispose()
+
+
+def test_accounts_lockout_and_sessions_on_postgresql_equal_sqlite(pg_url, tmp_path):  # noqa: F811
+    on_pg = _account_story(pg_url)
+    assert on_pg == _account_story(f"sqlite:///{tmp_path / 'g.sqlite3'}")
+    assert on_pg == ([None, None, 1062.0], True, True, 2, 2)   # set_password bumped it once
