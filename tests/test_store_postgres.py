@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 from postgres import pg_url  # noqa: F401  (fixture)
-from sqlalchemy import delete, inspect
+from sqlalchemy import delete, inspect, text
+from sqlalchemy.engine import make_url
 from test_store_migrations import schema_differences
 
 from geoapp.cli import main
@@ -17,6 +19,7 @@ from geoapp.figures import LAYERS, layer
 from geoapp.imports.staging import ImportRequest, import_file, import_sample_data
 from geoapp.store import (
     AuditEvent,
+    Dataset,
     active_dataset,
     create_engine_for,
     delete_dataset,
@@ -27,6 +30,7 @@ from geoapp.store import (
     session_factory,
     set_actor,
     set_password,
+    summary,
 )
 from geoapp.store.active import ActiveVersions, read_generation
 from geoapp.store.logins import LockoutPolicy, attempt_login
@@ -177,3 +181,23 @@ def test_accounts_lockout_and_sessions_on_postgresql_equal_sqlite(pg_url, tmp_pa
     on_pg = _account_story(pg_url)
     assert on_pg == _account_story(f"sqlite:///{tmp_path / 'g.sqlite3'}")
     assert on_pg == ([None, None, 1062.0], True, True, 2, 2)   # set_password bumped it once
+
+
+def test_times_come_back_in_utc_whatever_the_server_time_zone(pg_url, sample_dir):  # noqa: F811
+    jakarta = make_url(pg_url)
+    jakarta = jakarta.update_query_dict(
+        {"options": jakarta.query["options"] + " -ctimezone=Asia/Jakarta"})
+    engine = create_engine_for(jakarta.render_as_string(hide_password=False))
+    try:
+        init_db(engine)
+        with session_factory(engine)() as session:
+            assert session.execute(text("SHOW timezone")).scalar() == "UTC"
+            dataset = import_file(session, ImportRequest(
+                program="umkm", data=(sample_dir / "bantuan_umkm_pkl.csv").read_bytes(),
+                filename="bantuan_umkm_pkl.csv", title="UMKM", user="uji"))
+            session.expire_all()
+            stored = session.get(Dataset, dataset.id)
+            assert stored.imported_at.utcoffset() == timedelta(0)
+            assert summary(stored)["imported_at"].endswith("Z")
+    finally:
+        engine.dispose()

@@ -54,7 +54,9 @@ def create_engine_for(target: str | Path) -> Engine:
     """A SQLAlchemy engine for a database URL or the SQLite file ``target`` (for a SQLite
     file its parent folder is created)."""
     if is_url(target) and not str(target).startswith("sqlite:"):
-        return create_engine(str(target), pool_pre_ping=True)
+        engine = create_engine(str(target), pool_pre_ping=True)
+        event.listen(engine, "connect", _on_pg_connect)
+        return engine
     text = str(target)
     db_path = Path(text.removeprefix("sqlite:///") if is_url(text) else text)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +76,18 @@ def _on_connect(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
+
+
+def _on_pg_connect(dbapi_connection, _record) -> None:
+    """Times come back in UTC whatever the server's or database's time zone (as on SQLite,
+    where they are stored in UTC): the session's time zone is set once per connection."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True   # a SET inside a rolled-back transaction is undone
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+    finally:
+        dbapi_connection.autocommit = autocommit
 
 
 def init_db(engine: Engine) -> None:
