@@ -20,6 +20,7 @@ UPLOAD = Path(__file__).resolve().parent.parent / "data" / "upload" / "messy_umk
 
 def make_app(instance: Path, url: str):
     return create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": url, "TESTING": True,
+                       "SECRET_KEY": "one key for every app server of the database",
                        "WTF_CSRF_ENABLED": False, "LOAD_SAMPLE_DATA": False,
                        "CREATE_DEFAULT_PLANNER": False})
 
@@ -57,6 +58,10 @@ def test_a_version_confirmed_on_one_app_is_served_by_the_other(pg_url, tmp_path)
             assert umkm_versions(reader)[-1] == (version, "active")   # no waiting
             assert with_values(reader) > 0
         assert umkm_versions(reader) == [(1, "archived"), (2, "active")]
+        # the same SECRET_KEY: the planner's login made on the first is valid on the second
+        assert reader.get("/data/upload").status_code == 302            # not logged in
+        reader.set_cookie("session", planner.get_cookie("session").value)
+        assert reader.get("/data/upload").status_code == 200
     finally:
         for app in (first, second):
             app.extensions["geoapp_db"]["engine"].dispose()
