@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 
 from geoapp.web import create_app
+
+
+def pytest_configure(config):
+    """Every test runs on SQLite, whatever GEOAPP_DATABASE_URL says: its PostgreSQL URL is
+    moved to GEOAPP_TEST_POSTGRES_URL for the tests marked ``postgres`` (tests/postgres.py),
+    so apps, templates and subprocesses made by other tests never write to it."""
+    url = os.environ.pop("GEOAPP_DATABASE_URL", None)
+    if url is not None:
+        os.environ["GEOAPP_TEST_POSTGRES_URL"] = url
 
 
 @pytest.fixture
