@@ -92,6 +92,8 @@ CASES: dict[str, Case] = {
                    lambda w: "blocker"),
     "restore": Case(lambda w: ["restore", str(w.root / "in.csv"), "--instance",
                                w.under_file("inst")], lambda w: "blocker"),
+    "db upgrade": Case(lambda w: ["db", "upgrade", "--instance", w.under_file("inst")],
+                       lambda w: "blocker"),
 }
 
 

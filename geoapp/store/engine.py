@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.core.os_errors import os_error
 from geoapp.store.audit import mark_audited, watch_commits
 from geoapp.store.columns import fill_missing_columns
 from geoapp.store.lifecycle import cleanup_staged
@@ -123,6 +124,8 @@ def upgrade_url(url: str) -> tuple[str | None, str]:
         engine = create_engine_for(url)
     except (ArgumentError, NoSuchModuleError):
         raise GeoappError(BAD_URL, 400, url=shown_url(url)) from None
+    except OSError as exc:   # the SQLite file's folder cannot be made
+        raise os_error(exc, url.removeprefix("sqlite:///")) from None
     try:
         return upgrade(engine)
     except OperationalError as exc:
