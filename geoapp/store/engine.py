@@ -57,6 +57,7 @@ def create_engine_for(target: str | Path) -> Engine:
     if is_url(target) and not str(target).startswith("sqlite:"):
         engine = create_engine(str(target), pool_pre_ping=True)
         event.listen(engine, "connect", _on_pg_connect)
+        serialise_writers(engine)
         return engine
     text = str(target)
     db_path = Path(text.removeprefix("sqlite:///") if is_url(text) else text)
@@ -89,6 +90,32 @@ def _on_pg_connect(dbapi_connection, _record) -> None:
             cursor.execute("SET TIME ZONE 'UTC'")
     finally:
         dbapi_connection.autocommit = autocommit
+
+
+WRITE_LOCK = 0x6E0A_0002   # pg_advisory_xact_lock key held by the one writing transaction
+_LOCKED = "geoapp_write_lock"
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def serialise_writers(engine: Engine) -> None:
+    """One writing transaction at a time, as on SQLite: before its first INSERT, UPDATE or
+    DELETE a transaction takes a transaction-level advisory lock, held until it ends; reads
+    never wait. The store's rules rely on it (next version number = max + 1 in the INSERT,
+    ``activate``'s check of a newer active version, "newest wins" across servers)."""
+    event.listen(engine, "before_cursor_execute", _take_write_lock)
+    for name in ("commit", "rollback"):
+        event.listen(engine, name, _release_write_lock)
+
+
+def _take_write_lock(connection, cursor, statement, _params, _context, _many) -> None:
+    if connection.info.get(_LOCKED) or statement.lstrip()[:6].upper() not in _WRITES:
+        return
+    cursor.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    connection.info[_LOCKED] = True
+
+
+def _release_write_lock(connection) -> None:
+    connection.info.pop(_LOCKED, None)   # the database released it with the transaction
 
 
 def init_db(engine: Engine) -> None:
