@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -9,10 +10,19 @@ import pytest
 from geoapp.web import create_app
 
 
+def pytest_configure(config):
+    """Every test runs on SQLite, whatever GEOAPP_DATABASE_URL says: its PostgreSQL URL is
+    moved to GEOAPP_TEST_POSTGRES_URL for the tests marked ``postgres`` (tests/postgres.py),
+    so apps, templates and subprocesses made by other tests never write to it."""
+    url = os.environ.pop("GEOAPP_DATABASE_URL", None)
+    if url is not None:
+        os.environ["GEOAPP_TEST_POSTGRES_URL"] = url
+
+
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     """A fresh app on its own instance folder; CSRF stays ON unless a test turns it off."""
-    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
+    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_DATABASE_URL", "GEOAPP_MAX_CONTENT_LENGTH"):
         monkeypatch.delenv(name, raising=False)
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
                       "LOAD_SAMPLE_DATA": False})

@@ -96,6 +96,8 @@ CASES: dict[str, Case] = {
                               w.instance], lambda w: "no program has an active dataset"),
     "restore": Case(lambda w: ["restore", str(w.root / "in.csv"), "--instance",
                                w.under_file("inst")], lambda w: "blocker"),
+    "db upgrade": Case(lambda w: ["db", "upgrade", "--instance", w.under_file("inst")],
+                       lambda w: "blocker"),
 }
 
 

@@ -11,6 +11,7 @@ import click
 from geoapp.cli import (
     backup_commands,
     data_commands,
+    db_commands,
     import_commands,
     match_commands,
     render_commands,
@@ -38,6 +39,6 @@ def main(ctx: click.Context, lang: str | None) -> None:
 
 
 for _module in (match_commands, import_commands, data_commands, server_commands,
-                backup_commands, render_commands):
+                backup_commands, render_commands, db_commands):
     for _command in _module.COMMANDS:
         main.add_command(_command)

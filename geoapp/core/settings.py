@@ -117,6 +117,8 @@ class Setting:
 
 SETTINGS: list[Setting] = [
     Setting("DATABASE", PATH, "geoapp.sqlite3", "SQLite database file (datasets, users)."),
+    Setting("DATABASE_URL", TEXT, "", "Database URL: empty = the SQLite file of DATABASE (sqlite:///<instance>/geoapp.sqlite3); or postgresql+psycopg://user:password@host:port/dbname for PostgreSQL (run geoapp db upgrade first)."),
+    Setting("SECRET_KEY", TEXT, "", "Key that signs login sessions and CSRF tokens, at least 32 characters; empty = the instance's secret_key file (made on first start). Give every app server of one database the same key."),
     Setting("MAX_CONTENT_LENGTH", COUNT, 20 * MB, "Largest accepted upload/request body in bytes."),
     Setting("MAX_ROWS", COUNT, 50_000, "Largest number of data rows read from one input file."),
     Setting("MAX_COLUMNS", COUNT, 200, "Largest number of columns read from one input file (CSV or XLSX sheet; the web upload and geoapp match); 0 = no limit."),

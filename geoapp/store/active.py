@@ -12,7 +12,8 @@ API (small and stable; core module, no Flask)::
                                                # identity
 
 How a change is noticed, without guessing: the database keeps a one-row table
-``store_generation`` (``counter`` plus a random ``nonce``) that SQLite triggers bump in
+``store_generation`` (``counter`` plus a random ``nonce``) that triggers (SQLite or
+PostgreSQL, ``generation_ddl``) bump in
 the SAME transaction as any change to which version is active or to an active version's
 rows (activate, rollback, place edits, direct SQL ...); the nonce also tells apart a
 database file swapped in by a restore. ``infos`` reads that row with one cheap query per
@@ -62,15 +63,48 @@ _TRIGGERS = {
 }
 
 
+# PostgreSQL: a trigger's WHEN may not hold a subquery, so the conditions are in the
+# functions; the bump itself is the same statement with PostgreSQL's random text.
+_PG_BUMP = ("UPDATE store_generation SET counter = counter + 1, "
+            "nonce = substr(md5(random()::text || clock_timestamp()::text), 1, 16) WHERE id = 1")
+_PG_ROW_IS_ACTIVE = "EXISTS (SELECT 1 FROM datasets WHERE id = {ref}.dataset_id AND state = 'active')"
+_PG_FUNCTIONS = {
+    "datasets": "(TG_OP <> 'DELETE' AND NEW.state = 'active') "
+                "OR (TG_OP <> 'INSERT' AND OLD.state = 'active')",
+    "dataset_rows": f"(TG_OP <> 'DELETE' AND {_PG_ROW_IS_ACTIVE.format(ref='NEW')}) "
+                    f"OR (TG_OP <> 'INSERT' AND {_PG_ROW_IS_ACTIVE.format(ref='OLD')})",
+}
+
+
+def generation_ddl(dialect: str) -> list[str]:
+    """The statements that create the generation row and its triggers on ``dialect``
+    (``sqlite`` or ``postgresql``); each is idempotent."""
+    if dialect == "sqlite":
+        return ["INSERT OR IGNORE INTO store_generation (id, counter, nonce) "
+                "VALUES (1, 0, lower(hex(randomblob(8))))"] + [
+            f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {_BUMP} WHERE id = 1; END"
+            for name, when in _TRIGGERS.items()]
+    if dialect != "postgresql":
+        raise ValueError(f"dialect must be 'sqlite' or 'postgresql', got {dialect!r}")
+    out = ["INSERT INTO store_generation (id, counter, nonce) VALUES "
+           "(1, 0, substr(md5(random()::text), 1, 16)) ON CONFLICT (id) DO NOTHING"]
+    for table, condition in _PG_FUNCTIONS.items():
+        out += [
+            f"CREATE OR REPLACE FUNCTION geoapp_generation_{table}() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN IF {condition} THEN {_PG_BUMP}; END IF; "
+            f"RETURN NULL; END $$",
+            f"DROP TRIGGER IF EXISTS generation_{table} ON {table}",
+            f"CREATE TRIGGER generation_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION geoapp_generation_{table}()"]
+    return out
+
+
 def install_generation(engine: Engine) -> None:
-    """Create the generation row and its triggers if missing (idempotent; ``init_db``)."""
+    """Create the generation row and its triggers if missing (idempotent; ``init_db`` and
+    the schema migrations)."""
     with engine.begin() as connection:
-        connection.exec_driver_sql(
-            "INSERT OR IGNORE INTO store_generation (id, counter, nonce) "
-            "VALUES (1, 0, lower(hex(randomblob(8))))")
-        for name, when in _TRIGGERS.items():
-            connection.exec_driver_sql(
-                f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {_BUMP} WHERE id = 1; END")
+        for sql in generation_ddl(connection.dialect.name):
+            connection.exec_driver_sql(sql)
 
 
 def read_generation(session: Session) -> tuple[int, str] | None:

@@ -1,9 +1,10 @@
 """The audit log (who changed which dataset, user or alias, and when) and audited account changes.
 
 Dataset state changes (import/confirm, rollback, archive, delete, and a confirmed version
-superseded by a newer one: ``dataset.superseded``) are recorded by SQLite
-triggers on ``datasets``: the event row is written in the SAME transaction as the change,
-whatever code path made it (web, API, CLI). The trigger knows the importer/deleter from
+superseded by a newer one: ``dataset.superseded``) are recorded by triggers on
+``datasets`` (SQLite here; PostgreSQL in ``store.migrations.postgres_audit``): the event
+row is written in the SAME transaction as the change, whatever code path made it (web,
+API, CLI). The trigger knows the importer/deleter from
 the row itself; otherwise it marks the event ``actor_pending`` and the committing session
 fills in ``session.info["actor"]`` just before its commit (``claim_pending``). That hook is
 registered on the store's session factory (``session_factory`` calls ``watch_commits``),
@@ -112,11 +113,21 @@ def _create_triggers(_metadata, connection, **_kw) -> None:
     triggers (idempotent) and remember that the engine's database has them."""
     if connection.dialect.name != "sqlite":
         return
-    for sql in (_DATASET_TRIGGER, _NO_DELETE, _NO_UPDATE):
+    for sql in sqlite_trigger_ddl():
         connection.exec_driver_sql(sql)
-    for name in _OLD_TRIGGERS:
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     _AUDITED.add(connection.engine)
+
+
+def sqlite_trigger_ddl() -> list[str]:
+    """The SQLite audit triggers, idempotent (also run by the baseline schema migration)."""
+    return [_DATASET_TRIGGER, _NO_DELETE, _NO_UPDATE] + [
+        f"DROP TRIGGER IF EXISTS {name}" for name in _OLD_TRIGGERS]
+
+
+def mark_audited(engine: Engine) -> None:
+    """Record that ``engine``'s database has the audit triggers (PostgreSQL: made by the
+    schema migrations, ``store.migrations.postgres_audit``), so commits claim its events."""
+    _AUDITED.add(engine)
 
 
 def watch_commits(factory: sessionmaker[Session]) -> None:

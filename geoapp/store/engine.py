@@ -1,25 +1,67 @@
-"""Engine and schema: SQLite in WAL mode with foreign keys on."""
+"""Engine and schema: SQLite in WAL mode with foreign keys on (the default), or PostgreSQL.
+
+``database_url(settings)`` is the one rule for which database a process uses: the
+DATABASE_URL setting, else the SQLite file of the DATABASE setting. SQLite schemas are
+created and brought up to date at start (``init_db``, as always); a PostgreSQL schema is
+brought to the newest migration (``geoapp.store.migrations``) by ``init_db`` too, under an
+advisory lock, and by ``geoapp db upgrade``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from geoapp.store.active import install_generation
-from geoapp.store.audit import watch_commits
-from geoapp.store.columns import add_columns_column, fill_missing_columns
+from geoapp.core.errors import GeoappError
+from geoapp.core.i18n import Msg
+from geoapp.core.os_errors import os_error
+from geoapp.store.audit import mark_audited, watch_commits
+from geoapp.store.columns import fill_missing_columns
 from geoapp.store.lifecycle import cleanup_staged
-from geoapp.store.models import Base
-from geoapp.store.years import add_year_column, fill_years
+from geoapp.store.migrations import upgrade
+from geoapp.store.migrations.schema import create_schema
+from geoapp.store.years import fill_years
 
 BUSY_TIMEOUT_S = 30
 
+BAD_URL = Msg(
+    "db.bad_url",
+    "Setting DATABASE_URL must start with sqlite:/// or postgresql+psycopg://; received '{url}'.",
+)
+NO_CONNECTION = Msg(
+    "db.no_connection",
+    "Cannot open the database {url}: {reason}. Check DATABASE_URL and that the database "
+    "server is running.",
+)
 
-def create_engine_for(path: str | Path) -> Engine:
-    """A SQLAlchemy engine for the SQLite file ``path`` (parent folder created)."""
-    db_path = Path(path)
+
+def database_url(settings: Mapping[str, Any]) -> str:
+    """The database of these settings: DATABASE_URL, else ``sqlite:///<DATABASE>``."""
+    url = str(settings.get("DATABASE_URL") or "").strip()
+    return url or f"sqlite:///{settings['DATABASE']}"
+
+
+def is_url(target: str | Path) -> bool:
+    """True when ``target`` is a database URL rather than a SQLite file path."""
+    return isinstance(target, str) and "://" in target
+
+
+def create_engine_for(target: str | Path) -> Engine:
+    """A SQLAlchemy engine for a database URL or the SQLite file ``target`` (for a SQLite
+    file its parent folder is created)."""
+    if is_url(target) and not str(target).startswith("sqlite:"):
+        engine = create_engine(str(target), pool_pre_ping=True)
+        event.listen(engine, "connect", _on_pg_connect)
+        serialise_writers(engine)
+        return engine
+    text = str(target)
+    db_path = Path(text.removeprefix("sqlite:///") if is_url(text) else text)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         f"sqlite:///{db_path}",
@@ -39,19 +81,89 @@ def _on_connect(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def _on_pg_connect(dbapi_connection, _record) -> None:
+    """Times come back in UTC whatever the server's or database's time zone (as on SQLite,
+    where they are stored in UTC): the session's time zone is set once per connection."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True   # a SET inside a rolled-back transaction is undone
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
+WRITE_LOCK = 0x6E0A_0002   # pg_advisory_xact_lock key held by the one writing transaction
+_LOCKED = "geoapp_write_lock"
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def serialise_writers(engine: Engine) -> None:
+    """One writing transaction at a time, as on SQLite: before its first INSERT, UPDATE or
+    DELETE a transaction takes a transaction-level advisory lock, held until it ends; reads
+    never wait. The store's rules rely on it (next version number = max + 1 in the INSERT,
+    ``activate``'s check of a newer active version, "newest wins" across servers)."""
+    event.listen(engine, "before_cursor_execute", _take_write_lock)
+    for name in ("commit", "rollback"):
+        event.listen(engine, name, _release_write_lock)
+
+
+def _take_write_lock(connection, cursor, statement, _params, _context, _many) -> None:
+    if connection.info.get(_LOCKED) or statement.lstrip()[:6].upper() not in _WRITES:
+        return
+    cursor.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    connection.info[_LOCKED] = True
+
+
+def _release_write_lock(connection) -> None:
+    connection.info.pop(_LOCKED, None)   # the database released it with the transaction
+
+
 def init_db(engine: Engine) -> None:
     """Create missing tables and columns, the generation row and its triggers, store the
     column map of versions stored without one (and rows' years when that column is new),
-    and remove abandoned staged imports."""
-    Base.metadata.create_all(engine)
-    add_columns_column(engine)
-    years_added = add_year_column(engine)
-    install_generation(engine)
+    and remove abandoned staged imports.
+
+    SQLite: the schema is created from the models (as it always was). PostgreSQL: the
+    migrations are run up to the newest (``geoapp.store.migrations.upgrade``)."""
+    if engine.dialect.name == "sqlite":
+        years_added = create_schema(engine)
+    else:
+        years_added = upgrade(engine)[0] == "0001"    # rows stored before years existed
+        mark_audited(engine)
     with session_factory(engine)() as session:
         fill_missing_columns(session)
         if years_added:
             fill_years(session)
         cleanup_staged(session)
+
+
+def shown_url(url: str) -> str:
+    """``url`` with its password hidden (for messages)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url[:80]
+
+
+def upgrade_url(url: str) -> tuple[str | None, str]:
+    """``upgrade`` the database at ``url`` (``geoapp db upgrade``); a bad URL or a database
+    that cannot be reached is a ``GeoappError`` naming the URL (password hidden)."""
+    if not (url.startswith("sqlite:///") or url.startswith("postgresql+psycopg://")):
+        raise GeoappError(BAD_URL, 400, url=shown_url(url))
+    try:
+        engine = create_engine_for(url)
+    except (ArgumentError, NoSuchModuleError):
+        raise GeoappError(BAD_URL, 400, url=shown_url(url)) from None
+    except OSError as exc:   # the SQLite file's folder cannot be made
+        raise os_error(exc, url.removeprefix("sqlite:///")) from None
+    try:
+        return upgrade(engine)
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0][:200]
+        raise GeoappError(NO_CONNECTION, 503, url=shown_url(url), reason=reason) from None
+    finally:
+        engine.dispose()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -60,4 +172,3 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     watch_commits(factory)
     return factory
-

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from geoapp.store.models import LoginThrottle, User
@@ -98,10 +98,12 @@ def record_failure(session: Session, username: str | None, now: float,
                    policy: LockoutPolicy) -> float | None:
     """Count one wrong attempt; lock when it is the limit. Returns the lock's end or None."""
     key = throttle_key(username)
-    # Writing first takes SQLite's write lock: no other process changes the row meanwhile.
-    session.execute(sqlite_insert(LoginThrottle).values(key=key, window_start=now)
+    # Writing first takes SQLite's write lock (PostgreSQL: the row lock): no other process
+    # changes the row meanwhile.
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(LoginThrottle).values(key=key, window_start=now)
                     .on_conflict_do_nothing(index_elements=["key"]))
-    row = session.get(LoginThrottle, key, populate_existing=True)
+    row = session.get(LoginThrottle, key, populate_existing=True, with_for_update=True)
     if now - (row.last_failure or 0.0) >= policy.forget_after:
         row.lockouts = 0
     if now - (row.window_start or 0.0) >= policy.window or not row.failures:

@@ -54,7 +54,7 @@ class Dataset(Base):
         # At most one active version per program, enforced by the database.
         Index(
             "uq_one_active_per_program", "program", unique=True,
-            sqlite_where=text("state = 'active'"),
+            sqlite_where=text("state = 'active'"), postgresql_where=text("state = 'active'"),
         ),
     )
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from geoapp.store import create_engine_for, init_db, session_factory
 from geoapp.store.active import ActiveVersions
+from geoapp.store.engine import database_url
 
 EXT = "geoapp_db"
 ACTIVE_EXT = "geoapp_active"
@@ -16,7 +17,7 @@ ACTIVE_EXT = "geoapp_active"
 def init_app(app: Flask) -> None:
     """Create the engine and schema (cleaning crashed staged imports), the app's
     active-versions service and the session teardown."""
-    engine = create_engine_for(app.config["DATABASE"])
+    engine = create_engine_for(database_url(app.config))
     init_db(engine)
     app.extensions[EXT] = {"engine": engine, "sessions": session_factory(engine)}
     app.extensions[ACTIVE_EXT] = ActiveVersions()

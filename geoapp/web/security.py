@@ -30,9 +30,10 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
@@ -80,6 +81,13 @@ PREVIEW_RATE_LIMITED_MSG = Msg(
     "minute, then open the preview again: your upload and your choices so far are kept.",
 )
 
+SHORT_SECRET = Msg(
+    "security.short_secret",
+    "Setting SECRET_KEY must be at least {minimum} characters long; received {length}. "
+    "Make one with: python3 -c \"import secrets; print(secrets.token_hex(32))\"",
+)
+MIN_SECRET_LENGTH = 32
+
 _STYLE_BLOCK = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style>", re.S | re.I)
 _HOST_OK = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 
@@ -96,9 +104,19 @@ def load_or_create_secret(instance_path: str | Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+def app_secret(config: Mapping[str, Any], instance_path: str | Path) -> str:
+    """The SECRET_KEY setting (shared by every app server), else the instance's file."""
+    given = str(config.get("SECRET_KEY") or "").strip()
+    if not given:
+        return load_or_create_secret(instance_path)
+    if len(given) < MIN_SECRET_LENGTH:
+        raise GeoappError(SHORT_SECRET, 400, minimum=MIN_SECRET_LENGTH, length=len(given))
+    return given
+
+
 def configure_security(app: Flask) -> None:
     """Secret key, cookie flags, CSRF on every state-changing request, headers."""
-    app.config["SECRET_KEY"] = load_or_create_secret(app.instance_path)
+    app.config["SECRET_KEY"] = app_secret(app.config, app.instance_path)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))

@@ -76,7 +76,10 @@ def bootstrap(app: Flask) -> dict[str, Any]:
                 planner = ensure_default_planner(session)
             sample = (load_sample_data(app, session)
                       if app.config.get("LOAD_SAMPLE_DATA") and sample_area(app) else None)
-    return {"database": app.config["DATABASE"], "planner": planner, "sample": sample}
+    from geoapp.store.engine import database_url, shown_url
+
+    database = shown_url(database_url(app.config))
+    return {"database": database.removeprefix("sqlite:///"), "planner": planner, "sample": sample}
 
 
 def sample_area(app: Flask) -> bool:

@@ -49,6 +49,12 @@ UNSAFE_ARCHIVE = Msg(
     "The backup {path} was refused: {reason}. It was not made by 'geoapp "
     "backup' or has been altered.",
 )
+NOT_SQLITE = Msg(
+    "backup.not_sqlite",
+    "This instance keeps its data in the database {url} (setting DATABASE_URL); geoapp "
+    "backup and restore copy SQLite instances only. Back up PostgreSQL with pg_dump and "
+    "restore it with pg_restore (README: Running for many users).",
+)
 WRITE_FAILED = Msg(
     "backup.write_failed",
     "Could not write {path}: {reason}. Check the free disk space and folder permissions.",
@@ -69,8 +75,13 @@ class BackupInfo:
 def instance_paths(instance: Path, settings: Mapping[str, Any] | None = None) -> dict[str, Path]:
     """Database, alias file and upload folder of an instance (from its settings)."""
     values = dict(settings) if settings is not None else load_settings(instance)
+    url = str(values.get("DATABASE_URL") or "").strip()
+    if url and not url.startswith("sqlite:///"):
+        from geoapp.store.engine import shown_url
+
+        raise GeoappError(NOT_SQLITE, 409, url=shown_url(url))
     return {
-        "DATABASE": Path(values["DATABASE"]),
+        "DATABASE": Path(url.removeprefix("sqlite:///") if url else values["DATABASE"]),
         "ALIASES": Path(values.get("ALIASES") or instance / ALIASES_MEMBER),
         "UPLOAD_DIR": Path(values.get("UPLOAD_DIR") or instance / "uploads"),
     }

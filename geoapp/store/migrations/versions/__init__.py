@@ -1,0 +1,1 @@
+"""Alembic revisions of the geoapp schema (one file per revision, oldest first)."""

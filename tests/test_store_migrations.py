@@ -1,0 +1,93 @@
+"""Schema migrations (geoapp.store.migrations) and ``geoapp db upgrade`` on SQLite; the
+same on PostgreSQL in tests/test_store_postgres.py."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
+
+from geoapp.cli import main
+from geoapp.core.errors import GeoappError
+from geoapp.store import create_engine_for, init_db
+from geoapp.store.engine import database_url, upgrade_url
+from geoapp.store.migrations import (
+    BASELINE,
+    current_revision,
+    head_revision,
+    own_object,
+    upgrade,
+)
+from geoapp.store.models import Base
+
+
+def schema_differences(engine) -> list:
+    """What differs between the database's schema and the models (alembic's comparison)."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"include_object": own_object})
+        return compare_metadata(context, Base.metadata)
+
+
+def sqlite_objects(path) -> set[tuple[str, str]]:
+    with sqlite3.connect(path) as con:
+        return {(t, n) for t, n in con.execute("SELECT type, name FROM sqlite_master")
+                if "alembic_version" not in n}
+
+
+def test_database_url_defaults_to_the_sqlite_file_of_database():
+    assert database_url({"DATABASE": "/srv/g.sqlite3", "DATABASE_URL": ""}) == "sqlite:////srv/g.sqlite3"
+    url = "postgresql+psycopg://u@h/db"
+    assert database_url({"DATABASE": "/srv/g.sqlite3", "DATABASE_URL": url}) == url
+
+
+def test_migrations_make_the_schema_init_db_makes(tmp_path):
+    migrated = create_engine_for(tmp_path / "migrated.sqlite3")
+    assert upgrade(migrated) == (None, head_revision())
+    assert schema_differences(migrated) == []
+    started = create_engine_for(tmp_path / "started.sqlite3")
+    init_db(started)
+    # same tables, indexes and triggers (generation row, audit log) as the app makes at start
+    assert sqlite_objects(tmp_path / "migrated.sqlite3") == sqlite_objects(tmp_path / "started.sqlite3")
+    assert any(t == "trigger" for t, _ in sqlite_objects(tmp_path / "migrated.sqlite3"))
+
+
+def test_a_database_made_before_migrations_is_adopted(tmp_path):
+    engine = create_engine_for(tmp_path / "old.sqlite3")
+    init_db(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO users (username, password_hash, role, created_at) "
+                                   "VALUES ('budi', 'x', 'planner', '2026-01-01 00:00:00')")
+    assert current_revision(engine) is None
+    assert upgrade(engine) == (None, head_revision())
+    assert current_revision(engine) == head_revision() and BASELINE <= head_revision()
+    with engine.connect() as connection:   # kept, not re-created
+        assert connection.exec_driver_sql("SELECT username FROM users").scalars().all() == ["budi"]
+    init_db(engine)   # the app still starts on it
+    assert schema_differences(engine) == []
+
+
+def test_db_upgrade_command_on_the_instance_sqlite(tmp_path, monkeypatch):
+    monkeypatch.delenv("GEOAPP_DATABASE_URL", raising=False)
+    monkeypatch.delenv("GEOAPP_DATABASE", raising=False)
+    runner = CliRunner()
+    args = ["--lang", "en", "db", "upgrade", "--instance", str(tmp_path / "inst")]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert f"upgraded from none (new database) to revision {head_revision()}" in first.output
+    assert (tmp_path / "inst" / "geoapp.sqlite3").is_file()
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0 and "already at the newest revision" in again.output
+
+
+def test_db_upgrade_refuses_other_databases_in_the_users_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOAPP_DATABASE_URL", "mysql://root:rahasia@db/geo")
+    result = CliRunner().invoke(main, ["--lang", "id", "db", "upgrade", "--instance", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "DATABASE_URL" in result.output and "rahasia" not in result.output
+    assert "Traceback" not in result.output
+    with pytest.raises(GeoappError) as caught:
+        upgrade_url("postgresql+psycopg://u:rahasia@127.0.0.1:1/none")
+    assert caught.value.code == "db.no_connection" and "rahasia" not in caught.value.text("en")
