@@ -24,7 +24,7 @@ def test_browser_print_and_server_pdf(page, records, live_server):
     folder = ARTIFACTS / "print"
     folder.mkdir(parents=True, exist_ok=True)
     open_map(page, live_server)
-    legend_text = page.locator(f"{LEGENDS} li").first.inner_text().strip()
+    legend_text = page.locator(f"{LEGENDS} li").first.inner_text().strip().splitlines()[0]
     assert legend_text
     page.emulate_media(media="print")
     assert page.locator(".site-header").is_hidden()
