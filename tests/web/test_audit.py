@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, event, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.store import (
@@ -113,12 +113,12 @@ def test_pagination(session):
 
 def test_the_commit_hook_belongs_to_the_store_factory_not_every_session(tmp_path, session):
     assert not event.contains(Session, "before_commit", claim_pending)     # not process-wide
-    assert not event.contains(sessionmaker(), "before_commit", claim_pending)
+    # (a new plain sessionmaker() is not checked: SQLAlchemy's listener registry is keyed by
+    # id(), and a new factory may reuse the id of a collected store factory: flaky)
     other = create_engine_for(tmp_path / "other.sqlite3")
     try:
-        mine, theirs = session_factory(other), sessionmaker(bind=other)
+        mine = session_factory(other)
         assert event.contains(mine, "before_commit", claim_pending)
-        assert not event.contains(theirs, "before_commit", claim_pending)
     finally:
         other.dispose()
     first = _version(session, "Satu")
