@@ -57,10 +57,29 @@ class LiveServer:
         return self.url + path
 
 
+# 1x1 transparent PNG served in place of every basemap tile.
+TRANSPARENT_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000105a5f6c40000000049454e44ae426082"
+)
+
+
 def is_tile(url: str) -> bool:
     """A basemap tile request (fulfilled with a transparent PNG, never fetched)."""
     parts = urlsplit(url)
     return parts.hostname in TILE_HOSTS and parts.path.endswith(".png")
+
+
+def local_only(route) -> None:
+    """Route handler: the app's own requests go through, tiles get a blank PNG, the rest
+    is blocked (no network)."""
+    url = route.request.url
+    if urlsplit(url).hostname == LOCAL_HOST:
+        route.continue_()
+    elif is_tile(url):
+        route.fulfill(status=200, content_type="image/png", body=TRANSPARENT_PNG)
+    else:
+        route.abort("blockedbyclient")
 
 
 def login(page, server: LiveServer) -> None:

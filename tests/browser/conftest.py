@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_helpers import ARTIFACTS, LOCAL_HOST, LiveServer, is_tile
+from browser_helpers import ARTIFACTS, LOCAL_HOST, TRANSPARENT_PNG, LiveServer, is_tile
 
 REQUIRE_ENV = "GEOAPP_REQUIRE_BROWSER"
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -31,11 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--no-first-run",
 ]
-# 1x1 transparent PNG served in place of every basemap tile.
-TRANSPARENT_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000105a5f6c40000000049454e44ae426082"
-)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -8,12 +8,10 @@ axe's suggested fix.
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlsplit
 
 import pytest
 from axe_helpers import blocking, report, run_axe
-from browser_helpers import DATA, LOCAL_HOST, is_tile, login, upload, wait_for_map
-from conftest import TRANSPARENT_PNG
+from browser_helpers import DATA, local_only, login, upload, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -45,22 +43,12 @@ PHONE_PAGES = {"finder-phone"}
 PENDING: dict[tuple[str, str], str] = {}   # (page, rule) -> why it may still fail (none)
 
 
-def _route(route) -> None:
-    url = route.request.url
-    if urlsplit(url).hostname == LOCAL_HOST:
-        route.continue_()
-    elif is_tile(url):
-        route.fulfill(status=200, content_type="image/png", body=TRANSPARENT_PNG)
-    else:
-        route.abort("blockedbyclient")
-
-
 def _context(browser, state=None, phone=False):
     size = {"width": 360, "height": 740} if phone else {"width": 1280, "height": 800}
     context = browser.new_context(viewport=size, locale="id-ID",
                                   bypass_csp=True, storage_state=state)
     context.set_default_timeout(15_000)
-    context.route("**/*", _route)
+    context.route("**/*", local_only)
     return context
 
 

@@ -9,10 +9,9 @@ import json
 import re
 import urllib.request
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
 
 import pytest
-from browser_helpers import ARTIFACTS, LOCAL_HOST, is_tile
+from browser_helpers import ARTIFACTS, local_only
 
 from geoapp.places.distance import format_distance, haversine_m
 
@@ -23,24 +22,9 @@ GPX = "{http://www.topografix.com/GPX/1/1}"
 KML = "{http://www.opengis.net/kml/2.2}"
 CARDS = '[data-testid="place-card"]'
 TIMEOUT_MS = 15_000
-# 1x1 transparent PNG served in place of every basemap tile (as in conftest.py).
-TRANSPARENT_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000105a5f6c40000000049454e44ae426082"
-)
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _route(route) -> None:
-    url = route.request.url
-    if urlsplit(url).hostname == LOCAL_HOST:
-        route.continue_()
-    elif is_tile(url):
-        route.fulfill(status=200, content_type="image/png", body=TRANSPARENT_PNG)
-    else:
-        route.abort("blockedbyclient")
 
 
 @pytest.fixture
@@ -52,7 +36,7 @@ def phone(browser, request):
         context = browser.new_context(viewport=PHONE, locale="id-ID", accept_downloads=True,
                                       has_touch=True, **options)
         context.set_default_timeout(TIMEOUT_MS)
-        context.route("**/*", _route)
+        context.route("**/*", local_only)
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))

@@ -4,6 +4,7 @@
   instance (tests may import, activate or delete datasets).
 - ``shared_sample_app`` / ``shared_sample_client``: one app per test session on its own
   copy, for read-only tests (faster; never change data through it).
+- ``planner``: ``client`` logged in as a planner on ``app``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import pytest
 import sample_app as samples
 from sample_app import sample_template  # noqa: F401  (fixture re-exported)
+
+from geoapp.store import set_password
+from geoapp.web.db import get_db
 
 
 @pytest.fixture
@@ -29,6 +33,16 @@ def shared_sample_app(sample_template, tmp_path_factory):  # noqa: F811
     app = samples.make_app(samples.copy_instance(sample_template, base / "instance"))
     yield app
     samples.dispose_app(app)
+
+
+@pytest.fixture
+def planner(app, client, token):
+    """``client`` logged in as the planner "perencana" on ``app``."""
+    with app.app_context():
+        set_password(get_db(), "perencana", "rahasia-123", "planner")
+    client.post("/auth/login", data={"username": "perencana", "password": "rahasia-123",
+                                     "csrf_token": token(client)})
+    return client
 
 
 @pytest.fixture

@@ -19,15 +19,6 @@ _GROUP_FORMS = re.compile(
 )
 
 
-@pytest.fixture
-def planner(app, client, token):
-    with app.app_context():
-        set_password(get_db(), "perencana", "rahasia-123", "planner")
-    client.post("/auth/login", data={"username": "perencana", "password": "rahasia-123",
-                                     "csrf_token": token(client)})
-    return client
-
-
 def upload(client, token, name="messy_umkm.csv", data=None, program="umkm",
            title="UMKM 2020", **extra):
     data = (DATA / name).read_bytes() if data is None else data

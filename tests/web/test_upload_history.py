@@ -8,9 +8,7 @@ import html
 import io
 import re
 
-import pytest
-
-from geoapp.store import active_dataset, set_password
+from geoapp.store import active_dataset
 from geoapp.store.years import year_counts
 from geoapp.web.db import get_db
 
@@ -31,15 +29,6 @@ UMKM_2021_FIX = (
     "2021,Buaran Indah,Tangerang,BISA,7,700000\n"
 )
 NO_YEAR = "Kelurahan,Kecamatan,Jumlah Kelompok\nSukaasih,Tangerang,9\n"
-
-
-@pytest.fixture
-def planner(app, client, token):
-    with app.app_context():
-        set_password(get_db(), "perencana", "rahasia-123", "planner")
-    client.post("/auth/login", data={"username": "perencana", "password": "rahasia-123",
-                                     "csrf_token": token(client)})
-    return client
 
 
 def upload(client, token, text, name="umkm.csv", **extra):

@@ -8,9 +8,6 @@ import html
 import io
 import re
 
-import pytest
-
-from geoapp.store import set_password
 from geoapp.web.db import get_db
 
 # A recap with a signature block under the table (as official spreadsheets end).
@@ -26,15 +23,6 @@ SIGNED = (
     ',"Drs. H. Budi Santoso, M.Si",,\n'
     ",NIP. 19680101 199003 1 005,,\n"
 )
-
-
-@pytest.fixture
-def planner(app, client, token):
-    with app.app_context():
-        set_password(get_db(), "perencana", "rahasia-123", "planner")
-    client.post("/auth/login", data={"username": "perencana", "password": "rahasia-123",
-                                     "csrf_token": token(client)})
-    return client
 
 
 def upload(client, token, text=SIGNED, name="umkm_2022.csv"):
