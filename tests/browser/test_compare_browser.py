@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from browser_helpers import ARTIFACTS, login
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +47,7 @@ def test_side_by_side_swipe_and_change_map(page, records, live_server):
     page.wait_for_function("() => document.querySelectorAll("
                            "'[data-testid=map-swipe] .leaflet-interactive').length === 208")
     assert page.evaluate("() => window.notReloaded === true") and "view=swipe" in page.url
-    assert page.locator('[data-testid="map-a"]').is_hidden()
+    expect(page.locator('[data-testid="map-a"]')).to_be_hidden()
     before = page.eval_on_selector(".leaflet-pane.pane-b", "e => e.style.clipPath")
     page.fill('[data-testid="swipe-range"]', "20")
     after = page.eval_on_selector(".leaflet-pane.pane-b", "e => e.style.clipPath")
@@ -57,7 +58,8 @@ def test_side_by_side_swipe_and_change_map(page, records, live_server):
     with page.expect_navigation():                                      # the form still works
         page.select_option('[data-testid="compare-view"]', "swipe")
         page.click('[data-testid="compare-form"] button[type=submit]')
-    assert "view=swipe" in page.url and page.locator('[data-testid="map-a"]').is_hidden()
+    assert "view=swipe" in page.url
+    expect(page.locator('[data-testid="map-a"]')).to_be_hidden()     # once the page script ran
 
     with page.expect_download() as download:
         page.evaluate("""() => { const a = document.querySelector(

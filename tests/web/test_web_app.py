@@ -77,7 +77,7 @@ def test_secret_key_created_once_private_and_reused(app, tmp_path):
 def test_secret_key_not_in_repository(app):
     assert not (REPO_ROOT / "instance" / SECRET_FILE).exists() or _ignored("instance/secret_key")
     tracked = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True)
-    assert "secret_key" not in tracked.stdout
+    assert not [f for f in tracked.stdout.splitlines() if Path(f).name == SECRET_FILE]
     sources = [p for p in (REPO_ROOT / "geoapp").rglob("*.py")]
     assert not any(app.secret_key in p.read_text(encoding="utf-8") for p in sources)
 
