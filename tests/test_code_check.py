@@ -168,6 +168,28 @@ def test_cli_on_a_bps_only_file_lists_the_rows_for_review_and_says_why(tmp_path)
     assert written.count(",review,") == 2 and "3671011001" in written
 
 
+def test_cli_aggregate_prints_the_same_column_report_as_match(tmp_path):
+    from click.testing import CliRunner
+
+    from geoapp.cli.main import main
+
+    src = tmp_path / "bps_names.csv"
+    src.write_text("kode_x,lokasi,kecamatan,jumlah,catatan\n"
+                   "3671010001,Tajur,Ciledug,1,a\n3671011001,Cipadu,Larangan,2,b\n",
+                   encoding="utf-8")
+    outputs = {}
+    for command, out in (("match", "out.csv"), ("aggregate", "out.geojson")):
+        result = CliRunner().invoke(main, ["--lang", "en", command, str(src),
+                                           "-o", str(tmp_path / out)])
+        assert result.exit_code == 0, result.output
+        outputs[command] = result.output
+    for line in outputs["match"].splitlines():
+        if line.startswith(("Columns used", "Other columns", "- The codes in column")):
+            assert line in outputs["aggregate"].splitlines()
+    assert "'kode_x': code column not used" in outputs["aggregate"]
+    assert "look like BPS codes" in outputs["aggregate"]
+
+
 @pytest.fixture(scope="module")
 def bogor_twin() -> Gazetteer:
     """Real Kemendagri names: 'Cihideunghilir' is also a desa of Cidahu (Kab. Sukabumi)."""
