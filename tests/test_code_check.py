@@ -267,3 +267,16 @@ def test_codes_the_area_does_not_have_while_the_names_are_known_are_not_used():
             "3671031103,Cimone,Karawaci\n3671011104,Kreo,Larangan\n")
     assert wrong(r) == 0 and r.ledger["rows"]["matched"] == 4
     assert next(c for c in r.ledger["columns"] if c["header"] == "kode")["reason"] == "disagree"
+
+
+def test_combination_counts_match_a_dataframe_count():
+    import numpy as np
+
+    from geoapp.matching.code_check import _combinations
+
+    rng = np.random.default_rng(0)
+    parts = [(rng.integers(0, n, 500), np.array([str(i) for i in range(n)], dtype=object))
+             for n in (7, 5, 3)]
+    expected = pd.DataFrame({i: c for i, (c, _) in enumerate(parts)}).value_counts()
+    got = dict(_combinations(parts))
+    assert got == {tuple(int(i) for i in k): int(v) for k, v in expected.items()}
