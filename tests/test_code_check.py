@@ -107,6 +107,46 @@ def test_checked_kemendagri_codes_still_match_by_code():
     assert list(r.result.kode) == ["36.71.13.1001", "36.71.13.1006", "36.71.06.1004"]
 
 
+def test_a_seventh_digit_other_than_1_2_3_is_never_kemendagri():
+    # Kemendagri desa parts start with 1, 2 or 3 (Papua's desa adat); BPS kecamatan 014
+    assert looks_bps(["3671014001", "3671014002"])
+    assert not looks_bps(["3671011001", "3671012001", "9103013007"])
+    r = run("kode_desa,jumlah\n3671014001,1\n3671014002,2\n")
+    assert list(r.result.status) == ["review", "review"]
+
+
+def test_bps_codes_alone_with_an_implausible_spread_are_not_used():
+    # BPS Pinang (031) has desa parts 001-011: read as Kemendagri 36.71.03.1001-1011, but
+    # kecamatan 36.71.03 has only 1001-1007, so 4 of 11 codes point nowhere
+    text = "kode_desa,jumlah\n" + "".join(f"3671031{d:03d},1\n" for d in range(1, 12))
+    r = run(text)
+    assert r.ledger["rows"]["matched"] == 0
+    assert list(r.result.status) == ["review"] * 11
+    kode = next(c for c in r.ledger["columns"] if c["header"] == "kode_desa")
+    assert kode["use"] == "kode not used" and kode["reason"] == "implausible"
+    assert any("4 of 11" in n["text"] for n in r.report["notes"])
+
+
+def test_codes_nothing_can_confirm_are_used_but_the_report_says_so():
+    # BPS Larangan (011) 001-008 and Kemendagri Tangerang (01) 1001-1008 are the same
+    # digits: nothing in such a file tells them apart, so the report must say so
+    text = "kode_desa,jumlah\n" + "".join(f"3671011{d:03d},1\n" for d in range(1, 9))
+    r = run(text)
+    kode = next(c for c in r.ledger["columns"] if c["header"] == "kode_desa")
+    assert kode["use"] == "kode" and kode["reason"] == "unconfirmed"
+    assert any("no name or point in the file confirms them" in n["text"]
+               for n in r.report["notes"])
+
+
+def test_kemendagri_codes_with_names_are_confirmed_and_carry_no_such_note():
+    r = run("kode,kelurahan\n36.71.13.1001,Larangan Utara\n36.71.06.1004,Tajur\n")
+    kode = next(c for c in r.ledger["columns"] if c["header"] == "kode")
+    assert kode["use"] == "kode" and "reason" not in kode
+    assert not any("confirms them" in n["text"] for n in r.report["notes"])
+    only = run("kode,jumlah\n36.71.13.1001,1\n36.71.06.1004,2\n36.71.07.1016,3\n")
+    assert list(only.result.method) == ["kode"] * 3        # valid codes alone still match
+
+
 @pytest.fixture(scope="module")
 def bogor() -> Gazetteer:
     """A tiny hand-made gazetteer: real names and codes of Kab. Bogor (32.01)."""
@@ -168,6 +208,28 @@ def test_cli_on_a_bps_only_file_lists_the_rows_for_review_and_says_why(tmp_path)
     assert written.count(",review,") == 2 and "3671011001" in written
 
 
+def test_cli_aggregate_prints_the_same_column_report_as_match(tmp_path):
+    from click.testing import CliRunner
+
+    from geoapp.cli.main import main
+
+    src = tmp_path / "bps_names.csv"
+    src.write_text("kode_x,lokasi,kecamatan,jumlah,catatan\n"
+                   "3671010001,Tajur,Ciledug,1,a\n3671011001,Cipadu,Larangan,2,b\n",
+                   encoding="utf-8")
+    outputs = {}
+    for command, out in (("match", "out.csv"), ("aggregate", "out.geojson")):
+        result = CliRunner().invoke(main, ["--lang", "en", command, str(src),
+                                           "-o", str(tmp_path / out)])
+        assert result.exit_code == 0, result.output
+        outputs[command] = result.output
+    for line in outputs["match"].splitlines():
+        if line.startswith(("Columns used", "Other columns", "- The codes in column")):
+            assert line in outputs["aggregate"].splitlines()
+    assert "'kode_x': code column not used" in outputs["aggregate"]
+    assert "look like BPS codes" in outputs["aggregate"]
+
+
 @pytest.fixture(scope="module")
 def bogor_twin() -> Gazetteer:
     """Real Kemendagri names: 'Cihideunghilir' is also a desa of Cidahu (Kab. Sukabumi)."""
@@ -205,3 +267,16 @@ def test_codes_the_area_does_not_have_while_the_names_are_known_are_not_used():
             "3671031103,Cimone,Karawaci\n3671011104,Kreo,Larangan\n")
     assert wrong(r) == 0 and r.ledger["rows"]["matched"] == 4
     assert next(c for c in r.ledger["columns"] if c["header"] == "kode")["reason"] == "disagree"
+
+
+def test_combination_counts_match_a_dataframe_count():
+    import numpy as np
+
+    from geoapp.matching.code_check import _combinations
+
+    rng = np.random.default_rng(0)
+    parts = [(rng.integers(0, n, 500), np.array([str(i) for i in range(n)], dtype=object))
+             for n in (7, 5, 3)]
+    expected = pd.DataFrame({i: c for i, (c, _) in enumerate(parts)}).value_counts()
+    got = dict(_combinations(parts))
+    assert got == {tuple(int(i) for i in k): int(v) for k, v in expected.items()}

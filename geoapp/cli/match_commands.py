@@ -19,7 +19,13 @@ from geoapp.cli.run_options import (
     run_file_with_boundaries,
     with_wilayah,
 )
-from geoapp.cli.summary import print_boundaries, print_left_out, print_summary
+from geoapp.cli.summary import (
+    print_boundaries,
+    print_columns,
+    print_left_out,
+    print_notes,
+    print_summary,
+)
 
 
 @click.command(cls=HelpCommand)
@@ -98,6 +104,8 @@ def aggregate(input_path: str, measures: tuple[str, ...], population: str | None
     layer = aggregate_run(run, list(measures), bset.frame, population=pop, level=level, kecamatan=kecamatan)
     write_layer(layer, output, layer_name=Path(output).stem)
     print_boundaries(run.report["boundaries"])
+    print_columns(run.report)
+    print_notes(run.report)
     print_left_out(run.ledger, list(measure_values(run, list(measures))))
     with_data = int(layer["jumlah_baris"].gt(0).sum())
     say(T.AGGREGATED, features=len(layer), level=level, with_data=with_data, without=len(layer) - with_data)

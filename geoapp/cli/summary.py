@@ -25,9 +25,8 @@ def print_boundaries(section: dict[str, Any]) -> None:
         click.echo(f"- {note['text']}")
 
 
-def print_summary(report: dict[str, Any]) -> None:
-    """The short human-readable summary of a match run."""
-    rows = report["rows"]
+def print_columns(report: dict[str, Any]) -> None:
+    """How the file was read and the column report: what each column was used for."""
     sheet = f", sheet {report['sheet']}" if report.get("sheet") else ""
     if report["format"] == "xlsx":
         say(T.READ_INFO_XLSX, format=report["format"], header_row=report["header_row"], sheet=sheet)
@@ -39,6 +38,18 @@ def print_summary(report: dict[str, Any]) -> None:
         lang = current_lang()
         say(T.COLUMNS_OTHER, columns=", ".join(
             f"{c['header']!r}: {T.COLUMN_USES[c['use']].text(lang)}" for c in other))
+
+
+def print_notes(report: dict[str, Any]) -> None:
+    """The read and column notes (BPS codes, a code column not used, ...) and problems."""
+    for note in report.get("notes", []) + report.get("problems", []):
+        click.echo(f"- {note['text']}")
+
+
+def print_summary(report: dict[str, Any]) -> None:
+    """The short human-readable summary of a match run."""
+    rows = report["rows"]
+    print_columns(report)
     say(T.ROWS_SUMMARY, total=rows["total"], matched=rows["matched"], review=rows["review"], unmatched=rows["unmatched"], excluded=rows["excluded"], blank=rows.get("blank_skipped", 0))
     if report.get("matched_by"):
         say(T.METHODS_SUMMARY, methods=", ".join(f"{k} {v}" for k, v in report["matched_by"].items()))
@@ -46,8 +57,7 @@ def print_summary(report: dict[str, Any]) -> None:
         print_sum(column, sums)
     for column, count in report.get("unparsed_numbers", {}).items():
         say(T.UNPARSED, count=count, column=column)
-    for note in report.get("notes", []) + report.get("problems", []):
-        click.echo(f"- {note['text']}")
+    print_notes(report)
     guarded = report.get("guarded_cells") or {}
     if guarded:
         columns = ", ".join(f"'{k}' {v}" for k, v in guarded.items())

@@ -149,7 +149,8 @@ def match_table(
     check = None
     if kode is not None:
         check = check_code_column(gazetteer, table.headers[m.kode] or f"({m.kode + 1})", kode,
-                                  table.column(m.kelurahan), table.column(m.kecamatan))
+                                  table.column(m.kelurahan), table.column(m.kecamatan),
+                                  points=coords is not None)
         if check.note is not None and first_run:
             table.info.column_notes.append(check.note)
     result = match_rows(

@@ -35,6 +35,19 @@ CODES_DISAGREE = Msg(
     "in {disagree} of {checked} rows that could be checked; they were not used: matched "
     "by name instead.",
 )
+CODES_UNCONFIRMED = Msg(
+    "codes_unconfirmed",
+    "The codes in column '{column}' were read as Kemendagri codes, but no name or point in "
+    "the file confirms them: BPS codes of a kecamatan whose BPS number ends in 1, 2 or 3 "
+    "(such as 011) read as valid Kemendagri codes of another kecamatan. Check that the "
+    "codes are Kemendagri codes, or add a kelurahan or kecamatan name column.",
+)
+CODES_IMPLAUSIBLE = Msg(
+    "codes_implausible",
+    "The codes in column '{column}' are not confirmed by any name, and {unknown} of {total} "
+    "rows carry a code that reads as a kelurahan the boundary set does not have (as BPS codes "
+    "of one kecamatan do); they were not used.",
+)
 ROW_CODE_BPS = Msg(
     "row_code_bps",
     "A BPS code alone cannot be placed and the row has no usable name or coordinates, so "
@@ -44,6 +57,9 @@ ROW_CODE_UNUSED = {
     "bps": Msg("row_code_bps_unused", "Code not used: the code column holds BPS codes."),
     "disagree": Msg("row_code_disagree_unused",
                     "Code not used: the code column disagrees with the written names."),
+    "implausible": Msg("row_code_implausible_unused",
+                       "Code not used: many codes of the column are kelurahan the boundary "
+                       "set does not have."),
 }
 
 DISAGREE_SHARE = 0.2      # more than this share of checkable rows disagree: column not used
@@ -53,7 +69,8 @@ SAMPLE_COMBOS = 2000      # distinct (code, name, kecamatan) texts checked, most
 
 @dataclass(frozen=True)
 class CodeCheck:
-    """use: the codes may be read as Kemendagri codes. reason: ok | bps | disagree."""
+    """use: the codes may be read as Kemendagri codes. reason: ok | unconfirmed (used, but
+    nothing in the file could confirm them) | bps | disagree (not used)."""
 
     use: bool
     reason: str
@@ -73,8 +90,11 @@ def _codes(column: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def check_code_column(gaz: Gazetteer, header: str, kode: pd.Series,
                       kelurahan: pd.Series | None, kecamatan: pd.Series | None,
-                      resolver: Resolver | None = None) -> CodeCheck:
-    """Whether the code column ``kode`` may be trusted, from its layout and the names."""
+                      resolver: Resolver | None = None, points: bool = False) -> CodeCheck:
+    """Whether the code column ``kode`` may be trusted, from its layout and the names.
+
+    Codes kept with no name column and no coordinates (``points``) to confirm them are
+    used, but come back as ``unconfirmed`` with a note saying so."""
     n = len(kode)
     parts = [_codes(kode, n), _codes(kelurahan, n), _codes(kecamatan, n)]
     code_counts = np.bincount(parts[0][0], minlength=len(parts[0][1]))
@@ -82,10 +102,9 @@ def check_code_column(gaz: Gazetteer, header: str, kode: pd.Series,
               if c and t.strip()]
     if "bps" in name_words(header) or looks_bps([t for t, _ in filled], [c for _, c in filled]):
         return CodeCheck(False, "bps", note=Note.of(CODES_BPS, column=header))
-    combos = pd.DataFrame({i: codes for i, (codes, _) in enumerate(parts)}).value_counts()
     resolver = resolver or Resolver(gaz, None)
     checked = disagree = 0
-    for (k, name, kec_text), weight in combos.head(SAMPLE_COMBOS).items():
+    for (k, name, kec_text), weight in _combinations(parts):
         verdict = _combo_verdict(gaz, resolver, parts[0][1][k], parts[1][1][name],
                                  parts[2][1][kec_text])
         if verdict is not None:
@@ -94,7 +113,42 @@ def check_code_column(gaz: Gazetteer, header: str, kode: pd.Series,
     if disagree >= MIN_DISAGREE and disagree > DISAGREE_SHARE * checked:
         note = Note.of(CODES_DISAGREE, column=header, disagree=disagree, checked=checked)
         return CodeCheck(False, "disagree", checked, disagree, note)
+    if kelurahan is None and kecamatan is None and not points:
+        return _unconfirmed(gaz, header, filled)
     return CodeCheck(True, "ok", checked, disagree)
+
+
+def _combinations(parts: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[tuple, int]]:
+    """The SAMPLE_COMBOS most frequent (code, name, kecamatan) index triples with their row
+    counts: one int64 key per row counted by hashing (a DataFrame value_counts on a
+    million rows costs several times more)."""
+    sizes = [len(texts) for _, texts in parts]
+    if sizes[0] * sizes[1] * sizes[2] >= 2 ** 62:       # the key would overflow int64
+        combos = pd.DataFrame({i: codes for i, (codes, _) in enumerate(parts)}).value_counts()
+        return [(tuple(int(i) for i in c), int(w)) for c, w in combos.head(SAMPLE_COMBOS).items()]
+    key = parts[0][0] * (sizes[1] * sizes[2]) + parts[1][0] * sizes[2] + parts[2][0]
+    counts = pd.Series(key, copy=False).value_counts(sort=True).head(SAMPLE_COMBOS)
+    out = []
+    for value, weight in counts.items():
+        k, rest = divmod(int(value), sizes[1] * sizes[2])
+        out.append(((k, *divmod(rest, sizes[2])), int(weight)))
+    return out
+
+
+def _unconfirmed(gaz: Gazetteer, header: str, filled: list[tuple[str, int]]) -> CodeCheck:
+    """Codes nothing in the file can confirm: used, with a note, unless too many of them
+    read as desa codes of the area that the area does not have (an implausible spread)."""
+    total = unknown = 0
+    for text, weight in filled:
+        dotted = normalise_kode(text)
+        if dotted is None or dotted.count(".") != 3 or dotted[:5] not in gaz.regions:
+            continue
+        total += weight
+        unknown += weight if dotted not in gaz.by_kode else 0
+    if unknown >= MIN_DISAGREE and unknown > DISAGREE_SHARE * total:
+        note = Note.of(CODES_IMPLAUSIBLE, column=header, unknown=unknown, total=total)
+        return CodeCheck(False, "implausible", total, unknown, note)
+    return CodeCheck(True, "unconfirmed", note=Note.of(CODES_UNCONFIRMED, column=header))
 
 
 def _combo_verdict(gaz: Gazetteer, resolver: Resolver, kode: str, name: str,

@@ -141,7 +141,8 @@ def column_use(table: RecordTable, check: CodeCheck | None,
     """Per input column: header, what it was used for, and how that was decided.
 
     use: a role (kode, kelurahan, kecamatan, lat, lon), ``kode not used`` (with the
-    code check's ``reason``: bps or disagree), ``measure``
+    code check's ``reason``: bps or disagree; a used ``kode`` may carry ``unconfirmed``),
+    ``measure``
     (summed in the ledger), ``identifier`` (an ID/number column: neither summed nor
     mapped) or ``ignored``. how: ``header``, ``content`` or ``chosen``.
     """
@@ -151,8 +152,9 @@ def column_use(table: RecordTable, check: CodeCheck | None,
         role, entry = roles.get(pos), {}
         if role is not None:
             use = role
-            if role == "kode" and check is not None and not check.use:
-                use, entry = "kode not used", {"reason": check.reason}
+            if role == "kode" and check is not None and check.reason != "ok":
+                use = "kode" if check.use else "kode not used"
+                entry = {"reason": check.reason}
             how = "chosen" if role in chosen else "content" if pos in by_content else "header"
         elif pos in table.numeric:
             use, how = "measure", "content"

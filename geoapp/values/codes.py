@@ -140,9 +140,16 @@ def code_digits(value: object) -> str | None:
     return text if text.isdigit() and text.isascii() else None
 
 
+# Kemendagri desa parts start with 1 (kelurahan), 2 (desa) or 3 (desa adat, Papua): the
+# 7th digit of a 10-digit code is one of these. Any other (0, or 4-9: a BPS kecamatan part
+# such as 010 or 014) is never a Kemendagri code.
+KEMENDAGRI_DESA_FIRST = frozenset("123")
+
+
 def bps_shaped(digits: str) -> bool:
-    """A 10-digit code whose 3-digit kecamatan part ends in 0 (BPS), invalid as Kemendagri."""
-    return len(digits) == 10 and digits[6] == "0"
+    """A 10-digit code that is never Kemendagri: its 7th digit (the last of a BPS kecamatan
+    part, the first of a Kemendagri desa part) is not 1, 2 or 3."""
+    return len(digits) == 10 and digits[6] not in KEMENDAGRI_DESA_FIRST
 
 
 def looks_bps(texts: list[str], weights: list[int] | None = None) -> bool:

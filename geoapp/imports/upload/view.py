@@ -18,7 +18,7 @@ from typing import Any
 
 from geoapp.core.programs import get_program
 from geoapp.imports.decisions import ONLY_THIS_UPLOAD, Decision
-from geoapp.imports.history import run_years, year_source_text
+from geoapp.imports.history import run_years, year_column, year_source_text
 from geoapp.imports.money_columns import format_value, is_rupiah, numeric_display
 from geoapp.imports.pipeline import MatchRun, kelurahan_choices
 from geoapp.imports.review import ReviewGroup
@@ -137,6 +137,23 @@ def _info_view(table: RecordTable) -> dict[str, Any]:
             "header_row": info.header_row, "header_row_detected": info.header_row_detected}
 
 
+def columns_view(table: RecordTable, program: str) -> list[dict[str, Any]]:
+    """Every input column with what it was used for and why (``matching.column_roles``):
+    use is a role (kelurahan, kecamatan, kode, coordinates), ``kode not used``, year,
+    measure, identifier or ignored; how is header, content or chosen."""
+    year = year_column(program, table)
+    out = []
+    for entry in table.info.column_use:
+        use = entry["use"]
+        use = "coordinates" if use in ("lat", "lon") else use
+        how = entry.get("how", "")
+        if entry["column"] - 1 == year and use in ("measure", "identifier", "ignored"):
+            use, how = "year", "header"
+        out.append({"column": entry["column"], "header": short(entry["header"]), "use": use,
+                    "how": how, "reason": entry.get("reason", "")})
+    return out
+
+
 def preview_view(preview: Preview, program: str, lang: str,
                  year: str | None = None) -> dict[str, Any]:
     """Everything ``upload_preview.html`` shows about one read + match (JSON-able);
@@ -150,6 +167,7 @@ def preview_view(preview: Preview, program: str, lang: str,
         "headers": [short(h) for h in table.headers],
         "mapping": _mapping_view(table),
         "formats": _formats_view(table),
+        "columns": columns_view(table, program),
         "notes": [n.text(lang) for n in table.info.notes + table.info.column_notes],
         "problems": [n.text(lang) for n in table.info.problems],
         "rows": preview_rows(preview, program, lang),
