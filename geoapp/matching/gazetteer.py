@@ -46,6 +46,17 @@ class Gazetteer:
     compact_names: list[str] = field(default_factory=list)          # per row: spacing-free key
     regions: set[str] = field(default_factory=set)                  # kabupaten/kota codes
     _tree: object = None
+    _by_region: dict[str, list[int]] | None = None
+
+    def rows_in_regions(self, codes: frozenset[str] | set[str]) -> list[int]:
+        """Rows (ascending) inside any of the province (``36``) or kabupaten (``36.01``) codes."""
+        if self._by_region is None:
+            by_region: dict[str, list[int]] = defaultdict(list)
+            for i, kd in enumerate(self.kode):
+                by_region[kd[:2]].append(i)
+                by_region[kd[:5]].append(i)
+            self._by_region = dict(by_region)
+        return sorted({i for c in codes for i in self._by_region.get(c, [])})
 
     def __len__(self) -> int:
         return len(self.kode)
