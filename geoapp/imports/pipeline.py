@@ -27,6 +27,7 @@ from geoapp.matching.aliases import AliasStore
 from geoapp.matching.code_check import check_code_column, mark_unused_codes
 from geoapp.matching.column_roles import column_use, detect_by_content
 from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.matcher import match_rows
 from geoapp.matching.region_match import match_by_region
 from geoapp.matching.types import MatchResult
 from geoapp.values.coords import Coordinates, parse_coordinates
@@ -165,6 +166,7 @@ def match_table(
         aliases=aliases,
         lang=lang,
         progress=progress,
+        match=match_rows,
     )
     if check is not None and not check.use:
         mark_unused_codes(result, kode, check, lang)

@@ -8,7 +8,7 @@ written back in row order, so every row is accounted for exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,17 +34,20 @@ REGION_OUTSIDE_AREA = Msg(
 
 def match_by_region(*, kode, kelurahan, kecamatan, kabupaten, provinsi, lat, lon, exclude,
                     gazetteer: Gazetteer, aliases: AliasStore | None = None,
-                    lang: str = "id", progress: Progress | None = None) -> MatchResult:
-    """Like :func:`match_rows`, restricting each row to the region its kabupaten/provinsi
-    columns name (both None: exactly :func:`match_rows`)."""
+                    lang: str = "id", progress: Progress | None = None,
+                    match: Callable[..., MatchResult] = match_rows) -> MatchResult:
+    """Like :func:`match_rows` (or ``match``), restricting each row to the region its
+    kabupaten/provinsi columns name (both None: exactly ``match``)."""
     plain = dict(kode=kode, kelurahan=kelurahan, kecamatan=kecamatan, lat=lat, lon=lon,
                  exclude=exclude, gazetteer=gazetteer, aliases=aliases, lang=lang)
     if kabupaten is None and provinsi is None:
-        return match_rows(**plain, progress=progress)
+        return match(**plain, progress=progress)
     n = len(next(c for c in (kabupaten, provinsi) if c is not None))
     region_of, regions = regions_of(_values(kabupaten), _values(provinsi), n)
     if len(regions) == 1 and regions[0] is None:
-        return match_rows(**plain, progress=progress)
+        out = match(**plain, progress=progress)
+        _mark_unknown(out, np.arange(n), _values(kabupaten), _values(provinsi), lang)
+        return out
     out = _empty(n)
     for r, region in enumerate(regions):
         rows = np.flatnonzero(region_of == r)
@@ -52,7 +55,7 @@ def match_by_region(*, kode, kelurahan, kecamatan, kabupaten, provinsi, lat, lon
         if sub is None:
             _outside_area(out, rows, region, lang)
             continue
-        part = match_rows(**_take(plain, rows, sub), progress=None)
+        part = match(**_take(plain, rows, sub), progress=None)
         _put(out, rows, part)
         if region is not None:
             _mark_elsewhere(out, rows, kelurahan, gazetteer, region, lang)
