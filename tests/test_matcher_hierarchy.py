@@ -125,3 +125,14 @@ def test_national_gazetteer_same_names():
     assert list(res.kode) == ["33.28.10.2001", "32.09.21.2007", None, "33.76.01.1005",
                               "35.14.16.2022"]
     assert res.status[2] == "review"
+
+
+def test_twice_inside_the_kabupaten_is_review_without_elsewhere_note():
+    rows = [("33.28.10.2098", "Kemiri", "33.28.10", "Slawi"),      # made up: Kab. Tegal twice
+            ("33.28.15.2098", "Kemiri", "33.28.15", "Kramat")]
+    gaz = Gazetteer.from_frame(pd.DataFrame(rows, columns=["kode", "nama", "kode_kecamatan",
+                                                           "nama_kecamatan"]))
+    res = run(gaz, ["Kemiri", "Kemiri"], kab=["Kab. Tegal", "Kab. Tegal"],
+              kec=[None, "Kramat"])
+    assert res.status[0] == "review" and "not a desa" not in res.note[0]
+    assert res.kode[1] == "33.28.15.2098"

@@ -47,6 +47,7 @@ class Gazetteer:
     regions: set[str] = field(default_factory=set)                  # kabupaten/kota codes
     _tree: object = None
     _by_region: dict[str, list[int]] | None = None
+    parts: dict = field(default_factory=dict)     # region codes -> sub-gazetteer (hierarchy)
 
     def rows_in_regions(self, codes: frozenset[str] | set[str]) -> list[int]:
         """Rows (ascending) inside any of the province (``36``) or kabupaten (``36.01``) codes."""

@@ -174,7 +174,14 @@ def _cell(column: Sequence | None, i: int) -> str | None:
 
 
 def sub_gazetteer(gaz: Gazetteer, region: frozenset[str]) -> Gazetteer | None:
-    """The part of ``gaz`` inside ``region`` (None when it holds no desa)."""
+    """The part of ``gaz`` inside ``region`` (None when it holds no desa); built once per
+    gazetteer and region, then kept with the gazetteer."""
+    if region not in gaz.parts:
+        gaz.parts[region] = _build_part(gaz, region)
+    return gaz.parts[region]
+
+
+def _build_part(gaz: Gazetteer, region: frozenset[str]) -> Gazetteer | None:
     rows = gaz.rows_in_regions(region)
     if not rows:
         return None
@@ -198,7 +205,7 @@ def region_label(region: frozenset[str]) -> str:
 def outside_note(gaz: Gazetteer, name: str, region: frozenset[str], lang: str) -> str | None:
     """A note when ``name`` is a desa of ``gaz`` outside ``region`` (None otherwise)."""
     hits = gaz.lookup_keys(name_keys(name))
-    if not hits:
+    if not hits or any(gaz.kode[r][:len(c)] == c for r in hits for c in region):
         return None
     names, _, _ = region_names()
     places = sorted({f"{gaz.nama[r]} ({gaz.nama_kecamatan[r] or gaz.kode_kecamatan[r]}, "

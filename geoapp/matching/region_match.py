@@ -42,12 +42,14 @@ def match_by_region(*, kode, kelurahan, kecamatan, kabupaten, provinsi, lat, lon
                  exclude=exclude, gazetteer=gazetteer, aliases=aliases, lang=lang)
     if kabupaten is None and provinsi is None:
         return match(**plain, progress=progress)
-    n = len(next(c for c in (kabupaten, provinsi) if c is not None))
-    region_of, regions = regions_of(_values(kabupaten), _values(provinsi), n)
+    kab, prov = _values(kabupaten), _values(provinsi)
+    n = len(kab if kab is not None else prov)
+    region_of, regions = regions_of(kab, prov, n)
     if len(regions) == 1 and regions[0] is None:
         out = match(**plain, progress=progress)
-        _mark_unknown(out, np.arange(n), _values(kabupaten), _values(provinsi), lang)
+        _mark_unknown(out, np.arange(n), kab, prov, lang)
         return out
+    names = _values(kelurahan)
     out = _empty(n)
     for r, region in enumerate(regions):
         rows = np.flatnonzero(region_of == r)
@@ -58,9 +60,9 @@ def match_by_region(*, kode, kelurahan, kecamatan, kabupaten, provinsi, lat, lon
         part = match(**_take(plain, rows, sub), progress=None)
         _put(out, rows, part)
         if region is not None:
-            _mark_elsewhere(out, rows, kelurahan, gazetteer, region, lang)
+            _mark_elsewhere(out, rows, names, gazetteer, region, lang)
         else:
-            _mark_unknown(out, rows, _values(kabupaten), _values(provinsi), lang)
+            _mark_unknown(out, rows, kab, prov, lang)
         if progress is not None:
             progress(int((region_of <= r).sum()), n)
     return out
@@ -115,13 +117,12 @@ def _mark_unknown(out: MatchResult, rows: np.ndarray, kab: list | None, prov: li
             out.note[row] = " ".join(t for t in (out.note[row], note) if t)
 
 
-def _mark_elsewhere(out: MatchResult, rows: np.ndarray, kelurahan, gaz: Gazetteer,
+def _mark_elsewhere(out: MatchResult, rows: np.ndarray, names: list | None, gaz: Gazetteer,
                     region, lang: str) -> None:
     """Open rows whose desa name exists only outside their region: review, with a note
     naming where it exists (never matched there)."""
-    if kelurahan is None:
+    if names is None:
         return
-    names = _values(kelurahan)
     notes: dict[str, str | None] = {}
     for row in rows.tolist():
         if out.status[row] in ("matched", "excluded") or names[row] is None:
