@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.matching.gazetteer import Gazetteer
@@ -151,26 +152,28 @@ def row_region(kab_text: str | None, prov_text: str | None) -> frozenset[str] | 
 
 def regions_of(kabupaten: Sequence | None, provinsi: Sequence | None,
                n: int) -> tuple[np.ndarray, list[frozenset[str] | None]]:
-    """Per row an index into the list of distinct regions (None: unrestricted)."""
-    cache: dict[tuple, int] = {}
+    """Per row an index into the list of distinct regions (None: unrestricted); each
+    distinct (kabupaten, provinsi) text pair is resolved once."""
+    kab_codes, kab_values = _factorized(kabupaten, n)
+    prov_codes, prov_values = _factorized(provinsi, n)
+    pair_codes, pairs = pd.factorize(kab_codes * (len(prov_values) + 1) + prov_codes)
     regions: list[frozenset[str] | None] = []
-    out = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        pair = (_cell(kabupaten, i), _cell(provinsi, i))
-        if pair not in cache:
-            region = row_region(*pair)
-            if region not in regions:
-                regions.append(region)
-            cache[pair] = regions.index(region)
-        out[i] = cache[pair]
-    return out, regions
+    per_pair = np.empty(len(pairs), dtype=np.int64)
+    for j, key in enumerate(pairs.tolist()):
+        k, p = divmod(int(key), len(prov_values) + 1)
+        region = row_region(kab_values[k], prov_values[p])
+        if region not in regions:
+            regions.append(region)
+        per_pair[j] = regions.index(region)
+    return per_pair[pair_codes] if n else np.zeros(0, np.int64), regions
 
 
-def _cell(column: Sequence | None, i: int) -> str | None:
+def _factorized(column: Sequence | None, n: int) -> tuple[np.ndarray, list[str | None]]:
+    """(code per row, texts by code) with code 0 for an empty cell."""
     if column is None:
-        return None
-    value = column[i]
-    return None if value is None or value != value else str(value)
+        return np.zeros(n, dtype=np.int64), [None]
+    codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
+    return codes.astype(np.int64) + 1, [None, *(str(u) for u in uniques)]
 
 
 def sub_gazetteer(gaz: Gazetteer, region: frozenset[str]) -> Gazetteer | None:

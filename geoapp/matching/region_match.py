@@ -124,8 +124,9 @@ def _mark_elsewhere(out: MatchResult, rows: np.ndarray, names: list | None, gaz:
     if names is None:
         return
     notes: dict[str, str | None] = {}
-    for row in rows.tolist():
-        if out.status[row] in ("matched", "excluded") or names[row] is None:
+    status = out.status[rows]
+    for row in rows[(status != "matched") & (status != "excluded")].tolist():
+        if names[row] is None or names[row] != names[row]:
             continue
         name = str(names[row])
         if name not in notes:
