@@ -136,3 +136,12 @@ def test_twice_inside_the_kabupaten_is_review_without_elsewhere_note():
               kec=[None, "Kramat"])
     assert res.status[0] == "review" and "not a desa" not in res.note[0]
     assert res.kode[1] == "33.28.15.2098"
+
+
+def test_region_columns_can_be_switched_off(gaz):
+    from geoapp.imports.pipeline import MatchOptions
+    table = read_table(CSV, "hier.csv", MatchOptions(columns={"kabupaten": None,
+                                                              "provinsi": None}))
+    result, _ = match_table(table, gaz, lang="en")
+    assert table.mapping.kabupaten is None and table.mapping.provinsi is None
+    assert list(result.kode) == ["33.28.10.2001", "32.09.21.2007", None]   # by kecamatan
