@@ -190,14 +190,7 @@ def _build_part(gaz: Gazetteer, region: frozenset[str]) -> Gazetteer | None:
         return None
     if len(rows) == len(gaz):
         return gaz
-    sub = Gazetteer(
-        kode=[gaz.kode[i] for i in rows], nama=[gaz.nama[i] for i in rows],
-        kode_kecamatan=[gaz.kode_kecamatan[i] for i in rows],
-        nama_kecamatan=[gaz.nama_kecamatan[i] for i in rows],
-        geometry=None if gaz.geometry is None else gaz.geometry[rows],
-    )
-    sub._index()
-    return sub
+    return gaz.subset(rows)
 
 
 def region_label(region: frozenset[str]) -> str:
