@@ -15,7 +15,7 @@ from geoapp.cli.common import IntParam, clean_errors, current_lang, read_bytes, 
 from geoapp.values.integers import ascii_int
 
 WILAYAH_HELP = "Working area from the national boundaries shipped with geoapp: a kabupaten/kota (36.74), a province (36) or ID for the whole country. Default: the WILAYAH setting (36.71, Kota Tangerang). --boundaries overrides it."
-READ_ROLES = ("kelurahan", "kecamatan", "kode", "lat", "lon")
+READ_ROLES = ("kelurahan", "kecamatan", "kode", "lat", "lon", "kabupaten", "provinsi")
 BOUNDARY_FIELDS = {
     "kode_field": "kelurahan code",
     "nama_field": "kelurahan name",

@@ -28,6 +28,7 @@ from geoapp.matching.code_check import check_code_column, mark_unused_codes
 from geoapp.matching.column_roles import column_use, detect_by_content
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.matcher import match_rows
+from geoapp.matching.region_match import match_by_region
 from geoapp.matching.types import MatchResult
 from geoapp.values.coords import Coordinates, parse_coordinates
 
@@ -153,10 +154,12 @@ def match_table(
                                   points=coords is not None)
         if check.note is not None and first_run:
             table.info.column_notes.append(check.note)
-    result = match_rows(
+    result = match_by_region(
         kode=kode if check is None or check.use else None,
         kelurahan=table.column(m.kelurahan),
         kecamatan=table.column(m.kecamatan),
+        kabupaten=table.column(m.kabupaten),
+        provinsi=table.column(m.provinsi),
         lat=None if coords is None else coords.lat,
         lon=None if coords is None else coords.lon,
         exclude=np.asarray(table.is_total, dtype=bool) | footer,
@@ -164,6 +167,7 @@ def match_table(
         aliases=aliases,
         lang=lang,
         progress=progress,
+        match=match_rows,
     )
     if check is not None and not check.use:
         mark_unused_codes(result, kode, check, lang)

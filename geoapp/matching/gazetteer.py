@@ -46,6 +46,19 @@ class Gazetteer:
     compact_names: list[str] = field(default_factory=list)          # per row: spacing-free key
     regions: set[str] = field(default_factory=set)                  # kabupaten/kota codes
     _tree: object = None
+    _by_region: dict[str, list[int]] | None = None
+    _row_keys: tuple | None = None
+    parts: dict = field(default_factory=dict)     # region codes -> sub-gazetteer (hierarchy)
+
+    def rows_in_regions(self, codes: frozenset[str] | set[str]) -> list[int]:
+        """Rows (ascending) inside any of the province (``36``) or kabupaten (``36.01``) codes."""
+        if self._by_region is None:
+            by_region: dict[str, list[int]] = defaultdict(list)
+            for i, kd in enumerate(self.kode):
+                by_region[kd[:2]].append(i)
+                by_region[kd[:5]].append(i)
+            self._by_region = dict(by_region)
+        return sorted({i for c in codes for i in self._by_region.get(c, [])})
 
     def __len__(self) -> int:
         return len(self.kode)
@@ -105,6 +118,47 @@ class Gazetteer:
             self.compact_names.append(compact(normalise_name(nama)))
             self.regions.add(kd[:5])
         self.by_key, self.members, self.kecamatan_by_key = dict(by_key), dict(members), dict(kec_keys)
+
+    def subset(self, rows: list[int]) -> Gazetteer:
+        """The gazetteer of ``rows`` (ascending), reusing this one's name keys."""
+        row_keys, kec_keys = self._keys_by_row()
+        sub = Gazetteer(
+            kode=[self.kode[i] for i in rows], nama=[self.nama[i] for i in rows],
+            kode_kecamatan=[self.kode_kecamatan[i] for i in rows],
+            nama_kecamatan=[self.nama_kecamatan[i] for i in rows],
+            geometry=None if self.geometry is None else self.geometry[rows],
+            compact_names=[self.compact_names[i] for i in rows],
+        )
+        by_key: dict[str, set[int]] = defaultdict(set)
+        members: dict[str, list[int]] = defaultdict(list)
+        kecs: dict[str, set[str]] = defaultdict(set)
+        for j, i in enumerate(rows):
+            sub.by_kode[self.kode[i]] = j
+            for key in row_keys.get(i, ()):
+                by_key[key].add(j)
+            kk = self.kode_kecamatan[i]
+            members[kk].append(j)
+            if kk in self.kecamatan_names and kk not in sub.kecamatan_names:
+                sub.kecamatan_names[kk] = self.kecamatan_names[kk]
+                for key in kec_keys.get(kk, ()):
+                    kecs[key].add(kk)
+            sub.regions.add(self.kode[i][:5])
+        sub.by_key, sub.members, sub.kecamatan_by_key = dict(by_key), dict(members), dict(kecs)
+        return sub
+
+    def _keys_by_row(self) -> tuple[dict[int, list[str]], dict[str, list[str]]]:
+        """(row -> name keys, kecamatan code -> name keys), inverted once from the indexes."""
+        if self._row_keys is None:
+            rows: dict[int, list[str]] = defaultdict(list)
+            for key, hits in self.by_key.items():
+                for r in hits:
+                    rows[r].append(key)
+            kecs: dict[str, list[str]] = defaultdict(list)
+            for key, codes in self.kecamatan_by_key.items():
+                for kk in codes:
+                    kecs[kk].append(key)
+            self._row_keys = (dict(rows), dict(kecs))
+        return self._row_keys
 
     def lookup_keys(self, keys: list[str]) -> set[int]:
         """Rows whose name shares any key with ``keys``."""

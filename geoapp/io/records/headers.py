@@ -30,6 +30,12 @@ ROLE_HEADERS: dict[str, tuple[str, ...]] = {
         "id kelurahan", "id desa kelurahan", "kd kel", "kd desa", "bps kode desa kelurahan",
     ),
     "lat": ("lintang", "latitude", "lat", "y", "koordinat y", "koordinat lintang"),
+    "kabupaten": ("kabupaten kota", "kab kota", "kota kab", "kota kabupaten", "kabupaten",
+                  "kab", "kota", "nama kabupaten", "nama kabupaten kota", "nama kab kota",
+                  "kabkota", "kabkot", "kab kot", "kotakab", "kemendagri nama kabupaten kota",
+                  "bps nama kabupaten kota", "nama kota", "nama kab"),
+    "provinsi": ("provinsi", "propinsi", "prov", "prop", "nama provinsi", "nama propinsi",
+                 "nama prov", "kemendagri nama provinsi", "bps nama provinsi"),
     "lon": ("bujur", "longitude", "lon", "lng", "long", "x", "koordinat x", "koordinat bujur"),
 }
 # Headers made only of these words name a place column even when not listed above

@@ -9,7 +9,7 @@ import pandas as pd
 
 from geoapp.core.i18n import Note
 
-ROLES = ("kelurahan", "kecamatan", "kode", "lat", "lon")
+ROLES = ("kelurahan", "kecamatan", "kode", "lat", "lon", "kabupaten", "provinsi")
 
 
 @dataclass
@@ -21,6 +21,8 @@ class ColumnMapping:
     kode: int | None = None
     lat: int | None = None
     lon: int | None = None
+    kabupaten: int | None = None
+    provinsi: int | None = None
 
     def as_dict(self, headers: list[str]) -> dict[str, str | None]:
         """Role -> original header text (for reports)."""

@@ -1,0 +1,211 @@
+"""Provinsi and kabupaten/kota columns: which region a row names, and matching within it.
+
+A written kabupaten/kota (``Kab. Tegal``, ``KAB TEGAL``, ``Kota Tegal``, ``Tegal``) or
+provinsi (``Jawa Tengah``, ``Jateng``, ``DIY``) resolves to a set of region codes from the
+shipped national gazetteer. ``Tegal`` alone is both Kabupaten and Kota Tegal: both stay
+candidates and the lower levels decide. Rows are matched against the part of the
+gazetteer inside their region only, so a desa written under a kabupaten where it does not
+exist is never placed elsewhere: it goes to review with a note naming where it exists.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from geoapp.core.i18n import Msg, normalise_lang
+from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.spelling import safe_fuzzy, variants_of
+from geoapp.values.names import name_keys, normalise_name
+
+# Common abbreviations of province names (normalised, lower case) -> province code.
+PROVINCE_ABBREVIATIONS: dict[str, str] = {
+    "nad": "11", "di aceh": "11", "nanggroe aceh darussalam": "11", "sumut": "12",
+    "sumbar": "13", "kepri": "21", "babel": "19", "bangka belitung": "19", "jambi": "15",
+    "sumsel": "16", "bengkulu": "17", "lampung": "18", "dki": "31", "dki jakarta": "31",
+    "jakarta": "31", "jabar": "32", "jateng": "33", "diy": "34", "di yogyakarta": "34",
+    "yogyakarta": "34", "jogja": "34", "jogjakarta": "34", "jatim": "35", "banten": "36",
+    "bali": "51", "ntb": "52", "ntt": "53", "kalbar": "61", "kalteng": "62", "kalsel": "63",
+    "kaltim": "64", "kaltara": "65", "sulut": "71", "sulteng": "72", "sulsel": "73",
+    "sultra": "74", "gorontalo": "75", "sulbar": "76", "malut": "82", "pabar": "91",
+    "papua barat": "91", "pbd": "96", "papua barat daya": "96", "papsel": "93",
+    "papteng": "94", "papeg": "95",
+}
+KAB_WORDS = frozenset({"kab", "kabupaten", "kb"})
+KOTA_WORDS = frozenset({"kota", "kotamadya", "kodya", "kot"})
+PROV_WORDS = frozenset({"prov", "provinsi", "propinsi", "prop"})
+
+OUTSIDE_REGION = Msg(
+    "hierarchy_outside_region",
+    "'{name}' is not a desa/kelurahan of {region}; that name exists in {elsewhere}. "
+    "Not matched elsewhere: check the desa or the kabupaten/kota.",
+)
+REGION_UNKNOWN = Msg(
+    "hierarchy_region_unknown",
+    "The kabupaten/kota or provinsi '{text}' was not recognised; the row was matched "
+    "without it.",
+)
+
+
+@lru_cache(maxsize=1)
+def region_names() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
+    """(code -> name, key -> kabupaten codes, key -> province codes) from the national
+    gazetteer. A kabupaten is known by its name without ``Kabupaten``/``Kota`` (both
+    ``tegal`` and ``kab tegal``/``kota tegal``)."""
+    from geoapp.io.boundaries.national import gazetteer_frame  # data, not a room import
+    frame = gazetteer_frame()
+    names: dict[str, str] = {}
+    kab: dict[str, set[str]] = defaultdict(set)
+    prov: dict[str, set[str]] = defaultdict(set)
+    for kode, nama, level in zip(frame["kode"], frame["nama"], frame["tingkat"], strict=True):
+        if level == "kabupaten_kota":
+            names[kode] = nama
+            words = normalise_name(nama).split()
+            marker, rest = (words[0], words[1:]) if words[0] in KAB_WORDS | KOTA_WORDS \
+                else ("", words)
+            base = " ".join(rest)
+            kab[base].add(kode)
+            kab[("kab " if marker in KAB_WORDS else "kota ") + base].add(kode)
+        elif level == "provinsi":
+            names[kode] = nama
+            prov[normalise_name(nama)].add(kode)
+    for abbr, code in PROVINCE_ABBREVIATIONS.items():
+        prov[abbr].add(code)
+    return names, dict(kab), dict(prov)
+
+
+def _kab_key(text: str) -> tuple[str, str]:
+    """(marker, base): ``Kab. Tegal`` -> ("kab", "tegal"), ``Tegal Kota`` -> ("kota", "tegal")."""
+    words = [w for w in normalise_name(text).split() if w]
+    marker = ""
+    if words and words[0] in KAB_WORDS | KOTA_WORDS:
+        marker, words = ("kab" if words[0] in KAB_WORDS else "kota"), words[1:]
+    elif len(words) > 1 and words[-1] in KAB_WORDS | KOTA_WORDS:
+        marker, words = ("kab" if words[-1] in KAB_WORDS else "kota"), words[:-1]
+    return marker, " ".join(words)
+
+
+def resolve_kabupaten(text: str | None) -> frozenset[str] | None:
+    """Kabupaten/kota codes a written name means (None: empty or not recognised)."""
+    if text is None or not normalise_name(str(text)):
+        return None
+    _, kab, _ = region_names()
+    marker, base = _kab_key(str(text))
+    for key in ((f"{marker} {base}" if marker else base), base.replace(" ", "")):
+        if key in kab:
+            return frozenset(kab[key])
+    hits = {k for k in _fuzzy_keys(base, kab) for k in kab[k]}
+    if marker:
+        exact_marker = {c for c in hits if c in kab.get(f"{marker} {_base_of(c)}", set())}
+        hits = exact_marker or hits
+    return frozenset(hits) if hits else None
+
+
+def _base_of(code: str) -> str:
+    names, _, _ = region_names()
+    return _kab_key(names[code])[1]
+
+
+def _fuzzy_keys(base: str, keys: dict[str, set[str]]) -> set[str]:
+    """Keys (without marker words) a safe fuzzy spelling of ``base`` reaches; unique only."""
+    if not base:
+        return set()
+    found = set()
+    for key in keys:
+        if key.startswith(("kab ", "kota ")):
+            continue
+        if any(safe_fuzzy(v, key.split(), key.replace(" ", "")) is not None
+               for v in variants_of(base)):
+            found.add(key)
+    return found if len({c for k in found for c in keys[k]}) <= 2 else set()
+
+
+def resolve_provinsi(text: str | None) -> frozenset[str] | None:
+    """Province codes a written province name or abbreviation means."""
+    if text is None or not normalise_name(str(text)):
+        return None
+    _, _, prov = region_names()
+    words = [w for w in normalise_name(str(text)).split() if w not in PROV_WORDS]
+    key = " ".join(words)
+    if key in prov:
+        return frozenset(prov[key])
+    if key.replace(" ", "") in prov:
+        return frozenset(prov[key.replace(" ", "")])
+    found = _fuzzy_keys(key, {k: v for k, v in prov.items() if len(k) > 4})
+    codes = {c for k in found for c in prov[k]}
+    return frozenset(codes) if len(codes) == 1 else None
+
+
+def row_region(kab_text: str | None, prov_text: str | None) -> frozenset[str] | None:
+    """The region codes (kabupaten ``36.01`` or province ``36``) a row is restricted to."""
+    kab = resolve_kabupaten(kab_text)
+    prov = resolve_provinsi(prov_text)
+    if kab and prov:
+        inside = frozenset(k for k in kab if k[:2] in prov)
+        return inside or kab
+    return kab or prov
+
+
+def regions_of(kabupaten: Sequence | None, provinsi: Sequence | None,
+               n: int) -> tuple[np.ndarray, list[frozenset[str] | None]]:
+    """Per row an index into the list of distinct regions (None: unrestricted); each
+    distinct (kabupaten, provinsi) text pair is resolved once."""
+    kab_codes, kab_values = _factorized(kabupaten, n)
+    prov_codes, prov_values = _factorized(provinsi, n)
+    pair_codes, pairs = pd.factorize(kab_codes * (len(prov_values) + 1) + prov_codes)
+    regions: list[frozenset[str] | None] = []
+    per_pair = np.empty(len(pairs), dtype=np.int64)
+    for j, key in enumerate(pairs.tolist()):
+        k, p = divmod(int(key), len(prov_values) + 1)
+        region = row_region(kab_values[k], prov_values[p])
+        if region not in regions:
+            regions.append(region)
+        per_pair[j] = regions.index(region)
+    return per_pair[pair_codes] if n else np.zeros(0, np.int64), regions
+
+
+def _factorized(column: Sequence | None, n: int) -> tuple[np.ndarray, list[str | None]]:
+    """(code per row, texts by code) with code 0 for an empty cell."""
+    if column is None:
+        return np.zeros(n, dtype=np.int64), [None]
+    codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
+    return codes.astype(np.int64) + 1, [None, *(str(u) for u in uniques)]
+
+
+def sub_gazetteer(gaz: Gazetteer, region: frozenset[str]) -> Gazetteer | None:
+    """The part of ``gaz`` inside ``region`` (None when it holds no desa); built once per
+    gazetteer and region, then kept with the gazetteer."""
+    if region not in gaz.parts:
+        gaz.parts[region] = _build_part(gaz, region)
+    return gaz.parts[region]
+
+
+def _build_part(gaz: Gazetteer, region: frozenset[str]) -> Gazetteer | None:
+    rows = gaz.rows_in_regions(region)
+    if not rows:
+        return None
+    if len(rows) == len(gaz):
+        return gaz
+    return gaz.subset(rows)
+
+
+def region_label(region: frozenset[str]) -> str:
+    names, _, _ = region_names()
+    return " / ".join(names.get(c, c) for c in sorted(region))
+
+
+def outside_note(gaz: Gazetteer, name: str, region: frozenset[str], lang: str) -> str | None:
+    """A note when ``name`` is a desa of ``gaz`` outside ``region`` (None otherwise)."""
+    hits = gaz.lookup_keys(name_keys(name))
+    if not hits or any(gaz.kode[r][:len(c)] == c for r in hits for c in region):
+        return None
+    names, _, _ = region_names()
+    places = sorted({f"{gaz.nama[r]} ({gaz.nama_kecamatan[r] or gaz.kode_kecamatan[r]}, "
+                     f"{names.get(gaz.kode[r][:5], gaz.kode[r][:5])})" for r in hits})
+    shown = ", ".join(places[:3]) + (" …" if len(places) > 3 else "")
+    return OUTSIDE_REGION.text(normalise_lang(lang), name=name, region=region_label(region),
+                               elsewhere=shown)
