@@ -37,7 +37,7 @@ def test_default_is_the_two_newest_years_never_a_equals_b(sample_app, token):
     assert len(data["features"]) == 104
     assert data["labels"]["a"] != data["labels"]["b"]
     assert 'data-testid="map-a"' in html and 'data-testid="map-change"' in html
-    assert "Data sampel — bukan data resmi" in html
+    assert "Data contoh — bukan data resmi" in html
     assert "/static/vendor/leaflet/leaflet.js" in html and "/static/compare.js" in html
     assert '/data/versions/compare/print.pdf?' in html
 

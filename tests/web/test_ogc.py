@@ -71,7 +71,7 @@ def test_collections_are_the_available_layers_and_the_boundaries(shared_sample_c
     for layer in layers:
         c = by_id[layer["key"]]
         assert c["geoapp:sample"] is True and c["title"].endswith("(Data contoh)")
-        assert "data sampel" in c["geoapp:source"] and c["geoapp:datasetVersion"] == 1
+        assert "data contoh" in c["geoapp:source"] and c["geoapp:datasetVersion"] == 1
         assert set(c["crs"]) == {CRS84, EPSG4326} and c["storageCrs"] == CRS84
     assert by_id["umkm-kelompok-km2"]["geoapp:unit"] == "Kelompok dibantu per km²"
     assert by_id["umkm-nilai"]["geoapp:unit"] == "Nilai bantuan (Rp) per kelurahan"
