@@ -218,6 +218,14 @@ def test_filter_options(session, active):
     assert len(options["kecamatan"]) == 13 and options["kecamatan"][0] == ("36.71.01", "Tangerang")
 
 
+def test_filter_options_are_memoised_per_version_as_private_copies(session, active):
+    first = F.filter_options(session, active)
+    first["years"].append("1999")
+    assert F.filter_options(session, active)["years"] == ["2020", "2021"]
+    _import(session, "umkm", UMKM_HEADERS, [_umkm_row(KEL_A, 7, tahun="2023")])
+    assert "2023" in F.filter_options(session, active)["years_by_program"]["umkm"]
+
+
 # --------------------------------------------------------------------------- points
 
 def test_point_layer_accounts_for_every_matched_row(session, active):

@@ -44,6 +44,7 @@ class LayerData:
     sample: bool
     source_label: str
     ledger: dict[str, Any] = field(default_factory=dict)
+    theme_order: tuple[str, ...] = ()   # point layers: all themes of the UNFILTERED layer
 
 
 def _layer(key: str, program: str, title: Msg, kind: str, measure: str | None,

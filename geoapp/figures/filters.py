@@ -5,6 +5,7 @@ Core module: no Flask.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,8 +62,14 @@ def _distinct(values: pd.Series) -> list[str]:
 
 def filter_options(session: Session, active: ActiveVersions) -> dict[str, Any]:
     """Values the filters accept: ``years`` (all programs), ``subprograms`` per program,
-    ``kecamatan`` as (kode, nama) pairs, plus ``years_by_program``."""
+    ``kecamatan`` as (kode, nama) pairs, plus ``years_by_program``. Memoised per set of
+    active dataset versions (every live map request asks for it); the caller gets a copy."""
     data = ActiveData.read(session, active)
+    key = ("figures.filter_options", tuple(sorted(i.identity for i in data.infos.values())))
+    return copy.deepcopy(data.cached(key, lambda: _options(data)))
+
+
+def _options(data: ActiveData) -> dict[str, Any]:
     years: dict[str, list[str]] = {}
     subprograms: dict[str, list[str]] = {}
     for program, info in data.infos.items():

@@ -84,13 +84,14 @@ def _legend(ax, handles: list) -> None:
               fontsize=8, frameon=False)
 
 
-def _theme_symbols(frame: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[str], list]:
+def _theme_symbols(frame: gpd.GeoDataFrame, lang: str,
+                   order: tuple[str, ...] = ()) -> tuple[list[str], list[str], list]:
     """A colour and marker per point (the screen's theme styles, ``geoapp.maps.palettes``)
     and the legend handles."""
     if "tema" not in frame.columns or frame["tema"].isna().all():
         return [POINT_COLOR] * len(frame), ["o"] * len(frame), []
     raw = [str(t).strip() if isinstance(t, str) else "" for t in frame["tema"]]
-    styles = theme_styles(raw)
+    styles = theme_styles(raw, order)
     colors = [styles[t][0] if t else NO_THEME_COLOR for t in raw]
     markers = [MARKERS[styles[t][1]] if t else "o" for t in raw]
     legend = [(t[:40], c, MARKERS[shape]) for t, (c, shape) in styles.items()]
@@ -100,9 +101,9 @@ def _theme_symbols(frame: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[
 
 
 def _draw_points(ax, frame: gpd.GeoDataFrame, outline: gpd.GeoDataFrame, lang: str,
-                 without_coordinates: int) -> None:
+                 without_coordinates: int, order: tuple[str, ...] = ()) -> None:
     outline.plot(ax=ax, facecolor="#f7f7f7", edgecolor=OUTLINE, linewidth=0.5)
-    colors, markers, legend = _theme_symbols(frame, lang)
+    colors, markers, legend = _theme_symbols(frame, lang, order)
     for marker in sorted(set(markers)):
         keep = np.array([m == marker for m in markers], dtype=bool)
         frame[keep].plot(ax=ax, color=[c for c, k in zip(colors, keep, strict=True) if k],
@@ -155,7 +156,8 @@ def render_layer_png(data: LayerData, *, lang: str = "id", title: str | None = N
         frame = data.frame.to_crs("EPSG:4326") if data.frame.crs is not None else data.frame
         if definition.kind == "points":
             base = outline if outline is not None else frame.iloc[0:0]
-            _draw_points(ax, frame, base, lang, int(data.ledger.get("without_coordinates", 0)))
+            _draw_points(ax, frame, base, lang, int(data.ledger.get("without_coordinates", 0)),
+                         data.theme_order)
             _fit(ax, base, frame)
         else:
             _draw_choropleth(ax, frame, definition.value_kind, lang, scheme, k, palette)

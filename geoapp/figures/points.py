@@ -12,6 +12,7 @@ from geoapp.figures.catalog import LayerData, LayerDef, check_kind, get_layer_de
 from geoapp.figures.filters import NO_FILTERS, Filters, selected
 from geoapp.figures.results import cache_key, layer_data, ledger, private_copy
 from geoapp.figures.rows import ActiveData, boundaries
+from geoapp.maps.palettes import theme_order
 from geoapp.store.active import ActiveVersions, DatasetInfo
 
 POINT_COLUMNS = ["nama", "tema", "kode", "nama_kelurahan", "kode_kecamatan", "nama_kecamatan",
@@ -62,10 +63,15 @@ def point_layer(session: Session, active: ActiveVersions, key: str,
     and kecamatan names, alamat, the program's measures (by Measure.key), lat, lon.
 
     Matched rows without coordinates are not placed anywhere (a wrong place is worse than
-    none); ``ledger["without_coordinates"]`` counts them.
+    none); ``ledger["without_coordinates"]`` counts them. ``theme_order`` lists the themes
+    of the unfiltered layer, so a theme keeps its colour under any filter.
     """
     definition = get_layer_def(key)
     check_kind(definition, "points", "area_layer")
     data = ActiveData.read(session, active)
     key_ = cache_key("figures.points", definition, filters, data.infos)
-    return private_copy(data.cached(key_, lambda: _compute_points(data, definition, filters)))
+    result = private_copy(data.cached(key_, lambda: _compute_points(data, definition, filters)))
+    whole = result if filters == NO_FILTERS else point_layer(session, active, key)
+    if "tema" in whole.frame.columns:
+        result.theme_order = theme_order(whole.frame["tema"].dropna().astype(str))
+    return result

@@ -106,7 +106,7 @@ def point_set(data: LayerData, lang: str) -> tuple[PointSet, list[LegendItem]]:
         return (PointSet(frame, [color] * len(frame), ["o"] * len(frame)),
                 [LegendItem(f"{title} ({len(frame)})", color, marker="o")])
     raw = [str(t).strip() if isinstance(t, str) else "" for t in frame["tema"]]
-    styles = theme_styles(raw)
+    styles = theme_styles(raw, data.theme_order)
     colors = [styles[t][0] if t else NO_THEME_COLOR for t in raw]
     markers = [MARKERS[styles[t][1]] if t else "o" for t in raw]
     legend = [LegendItem(f"{title}: {t[:40]} ({raw.count(t)})", c, marker=MARKERS[s])

@@ -268,7 +268,14 @@ def rounded_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(gdf: gpd.GeoDataFrame, *, dialect: str = "machine") -> bytes:
     """Formula-safe CSV (UTF-8 with BOM) of the attributes and centroids, in one of
     ``CSV_DIALECTS`` (default: machine-readable)."""
-    frame = csv_frame(gdf)
+    return table_csv_bytes(csv_frame(gdf), dialect=dialect)
+
+
+def table_csv_bytes(frame: pd.DataFrame, *, dialect: str = "machine") -> bytes:
+    """A formula-safe table as CSV (UTF-8 with BOM) in one of ``CSV_DIALECTS``: ``machine``
+    keeps full precision with ``,`` and ``.``; ``id`` (``;`` and decimal ``,``) and ``en``
+    round for people."""
+    frame = csv_safe_frame(frame)
     if dialect == "machine":
         text = frame.to_csv(index=False, lineterminator="\r\n")
     elif dialect in ("id", "en"):

@@ -86,11 +86,13 @@ def theme_style(theme: str, order: Iterable[str] = ()) -> tuple[str, str]:
     return theme_color(index), shape
 
 
-def theme_styles(labels: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Theme label -> (colour, shape) for every theme in ``labels`` (pass every theme of the
-    dataset, not only the filtered ones)."""
-    order = theme_order(labels)
-    return {t: theme_style(t, order) for t in order}
+def theme_styles(labels: Iterable[str],
+                 order: Iterable[str] = ()) -> dict[str, tuple[str, str]]:
+    """Theme label -> (colour, shape) for every theme in ``labels``, placed by ``order`` (all
+    themes of the unfiltered layer; defaults to ``labels`` themselves)."""
+    shown = theme_order(labels)
+    known = theme_order(order) or shown
+    return {t: theme_style(t, known) for t in shown}
 
 
 def diverging_colors(n_side: int) -> tuple[list[str], list[str]]:

@@ -122,11 +122,14 @@ def data_document(place_set: PlaceSet, geometry: CompactGeometry, lang: str,
 
 def export_document(place_set: PlaceSet, params: Mapping[str, Any], fmt: str, lang: str
                     ) -> tuple[bytes, ExportFormat, str]:
-    """The places chosen by ``params`` in ``fmt``: (body, format, download file name)."""
+    """The places chosen by ``params`` in ``fmt``: (body, format, download file name).
+    CSV follows the interface language (``id``: ``;`` and decimal comma) unless
+    ``?csv=id|en|machine`` asks otherwise."""
     check_format(fmt)
-    query = check_query(params, place_set.places)
+    query = check_query(params, place_set.places, extra=("lang", "csv"))
     chosen = filter_places(place_set.places, query)
-    body, found = export_places(chosen, fmt, lang, sample=place_set.sample)
+    dialect = str(params.get("csv", lang)).strip().lower()
+    body, found = export_places(chosen, fmt, lang, sample=place_set.sample, csv_dialect=dialect)
     return body, found, export_filename(query, found)
 
 

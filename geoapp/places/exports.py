@@ -2,7 +2,7 @@
 
 XML formats are built with ``xml.etree.ElementTree`` (text is escaped by the
 serialiser, never concatenated); characters XML 1.0 cannot carry are dropped.
-CSV cells are guarded against formula injection by ``geoapp.io.export.csv_safe_frame``.
+CSV cells are guarded against formula injection (``geoapp.io.export.table_csv_bytes``).
 A place without coordinates is kept where the format allows it (GeoJSON ``null``
 geometry, KML Placemark without Point, CSV empty lat/lon) and said so; GPX waypoints
 need a position, so GPX leaves such places out and counts them in its metadata.
@@ -24,7 +24,7 @@ from shapely.geometry import Point
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.core.programs import PROGRAMS
-from geoapp.io.export import CSV_ENCODING, csv_safe_frame, geojson_bytes
+from geoapp.io.export import geojson_bytes, table_csv_bytes
 from geoapp.places.model import KIND_TITLES, Activity, Place, PlaceQuery
 from geoapp.values.numbers import format_amount, format_number
 
@@ -124,10 +124,13 @@ def geojson_places(places: Sequence[Place], lang: str = "id") -> bytes:
     return geojson_bytes(places_frame(places, lang), precision=6)
 
 
-def csv_places(places: Sequence[Place], lang: str = "id") -> bytes:
-    """Formula-safe CSV (UTF-8 with BOM) of the places."""
+def csv_places(places: Sequence[Place], lang: str = "id", *, dialect: str = "machine"
+               ) -> bytes:
+    """Formula-safe CSV (UTF-8 with BOM) of the places in one of
+    ``geoapp.io.export.CSV_DIALECTS`` (``id``: ``;`` and decimal comma for a spreadsheet
+    set to Indonesian; ``machine``: full precision, ``,`` and ``.``)."""
     frame = pd.DataFrame(places_frame(places, lang).drop(columns="geometry"))
-    return csv_safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)
+    return table_csv_bytes(frame, dialect=dialect)
 
 
 def _description(place: Place, lang: str) -> str:
@@ -204,8 +207,10 @@ def kml_places(places: Sequence[Place], lang: str = "id", *, sample: bool = Fals
 
 
 def export_places(places: Sequence[Place], fmt: str, lang: str = "id", *,
-                  sample: bool = False) -> tuple[bytes, ExportFormat]:
-    """The places in ``fmt`` (geojson, gpx, kml, csv) and the format's description."""
+                  sample: bool = False, csv_dialect: str = "machine"
+                  ) -> tuple[bytes, ExportFormat]:
+    """The places in ``fmt`` (geojson, gpx, kml, csv in ``csv_dialect``) and the format's
+    description."""
     chosen = check_format(fmt)
     lang = normalise_lang(lang)
     if chosen.key == "geojson":
@@ -214,7 +219,7 @@ def export_places(places: Sequence[Place], fmt: str, lang: str = "id", *,
         return gpx_places(places, lang, sample=sample), chosen
     if chosen.key == "kml":
         return kml_places(places, lang, sample=sample), chosen
-    return csv_places(places, lang), chosen
+    return csv_places(places, lang, dialect=csv_dialect), chosen
 
 
 def export_filename(query: PlaceQuery, fmt: ExportFormat, *, today: datetime | None = None

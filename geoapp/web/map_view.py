@@ -32,7 +32,7 @@ from geoapp.maps import (
     kwt_layer,
 )
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
-from geoapp.maps.palettes import program_palette, theme_order
+from geoapp.maps.palettes import program_palette
 from geoapp.store.active import ActiveVersions
 from geoapp.values.integers import parse_optional_int
 
@@ -273,15 +273,8 @@ def load_layers(session: Session, active: ActiveVersions, req: MapRequest,
 def theme_orders(session: Session, active: ActiveVersions, points: list[LayerData],
                  req: MapRequest) -> dict[str, tuple[str, ...]]:
     """All themes of each themed point layer without filters: their colours stay put."""
-    out = {}
-    for data in points:
-        if "tema" not in data.frame.columns:
-            continue
-        unfiltered = req.filters_for(data.definition.program) == Filters()
-        whole = data if unfiltered else figures.point_layer(session, active,
-                                                            data.definition.key, Filters())
-        out[data.definition.key] = theme_order(whole.frame["tema"].dropna().astype(str))
-    return out
+    return {data.definition.key: data.theme_order for data in points
+            if "tema" in data.frame.columns}
 
 
 def kelurahan_frame(kecamatan: str | None) -> gpd.GeoDataFrame:

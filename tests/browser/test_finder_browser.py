@@ -240,7 +240,8 @@ def test_downloads_follow_the_filters(phone, live_server):
     assert sorted(m.find(f"{KML}name").text for m in marks) == expected
     geo = json.loads(_download(page, "geojson"))
     assert sorted(f["properties"]["name"] for f in geo["features"]) == expected
-    rows = list(csv.DictReader(io.StringIO(_download(page, "csv").decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(_download(page, "csv").decode("utf-8-sig")),
+                              delimiter=";"))      # the Indonesian page: ';' separated
     assert sorted(r["name"] for r in rows) == expected
     page.get_by_test_id("search").fill("")
     page.locator("details.finder-more summary").click()
@@ -248,7 +249,7 @@ def test_downloads_follow_the_filters(phone, live_server):
     ecofarm = [p["name"] for p in data["places"] if p["kind"] == "ecofarm"]
     assert _all_cards(page).count() == len(ecofarm)
     rows = list(csv.DictReader(io.StringIO(_download_named(page, "csv", "ecofarm")
-                                           .decode("utf-8-sig"))))
+                                           .decode("utf-8-sig")), delimiter=";"))
     assert sorted(r["name"] for r in rows) == sorted(ecofarm)
     page.get_by_test_id("search").fill("Kampung  Bekelir")
     page.get_by_test_id("filter-kind").select_option("")

@@ -350,3 +350,23 @@ def test_kelurahan_picker_selects_and_follows_the_map(page, live_server):
     page.select_option("#control-kecamatan", "36.71.07")     # the list follows the filter
     _settle(page)
     assert picker.locator("option").count() == 16 + 1
+
+
+def test_a_filter_fetches_the_visible_layers_first(page, live_server):
+    """A year change asks for the shown choropleth and the switched-on points first; the
+    hidden layers are asked for only after those are on the map (fast live updates)."""
+    payload = open_map(page, live_server)
+    page.wait_for_load_state("networkidle")
+    page.uncheck("#overlay-kwt-titik")
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path.rsplit("/", 1)[1])
+            if "/api/map/" in r.url else None)
+    page.select_option("#control-year", "2020")
+    _settle(page)
+    page.wait_for_load_state("networkidle")
+    shown = payload["chor"][0]["key"]
+    visible = {f"{shown}.json"} | {f"{p['key']}.json" for p in payload["pts"]
+                                   if p["key"] != "kwt-titik"}
+    assert set(fetched[:len(visible)]) == visible, fetched
+    hidden = {f"{c['key']}.json" for c in payload["chor"][1:]} | {"kwt-titik.json"}
+    assert set(fetched[len(visible):]) == hidden, fetched

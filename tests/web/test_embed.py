@@ -20,7 +20,7 @@ def test_embed_is_the_map_without_navigation(shared_sample_client):
     assert response.status_code == 200
     assert 'data-testid="map"' in html and "geoappMap.init(" in html
     assert "site-nav" not in html and 'id="map-controls"' not in html
-    assert "Data contoh" in html
+    assert "Data contoh" in html and "Data sampel" not in html
     csp = _csp(response)
     assert csp["frame-ancestors"] == "'self'" and "'nonce-" in csp["script-src"]
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"

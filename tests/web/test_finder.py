@@ -71,7 +71,7 @@ def test_data_json_has_phone_and_whatsapp_numbers(shared_sample_client):
 def test_search_export_finds_kecamatan(shared_sample_client):
     data = _data(shared_sample_client)
     in_cibodas = {p["name"] for p in data["places"] if p["kecamatan"] == "Cibodas"}
-    response = shared_sample_client.get("/kampung/export.csv?q=Cibodas")
+    response = shared_sample_client.get("/kampung/export.csv?q=Cibodas&csv=machine")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert in_cibodas and in_cibodas <= {r["name"] for r in rows}
 
@@ -120,8 +120,27 @@ def test_geojson_and_csv_exports_with_near_point(shared_sample_client):
     assert len(doc["features"]) == len(data["places"])              # unlocated ones too
     assert all(f["geometry"] is None for f in doc["features"][len(located):])
     raw = shared_sample_client.get("/kampung/export.csv?kind=ecofarm").data
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == sum(p["kind"] == "ecofarm" for p in data["places"])
+
+
+def test_csv_export_follows_the_interface_language(shared_sample_client):
+    """Indonesian: ``;`` and a decimal comma (a spreadsheet set to Indonesian reads the
+    numbers); English: ``,`` and ``.``; ``?csv=machine``: full precision."""
+    def rows(url, delimiter):
+        raw = shared_sample_client.get(url).data.decode("utf-8-sig")
+        return list(csv.DictReader(io.StringIO(raw), delimiter=delimiter))
+
+    indo = rows("/kampung/export.csv", ";")
+    located = [r for r in indo if r["lat"]]
+    assert located and all(re.fullmatch(r"-6,\d{1,6}", r["lat"]) for r in located)
+    english = rows("/kampung/export.csv?lang=en", ",")
+    assert [r["lat"] for r in english] == [r["lat"].replace(",", ".") for r in indo]
+    machine = rows("/kampung/export.csv?csv=machine", ",")
+    assert [r["name"] for r in machine] == [r["name"] for r in indo]
+    assert all(re.fullmatch(r"-6\.\d+", r["lat"]) for r in machine if r["lat"])
+    bad = shared_sample_client.get("/kampung/export.csv?csv=excel")
+    assert bad.status_code == 400 and "excel" in bad.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("url,code", [

@@ -93,3 +93,34 @@ def test_year_filter_on_a_program_without_years_says_so(client):
     assert any("2021" in n for n in data["notes"]), data["notes"]
     own = get(client, "/api/map/umkm-kelompok-km2.json?year=2021")
     assert not any("2021" in n for n in own["notes"])
+
+
+def test_filtered_theme_colours_match_on_screen_png_and_print(client, monkeypatch):
+    """A kampung theme keeps the screen's colour in the PNG download and the printed map
+    when a filter drops other themes (colours by ALL themes of the unfiltered layer)."""
+    from geoapp.figures import png, printing
+
+    whole = get(client, "/api/map/kampung-tematik.json")
+    part = get(client, "/api/map/kampung-tematik.json?kecamatan=36.71.07")
+    shown = {t["label"]: t["color"] for t in part["pts"]["themes"]}
+    assert 0 < len(shown) < len(whole["pts"]["themes"])     # a theme dropped out
+    seen: dict[str, dict] = {}
+
+    def spy_png(frame, lang, order=()):
+        colors, markers, legend = real_png(frame, lang, order)
+        seen["png"] = {t: c for t, c, _ in legend}
+        return colors, markers, legend
+
+    def spy_print(data, lang):
+        ps, items = real_print(data, lang)
+        seen["print"] = {i.label.split(": ", 1)[1].rsplit(" (", 1)[0]: i.color for i in items}
+        return ps, items
+
+    real_png, real_print = png._theme_symbols, printing.point_set
+    monkeypatch.setattr(png, "_theme_symbols", spy_png)
+    monkeypatch.setattr(printing, "point_set", spy_print)
+    assert client.get(part["links"]["png"]).status_code == 200
+    r = client.get("/map/print.png?layer=umkm&points=kampung-tematik&kecamatan=36.71.07")
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+    assert seen["png"] == shown
+    assert seen["print"] == shown

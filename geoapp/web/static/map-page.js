@@ -128,21 +128,34 @@
     }
   }
 
+  /* The visible choropleth and the switched-on point layers are fetched and drawn first;
+     the hidden ones follow afterwards, so a change is on the map as soon as its layers are. */
   function update(before, after, push) {
     var todo = plan(before, after), mine = ++generation, notes = [];
-    var jobs = todo.area.map(function (program) {
+    var shown = shownProgram(after), hide = (after.get("hide") || "").split(",");
+    function areaJob(program) {
       var key = keyOf(program);
       return fetchLayer(key, after).then(function (resp) {
         if (mine !== generation) { return; }
         applyArea(program, key, resp, after);
         if (program === shownProgram(after)) { notes = notes.concat(resp.notes || []); }
       });
-    }).concat(todo.points.map(function (key) {
+    }
+    function pointJob(key) {
       return fetchLayer(key, after).then(function (resp) {
         if (mine === generation && resp.pts) { page.ctl.setPoints(resp.pts); updateRow(key, key, resp); }
         notes = notes.concat(resp.notes || []);
       });
-    }));
+    }
+    var visible = function (k) { return hide.indexOf(k) < 0; };
+    var jobs = todo.area.filter(function (p) { return p === shown; }).map(areaJob)
+      .concat(todo.points.filter(visible).map(pointJob));
+    function later() {
+      if (mine !== generation) { return; }
+      Promise.all(todo.area.filter(function (p) { return p !== shown; }).map(areaJob)
+        .concat(todo.points.filter(function (k) { return !visible(k); }).map(pointJob)))
+        .catch(function () { /* a hidden layer is fetched again when it is shown */ });
+    }
     setBusy(true);
     return Promise.all(jobs).then(function () {
       if (mine !== generation) { return; }
@@ -153,6 +166,7 @@
       showNotes(notes, after, true);
       setBusy(false);
       writeUrl(push);
+      later();
     }).catch(function () {
       setBusy(false);
       showNotes([page.t.loadError], after, true);
