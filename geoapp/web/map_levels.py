@@ -1,0 +1,41 @@
+"""Per-level map layers of a province or national instance (``WILAYAH=36`` / ``ID``).
+
+``GET /api/levels/<level>.json?parent=<kode>`` answers one simplified level of the
+hierarchy (provinsi, kabupaten, kecamatan, desa) under one parent code, so the national
+map never loads every desa at once. The layers are built and cached in
+:mod:`geoapp.maps.levels`; this view only checks the arguments and sends the bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from flask import Blueprint, Response, current_app, request
+
+from geoapp.io.boundaries.national import normalise_wilayah
+from geoapp.maps.levels import level_layer
+from geoapp.maps.safejson import script_json
+
+bp = Blueprint("map_levels", __name__)
+MAX_AGE = 24 * 3600
+
+
+
+@lru_cache(maxsize=64)
+def _body(level: str, parent: str, wilayah: str) -> tuple[bytes, str]:
+    body = script_json(level_layer(level, parent, wilayah)).encode("utf-8")
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+@bp.get("/levels/<level>.json")
+def level(level: str):
+    """One level of the map under ``parent`` (empty: the whole working area)."""
+    wilayah = current_app.config.get("WILAYAH") or ""     # empty: a clear 400 below
+    parent = request.args.get("parent", "").strip()
+    body, etag = _body(level[:40], parent[:40], normalise_wilayah(wilayah))
+    response = Response(body, content_type="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
