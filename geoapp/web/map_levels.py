@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext as _
 
-from geoapp.io.boundaries.national import normalise_wilayah
+from geoapp.io.boundaries.national import COUNTRY, names_by_kode, normalise_wilayah
 from geoapp.maps.levels import level_layer
 from geoapp.maps.safejson import script_json
 
@@ -39,3 +40,18 @@ def level(level: str):
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response.make_conditional(request)
+
+
+def national_page() -> str | None:
+    """The level-by-level map page when the working area is a province or ``ID``
+    (None for a kabupaten/kota: its full map page stays as it is)."""
+    wilayah = normalise_wilayah(current_app.config.get("WILAYAH") or "")
+    if wilayah != COUNTRY and len(wilayah) != 2:
+        return None
+    name = "Indonesia" if wilayah == COUNTRY else names_by_kode()[wilayah]
+    start = ("provinsi", "") if wilayah == COUNTRY else ("kabupaten", wilayah)
+    return render_template(
+        "national_map.html", title=_("Map of %(area)s", area=name),
+        start_level=start[0], start_parent=start[1],
+        tile_url=current_app.config.get("TILE_URL") or "",
+        tile_attribution=current_app.config.get("TILE_ATTRIBUTION") or "")

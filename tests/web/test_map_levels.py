@@ -119,3 +119,19 @@ def test_kota_tangerang_instance_gets_its_own_levels_only(instance):
     assert len(kec["features"]) == 13
     assert client.get("/api/levels/kecamatan.json?parent=36.74").status_code == 400
     app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def test_national_map_page_is_light_and_names_the_country(client):
+    response = client.get("/?lang=en")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Map of Indonesia" in page
+    assert 'data-start-level="provinsi"' in page and "map-levels.js" in page
+    assert len(response.data) < 60_000
+    assert client.get("/static/map-levels.js").status_code == 200
+
+
+def test_province_instance_starts_at_its_kabupaten(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True, "WILAYAH": "36"})
+    page = app.test_client().get("/?lang=en").get_data(as_text=True)
+    assert "Map of Banten" in page and 'data-start-parent="36"' in page
+    app.extensions["geoapp_db"]["engine"].dispose()
