@@ -8,7 +8,7 @@
   if (!node || !window.L) { return; }
   var L = window.L, data = node.dataset, cache = {}, layer = null, path = [];
   node.style.height = "70vh";
-  var map = L.map(node, { preferCanvas: true }).setView([-2.5, 118], 5);
+  var map = L.map(node).setView([-2.5, 118], 5);
   if (data.tiles) { L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 }).addTo(map); }
 
   function url(level, parent) {
@@ -44,6 +44,10 @@
       var tip = document.createElement("span");
       tip.textContent = p.nama + " (" + p.kode + ")";     /* names are data: never HTML */
       lyr.bindTooltip(tip, { sticky: true });
+      lyr.on("add", function () {          /* SVG paths named for keyboards, tests and axe */
+        var el = lyr.getElement && lyr.getElement();
+        if (el) { el.setAttribute("data-kode", p.kode); el.setAttribute("aria-label", p.nama); }
+      });
       lyr.on("click", function () {
         if (CHILD[level]) {
           path.push({ nama: p.nama, level: CHILD[level], parent: p.kode });
