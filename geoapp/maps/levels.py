@@ -32,6 +32,8 @@ TOLERANCE = {"provinsi": 0.04, "kabupaten": 0.02, "kecamatan": 0.003, "desa": 0.
 DECIMALS = {"provinsi": 2, "kabupaten": 2, "kecamatan": 4, "desa": 4}
 # Islands smaller than this (square degrees) are left out of a level's outline (the
 # largest part of every area is always kept), so the national view stays small.
+# Finer settings when a level is shown for one parent (kabupaten of one province).
+FINE = {"provinsi": (0.01, 3), "kabupaten": (0.004, 3)}
 MIN_PART = {"provinsi": 0.01, "kabupaten": 0.004, "kecamatan": 0.0, "desa": 0.0}
 # Which parents a level may be asked for ("" = the whole working area).
 PARENT_LEVELS = {"provinsi": ("",), "kabupaten": ("", "provinsi"),
@@ -81,12 +83,15 @@ def _drop_islets(geom, level: str):
     return shapely.MultiPolygon(kept) if len(kept) > 1 else largest
 
 
-def _geometry(geom, level: str) -> dict:
-    geom = _drop_islets(geom, level)
-    simple = shapely.simplify(geom, TOLERANCE[level], preserve_topology=True)
+def _geometry(geom, level: str, fine: bool) -> dict:
+    tolerance, decimals = (FINE[level] if fine and level in FINE
+                           else (TOLERANCE[level], DECIMALS[level]))
+    if not fine:
+        geom = _drop_islets(geom, level)
+    simple = shapely.simplify(geom, tolerance, preserve_topology=True)
     if simple.is_empty:
         simple = geom.envelope
-    rounded = shapely.transform(simple, lambda xy: np.round(xy, DECIMALS[level]))
+    rounded = shapely.transform(simple, lambda xy: np.round(xy, decimals))
     return shapely.geometry.mapping(rounded)
 
 
@@ -100,11 +105,12 @@ def level_layer(level: str, parent: str, wilayah: str) -> dict:
     frame = _frame(level, scope)
     if level == "provinsi" and wilayah != COUNTRY:      # the province of the working area
         frame = frame[frame["kode"] == wilayah.split(".")[0]]
+    fine = wilayah != COUNTRY or bool(parent)     # one province's shapes: more detail
     features = []
     for kode, nama, luas, geom in zip(frame["kode"], frame["nama"], frame["luas_km2"],
                                       frame.geometry, strict=True):
         induk = kode.rsplit(".", 1)[0] if "." in kode else ""
-        features.append({"type": "Feature", "geometry": _geometry(geom, level),
+        features.append({"type": "Feature", "geometry": _geometry(geom, level, fine),
                          "properties": {"kode": kode, "nama": nama, "induk": induk,
                                         "luas_km2": round(float(luas), 3)}})
     return {"type": "FeatureCollection", "level": level, "parent": parent,

@@ -72,6 +72,7 @@ def test_national_map_loads_in_budget_and_drills_down(page, records, national_ur
     assert sum(sizes) < BUDGET, sum(sizes)
 
     page.locator("[data-testid=levels-path-0]").click()
-    page.wait_for_selector("path[data-kode='11']")
+    page.wait_for_selector("path[data-kode='11']", state="attached")
     assert canvas.get_attribute("data-level") == "provinsi"
+    assert page.locator("path[data-kode]").count() == 38
     assert not records.page_errors and not records.console_errors
