@@ -45,7 +45,10 @@ def level(level: str):
 def national_page() -> str | None:
     """The level-by-level map page when the working area is a province or ``ID``
     (None for a kabupaten/kota: its full map page stays as it is)."""
-    wilayah = normalise_wilayah(current_app.config.get("WILAYAH") or "")
+    config = current_app.config
+    if config.get("BOUNDARIES") or not (config.get("WILAYAH") or "").strip():
+        return None                                  # own boundary files: the full page
+    wilayah = normalise_wilayah(config["WILAYAH"])
     if wilayah != COUNTRY and len(wilayah) != 2:
         return None
     name = "Indonesia" if wilayah == COUNTRY else names_by_kode()[wilayah]

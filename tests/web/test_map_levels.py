@@ -135,3 +135,10 @@ def test_province_instance_starts_at_its_kabupaten(tmp_path):
     page = app.test_client().get("/?lang=en").get_data(as_text=True)
     assert "Map of Banten" in page and 'data-start-parent="36"' in page
     app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def test_instance_without_wilayah_keeps_the_full_map_page(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True, "WILAYAH": ""})
+    response = app.test_client().get("/?lang=en")
+    assert response.status_code == 200 and "map-levels.js" not in response.get_data(as_text=True)
+    app.extensions["geoapp_db"]["engine"].dispose()
