@@ -9,6 +9,10 @@ Vendor libraries (Leaflet, markercluster under /static/vendor/leaflet|markerclus
 basemap tiles are counted apart and not in the budget (tiles are answered with a 1x1 PNG,
 never fetched from the internet).
 
+``--wilayah ID`` measures the national map instead (the shipped national data, no sample
+data): the level-by-level page at national zoom, then after clicking Banten (36), Kota
+Tangerang (36.71) and its first kecamatan (36.71.01), with the same 1.5 MB budget.
+
 Prints the uncompressed and the transferred (gzip) bytes per file, and the uncompressed total
 against the baseline built in this process: ``GeoDataFrame.explore()`` of the same four
 choropleths. Exits 1 when the app's own uncompressed bytes exceed 1.5 MB at any zoom.
@@ -173,7 +177,86 @@ def _own(path: str) -> bool:
     return not path.startswith(VENDOR)
 
 
+NATIONAL_STEPS = (("national", None, "path[data-kode='11']"),
+                  ("provinsi 36", "36", "path[data-kode='36.71']"),
+                  ("kabupaten 36.71", "36.71", "path[data-kode='36.71.01']"),
+                  ("kecamatan 36.71.01", "36.71.01", "path[data-kode='36.71.01.1001']"))
+
+
+def _serve_national(instance: Path):
+    """A WILAYAH=ID app on 127.0.0.1:<free port> in a thread; returns (url, stop)."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from geoapp.web import create_app
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs) -> None:
+            pass
+
+    app = create_app({"INSTANCE_PATH": str(instance), "WILAYAH": "ID",
+                      "CREATE_DEFAULT_PLANNER": False})
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["geoapp_db"]["engine"].dispose()
+
+    return f"http://127.0.0.1:{server.server_port}", stop
+
+
+def measure_national(base_url: str) -> list[dict[str, tuple[int, int]]]:
+    """Per drill-down step: every local URL fetched so far -> (uncompressed, transferred)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        raise SystemExit("chromium is not on PATH (Debian: apt-get install chromium)")
+    steps = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        seen: dict[str, tuple[int, int]] = {}
+        _record(page, base_url, seen)
+        page.goto(base_url + "/")
+        for _, click, ready in NATIONAL_STEPS:
+            if click:
+                page.locator(f"path[data-kode='{click}']").dispatch_event("click")
+            page.wait_for_selector(ready, state="attached")
+            page.wait_for_load_state("networkidle")
+            steps.append(dict(seen))
+        browser.close()
+    return steps
+
+
+def main_national() -> int:
+    with tempfile.TemporaryDirectory(prefix="geoapp-national-bench-") as tmp:
+        url, stop = _serve_national(Path(tmp) / "instance")
+        try:
+            steps = measure_national(url)
+        finally:
+            stop()
+    for path, (body, sent) in sorted(steps[-1].items(), key=lambda kv: -kv[1][0]):
+        print(f"{body:>9,d} {sent:>9,d}  {'own' if _own(path) else 'vendor':6}  {path[:90]}")
+    worst = 0
+    for (name, _, _), seen in zip(NATIONAL_STEPS, steps, strict=True):
+        own = sum(b for p, (b, _) in seen.items() if _own(p))
+        sent = sum(s for p, (_, s) in seen.items() if _own(p))
+        worst = max(worst, own)
+        print(f"{name:>20}: app's own {own:>9,d} bytes uncompressed, {sent:>9,d} transferred")
+    print(f"budget {BUDGET:,d}: {'OK' if worst <= BUDGET else 'TOO HEAVY'}")
+    return 0 if worst <= BUDGET else 1
+
+
 def main() -> int:
+    if "--wilayah" in sys.argv[1:]:
+        value = sys.argv[sys.argv.index("--wilayah") + 1:][:1]
+        if value != ["ID"]:
+            raise SystemExit("--wilayah: only ID is measured (received "
+                             f"{' '.join(value) or 'nothing'})")
+        return main_national()
     explore = explore_bytes(sample_layers()[0])
     with tempfile.TemporaryDirectory(prefix="geoapp-map-bench-") as tmp:
         import sample_app

@@ -87,6 +87,8 @@ def _register(app: Flask) -> None:
     app.register_blueprint(vendor.bp)
     from geoapp.web.figures_api import bp as figures_bp
     app.register_blueprint(figures_bp, url_prefix="/api")
+    from geoapp.web.map_levels import bp as levels_bp
+    app.register_blueprint(levels_bp, url_prefix="/api")
     from geoapp.web.upload import bp as upload_bp
     app.register_blueprint(upload_bp, url_prefix="/data")
     from geoapp.web.compare_view import bp as compare_bp

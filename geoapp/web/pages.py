@@ -97,7 +97,9 @@ def _map_context() -> dict:
 
 @bp.get("/")
 def index():
-    return render_template("index.html", **_map_context())
+    from geoapp.web.map_levels import national_page  # a province or the whole country
+
+    return national_page() or render_template("index.html", **_map_context())
 
 
 @bp.get("/embed")
