@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.web.test_upload_flow import planner, token_of, upload  # noqa: F401  (fixture)
+from tests.web.test_upload_flow import token_of, upload
 
 # Hand-made: Kota Tangerang kelurahan names under a header nobody recognises (content),
 # BPS-shaped codes (kecamatan parts 010/020, desa parts 001), a measure, a year, an
