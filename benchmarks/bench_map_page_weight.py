@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -148,19 +149,29 @@ def _record(page, url: str, seen: dict) -> None:
     page.route("**/*", route)
 
 
-def measure_served(base_url: str) -> list[dict[str, tuple[int, int]]]:
-    """Per zoom step: every local URL fetched so far -> (uncompressed, transferred) bytes."""
+@contextmanager
+def recording_page(base_url: str):
+    """A 1366x768 Chromium page whose local responses are recorded in ``seen``."""
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         raise SystemExit("chromium is not on PATH (Debian: apt-get install chromium)")
-    steps = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         seen: dict[str, tuple[int, int]] = {}
         _record(page, base_url, seen)
+        try:
+            yield page, seen
+        finally:
+            browser.close()
+
+
+def measure_served(base_url: str) -> list[dict[str, tuple[int, int]]]:
+    """Per zoom step: every local URL fetched so far -> (uncompressed, transferred) bytes."""
+    steps = []
+    with recording_page(base_url) as (page, seen):
         page.goto(base_url + "/")
         page.wait_for_function("() => document.documentElement.dataset.mapReady")
         for zoom in ZOOMS:
@@ -169,7 +180,6 @@ def measure_served(base_url: str) -> list[dict[str, tuple[int, int]]]:
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(300)
             steps.append(dict(seen))
-        browser.close()
     return steps
 
 
@@ -209,17 +219,8 @@ def _serve_national(instance: Path):
 
 def measure_national(base_url: str) -> list[dict[str, tuple[int, int]]]:
     """Per drill-down step: every local URL fetched so far -> (uncompressed, transferred)."""
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        raise SystemExit("chromium is not on PATH (Debian: apt-get install chromium)")
     steps = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        seen: dict[str, tuple[int, int]] = {}
-        _record(page, base_url, seen)
+    with recording_page(base_url) as (page, seen):
         page.goto(base_url + "/")
         for _, click, ready in NATIONAL_STEPS:
             if click:
@@ -227,7 +228,6 @@ def measure_national(base_url: str) -> list[dict[str, tuple[int, int]]]:
             page.wait_for_selector(ready, state="attached")
             page.wait_for_load_state("networkidle")
             steps.append(dict(seen))
-        browser.close()
     return steps
 
 
