@@ -70,16 +70,24 @@
   }
 
   /* ---- fetching layers ---- */
+  /* How many layer requests are in flight, on <html data-fetching> (tests wait for 0). */
+  function pending(change) {
+    var root = document.documentElement;
+    root.dataset.fetching = String((parseInt(root.dataset.fetching || "0", 10) || 0) + change);
+  }
+
   function fetchLayer(key, params) {
     var url = "/api/map/" + encodeURIComponent(key) + ".json";
     var query = liveQuery(params);
     url += query ? "?" + query : "";
     if (!cache[url]) {
+      pending(1);
       cache[url] = window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (resp) {
           if (!resp.ok) { delete cache[url]; throw new Error(String(resp.status)); }
           return resp.json();
         });
+      cache[url].then(function () { pending(-1); }, function () { pending(-1); });
     }
     return cache[url];
   }
