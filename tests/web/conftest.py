@@ -50,30 +50,6 @@ def shared_sample_client(shared_sample_app):
     return shared_sample_app.test_client()
 
 
-FROZEN_NOW = 1_800_000_000.0     # 2027-01-15 08:00 UTC = 15.00 in Asia/Jakarta
-
-
-class Clock:
-    """A frozen clock for geoapp.web.auth.now(): tests move it forward, nobody sleeps."""
-
-    def __init__(self, start: float = FROZEN_NOW) -> None:
-        self.t = start
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, minutes: float) -> None:
-        self.t += minutes * 60
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Freeze the web app's clock (sessions, lockouts) at FROZEN_NOW."""
-    from geoapp.web import auth
-
-    frozen = Clock()
-    monkeypatch.setattr(auth, "now", frozen, raising=False)
-    return frozen
 
 
 @pytest.fixture
