@@ -21,6 +21,7 @@ from geoapp.store.migrations import (
     own_object,
     upgrade,
 )
+from geoapp.store.migrations.schema import create_schema
 from geoapp.store.models import Base
 
 
@@ -49,17 +50,29 @@ def test_migrations_make_the_schema_init_db_makes(tmp_path):
     assert schema_differences(migrated) == []
     started = create_engine_for(tmp_path / "started.sqlite3")
     init_db(started)
-    # same tables, indexes and triggers (generation row, audit log) as the app makes at start
+    # the app's start runs the same migrations: same tables, indexes and triggers
+    assert current_revision(started) == head_revision()
     assert sqlite_objects(tmp_path / "migrated.sqlite3") == sqlite_objects(tmp_path / "started.sqlite3")
     assert any(t == "trigger" for t, _ in sqlite_objects(tmp_path / "migrated.sqlite3"))
+    assert {"uploads", "user_aliases", "rate_counters", "app_settings"} <= {
+        n for t, n in sqlite_objects(tmp_path / "started.sqlite3") if t == "table"}
+
+
+def legacy_sqlite(path):
+    """A SQLite file as geoapp made it before migrations: the schema from the models of
+    that time (``create_schema`` without the tables added since), no alembic_version."""
+    engine = create_engine_for(path)
+    create_schema(engine)
+    with engine.begin() as connection:
+        for table in ("uploads", "user_aliases", "rate_counters", "app_settings"):
+            connection.exec_driver_sql(f"DROP TABLE {table}")
+        connection.exec_driver_sql("INSERT INTO users (username, password_hash, role, created_at) "
+                                   "VALUES ('budi', 'x', 'planner', '2026-01-01 00:00:00')")
+    return engine
 
 
 def test_a_database_made_before_migrations_is_adopted(tmp_path):
-    engine = create_engine_for(tmp_path / "old.sqlite3")
-    init_db(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("INSERT INTO users (username, password_hash, role, created_at) "
-                                   "VALUES ('budi', 'x', 'planner', '2026-01-01 00:00:00')")
+    engine = legacy_sqlite(tmp_path / "old.sqlite3")
     assert current_revision(engine) is None
     assert upgrade(engine) == (None, head_revision())
     assert current_revision(engine) == head_revision() and BASELINE <= head_revision()
@@ -67,6 +80,21 @@ def test_a_database_made_before_migrations_is_adopted(tmp_path):
         assert connection.exec_driver_sql("SELECT username FROM users").scalars().all() == ["budi"]
     init_db(engine)   # the app still starts on it
     assert schema_differences(engine) == []
+
+
+def test_app_start_adopts_a_database_made_before_migrations(tmp_path, monkeypatch):
+    engine = legacy_sqlite(tmp_path / "old.sqlite3")
+    init_db(engine)   # what create_app does
+    assert current_revision(engine) == head_revision()
+    assert schema_differences(engine) == []
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT username FROM users").scalars().all() == ["budi"]
+
+    def no_alembic(*_a, **_k):
+        raise AssertionError("a database at the newest revision is not migrated again")
+
+    monkeypatch.setattr("geoapp.store.migrations.command.upgrade", no_alembic)
+    init_db(engine)   # the next start: one read of alembic_version
 
 
 def test_db_upgrade_command_on_the_instance_sqlite(tmp_path, monkeypatch):

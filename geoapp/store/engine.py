@@ -1,10 +1,10 @@
 """Engine and schema: SQLite in WAL mode with foreign keys on (the default), or PostgreSQL.
 
 ``database_url(settings)`` is the one rule for which database a process uses: the
-DATABASE_URL setting, else the SQLite file of the DATABASE setting. SQLite schemas are
-created and brought up to date at start (``init_db``, as always); a PostgreSQL schema is
-brought to the newest migration (``geoapp.store.migrations``) by ``init_db`` too, under an
-advisory lock, and by ``geoapp db upgrade``.
+DATABASE_URL setting, else the SQLite file of the DATABASE setting. Both dialects are
+brought to the newest migration (``geoapp.store.migrations``) at start by ``init_db`` (on
+PostgreSQL under an advisory lock) and by ``geoapp db upgrade``; a SQLite file made before
+migrations is adopted (completed, stamped, migrated).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from geoapp.store.audit import mark_audited, watch_commits
 from geoapp.store.columns import fill_missing_columns
 from geoapp.store.lifecycle import cleanup_staged
 from geoapp.store.migrations import upgrade
-from geoapp.store.migrations.schema import create_schema
 from geoapp.store.years import fill_years
 
 BUSY_TIMEOUT_S = 30
@@ -124,13 +123,11 @@ def init_db(engine: Engine) -> None:
     column map of versions stored without one (and rows' years when that column is new),
     and remove abandoned staged imports.
 
-    SQLite: the schema is created from the models (as it always was). PostgreSQL: the
-    migrations are run up to the newest (``geoapp.store.migrations.upgrade``)."""
-    if engine.dialect.name == "sqlite":
-        years_added = create_schema(engine)
-    else:
-        years_added = upgrade(engine)[0] == "0001"    # rows stored before years existed
-        mark_audited(engine)
+    Both dialects: the migrations are run up to the newest
+    (``geoapp.store.migrations.upgrade``; nothing to do when the database is there)."""
+    before, _ = upgrade(engine)
+    mark_audited(engine)
+    years_added = before in (None, "0001")   # rows may have been stored before years existed
     with session_factory(engine)() as session:
         fill_missing_columns(session)
         if years_added:

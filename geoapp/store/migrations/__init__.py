@@ -1,23 +1,23 @@
 """Schema migrations (Alembic), shipped in the package: one story for SQLite and PostgreSQL.
 
-``upgrade(engine)`` brings any geoapp database to the newest revision (``geoapp db
-upgrade``; ``init_db`` on PostgreSQL). A SQLite database made before migrations existed
-(by ``init_db``, which still creates SQLite schemas from the models at start:
-``schema.create_schema``) is first
-completed the old way and stamped with the baseline revision, then migrated. On PostgreSQL
-the upgrade runs in one transaction holding an advisory lock, so app servers starting
-together do not migrate twice.
+``upgrade(engine)`` brings any geoapp database to the newest revision; the app runs it at
+start (``store.init_db``) for both dialects, and ``geoapp db upgrade`` runs it on demand.
+A database already at the newest revision is left alone after one read of
+``alembic_version`` (apps start fast). A SQLite database made before migrations existed
+(by ``init_db``, which then created schemas from the models) is first completed the old
+way (``schema.create_schema``) and stamped with the baseline revision, then migrated. On
+PostgreSQL the upgrade runs in one transaction holding an advisory lock, so app servers
+starting together do not migrate twice.
 
-The app still creates a SQLite schema from the models at start (``create_schema``,
-as before migrations); the first migration after the baseline must make ``init_db`` run
-``upgrade`` on SQLite too (``_adopt_legacy`` already handles databases without a revision).
-A change to ``store.models`` needs a new file in ``versions/`` (``alembic revision
---autogenerate`` with ``script_location`` set to this folder);
-``tests/test_store_migrations.py`` fails while the migrated schema and the models differ.
+A change to ``store.models`` (or ``store.shared_models``) needs a new file in
+``versions/`` (``alembic revision --autogenerate`` with ``script_location`` set to this
+folder); ``tests/test_store_migrations.py`` fails while the migrated schema and the models
+differ.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -51,6 +51,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@functools.cache
 def head_revision() -> str:
     """The newest revision shipped with this geoapp."""
     from alembic.script import ScriptDirectory
@@ -61,6 +62,8 @@ def head_revision() -> str:
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Bring the database to the newest revision; returns (revision before, after)."""
     before = current_revision(engine)
+    if before == head_revision():
+        return before, before
     if before is None and _has_tables(engine):
         _adopt_legacy(engine)
     with engine.begin() as connection:

@@ -1,10 +1,12 @@
-"""The SQLite schema made from the models at start, as before migrations existed."""
+"""The SQLite schema as ``init_db`` made it from the models before migrations existed: used
+only to complete such a database before it is stamped and migrated (``migrations._adopt_legacy``)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
 from geoapp.store import audit  # noqa: F401  (its create_all hook makes the audit triggers)
+from geoapp.store import shared_models  # noqa: F401  (its tables are on Base too)
 from geoapp.store.active import install_generation
 from geoapp.store.columns import add_columns_column
 from geoapp.store.models import Base
