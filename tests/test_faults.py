@@ -11,7 +11,6 @@ removes it, so nothing is left in the database.
 
 from __future__ import annotations
 
-import errno
 import importlib.util
 import json
 import os
@@ -26,6 +25,9 @@ from pathlib import Path
 
 import pytest
 from sample_app import DB_NAME, copy_instance, sample_template  # noqa: F401
+from shared_state import new_shelf, upload_tokens
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.imports.upload import folder as upload_folder
@@ -239,71 +241,47 @@ def test_sigkill_mid_import_keeps_previous_version(sample_template, sample_dir, 
 CSV = b"kelurahan;kecamatan;jumlah\nSukasari;Tangerang;3\nBabakan;Tangerang;5\n"
 
 
-def start(folder: Path, **kw):
-    return start_upload(folder, CSV, "data.csv", program="umkm", title="Uji", user="ana", **kw)
+def start(shelf, **kw):
+    return start_upload(shelf, CSV, "data.csv", program="umkm", title="Uji", user="ana", **kw)
 
 
-def test_quota_refuses_with_507_and_leaves_no_file(tmp_path):
-    folder = tmp_path / "uploads"
-    start(folder, quota=10_000)
-    before = sorted(p.name for p in folder.iterdir())
+def test_quota_refuses_with_507_and_stores_nothing(tmp_path):
+    shelf = new_shelf(tmp_path)
+    start(shelf, quota=10_000)
+    before = shelf.total_bytes()
     with pytest.raises(GeoappError) as info:
-        start(folder, quota=len(CSV) * 2)
+        start(shelf, quota=len(CSV) * 2 - 1)
     assert info.value.status == 507 and "UPLOAD_QUOTA_BYTES" in info.value.text("en")
-    assert sorted(p.name for p in folder.iterdir()) == before
+    assert shelf.total_bytes() == before == len(CSV)
+    shelf.engine.dispose()
 
 
 def test_default_quota_is_200_mb_and_zero_means_no_limit(tmp_path):
     assert upload_folder.DEFAULT_UPLOAD_QUOTA == 200 * 1024 * 1024
-    start(tmp_path / "u", quota=0)
+    shelf = new_shelf(tmp_path)
+    start(shelf, quota=0)
+    shelf.engine.dispose()
 
 
-@pytest.mark.parametrize("failing", ["data", "state"])
-def test_disk_full_gives_507_and_no_partial_files(tmp_path, monkeypatch, failing):
-    """The disk fills up while the upload's bytes ("data") or its state file is written.
+@pytest.mark.parametrize(("error", "status", "words"), [
+    ("database or disk is full", 507, "disk is full"),
+    ("disk I/O error", 500, "could not be stored"),
+])
+def test_a_failed_database_write_stores_nothing(tmp_path, monkeypatch, error, status, words):
+    """The database refuses the upload's write (full disk, I/O error): a clear message and
+    no half-stored upload (the bytes and the state are one row, written in one commit)."""
+    shelf = new_shelf(tmp_path)
 
-    The failing write leaves what a real one leaves: a partly written file. Only the
-    production code (the temporary-file cleanup of ``write_atomic`` and the all-or-nothing
-    ``store_upload``) may remove it, so a non-atomic start leaves a file and fails here.
-    """
-    folder = tmp_path / "uploads"
-    target = ".upload." if failing == "data" else ".json."
-    real_write = Path.write_bytes
-    written: list[str] = []
+    def refuse(self):
+        raise OperationalError("INSERT INTO uploads ...", {}, sqlite3.OperationalError(error))
 
-    def full(self: Path, data: bytes) -> int:
-        if target in self.name:
-            real_write(self, data[:3])                 # a partial write, left on disk
-            written.append(self.name)
-            raise OSError(errno.ENOSPC, "No space left on device")
-        written.append(self.name)
-        return real_write(self, data)
-
-    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(Session, "commit", refuse)
     with pytest.raises(GeoappError) as info:
-        start(folder)
+        start(shelf)
     monkeypatch.undo()
-    assert info.value.status == 507 and "disk is full" in info.value.text("en")
-    assert any(target in name for name in written)      # the failing write really happened
-    if failing == "state":                               # ... after the bytes were stored
-        assert any(".upload." in name for name in written)
-    assert list(folder.iterdir()) == []
-
-
-def test_disk_full_in_write_atomic_removes_temp_file(tmp_path, monkeypatch):
-    folder = tmp_path / "uploads"
-    real_write = Path.write_bytes
-
-    def enospc(self: Path, data: bytes) -> int:
-        real_write(self, data[:2])
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(Path, "write_bytes", enospc)
-    with pytest.raises(GeoappError) as info:
-        start(folder)
-    monkeypatch.undo()
-    assert info.value.status == 507
-    assert list(folder.iterdir()) == []
+    assert info.value.status == status and words in info.value.text("en")
+    assert shelf.total_bytes() == 0
+    shelf.engine.dispose()
 
 
 @pytest.fixture
@@ -332,8 +310,7 @@ def test_web_upload_over_quota_is_a_clear_507_page(sample_app, monkeypatch, toke
         "csrf_token": token(client), "program": "umkm", "title": "Uji",
         "file": (io.BytesIO(CSV), "data.csv")}, headers={"Accept-Language": "en"})
     assert response.status_code == 507
-    folder = Path(sample_app.config["UPLOAD_DIR"])
-    assert not folder.is_dir() or list(folder.iterdir()) == []
+    assert upload_tokens(sample_app) == []
 
 
 # ---------------------------------------------------------------------------- load smoke

@@ -34,13 +34,13 @@ def _with_column_options(func: Any) -> Any:
 def _match(app: Any, data: bytes, name: str, input_path: str, kwargs: dict) -> Any:
     """Read and match the file against the instance's working area, with progress."""
     from geoapp.imports.pipeline import run_match
-    from geoapp.matching.aliases import AliasStore
+    from geoapp.store.alias_table import load_alias_store
 
     options = options_from(kwargs)
     options.lang = "id"                      # stored notes are Indonesian, as on the upload page
     options.max_columns = app.config.get("MAX_COLUMNS") or None
     say(T.READING, err=True, path=input_path)
-    aliases = AliasStore.load(app.config.get("ALIASES") or None)
+    aliases = load_alias_store(app.extensions["geoapp_db"]["engine"])   # the web app's aliases
     with ProgressBar(T.MATCHING.text(current_lang())) as progress:
         run = run_match(data, name, options, aliases=aliases, progress=progress)
     print_summary(run.report)

@@ -1,6 +1,8 @@
 """User-confirmed spellings of kelurahan names (aliases), plus a small built-in table.
 
-A user alias file is a UTF-8 CSV with the header ``alias,kecamatan,kode``; the
+The web app keeps the user aliases in the database (``geoapp.store.alias_table``, one
+table for every app server): its ``AliasStore`` has no path but a ``sink`` that stores the
+rows. A user alias file is a UTF-8 CSV with the header ``alias,kecamatan,kode``; the
 kecamatan column may be empty (the alias then holds in every kecamatan). User
 aliases are consulted first, then the built-in table
 ``geoapp/data/aliases_builtin.csv``: alternative spellings of Kota Tangerang
@@ -17,6 +19,7 @@ import functools
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -54,21 +57,28 @@ SAVE_FAILED = Msg(
 )
 
 Index = dict[tuple[str, str], str]
+AliasRow = tuple[str, str, str]   # alias, kecamatan ('' = any), dotted kode
 
 
 def _kec_key(kecamatan: str | None) -> str:
     return compact(normalise_name(kecamatan)) if kecamatan else ""
 
 
+def alias_key(alias: str, kecamatan: str | None) -> tuple[str, str]:
+    """The identity of an alias row: a later row with the same key replaces it."""
+    return normalise_name(alias), _kec_key(kecamatan)
+
+
 @dataclass
 class AliasStore:
-    """Aliases from one user file (may not exist yet) and the built-in table."""
+    """Aliases from one user file (may not exist yet) or the database, and the built-in table."""
 
     path: Path | None = None
     rows: list[tuple[str, str, str]] = field(default_factory=list)   # alias, kecamatan, kode
     skipped: int = 0                                                 # unusable file rows
     builtin: Index = field(default_factory=dict)
     _index: Index = field(default_factory=dict)
+    sink: Callable[[list[AliasRow]], None] | None = None   # stores the rows instead of a file
 
     @classmethod
     def load(cls, path: str | Path | None) -> AliasStore:
@@ -77,9 +87,13 @@ class AliasStore:
         if store.path is not None and store.path.is_file():
             rows, skipped = _read_rows(store.path)
             store.skipped = skipped
-            for alias, kec, kode in rows:
-                store._put(alias, kode, kec)
+            store.extend(rows)
         return store
+
+    def extend(self, rows: list[AliasRow]) -> None:
+        """Take already checked rows (alias, kecamatan, kode), later ones replacing earlier."""
+        for alias, kec, kode in rows:
+            self._put(alias, kode, kec)
 
     def lookup(self, name: str, kecamatan: str | None = None) -> str | None:
         """The kode an alias gives ``name`` (within ``kecamatan`` when given), or None."""
@@ -103,15 +117,19 @@ class AliasStore:
         self._put(text, dotted, kec)
 
     def _put(self, alias: str, kode: str, kecamatan: str) -> None:
-        key_norm, kec = normalise_name(alias), _kec_key(kecamatan)
-        self.rows = [r for r in self.rows
-                     if (normalise_name(r[0]), _kec_key(r[1])) != (key_norm, kec)]
+        key = alias_key(alias, kecamatan)
+        kec = key[1]
+        self.rows = [r for r in self.rows if alias_key(r[0], r[1]) != key]
         self.rows.append((alias, kecamatan, kode))
         for key in name_keys(alias):
             self._index[(key, kec)] = kode
 
     def save(self) -> None:
-        """Write the user aliases atomically (temp file + os.replace) as UTF-8 CSV."""
+        """Store the user aliases: through ``sink`` (the database) when given, else write
+        the file atomically (temp file + os.replace) as UTF-8 CSV."""
+        if self.sink is not None:
+            self.sink(list(self.rows))
+            return
         if self.path is None:
             raise GeoappError(NO_ALIAS_PATH, 400)
         buf = io.StringIO()

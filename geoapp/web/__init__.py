@@ -78,6 +78,8 @@ def _register(app: Flask) -> None:
     from geoapp.web import api, auth, db, errors, i18n, pages, vendor
 
     db.init_app(app)
+    from geoapp.web.security import init_secret
+    init_secret(app, db.get_engine_of(app))
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)

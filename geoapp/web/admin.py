@@ -24,7 +24,6 @@ from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.core.programs import PROGRAMS as PROGRAM_CATALOGUE
 from geoapp.imports.upload.checks import clean_title
-from geoapp.matching.aliases import AliasStore
 from geoapp.store import (
     PROGRAMS,
     ROLES,
@@ -42,10 +41,11 @@ from geoapp.store import (
     rollback,
     set_disabled,
 )
+from geoapp.store.alias_table import alias_rows
 from geoapp.store.users import MIN_PASSWORD
 from geoapp.values.integers import parse_optional_int
 from geoapp.web.auth import login_required, require_dataset_change
-from geoapp.web.db import get_db
+from geoapp.web.db import get_db, get_engine
 from geoapp.web.i18n import tr
 
 bp = Blueprint("admin", __name__)
@@ -206,13 +206,9 @@ def audit():
 # ---------------------------------------------------------------- alias additions
 
 
-def _alias_path() -> str | None:
-    return current_app.config.get("ALIASES") or None
-
-
 def _snapshot_aliases() -> None:
-    if request.method == "POST" and request.endpoint in ALIAS_ENDPOINTS and _alias_path():
-        g.alias_rows_before = list(AliasStore.load(_alias_path()).rows)
+    if request.method == "POST" and request.endpoint in ALIAS_ENDPOINTS:
+        g.alias_rows_before = alias_rows(get_engine())
 
 
 def _record_aliases(response):
@@ -221,7 +217,7 @@ def _record_aliases(response):
     if before is None or user is None or response.status_code >= 400:
         return response
     try:
-        after = AliasStore.load(_alias_path()).rows
+        after = alias_rows(get_engine())
         record_alias_additions(get_db(), before, after, actor=user.username)
     except Exception:  # noqa: BLE001 - the user's change stands; the gap is logged
         current_app.logger.exception("could not record alias additions in the audit log")

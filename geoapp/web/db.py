@@ -1,14 +1,18 @@
-"""Per-app store services: one session per request on ``g`` (closed at teardown) and the
-app's ``ActiveVersions`` service (active dataset versions and the cache derived from them)."""
+"""Per-app store services: one session per request on ``g`` (closed at teardown), the
+app's ``ActiveVersions`` service (active dataset versions and the cache derived from them)
+and its ``UploadShelf`` (uploads in progress, in the database every app server shares)."""
 
 from __future__ import annotations
 
 from flask import Flask, current_app, g
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from geoapp.store import create_engine_for, init_db, session_factory
 from geoapp.store.active import ActiveVersions
+from geoapp.store.alias_table import adopt_alias_file
 from geoapp.store.engine import database_url
+from geoapp.store.uploads import UploadShelf
 
 EXT = "geoapp_db"
 ACTIVE_EXT = "geoapp_active"
@@ -19,7 +23,9 @@ def init_app(app: Flask) -> None:
     active-versions service and the session teardown."""
     engine = create_engine_for(database_url(app.config))
     init_db(engine)
-    app.extensions[EXT] = {"engine": engine, "sessions": session_factory(engine)}
+    adopt_alias_file(engine, app.config.get("ALIASES"))   # aliases kept in a file before
+    app.extensions[EXT] = {"engine": engine, "sessions": session_factory(engine),
+                           "uploads": UploadShelf(engine)}
     app.extensions[ACTIVE_EXT] = ActiveVersions()
     app.teardown_appcontext(close_db)
 
@@ -29,6 +35,21 @@ def get_db() -> Session:
     if "db" not in g:
         g.db = current_app.extensions[EXT]["sessions"]()
     return g.db
+
+
+def get_engine_of(app: Flask) -> Engine:
+    """``app``'s database engine (outside a request, e.g. at start)."""
+    return app.extensions[EXT]["engine"]
+
+
+def get_engine() -> Engine:
+    """The app's database engine."""
+    return get_engine_of(current_app)
+
+
+def get_uploads() -> UploadShelf:
+    """The app's uploads in progress (``geoapp.store.uploads``)."""
+    return current_app.extensions[EXT]["uploads"]
 
 
 def get_active() -> ActiveVersions:

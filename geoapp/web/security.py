@@ -1,4 +1,4 @@
-"""Secret key, session cookie flags, CSRF, security headers (CSP with a per-request nonce), rate limits.
+"""Secret key (the setting, else one generated once and stored in the database), session cookie flags, CSRF, security headers (CSP with a per-request nonce), rate limits.
 
 Content-Security-Policy: scripts only from the app itself or inline blocks carrying the
 request's nonce (``{{ csp_nonce() }}`` in templates; the Folium map script in map.html
@@ -10,11 +10,12 @@ Rate limits (Flask-Limiter): LOGIN_RATE_LIMIT on failed login attempts (a succes
 login does not count), UPLOAD_RATE_LIMIT on uploads and PREVIEW_RATE_LIMIT on an upload's
 preview, read options, review and confirm (one budget for the four), per client address;
 RATELIMIT_ENABLED (default: off when TESTING) switches them. A breach answers 429 with a
-bilingual message. Counters live in
-RATELIMIT_STORAGE_URI (default ``memory://``: each worker process counts on its own, so
-with N workers a client may get up to N times the limit unless a shared store such as
-``redis://`` is configured). Behind a reverse proxy set PROXY_FIX_X_FOR to the number of
-proxies, else every client shares the proxy's address (and its limit).
+bilingual message. Counters live in the app's database (``geoapp.store.rate_limits``,
+scheme ``geoapp+sql://``, the default of RATELIMIT_STORAGE_URI), so every worker and app
+server of one database counts one budget; ``memory://`` counts per worker process, and
+another Flask-Limiter store (``redis://...``) may be named. Behind a reverse proxy set
+PROXY_FIX_X_FOR to the number of proxies, else every client shares the proxy's address
+(and its limit).
 
 The headers are set here, not with Flask-Talisman: the policy depends on the TILE_URL
 setting and on hashes of the templates' static ``<style>`` blocks, which Talisman does not
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import secrets
 import time
@@ -40,11 +40,16 @@ from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.core.settings import BY_NAME
+from geoapp.store import rate_limits
+from geoapp.store.app_settings import SECRET_KEY as SECRET_SETTING
+from geoapp.store.app_settings import value_made_once
+from geoapp.web.db import get_engine_of
 
 SECRET_FILE = "secret_key"
 csrf = CSRFProtect()
@@ -92,31 +97,40 @@ _STYLE_BLOCK = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style>", re.S | re.I)
 _HOST_OK = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 
 
-def load_or_create_secret(instance_path: str | Path) -> str:
-    """The instance's secret key; created once (mode 0600) with ``secrets.token_hex``."""
-    path = Path(instance_path) / SECRET_FILE
+def _legacy_secret(instance_path: str | Path) -> str | None:
+    """The key of the instance's ``secret_key`` file, where geoapp kept a generated key
+    before it moved into the database (adopted once, so logins stay valid)."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip()
+        text = (Path(instance_path) / SECRET_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if len(text) >= MIN_SECRET_LENGTH else None
 
 
-def app_secret(config: Mapping[str, Any], instance_path: str | Path) -> str:
-    """The SECRET_KEY setting (shared by every app server), else the instance's file."""
+def given_secret(config: Mapping[str, Any]) -> str:
+    """The SECRET_KEY setting ('' when unset); a key too short to be safe is refused."""
     given = str(config.get("SECRET_KEY") or "").strip()
-    if not given:
-        return load_or_create_secret(instance_path)
-    if len(given) < MIN_SECRET_LENGTH:
+    if given and len(given) < MIN_SECRET_LENGTH:
         raise GeoappError(SHORT_SECRET, 400, minimum=MIN_SECRET_LENGTH, length=len(given))
     return given
 
 
+def app_secret(config: Mapping[str, Any], engine: Engine, instance_path: str | Path) -> str:
+    """The SECRET_KEY setting, else the key generated once and stored in the database
+    (``store.app_settings``): the same for every app server of one database."""
+    return given_secret(config) or value_made_once(
+        engine, SECRET_SETTING, lambda: _legacy_secret(instance_path) or secrets.token_hex(32))
+
+
+def init_secret(app: Flask, engine: Engine) -> None:
+    """Set the app's secret key (after the database is open: ``web.db.init_app``)."""
+    app.config["SECRET_KEY"] = app_secret(app.config, engine, app.instance_path)
+
+
 def configure_security(app: Flask) -> None:
-    """Secret key, cookie flags, CSRF on every state-changing request, headers."""
-    app.config["SECRET_KEY"] = app_secret(app.config, app.instance_path)
+    """Cookie flags, CSRF on every state-changing request, headers; a short SECRET_KEY
+    setting stops the start here (the key itself is set by ``init_secret``)."""
+    given_secret(app.config)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))
@@ -247,12 +261,15 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_rate_limits(app: Flask) -> Limiter:
-    """A per-app in-memory limiter on the RATE_LIMITED endpoints (call after blueprints)."""
+    """A per-app limiter on the RATE_LIMITED endpoints (call after blueprints); counters in
+    the app's database (``store.rate_limits``) unless RATELIMIT_STORAGE_URI names a store."""
     for name, value in RATE_DEFAULTS.items():
         app.config.setdefault(name, value)
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
-    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
-    limiter = Limiter(get_remote_address, app=app, default_limits=[])
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or f"{rate_limits.SCHEME}://"
+    app.config["RATELIMIT_STORAGE_URI"] = uri
+    options = {"engine": get_engine_of(app)} if uri.startswith(f"{rate_limits.SCHEME}:") else {}
+    limiter = Limiter(get_remote_address, app=app, default_limits=[], storage_options=options)
     for endpoint, (setting, methods) in RATE_LIMITED.items():
         view = app.view_functions.get(endpoint)
         if view is not None:

@@ -37,11 +37,13 @@ from geoapp.imports.upload.view_cache import preview_page
 from geoapp.io.records.types import ROLES
 from geoapp.matching.aliases import AliasStore
 from geoapp.store import details, list_datasets
+from geoapp.store.alias_table import load_alias_store
+from geoapp.store.uploads import UploadShelf
 from geoapp.store.years import check_year, year_counts
 from geoapp.values.integers import parse_int, parse_int_list, parse_optional_int
 from geoapp.values.numbers import format_number
 from geoapp.web.auth import login_required
-from geoapp.web.db import get_db
+from geoapp.web.db import get_db, get_engine, get_uploads
 from geoapp.web.i18n import current_lang, tr
 from geoapp.web.upload_page import alias_text, page_context
 
@@ -55,12 +57,14 @@ MAX_TOKENS = 20
 
 # ---- shared helpers -----------------------------------------------------------------------
 
-def _upload_dir() -> str:
-    return current_app.config["UPLOAD_DIR"]
+def _uploads() -> UploadShelf:
+    """Where uploads in progress are kept: the database, shared by every app server."""
+    return get_uploads()
 
 
 def _aliases() -> AliasStore:
-    return AliasStore.load(current_app.config.get("ALIASES") or None)
+    """The user aliases of the database (shared by every app server) and the built-in ones."""
+    return load_alias_store(get_engine())
 
 
 def _max_rows() -> int | None:
@@ -82,7 +86,7 @@ def _state(token: str) -> UploadState:
     """The upload of this token, only for its owner within the same login session."""
     if token not in session.get(SESSION_KEY, []):
         raise GeoappError(folder.UPLOAD_GONE, 404)
-    return folder.load_state(_upload_dir(), token, g.user.username)
+    return folder.load_state(_uploads(), token, g.user.username)
 
 
 def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
@@ -92,7 +96,7 @@ def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
 
 def _preview_page(state: UploadState, lang: str) -> dict:
     """The preview page's values: read and matched once per choice, then kept."""
-    return preview_page(_upload_dir(), state, aliases=_aliases(), max_rows=_max_rows(),
+    return preview_page(_uploads(), state, aliases=_aliases(), max_rows=_max_rows(),
                         max_columns=_max_columns(), lang=lang)
 
 
@@ -139,7 +143,7 @@ def new():
     try:
         data, name = _read_file()
         state = start_upload(
-            _upload_dir(), data, name, program=request.form.get("program", ""),
+            _uploads(), data, name, program=request.form.get("program", ""),
             title=request.form.get("title", ""), user=g.user.username, max_columns=_max_columns(),
             limit=current_app.config.get("MAX_CONTENT_LENGTH") or None, max_rows=_max_rows(),
             header_row=_optional_int("header_row"),
@@ -148,7 +152,7 @@ def new():
         )
     except GeoappError as exc:
         return _render_form(exc, exc.status)
-    folder.cleanup_uploads(_upload_dir())
+    folder.cleanup_uploads(_uploads())
     _remember(state.token)
     return redirect(url_for("upload.preview", token=state.token))
 
@@ -184,7 +188,7 @@ def options(token: str):
         if value is not None:
             columns[role] = value
     problem = choose_read_options(
-        _upload_dir(), state, sheet=request.form.get("sheet") or None,
+        _uploads(), state, sheet=request.form.get("sheet") or None,
         header_row=_optional_int("header_row"), columns=columns, aliases=_aliases(),
         max_rows=_max_rows(), lang=current_lang(), max_columns=_max_columns())
     if problem is not None:      # the new options give no readable table: none are kept
@@ -203,7 +207,7 @@ def review(token: str):
     state = _state(token)
     try:
         decision = decide_rows(
-            _upload_dir(), state, action=request.form.get("action", ""), positions=_positions(),
+            _uploads(), state, action=request.form.get("action", ""), positions=_positions(),
             kode=request.form.get("kode") or None, reason=request.form.get("reason"),
             user=g.user.username, aliases=_aliases(), max_rows=_max_rows(),
             max_columns=_max_columns())
@@ -224,7 +228,7 @@ def undo(token: str):
     try:
         number = parse_int(request.form.get("decision", ""), "decision", minimum=1,
                            maximum=9_999_999)
-        undo_decision(_upload_dir(), state, number)
+        undo_decision(_uploads(), state, number)
     except GeoappError as exc:
         return _render_preview(state, exc, exc.status)
     flash(tr(UNDONE), "info")
@@ -237,7 +241,7 @@ def confirm(token: str):
     state = _state(token)
     notes: list = []
     try:
-        stored = confirm_upload(get_db(), _upload_dir(), state, aliases=_aliases(),
+        stored = confirm_upload(get_db(), _uploads(), state, aliases=_aliases(),
                                  max_rows=_max_rows(), notes=notes,
                                  max_columns=_max_columns())
     except GeoappError as exc:
@@ -256,7 +260,7 @@ def confirm(token: str):
 @login_required("planner")
 def discard(token: str):
     state = _state(token)
-    folder.discard(_upload_dir(), state.token)
+    folder.discard(_uploads(), state.token)
     return redirect(url_for("upload.new"))
 
 
@@ -281,7 +285,7 @@ def reopen(dataset_id: int):
     """Reopen the active version's unmatched rows: a new upload of its rows, reviewed and
     confirmed as any upload (a new version; audited)."""
     try:
-        state = reopen_version(get_db(), _upload_dir(), dataset_id, user=g.user.username,
+        state = reopen_version(get_db(), _uploads(), dataset_id, user=g.user.username,
                                quota=current_app.config.get("UPLOAD_QUOTA_BYTES"))
     except GeoappError as exc:
         if exc.status == 404:

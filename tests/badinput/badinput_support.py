@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from shared_state import app_aliases, app_shelf, upload_tokens
 from sqlalchemy import func, select
 
 from geoapp.store import list_datasets, set_password
@@ -62,9 +63,7 @@ def snapshot(app) -> dict[str, Any]:
                     for d in list_datasets(session, include_deleted=True)]
         rows = dict(session.execute(select(DatasetRow.dataset_id, func.count())
                                     .group_by(DatasetRow.dataset_id)).all())
-    folder = Path(app.config["UPLOAD_DIR"])
-    # A ``.view`` file is the upload's cached preview page (derived, rebuilt on demand), not data.
-    uploads = sorted(p.name for p in folder.iterdir()
-                     if p.suffix != ".view") if folder.is_dir() else []
-    return {"datasets": datasets, "rows": rows, "aliases": _file_digest(app.config.get("ALIASES")),
+    # uploads in progress by token and state (their kept preview pages are derived, not data)
+    uploads = [(t, app_shelf(app).record(t).state_json) for t in upload_tokens(app)]
+    return {"datasets": datasets, "rows": rows, "aliases": sorted(app_aliases(app).rows),
             "uploads": uploads}

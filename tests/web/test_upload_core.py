@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
+import time
 from pathlib import Path
 
 import pytest
+from shared_state import new_shelf
 
 from geoapp.core.errors import GeoappError
 from geoapp.imports.decisions import Decision, apply_decisions, apply_review_choice, save_aliases
@@ -22,16 +23,18 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "upload"
 @pytest.fixture
 def started(tmp_path):
     data = (DATA / "messy_umkm.csv").read_bytes()
-    state = start_upload(tmp_path, data, "C:\\Users\\x\\messy.csv", program="umkm",
+    shelf = new_shelf(tmp_path)
+    state = start_upload(shelf, data, "C:\\Users\\x\\messy.csv", program="umkm",
                               title="  UMKM   2020 ", user="perencana")
-    return tmp_path, state
+    yield shelf, state
+    shelf.engine.dispose()
 
 
 def test_start_upload_stores_under_a_server_name(started):
     folder, state = started
     assert state.filename == "messy.csv" and state.title == "UMKM 2020"
-    assert sorted(p.name for p in folder.iterdir()) == [f"{state.token}.json",
-                                                        f"{state.token}.upload"]
+    assert folder.record(state.token).username == "perencana"
+    assert folder.data(state.token) == (DATA / "messy_umkm.csv").read_bytes()
     loaded = load_state(folder, state.token, "perencana")
     assert loaded == state
 
@@ -65,11 +68,13 @@ def test_check_upload_rules():
 
 def test_bad_title_and_program_store_nothing(tmp_path):
     data = (DATA / "messy_umkm.csv").read_bytes()
+    shelf = new_shelf(tmp_path)
     with pytest.raises(GeoappError):
-        start_upload(tmp_path, data, "a.csv", program="umkm", title="  ", user="u")
+        start_upload(shelf, data, "a.csv", program="umkm", title="  ", user="u")
     with pytest.raises(GeoappError):
-        start_upload(tmp_path, data, "a.csv", program="nope", title="t", user="u")
-    assert list(tmp_path.iterdir()) == []
+        start_upload(shelf, data, "a.csv", program="nope", title="t", user="u")
+    assert shelf.total_bytes() == 0
+    shelf.engine.dispose()
 
 
 def test_review_choice_pick_keeps_alias_pending_and_decides_rows(started, tmp_path):
@@ -130,11 +135,11 @@ def test_changing_read_options_drops_decisions(started):
 
 def test_read_options_are_kept_only_when_the_file_reads_with_them(started):
     folder, state = started
-    saved = (folder / f"{state.token}.json").read_bytes()
+    saved = folder.record(state.token).state_json
     problem = choose_read_options(folder, state, sheet=None, header_row=999, columns={},
                                   aliases=None, max_rows=None, lang="en")
     assert problem is not None and problem.status >= 400
-    assert state.header_row is None and (folder / f"{state.token}.json").read_bytes() == saved
+    assert state.header_row is None and folder.record(state.token).state_json == saved
     assert choose_read_options(folder, state, sheet=None, header_row=1, columns={},
                                aliases=None, max_rows=None, lang="en") is None
     assert load_state(folder, state.token, "perencana").header_row == 1 == state.header_row
@@ -155,10 +160,10 @@ def test_a_review_decision_is_checked_then_kept(started):
 
 def test_cleanup_removes_only_old_uploads(started):
     folder, state = started
-    old = os.path.getmtime(folder / f"{state.token}.json")
+    old = time.time()
     assert cleanup_uploads(folder, max_age_s=3600, now=old + 10) == 0
     assert cleanup_uploads(folder, max_age_s=3600, now=old + 7200) == 1
-    assert list(folder.iterdir()) == []
+    assert folder.record(state.token) is None and folder.total_bytes() == 0
 
 
 def test_decision_state_round_trips_the_pending_alias(started):

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from shared_state import app_aliases, forget_views, kept_views, upload_tokens
 
-from geoapp.matching.aliases import AliasStore
 from geoapp.store import active_dataset, row_dicts, set_password
 from geoapp.web.db import get_db
 
@@ -32,8 +32,8 @@ def token_of(response) -> str:
 
 
 def uploads_in(app) -> list[str]:
-    folder = Path(app.config["UPLOAD_DIR"])
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    """Tokens of the uploads in progress (in the database)."""
+    return upload_tokens(app)
 
 
 def pick(client, token, upload_token, positions, kode):
@@ -79,9 +79,9 @@ def test_preview_shows_ledger_in_indonesian_numbers(app, planner, token):
     assert 'data-testid="review-group"' in html and "Sudimara" in html
     assert html.count('data-testid="pick-suggestion"') == 3
     assert "messy_umkm.csv" in html
-    files = uploads_in(app)   # the bytes, the state and the kept preview page (issue #13)
-    assert len(files) == 3 and all(re.fullmatch(r"[0-9a-f]{32}\.(upload|json|view)", f) for f in files)
-    assert len({f.split(".")[0] for f in files}) == 1
+    tokens = uploads_in(app)   # one upload in the database, its preview page kept (issue #13)
+    assert len(tokens) == 1 and re.fullmatch(r"[0-9a-f]{32}", tokens[0])
+    assert kept_views(app, tokens[0]) == 1
 
 
 def test_preview_shows_rows_that_matching_lost(app, planner, token, monkeypatch):
@@ -102,8 +102,7 @@ def test_preview_shows_rows_that_matching_lost(app, planner, token, monkeypatch)
     rows = re.search(r'data-testid="ledger-rows">(.*?)</tr>', html, re.S).group(1)
     assert 'data-balanced="yes"' in html and rows.rstrip().endswith("<td></td>")
     monkeypatch.setattr(pipeline, "match_rows", drops_last_row)
-    for kept in Path(app.config["UPLOAD_DIR"]).glob("*.view"):
-        kept.unlink()              # the page is kept per choice (issue #13): match again
+    forget_views(app)              # the page is kept per choice (issue #13): match again
     html = planner.get(r.headers["Location"]).get_data(as_text=True)
     rows = re.search(r'data-testid="ledger-rows">(.*?)</tr>', html, re.S).group(1)
     assert 'data-balanced="no"' in html and rows.rstrip().endswith("<td>1</td>")
@@ -115,14 +114,14 @@ def test_review_pick_then_confirm_stores_and_saves_alias(app, planner, token):
     positions = _GROUP_FORMS.search(html).group(1)
     r = pick(planner, token, t, positions, SUDIMARA_BARAT)
     assert r.status_code == 302
-    aliases = AliasStore.load(app.config["ALIASES"])
+    aliases = app_aliases(app)
     assert aliases.lookup("Sudimara", "Ciledug") is None       # saved at confirm, not at pick
     html = planner.get(f"/data/upload/{t}").get_data(as_text=True)
     assert 'data-testid="no-review"' in html
     assert "akan disimpan sebagai alias" in html and 'data-alias="yes"' in html
     r = planner.post(f"/data/upload/{t}/confirm", data={"csrf_token": token(planner)})
     assert r.status_code == 302 and "/data/versions" in r.headers["Location"]
-    assert AliasStore.load(app.config["ALIASES"]).lookup("Sudimara", "Ciledug") == SUDIMARA_BARAT
+    assert app_aliases(app).lookup("Sudimara", "Ciledug") == SUDIMARA_BARAT
     page = planner.get(r.headers["Location"]).get_data(as_text=True)
     assert "versi 1" in page and "UMKM 2020" in page
     assert "1 ejaan disimpan sebagai alias" in page
@@ -144,7 +143,7 @@ def test_pick_then_discard_saves_no_alias(app, planner, token):
                 SUDIMARA_BARAT).status_code == 302
     r = planner.post(f"/data/upload/{t}/discard", data={"csrf_token": token(planner)})
     assert r.status_code == 302
-    assert AliasStore.load(app.config["ALIASES"]).lookup("Sudimara", "Ciledug") is None
+    assert app_aliases(app).lookup("Sudimara", "Ciledug") is None
     assert uploads_in(app) == []
 
 
@@ -163,7 +162,7 @@ def test_code_conflict_pick_fixes_rows_but_saves_no_alias(app, planner, token):
     assert "Tidak ada alias yang disimpan" in html and 'data-alias="no"' in html
     assert "hanya memperbaiki baris unggahan ini" in html
     planner.post(f"/data/upload/{t}/confirm", data={"csrf_token": token(planner)})
-    assert AliasStore.load(app.config["ALIASES"]).lookup("Cikokoll", "Tangerang") is None
+    assert app_aliases(app).lookup("Cikokoll", "Tangerang") is None
     with app.app_context():
         dataset = active_dataset(get_db(), "umkm")
         row = [r for r in row_dicts(get_db(), dataset.id) if r["cells"][1] == "Cikokoll"][0]
@@ -202,7 +201,7 @@ def test_leave_unmatched_needs_a_reason(app, planner, token):
         assert (dataset.matched_count, dataset.unmatched_count) == (4, 2)
         row = [r for r in row_dicts(get_db(), dataset.id) if r["cells"][0] == "Sudimara"][0]
         assert row["note"] == "dibiarkan tidak cocok oleh perencana: nama tidak jelas"
-    assert AliasStore.load(app.config["ALIASES"]).lookup("Sudimara", "Ciledug") is None
+    assert app_aliases(app).lookup("Sudimara", "Ciledug") is None
 
 
 def test_manual_assignment_of_an_unmatched_row(app, planner, token):

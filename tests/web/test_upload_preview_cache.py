@@ -2,7 +2,7 @@
 
 The preview page used to read and match the stored file on every view (30 s each for
 a 20,001-column file, four at once 234 s and +370 MB). Its values are now kept with the
-upload (``<token>.view``) under a key of everything they depend on, so repeated views,
+upload (in the database) under a key of everything they depend on, so repeated views,
 other worker processes and error pages reuse them; and the preview, read-option, review
 and confirm requests share one rate limit, PREVIEW_RATE_LIMIT (429, bilingual).
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from sample_app import app_config
+from shared_state import app_aliases, app_shelf, kept_views, upload_tokens
 
 from geoapp.core.settings import BY_NAME
 from geoapp.imports.upload import folder, preview
-from geoapp.matching.aliases import AliasStore
 from geoapp.store import set_password
 from geoapp.web import create_app
 from geoapp.web.db import get_db
@@ -102,9 +102,8 @@ def test_the_kept_page_is_read_by_another_process(app, planner, token, computed)
     upload_token = url.rsplit("/", 1)[-1]
     from geoapp.imports.upload import view_cache
 
-    state = folder.load_state(app.config["UPLOAD_DIR"], upload_token, "perencana")
-    page = view_cache.preview_page(app.config["UPLOAD_DIR"], state,
-                                   aliases=AliasStore.load(app.config["ALIASES"]),
+    state = folder.load_state(app_shelf(app), upload_token, "perencana")
+    page = view_cache.preview_page(app_shelf(app), state, aliases=app_aliases(app),
                                    max_rows=app.config["MAX_ROWS"],
                                    max_columns=app.config["MAX_COLUMNS"], lang="id")
     assert computed["runs"] == 1 and page["row_count"] == 7
@@ -113,7 +112,7 @@ def test_the_kept_page_is_read_by_another_process(app, planner, token, computed)
 def test_a_change_of_aliases_or_decisions_gives_a_new_page(app, planner, token, computed):
     url = upload(planner, token)
     planner.get(url)
-    store = AliasStore.load(app.config["ALIASES"])
+    store = app_aliases(app)
     store.add("Antah Berantah", "36.71.01.1001")
     store.save()
     html = planner.get(url).get_data(as_text=True)
@@ -132,10 +131,10 @@ def test_a_change_of_aliases_or_decisions_gives_a_new_page(app, planner, token, 
 def test_the_kept_page_goes_with_the_upload(app, planner, token):
     url = upload(planner, token)
     planner.get(url)
-    kept = list(Path(app.config["UPLOAD_DIR"]).glob("*.view"))
-    assert len(kept) == 1
+    upload_token = url.rsplit("/", 1)[-1]
+    assert kept_views(app, upload_token) == 1
     planner.post(url + "/discard", data={"csrf_token": token(planner)})
-    assert list(Path(app.config["UPLOAD_DIR"]).iterdir()) == []
+    assert upload_tokens(app) == [] and kept_views(app, upload_token) == 0
 
 
 def test_review_groups_and_long_texts_are_bounded(app, planner, token, monkeypatch):

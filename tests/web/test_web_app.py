@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import stat
 import subprocess
 from pathlib import Path
 
@@ -62,10 +61,9 @@ def test_instance_from_environment(tmp_path, monkeypatch):
     app.extensions["geoapp_db"]["engine"].dispose()
 
 
-def test_secret_key_created_once_private_and_reused(app, tmp_path):
-    path = Path(app.instance_path) / SECRET_FILE
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert len(app.secret_key) == 64 and app.secret_key == path.read_text().strip()
+def test_secret_key_created_once_in_the_database_and_reused(app, tmp_path):
+    assert not (Path(app.instance_path) / SECRET_FILE).exists()   # not on one server's disk
+    assert len(app.secret_key) == 64
     again = create_app({"INSTANCE_PATH": app.instance_path})
     assert again.secret_key == app.secret_key
     other = create_app({"INSTANCE_PATH": str(tmp_path / "other")})

@@ -7,7 +7,6 @@ state file is saved) only when it fits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
@@ -19,6 +18,7 @@ from geoapp.imports.upload.state import UploadState, match_options
 from geoapp.imports.upload.view_cache import keep_preview
 from geoapp.io.records.types import ROLES, ReadInfo
 from geoapp.matching.aliases import AliasStore
+from geoapp.store.uploads import UploadShelf
 
 BAD_SHEET = Msg("upload.bad_sheet", "Sheet '{sheet}' does not exist. Choose one of: {allowed}.")
 NO_DECISION = Msg("upload.no_decision",
@@ -43,7 +43,7 @@ def change_options(state: UploadState, *, sheet: str | None, header_row: int | N
     return state
 
 
-def choose_read_options(upload_dir: str | Path, state: UploadState, *, sheet: str | None,
+def choose_read_options(shelf: UploadShelf, state: UploadState, *, sheet: str | None,
                         header_row: int | None, columns: dict[str, int],
                         aliases: AliasStore | None, max_rows: int | None,
                         lang: str, max_columns: int | None = None) -> GeoappError | None:
@@ -52,16 +52,16 @@ def choose_read_options(upload_dir: str | Path, state: UploadState, *, sheet: st
     Otherwise nothing changes and the reading error is returned. An unknown sheet
     raises (400)."""
     options = match_options(state, max_rows=max_rows, lang=lang, max_columns=max_columns)
-    read_as = read_table(read_upload(upload_dir, state), state.filename, options).info
+    read_as = read_table(read_upload(shelf, state), state.filename, options).info
     chosen = change_options(UploadState.from_dict(state.as_dict()), sheet=sheet,
                             header_row=header_row, columns=columns, read_as=read_as)
     try:
-        preview = build_preview(upload_dir, chosen, aliases=aliases, max_rows=max_rows,
+        preview = build_preview(shelf, chosen, aliases=aliases, max_rows=max_rows,
                                 max_columns=max_columns, lang=lang)
     except GeoappError as exc:
         return exc
-    save_state(upload_dir, chosen)
-    keep_preview(upload_dir, chosen, preview, lang=lang, aliases=aliases, max_rows=max_rows,
+    save_state(shelf, chosen)
+    keep_preview(shelf, chosen, preview, lang=lang, aliases=aliases, max_rows=max_rows,
                  max_columns=max_columns)
     state.sheet, state.header_row = chosen.sheet, chosen.header_row
     state.columns, state.decisions = chosen.columns, chosen.decisions
@@ -74,7 +74,7 @@ def add_decision(state: UploadState, decision: Decision) -> UploadState:
     return state
 
 
-def decide_rows(upload_dir: str | Path, state: UploadState, *, action: str,
+def decide_rows(shelf: UploadShelf, state: UploadState, *, action: str,
                 positions: Sequence[int], kode: str | None, reason: str | None, user: str,
                 aliases: AliasStore | None, max_rows: int | None,
                 max_columns: int | None = None) -> Decision | None:
@@ -83,22 +83,22 @@ def decide_rows(upload_dir: str | Path, state: UploadState, *, action: str,
     None when the upload cannot be matched yet (nothing to review); GeoappError when the
     choice does not fit (see ``geoapp.imports.decisions.make_decision``).
     """
-    run = build_preview(upload_dir, state, aliases=aliases, max_rows=max_rows,
+    run = build_preview(shelf, state, aliases=aliases, max_rows=max_rows,
                         max_columns=max_columns, lang="id").run
     if run is None:
         return None
     decision = apply_review_choice(run, action, positions, kode, reason, user)
     add_decision(state, decision)
-    save_state(upload_dir, state)
+    save_state(shelf, state)
     return decision
 
 
-def undo_decision(upload_dir: str | Path, state: UploadState, number: int) -> Decision:
+def undo_decision(shelf: UploadShelf, state: UploadState, number: int) -> Decision:
     """Remove the upload's decision ``number`` (1 = the first), before confirming; its
     rows go back to how they were matched (later decisions that no longer fit are
     skipped). The state is saved. 409 when there is no such decision."""
     if not 1 <= number <= len(state.decisions):
         raise GeoappError(NO_DECISION, 409, number=number, count=len(state.decisions))
     removed = state.decisions.pop(number - 1)
-    save_state(upload_dir, state)
+    save_state(shelf, state)
     return removed

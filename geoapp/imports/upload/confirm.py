@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from geoapp.imports.upload.state import UploadState, upload_year
 from geoapp.matching.aliases import AliasStore
 from geoapp.store.lifecycle import superseding_version
 from geoapp.store.models import Dataset
+from geoapp.store.uploads import UploadShelf
 
 NOTHING_MATCHED = Msg(
     "upload.nothing_matched",
@@ -58,7 +58,7 @@ class Confirmed:
         return self.newer is None
 
 
-def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
+def confirm(session: Session, shelf: UploadShelf, state: UploadState, *,
             aliases: AliasStore | None, boundaries: Any = None,
             max_rows: int | None = None,
             notes: list[Note | GeoappError] | None = None,
@@ -72,9 +72,9 @@ def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
     the version is stored are the picks' pending aliases saved to ``aliases`` (a
     discarded upload saves none); what happened to them is appended to ``notes``.
     """
-    lock = folder.claim(upload_dir, state.token)
+    folder.claim(shelf, state.token)
     try:
-        run = _confirmable_run(upload_dir, state, aliases, boundaries, max_rows, max_columns)
+        run = _confirmable_run(shelf, state, aliases, boundaries, max_rows, max_columns)
         version = version_of_run(run, program=state.program, title=state.title,
                                  source_sha256=state.sha256, source_name=state.filename,
                                  user=state.user, year=upload_year(state))
@@ -82,8 +82,8 @@ def confirm(session: Session, upload_dir: str | Path, state: UploadState, *,
             version.report = {**version.report, "reopened_from": state.reopened_from}
         dataset = stage_and_activate(session, version)
     finally:
-        lock.unlink(missing_ok=True)
-    folder.discard(upload_dir, state.token)
+        folder.release(shelf, state.token)
+    folder.discard(shelf, state.token)
     _save_pending_aliases(run, state, aliases, notes)
     return _outcome(session, dataset)
 
@@ -97,11 +97,11 @@ def _outcome(session: Session, dataset: Dataset) -> Confirmed:
                      newer)
 
 
-def _confirmable_run(upload_dir: str | Path, state: UploadState, aliases: AliasStore | None,
+def _confirmable_run(shelf: UploadShelf, state: UploadState, aliases: AliasStore | None,
                      boundaries: Any, max_rows: int | None,
                      max_columns: int | None = None) -> MatchRun:
     """The decided run of the upload (stored texts in Indonesian); 422 when nothing matched."""
-    preview = build_preview(upload_dir, state, aliases=aliases, boundaries=boundaries,
+    preview = build_preview(shelf, state, aliases=aliases, boundaries=boundaries,
                             max_rows=max_rows, max_columns=max_columns, lang="id")
     if preview.problem is not None:
         raise preview.problem

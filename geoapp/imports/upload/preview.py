@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from geoapp.core.errors import GeoappError
@@ -14,6 +13,7 @@ from geoapp.imports.upload.folder import read_upload
 from geoapp.imports.upload.state import UploadState, match_options
 from geoapp.io.records.types import RecordTable
 from geoapp.matching.aliases import AliasStore
+from geoapp.store.uploads import UploadShelf
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Preview:
         return [] if self.run is None else review_groups(self.run)
 
 
-def build_preview(upload_dir: str | Path, state: UploadState, *, aliases: AliasStore | None,
+def build_preview(shelf: UploadShelf, state: UploadState, *, aliases: AliasStore | None,
                   boundaries: Any = None, max_rows: int | None = None,
                   lang: str = "id", max_columns: int | None = None) -> Preview:
     """Read and match the stored upload with the state's options, then apply decisions.
@@ -38,7 +38,7 @@ def build_preview(upload_dir: str | Path, state: UploadState, *, aliases: AliasS
     planner picks one) comes back with ``run`` None and the reason in ``problem``.
     """
     options = match_options(state, max_rows=max_rows, lang=lang, max_columns=max_columns)
-    table = read_table(read_upload(upload_dir, state), state.filename, options)
+    table = read_table(read_upload(shelf, state), state.filename, options)
     gazetteer = gazetteer_for(boundaries)
     try:
         run = run_table(table, options, boundaries=gazetteer, aliases=aliases)

@@ -28,6 +28,7 @@ from geoapp.imports.upload.checks import clean_title
 from geoapp.imports.upload.state import UploadState
 from geoapp.store import jsonsafe, record, require_dataset, row_dicts
 from geoapp.store.columns import dataset_columns
+from geoapp.store.uploads import UploadShelf
 
 NOT_ACTIVE = Msg(
     "upload.reopen_not_active",
@@ -61,7 +62,7 @@ def version_csv(session: Session, dataset_id: int) -> tuple[bytes, int]:
     return out.getvalue().encode("utf-8"), kode_at
 
 
-def reopen_version(session: Session, upload_dir: str | Path, dataset_id: int, *, user: str,
+def reopen_version(session: Session, shelf: UploadShelf, dataset_id: int, *, user: str,
                    quota: int | None = None) -> UploadState:
     """A new upload of the active version's rows, for fixing them (see the module
     docstring); the reopening is audited."""
@@ -69,14 +70,14 @@ def reopen_version(session: Session, upload_dir: str | Path, dataset_id: int, *,
     if dataset.state != "active":
         raise GeoappError(NOT_ACTIVE, 409, version=dataset.version)
     data, kode_at = version_csv(session, dataset_id)
-    folder.check_quota(upload_dir, len(data), quota)
+    folder.check_quota(shelf, len(data), quota)
     stem = Path(dataset.source_name or dataset.program).stem[:80] or dataset.program
     state = UploadState(folder.new_token(), user, dataset.program,
                         clean_title(f"{dataset.title[:180]} (perbaikan)"),
                         f"{stem}_v{dataset.version}_perbaikan.csv",
                         hashlib.sha256(data).hexdigest(), time.time(),
                         columns={"kode": kode_at + 1}, reopened_from=dataset.id)
-    folder.store_upload(upload_dir, state, data)
+    folder.store_upload(shelf, state, data)
     record(session, "dataset.reopen", actor=user, target=dataset.title,
            dataset_id=dataset.id, program=dataset.program,
            details={"version": dataset.version, "unmatched": dataset.unmatched_count,

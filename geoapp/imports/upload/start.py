@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from pathlib import Path
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.programs import get_program
@@ -13,10 +12,11 @@ from geoapp.imports.upload.checks import check_upload, clean_title, display_name
 from geoapp.imports.upload.state import UploadState
 from geoapp.io.records.reader import read_records
 from geoapp.io.records.xlsx_reader import read_xlsx_grid
+from geoapp.store.uploads import UploadShelf
 from geoapp.store.years import check_year
 
 
-def start_upload(upload_dir: str | Path, data: bytes, filename: str, *, program: str,
+def start_upload(shelf: UploadShelf, data: bytes, filename: str, *, program: str,
                  title: str, user: str, limit: int | None = None,
                  max_rows: int | None = None, header_row: int | None = None,
                  quota: int | None = None, max_columns: int | None = None,
@@ -33,13 +33,13 @@ def start_upload(upload_dir: str | Path, data: bytes, filename: str, *, program:
     name = display_name(filename)
     title = clean_title(title)
     kind = check_upload(data, name, limit)
-    folder.check_quota(upload_dir, len(data), quota)  # before the costly read
+    folder.check_quota(shelf, len(data), quota)  # before the costly read
     limits = {"max_rows": max_rows, "max_columns": max_columns}
     sheet = _readable_sheet(data, name, kind, limits, header_row)  # bad files fail here
     state = UploadState(folder.new_token(), user, program, title, name,
                         hashlib.sha256(data).hexdigest(), time.time(), sheet=sheet,
                         header_row=header_row, year=year)
-    folder.store_upload(upload_dir, state, data)
+    folder.store_upload(shelf, state, data)
     return state
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from geoapp.store.migrations import own_object
 from geoapp.store import shared_models  # noqa: F401  (its tables are on Base too)
+from geoapp.store.migrations import own_object
 from geoapp.store.models import Base
 
 target_metadata = Base.metadata

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from geoapp.store import audit  # noqa: F401  (its create_all hook makes the audit triggers)
-from geoapp.store import shared_models  # noqa: F401  (its tables are on Base too)
+from geoapp.store import (
+    audit,  # noqa: F401  (its create_all hook makes the audit triggers)
+    shared_models,  # noqa: F401  (its tables are on Base too)
+)
 from geoapp.store.active import install_generation
 from geoapp.store.columns import add_columns_column
 from geoapp.store.models import Base

@@ -1,0 +1,40 @@
+"""Values the app makes once and every app server of one database reads: the generated
+secret key (when the SECRET_KEY setting is empty)."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from geoapp.store.shared_models import AppSetting
+
+SECRET_KEY = "secret_key"
+
+
+def stored_value(engine: Engine, name: str) -> str | None:
+    """The stored value of ``name``, or None."""
+    with Session(engine) as session:
+        return session.scalar(select(AppSetting.value).where(AppSetting.name == name))
+
+
+def value_made_once(engine: Engine, name: str, make) -> str:
+    """The stored value of ``name``; the first caller stores ``make()`` (the first write
+    wins when several servers start together)."""
+    found = stored_value(engine, name)
+    if found is not None:
+        return found
+    with Session(engine) as session:
+        session.add(AppSetting(name=name, value=make()))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+    return stored_value(engine, name) or ""
+
+
+def shared_secret(engine: Engine) -> str:
+    """The database's secret key (64 hex digits), generated on first use."""
+    return value_made_once(engine, SECRET_KEY, lambda: secrets.token_hex(32))
