@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from badinput_support import csrf, post_upload, snapshot
@@ -147,10 +146,9 @@ def test_path_like_names_are_display_only(hostile_app, planner, filename, shown)
     before = set(snapshot(hostile_app)["uploads"])
     response = post_upload(planner, read_file("rtl_override_names.csv"), filename)
     assert response.status_code == 302
-    stored = set(snapshot(hostile_app)["uploads"]) - before
-    assert stored and all(re.fullmatch(r"[0-9a-f]{32}\.(upload|json)", f) for f in stored)
-    meta = [f for f in stored if f.endswith(".json")][0]
-    state = json.loads((Path(hostile_app.config["UPLOAD_DIR"]) / meta).read_text("utf-8"))
+    stored = set(snapshot(hostile_app)["uploads"]) - before   # (token, state) in the database
+    assert len(stored) == 1 and all(re.fullmatch(r"[0-9a-f]{32}", t) for t, _ in stored)
+    state = json.loads(next(iter(stored))[1])
     name = state["filename"]
     assert name.endswith(shown) and "/" not in name and "\\" not in name
     page = planner.get(response.headers["Location"]).get_data(as_text=True)

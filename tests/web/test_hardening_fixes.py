@@ -260,7 +260,7 @@ def test_forwarded_addresses_are_ignored_by_default(tmp_path, monkeypatch, token
     app = _limited(tmp_path)
     try:
         assert app.config["PROXY_FIX_X_FOR"] == 0 and not isinstance(app.wsgi_app, ProxyFix)
-        assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+        assert app.config["RATELIMIT_STORAGE_URI"] == "geoapp+sql://"   # the database
         assert _two_logins_from_different_forwarded_addresses(app, token)[1] == 429
     finally:
         app.extensions["geoapp_db"]["engine"].dispose()
