@@ -8,6 +8,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from geoapp.core.errors import GeoappError
 from geoapp.store import create_engine_for, init_db, session_factory
 from geoapp.store.active import ActiveVersions
 from geoapp.store.alias_table import adopt_alias_file
@@ -23,7 +24,7 @@ def init_app(app: Flask) -> None:
     active-versions service and the session teardown."""
     engine = create_engine_for(database_url(app.config))
     init_db(engine)
-    adopt_alias_file(engine, app.config.get("ALIASES"))   # aliases kept in a file before
+    _adopt_aliases(app, engine)
     app.extensions[EXT] = {"engine": engine, "sessions": session_factory(engine),
                            "uploads": UploadShelf(engine)}
     app.extensions[ACTIVE_EXT] = ActiveVersions()
@@ -35,6 +36,15 @@ def get_db() -> Session:
     if "db" not in g:
         g.db = current_app.extensions[EXT]["sessions"]()
     return g.db
+
+
+def _adopt_aliases(app: Flask, engine: Engine) -> None:
+    """Bring the ALIASES file's rows into the database (where the web app kept aliases
+    before); a file that cannot be read is logged and left alone, the app still starts."""
+    try:
+        adopt_alias_file(engine, app.config.get("ALIASES"))
+    except GeoappError as exc:
+        app.logger.warning("aliases file not adopted: %s", exc.text("en"))
 
 
 def get_engine_of(app: Flask) -> Engine:
