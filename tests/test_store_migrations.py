@@ -46,16 +46,35 @@ def test_database_url_defaults_to_the_sqlite_file_of_database():
 
 def test_migrations_make_the_schema_init_db_makes(tmp_path):
     migrated = create_engine_for(tmp_path / "migrated.sqlite3")
+    migrated.connect().close()              # the file exists: every revision is run on it
     assert upgrade(migrated) == (None, head_revision())
     assert schema_differences(migrated) == []
     started = create_engine_for(tmp_path / "started.sqlite3")
-    init_db(started)
-    # the app's start runs the same migrations: same tables, indexes and triggers
-    assert current_revision(started) == head_revision()
+    init_db(started)                        # a new file: a copy of the migrated template
+    # the app's start gives the same tables, indexes and triggers
+    assert current_revision(started) == head_revision() and schema_differences(started) == []
     assert sqlite_objects(tmp_path / "migrated.sqlite3") == sqlite_objects(tmp_path / "started.sqlite3")
     assert any(t == "trigger" for t, _ in sqlite_objects(tmp_path / "migrated.sqlite3"))
     assert {"uploads", "user_aliases", "rate_counters", "app_settings"} <= {
         n for t, n in sqlite_objects(tmp_path / "started.sqlite3") if t == "table"}
+
+
+def test_a_new_file_is_a_template_copy_and_an_existing_one_is_never_replaced(tmp_path):
+    from geoapp.store.migrations.template import create_from_template
+
+    def no_migration(_engine):
+        raise AssertionError("the template is made once per process")
+
+    first = create_engine_for(tmp_path / "first.sqlite3")
+    assert upgrade(first) == (None, head_revision())     # made the template if needed
+    second = create_engine_for(tmp_path / "second.sqlite3")
+    assert create_from_template(second, head_revision(), no_migration)
+    assert schema_differences(second) == [] and current_revision(second) == head_revision()
+    with second.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO app_settings (name, value) VALUES ('x', 'y')")
+    assert not create_from_template(second, head_revision(), no_migration)   # it exists
+    with second.connect() as connection:
+        assert connection.exec_driver_sql("SELECT value FROM app_settings").scalar() == "y"
 
 
 def legacy_sqlite(path):

@@ -3,7 +3,8 @@
 ``upgrade(engine)`` brings any geoapp database to the newest revision; the app runs it at
 start (``store.init_db``) for both dialects, and ``geoapp db upgrade`` runs it on demand.
 A database already at the newest revision is left alone after one read of
-``alembic_version`` (apps start fast). A SQLite database made before migrations existed
+``alembic_version``, and a new SQLite file is a copy of an empty database the migrations
+made once per process (``template``): apps start fast. A SQLite database made before migrations existed
 (by ``init_db``, which then created schemas from the models) is first completed the old
 way (``schema.create_schema``) and stamped with the baseline revision, then migrated. On
 PostgreSQL the upgrade runs in one transaction holding an advisory lock, so app servers
@@ -26,6 +27,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, inspect
 
 from geoapp.store.migrations.schema import create_schema
+from geoapp.store.migrations.template import create_from_template
 
 BASELINE = "0001"
 ADVISORY_LOCK = 0x6E0A_0001  # pg_advisory_xact_lock key: one migrating process at a time
@@ -60,7 +62,15 @@ def head_revision() -> str:
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Bring the database to the newest revision; returns (revision before, after)."""
+    """Bring the database to the newest revision; returns (revision before, after). A new
+    SQLite file is a copy of a database these migrations made (``template``)."""
+    if create_from_template(engine, head_revision(), _migrate):
+        return None, current_revision(engine)
+    return _migrate(engine)
+
+
+def _migrate(engine: Engine) -> tuple[str | None, str]:
+    """Run the migrations the database lacks (adopting a pre-migration SQLite file)."""
     before = current_revision(engine)
     if before == head_revision():
         return before, before
