@@ -93,3 +93,17 @@ def test_an_alias_file_is_adopted_without_overriding_the_database(engine, tmp_pa
     loaded = load_alias_store(engine)
     assert loaded.lookup("Sudimara", "Ciledug") == "36.71.06.1002"   # the database wins
     assert loaded.lookup("Nerogtog") == "36.71.07.1001"
+
+
+def test_one_confirm_claim_per_upload_across_servers(engine):
+    from geoapp.store.uploads import CLAIM_STALE_S, UploadShelf
+
+    one, two = UploadShelf(engine), UploadShelf(engine)    # two servers
+    assert one.put("a" * 32, "ana", b"x;y\n1;2\n", "{}")
+    assert not two.put("a" * 32, "budi", b"other", "{}")   # a token is never overwritten
+    assert one.claim("a" * 32, now=1000.0)
+    assert not two.claim("a" * 32, now=1001.0)             # the other confirm waits (409)
+    assert two.claim("a" * 32, now=1000.0 + CLAIM_STALE_S + 1)   # a dead server's claim
+    two.release("a" * 32)
+    assert one.claim("a" * 32) and two.data("a" * 32) == b"x;y\n1;2\n"
+    assert not one.claim("b" * 32)                         # no such upload
