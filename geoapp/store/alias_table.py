@@ -13,15 +13,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from geoapp.matching.aliases import AliasRow, AliasStore, alias_key
+from geoapp.store.engine import engine_sessions
 from geoapp.store.shared_models import UserAlias
 
 
 def alias_rows(engine: Engine) -> list[AliasRow]:
     """The stored aliases, oldest first."""
-    with Session(engine) as session:
+    with engine_sessions(engine)() as session:
         found = session.execute(select(UserAlias.alias, UserAlias.kecamatan, UserAlias.kode)
                                 .order_by(UserAlias.id))
         return [(a, k, c) for a, k, c in found]
@@ -48,7 +48,7 @@ def save_alias_rows(engine: Engine, rows: list[AliasRow], *, replace: bool = Tru
 
 def _save(engine: Engine, rows: list[AliasRow], replace: bool) -> int:
     changed = 0
-    with Session(engine) as session:
+    with engine_sessions(engine)() as session:
         for alias, kecamatan, kode in rows:
             name_key, kec_key = (k[:200] for k in alias_key(alias, kecamatan))
             stored = session.scalar(select(UserAlias).where(

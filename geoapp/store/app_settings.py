@@ -7,8 +7,8 @@ import secrets
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from geoapp.store.engine import engine_sessions
 from geoapp.store.shared_models import AppSetting
 
 SECRET_KEY = "secret_key"
@@ -16,7 +16,7 @@ SECRET_KEY = "secret_key"
 
 def stored_value(engine: Engine, name: str) -> str | None:
     """The stored value of ``name``, or None."""
-    with Session(engine) as session:
+    with engine_sessions(engine)() as session:
         return session.scalar(select(AppSetting.value).where(AppSetting.name == name))
 
 
@@ -26,7 +26,7 @@ def value_made_once(engine: Engine, name: str, make) -> str:
     found = stored_value(engine, name)
     if found is not None:
         return found
-    with Session(engine) as session:
+    with engine_sessions(engine)() as session:
         session.add(AppSetting(name=name, value=make()))
         try:
             session.commit()

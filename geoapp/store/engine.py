@@ -9,6 +9,7 @@ migrations is adopted (completed, stamped, migrated).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -168,4 +169,15 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     actor of trigger-made audit events when they commit (``audit.watch_commits``)."""
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     watch_commits(factory)
+    return factory
+
+
+_FACTORIES: weakref.WeakKeyDictionary[Engine, sessionmaker[Session]] = weakref.WeakKeyDictionary()
+
+
+def engine_sessions(engine: Engine) -> sessionmaker[Session]:
+    """One ``session_factory`` per engine, for store modules given an engine (shared state)."""
+    factory = _FACTORIES.get(engine)
+    if factory is None:
+        factory = _FACTORIES[engine] = session_factory(engine)
     return factory

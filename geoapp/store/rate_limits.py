@@ -14,8 +14,8 @@ import time
 from limits.storage import Storage
 from sqlalchemy import Engine, case, delete, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
+from geoapp.store.engine import engine_sessions
 from geoapp.store.shared_models import RateCounter
 
 SCHEME = "geoapp+sql"
@@ -50,7 +50,7 @@ class SQLStorage(Storage):
         return self._incr(key, float(expiry), amount, time.time())
 
     def _incr(self, key: str, expiry: float, amount: int, now: float) -> int:
-        with Session(self.engine) as session:
+        with engine_sessions(self.engine)() as session:
             running = RateCounter.expires > now
             done = session.execute(update(RateCounter).where(RateCounter.key == key).values(
                 count=_case(running, RateCounter.count + amount, amount),
@@ -64,14 +64,14 @@ class SQLStorage(Storage):
         return int(count or 0)
 
     def get(self, key: str) -> int:
-        with Session(self.engine) as session:
+        with engine_sessions(self.engine)() as session:
             count = session.scalar(select(RateCounter.count).where(
                 RateCounter.key == key[:MAX_KEY], RateCounter.expires > time.time()))
         return int(count or 0)
 
     def get_expiry(self, key: str) -> float:
         now = time.time()
-        with Session(self.engine) as session:
+        with engine_sessions(self.engine)() as session:
             expires = session.scalar(select(RateCounter.expires).where(
                 RateCounter.key == key[:MAX_KEY], RateCounter.expires > now))
         return float(expires) if expires is not None else now
@@ -85,13 +85,13 @@ class SQLStorage(Storage):
         return True
 
     def reset(self) -> int | None:
-        with Session(self.engine) as session:
+        with engine_sessions(self.engine)() as session:
             removed = session.execute(delete(RateCounter)).rowcount
             session.commit()
         return int(removed or 0)
 
     def clear(self, key: str) -> None:
-        with Session(self.engine) as session:
+        with engine_sessions(self.engine)() as session:
             session.execute(delete(RateCounter).where(RateCounter.key == key[:MAX_KEY]))
             session.commit()
 

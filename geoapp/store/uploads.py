@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from geoapp.store.engine import engine_sessions
 from geoapp.store.shared_models import Upload
 
 CLAIM_STALE_S = 15 * 60   # a confirm claim older than this was left by a dead process
@@ -36,7 +37,7 @@ class UploadShelf:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._sessions = engine_sessions(engine)
 
     def _session(self) -> Session:
         return self._sessions()
