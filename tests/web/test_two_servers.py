@@ -1,5 +1,5 @@
 """Issue #10 for real: two ``geoapp serve`` processes on their own ports and instance
-folders, one SQLite database. A planner logs in and uploads on one server and confirms on
+folders, one database (a SQLite file; marked ``postgres``, a PostgreSQL schema). A planner logs in and uploads on one server and confirms on
 the other over HTTP (one browser cookie jar, as behind a load balancer); the first server
 then serves the new version. Nothing is shared but the database."""
 
@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from postgres import pg_url  # noqa: F401  (fixture)
 
 from geoapp.store import set_password
 from geoapp.web import create_app
@@ -57,9 +58,16 @@ def wait_until_up(base: str, process: subprocess.Popen) -> None:
     pytest.fail(f"geoapp serve on {base} did not answer within {START_TIMEOUT_S} s")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def two_servers(tmp_path):
-    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+def two_servers(tmp_path, database):
+    url = database
     app = create_app({"INSTANCE_PATH": str(tmp_path / "setup"), "DATABASE_URL": url,
                       "LOAD_SAMPLE_DATA": False, "CREATE_DEFAULT_PLANNER": False})
     with app.app_context():
