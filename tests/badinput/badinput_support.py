@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 from shared_state import app_aliases, app_shelf, upload_tokens
@@ -47,12 +45,6 @@ def error_text(response) -> str:
     """The user-facing error paragraph of an upload page, unescaped."""
     found = _ERROR.search(response.get_data(as_text=True))
     return html.unescape(found.group(1) or found.group(2)) if found else ""
-
-
-def _file_digest(path: str | None) -> str | None:
-    if not path or not Path(path).is_file():
-        return None
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def snapshot(app) -> dict[str, Any]:
