@@ -129,7 +129,7 @@ SETTINGS: list[Setting] = [
     Setting("LOGIN_RATE_LIMIT", TEXT, "10 per minute", "Failed login attempts allowed per client address (Flask-Limiter syntax); successful logins do not count."),
     Setting("UPLOAD_RATE_LIMIT", TEXT, "30 per hour", "Uploads allowed per client address (Flask-Limiter syntax)."),
     Setting("PREVIEW_RATE_LIMIT", TEXT, "30 per minute; 600 per hour", "Upload preview, read-option, review and confirm requests allowed per client address, counted together (Flask-Limiter syntax)."),
-    Setting("UPLOAD_QUOTA_BYTES", COUNT, 200 * MB, "Most bytes the upload folder may hold; 0 = no limit."),
+    Setting("UPLOAD_QUOTA_BYTES", COUNT, 200 * MB, "Most bytes the uploads awaiting review may hold together (in the database); 0 = no limit."),
     Setting("DEFAULT_LANG", TEXT, "id", "Interface language when the user has not chosen one (id|en)."),
     Setting("LANGUAGES", LIST, ["id", "en"], "Interface languages offered by the switch."),
     Setting("TIMEZONE", TEXT, "Asia/Jakarta", "Time zone used to show dates (stored in UTC)."),

@@ -23,8 +23,8 @@ def start_upload(shelf: UploadShelf, data: bytes, filename: str, *, program: str
                  year: str | None = None) -> UploadState:
     """Check and read the upload; only a readable file is stored. Return its new state.
 
-    ``quota``: the most bytes the upload folder may hold (None = ``DEFAULT_UPLOAD_QUOTA``,
-    0 = no limit); a full folder or disk gives a 507 and leaves no file behind. A file
+    ``quota``: the most bytes the uploads in progress may hold (None = ``DEFAULT_UPLOAD_QUOTA``,
+    0 = no limit); a full quota or disk gives a 507 and stores nothing. A file
     of more than ``max_rows`` rows or ``max_columns`` columns is refused (413). ``year``:
     the year of rows without a year cell (4 digits; None: ``state.upload_year``).
     """
