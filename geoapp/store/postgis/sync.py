@@ -1,0 +1,69 @@
+"""A boundary set (the rows of a gazetteer) copied into ``gis_boundaries``, once per content.
+
+Idempotent: keyed by ``matching.locator.gazetteer_hash``; a set already there is left as
+it is, so every app server can sync at start. Older sets beyond ``KEEP_SETS`` are removed
+(their rows with them).
+"""
+
+from __future__ import annotations
+
+import io
+
+import shapely
+from sqlalchemy import Connection, Engine, text
+
+from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.locator import gazetteer_hash
+
+KEEP_SETS = 8
+
+
+def is_synced(connection: Connection, content_hash: str) -> bool:
+    """True when the set ``content_hash`` is in the database."""
+    return connection.execute(text(
+        "SELECT 1 FROM gis_boundary_sets WHERE content_hash = :h"), {"h": content_hash}
+    ).first() is not None
+
+
+def sync_boundaries(engine: Engine, gazetteer: Gazetteer) -> str:
+    """Copy ``gazetteer``'s polygons into PostGIS unless already there; its content hash."""
+    content_hash = gazetteer_hash(gazetteer)
+    with engine.connect() as connection:
+        if is_synced(connection, content_hash):
+            return content_hash
+    with engine.begin() as connection:
+        added = connection.execute(text(
+            "INSERT INTO gis_boundary_sets (content_hash, features) VALUES (:h, :n) "
+            "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash"),
+            {"h": content_hash, "n": len(gazetteer)}).first()
+        if added is None:   # another server synced it meanwhile
+            return content_hash
+        _copy_rows(connection, content_hash, gazetteer)
+        connection.execute(text(
+            "DELETE FROM gis_boundary_sets WHERE content_hash IN (SELECT content_hash FROM "
+            "gis_boundary_sets ORDER BY synced_at DESC, content_hash OFFSET :keep)"),
+            {"keep": KEEP_SETS})
+        connection.exec_driver_sql("ANALYZE gis_boundaries")
+    return content_hash
+
+
+def _field(value: str) -> str:
+    """A value in COPY's text format."""
+    return (value.replace("\\", "\\\\").replace("\t", "\\t")
+            .replace("\n", "\\n").replace("\r", "\\r"))
+
+
+def _copy_rows(connection: Connection, content_hash: str, gazetteer: Gazetteer) -> None:
+    geoms = shapely.set_srid(gazetteer.geometry, 4326)
+    wkb = shapely.to_wkb(geoms, hex=True, include_srid=True)
+    buffer = io.StringIO()
+    for i, (kode, nama, kk, nk) in enumerate(zip(
+            gazetteer.kode, gazetteer.nama, gazetteer.kode_kecamatan,
+            gazetteer.nama_kecamatan, strict=True)):
+        buffer.write("\t".join((content_hash, str(i), _field(kode), _field(nama), _field(kk),
+                                _field(nk or ""), wkb[i])) + "\n")
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(
+            "COPY gis_boundaries (set_hash, row_no, kode, nama, kode_kecamatan, "
+            "nama_kecamatan, geom) FROM STDIN") as copy:
+        copy.write(buffer.getvalue())
