@@ -42,6 +42,12 @@ def _overlapping() -> Gazetteer:
     return Gazetteer.from_boundaries(frame)
 
 
+def _locator(engine, gaz: Gazetteer) -> PostgisLocator:
+    locator = PostgisLocator(engine)
+    locator.sync(gaz)
+    return locator
+
+
 def _same(gaz: Gazetteer, locator: PostgisLocator, lon, lat) -> None:
     python = spatial.locate_points(gaz, lon, lat)
     with using_locator(locator):
@@ -66,8 +72,8 @@ def test_overlaps_are_counted_once_with_the_python_rule(engine):
     gaz = _overlapping()
     lon = np.array([0.5, 1.2, 1.5, 2.5, 0.0, 0.0, 5.0, np.nan, 1.0, 1.5])
     lat = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 5.0, 1.0, 1.0, 0.5])
-    _same(gaz, PostgisLocator(engine), lon, lat)
-    with using_locator(PostgisLocator(engine)):
+    _same(gaz, _locator(engine, gaz), lon, lat)
+    with using_locator(_locator(engine, gaz)):
         found = spatial.locate_points(gaz, lon, lat)
     # 1.2: in A and B; 0.8 from A's boundary, 0.2 from B's: A
     assert found.kode[1] == "36.71.01.1001" and found.others[1] == "36.71.01.1002"
@@ -86,7 +92,7 @@ def test_city_points_equal_the_python_path(engine):
     vertices = shapely.get_coordinates(shapely.boundary(gaz.geometry[:5]))[::7]
     lon = np.concatenate([lon, vertices[:, 0]])
     lat = np.concatenate([lat, vertices[:, 1]])
-    _same(gaz, PostgisLocator(engine), lon, lat)
+    _same(gaz, _locator(engine, gaz), lon, lat)
 
 
 def test_sync_is_idempotent_and_keyed_by_content(engine):
@@ -104,9 +110,11 @@ def test_sync_is_idempotent_and_keyed_by_content(engine):
     assert counts == {first: 3, gazetteer_hash(other): 3}
 
 
-def test_a_locator_that_does_not_sync_leaves_other_sets_to_python(engine):
-    gaz = _overlapping()
-    locator = PostgisLocator(engine, sync_any=False)
-    assert not locator.applies(gaz)
+def test_a_locator_applies_to_its_synced_sets_and_the_one_it_follows(engine):
+    gaz, followed = _overlapping(), _overlapping()
+    followed.geometry = followed.geometry[::-1].copy()
+    locator = PostgisLocator(engine, follows=lambda: followed)
+    assert not locator.applies(gaz)        # another set: the shapely path
+    assert locator.applies(followed)       # the active set: synced on first use
     locator.sync(gaz)
     assert locator.applies(gaz)

@@ -75,9 +75,10 @@ def _configure(app: Flask) -> None:
 
 
 def _register(app: Flask) -> None:
-    from geoapp.web import api, auth, db, errors, i18n, pages, vendor
+    from geoapp.web import api, auth, db, errors, i18n, pages, spatial_db, vendor
 
     db.init_app(app)
+    spatial_db.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)

@@ -11,6 +11,7 @@ picked with ``DISTINCT ON``; the others are listed in that order.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -40,12 +41,14 @@ ORDER BY id, depth DESC, row_no
 
 
 class PostgisLocator:
-    """A ``matching.locator.Locator`` on one engine; syncs a gazetteer on first use when
-    ``sync_any`` (else only sets already synced apply)."""
+    """A ``matching.locator.Locator`` on one engine. It applies to the sets it has synced
+    and to the one ``follows()`` returns (the app's active set: a changed set is synced
+    on first use); other sets (a CLI file, a region's part) stay on the shapely path."""
 
-    def __init__(self, engine: Engine, *, sync_any: bool = True) -> None:
+    def __init__(self, engine: Engine, *,
+                 follows: Callable[[], Gazetteer] | None = None) -> None:
         self.engine = engine
-        self.sync_any = sync_any
+        self.follows = follows
         self._synced: set[str] = set()
 
     def sync(self, gazetteer: Gazetteer) -> str:
@@ -59,7 +62,7 @@ class PostgisLocator:
     def applies(self, gazetteer: Gazetteer) -> bool:
         if gazetteer_hash(gazetteer) in self._synced:
             return True
-        if not self.sync_any:
+        if self.follows is None or self.follows() is not gazetteer:
             return False
         self.sync(gazetteer)
         return True

@@ -47,7 +47,7 @@ def sync_boundaries(engine: Engine, gazetteer: Gazetteer) -> str:
     return content_hash
 
 
-def _field(value: str) -> str:
+def copy_field(value: str) -> str:
     """A value in COPY's text format."""
     return (value.replace("\\", "\\\\").replace("\t", "\\t")
             .replace("\n", "\\n").replace("\r", "\\r"))
@@ -60,8 +60,8 @@ def _copy_rows(connection: Connection, content_hash: str, gazetteer: Gazetteer) 
     for i, (kode, nama, kk, nk) in enumerate(zip(
             gazetteer.kode, gazetteer.nama, gazetteer.kode_kecamatan,
             gazetteer.nama_kecamatan, strict=True)):
-        buffer.write("\t".join((content_hash, str(i), _field(kode), _field(nama), _field(kk),
-                                _field(nk or ""), wkb[i])) + "\n")
+        buffer.write("\t".join((content_hash, str(i), copy_field(kode), copy_field(nama), copy_field(kk),
+                                copy_field(nk or ""), wkb[i])) + "\n")
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(
             "COPY gis_boundaries (set_hash, row_no, kode, nama, kode_kecamatan, "

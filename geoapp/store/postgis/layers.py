@@ -1,0 +1,108 @@
+"""Layer GeoJSON (``ST_AsGeoJSON``) and vector tiles (``ST_AsMVT``) written by PostGIS.
+
+A layer frame (per-kelurahan figures on their polygons, or places as points) is stored
+once per content in ``gis_features``: each feature's properties as the JSON text the
+Python writer makes (``io.export.geojson_features``) and its geometry. The GeoJSON is the
+Python writer's FeatureCollection with the geometries from ``ST_AsGeoJSON``; a tile is
+``ST_AsMVT`` of ``ST_AsMVTGeom`` with GDAL's defaults (extent 4096, buffer 80) over the
+features that touch the tile's padded box (the same selection as ``ogc.tiles``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import shapely
+from geopandas import GeoDataFrame
+from sqlalchemy import Connection, Engine, text
+
+from geoapp.io.export import feature_collection, geojson_features
+from geoapp.store.postgis.sync import copy_field
+
+KEEP_LAYERS = 256
+EXTENT, BUFFER = 4096, 80   # GDAL's MVT driver defaults
+
+GEOJSON_SQL = """
+SELECT '{"type":"Feature","properties":' || props::text || ',"geometry":'
+       || CASE WHEN geom IS NULL OR ST_IsEmpty(geom) THEN 'null'
+               ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(geom), %(p)s, 0) END || '}'
+FROM gis_features WHERE layer_hash = %(h)s ORDER BY fid
+"""
+
+TILE_SQL = """
+SELECT ST_AsMVT(t, %(layer)s, %(extent)s, 'geom') FROM (
+  SELECT ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope(%(z)s, %(x)s, %(y)s),
+                      %(extent)s, %(buffer)s, true) AS geom,
+         (SELECT jsonb_object_agg(k, CASE WHEN jsonb_typeof(v) = 'boolean'
+                 THEN to_jsonb(v::text::boolean::int) ELSE v END)   -- as GDAL: 0/1
+          FROM jsonb_each(f.props::jsonb) AS p(k, v)) AS props
+  FROM gis_features f
+  WHERE f.layer_hash = %(h)s
+    AND ST_Intersects(f.geom, ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326))
+  ORDER BY f.fid
+) t WHERE t.geom IS NOT NULL
+"""
+
+
+def _stored(engine: Engine, frame: GeoDataFrame) -> str:
+    """Store ``frame`` in ``gis_features`` unless it is there; its content hash."""
+    geoms, texts = geojson_features(frame, precision=15)
+    wkb = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
+    digest = hashlib.sha256()
+    for props, blob in zip(texts, wkb, strict=True):
+        digest.update(props.encode("utf-8") + b"\x1f" + (blob or "").encode("ascii") + b"\x1e")
+    content_hash = digest.hexdigest()
+    with engine.connect() as connection:
+        if connection.execute(text("SELECT 1 FROM gis_layers WHERE content_hash = :h"),
+                              {"h": content_hash}).first() is not None:
+            return content_hash
+    with engine.begin() as connection:
+        added = connection.execute(text(
+            "INSERT INTO gis_layers (content_hash, features) VALUES (:h, :n) "
+            "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash"),
+            {"h": content_hash, "n": len(texts)}).first()
+        if added is not None:
+            _copy(connection, content_hash, texts, wkb)
+            connection.execute(text(
+                "DELETE FROM gis_layers WHERE content_hash IN (SELECT content_hash FROM "
+                "gis_layers ORDER BY used_at DESC, content_hash OFFSET :keep)"),
+                {"keep": KEEP_LAYERS})
+    return content_hash
+
+
+def _copy(connection: Connection, content_hash: str, texts: list[str], wkb) -> None:
+    buffer = io.StringIO()
+    for fid, (props, blob) in enumerate(zip(texts, wkb, strict=True)):
+        buffer.write(f"{content_hash}\t{fid}\t{copy_field(props)}\t{blob or chr(92) + 'N'}\n")
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(
+            "COPY gis_features (layer_hash, fid, props, geom) FROM STDIN") as copy:
+        copy.write(buffer.getvalue())
+
+
+def layer_geojson(engine: Engine, frame: GeoDataFrame, precision: int = 6) -> bytes:
+    """``io.export.geojson_bytes(frame)`` with the geometries written by ``ST_AsGeoJSON``."""
+    geojson_features(frame.iloc[:0], precision=precision)   # the same checks, the same errors
+    content_hash = _stored(engine, frame)
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.execute(GEOJSON_SQL, {"h": content_hash, "p": precision})
+            return feature_collection([row[0] for row in cursor.fetchall()])
+
+
+def layer_tile(engine: Engine, frame: GeoDataFrame, layer: str, z: int, x: int, y: int,
+               box: tuple[float, float, float, float]) -> bytes:
+    """The MVT tile z/x/y (one layer ``layer``) of the features touching ``box`` (degrees,
+    west, south, east, north); b"" when none."""
+    content_hash = _stored(engine, frame)
+    west, south, east, north = box
+    params = {"layer": layer, "extent": EXTENT, "buffer": BUFFER, "z": z, "x": x, "y": y,
+              "h": content_hash, "w": west, "s": south, "e": east, "n": north}
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.execute(TILE_SQL, params)
+            row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] else b""
