@@ -92,7 +92,9 @@ def test_city_points_equal_the_python_path(engine):
     vertices = shapely.get_coordinates(shapely.boundary(gaz.geometry[:5]))[::7]
     lon = np.concatenate([lon, vertices[:, 0]])
     lat = np.concatenate([lat, vertices[:, 1]])
-    _same(gaz, _locator(engine, gaz), lon, lat)
+    locator = _locator(engine, gaz)
+    _same(gaz, locator, lon, lat)                   # many points: a loop over polygons
+    _same(gaz, locator, lon[-40:], lat[-40:])       # few points: a loop over points
 
 
 def test_sync_is_idempotent_and_keyed_by_content(engine):

@@ -33,6 +33,9 @@ MANY_POINTS_HITS = """
   CROSS JOIN LATERAL (SELECT id, pt FROM gis_points
                       WHERE ST_Intersects(b.geom, gis_points.pt) OFFSET 0) p
 """
+POINTS = ("CREATE TEMP TABLE gis_points ON COMMIT DROP AS "
+          "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM gis_points_in")
+POINTS_BY_PLACE = POINTS + " ORDER BY ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 6)"
 LOCATE_SQL = """
 WITH hits AS (
   SELECT h.*, count(*) OVER (PARTITION BY h.id) AS n FROM ({hits}) h
@@ -124,10 +127,7 @@ def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
             with cursor.copy("COPY gis_points_in (id, lon, lat) FROM STDIN "
                              "(FORMAT binary)") as copy:
                 copy.write(_points_copy(lon, lat))
-            order = " ORDER BY ST_GeoHash(pt, 6)" if many else ""   # near points together
-            cursor.execute("CREATE TEMP TABLE gis_points ON COMMIT DROP AS SELECT * FROM ("
-                           "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt "
-                           f"FROM gis_points_in) p{order}")
+            cursor.execute(POINTS_BY_PLACE if many else POINTS)
             if many:
                 cursor.execute("CREATE INDEX ON gis_points USING gist (pt)")
             cursor.execute("ANALYZE gis_points")
