@@ -30,6 +30,13 @@ SELECT '{"type":"Feature","properties":' || props::text || ',"geometry":'
 FROM gis_features WHERE layer_hash = %(h)s ORDER BY fid
 """
 
+GEOMETRY_SQL = """
+SELECT CASE WHEN geom IS NULL OR ST_IsEmpty(geom) THEN 'null'
+            WHEN %(flip)s THEN ST_AsGeoJSON(ST_FlipCoordinates(ST_ForcePolygonCCW(geom)), %(p)s, 0)
+            ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(geom), %(p)s, 0) END
+FROM gis_features WHERE layer_hash = %(h)s ORDER BY fid
+"""
+
 TILE_SQL = """
 SELECT ST_AsMVT(t, %(layer)s, %(extent)s, 'geom') FROM (
   SELECT ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope(%(z)s, %(x)s, %(y)s),
@@ -90,6 +97,18 @@ def layer_geojson(engine: Engine, frame: GeoDataFrame, precision: int = 6) -> by
         with raw.cursor() as cursor:
             cursor.execute(GEOJSON_SQL, {"h": content_hash, "p": precision})
             return feature_collection([row[0] for row in cursor.fetchall()])
+
+
+def geometry_texts(engine: Engine, frame: GeoDataFrame, precision: int = 6, *,
+                   flip: bool = False) -> list[str]:
+    """Each feature's GeoJSON geometry from ``ST_AsGeoJSON`` (``null`` when missing), in
+    lat/lon order when ``flip`` (EPSG:4326 axis order, as ``ogc.crs.swap_axes``)."""
+    content_hash = _stored(engine, frame)
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.execute(GEOMETRY_SQL, {"h": content_hash, "p": precision, "flip": flip})
+            return [row[0] for row in cursor.fetchall()]
 
 
 def layer_tile(engine: Engine, frame: GeoDataFrame, layer: str, z: int, x: int, y: int,
