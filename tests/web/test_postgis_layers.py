@@ -17,7 +17,7 @@ from sample_app import make_app as make_sqlite_app
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geoapp.imports.pipeline import gazetteer_for
+from geoapp.imports.pipeline import MatchOptions, gazetteer_for, run_match
 from geoapp.imports.staging import import_sample_data
 from geoapp.matching.locator import current_locator
 from geoapp.ogc.crs import EPSG4326
@@ -181,12 +181,35 @@ def test_vector_tiles_decode_to_the_same_features(sqlite_app, postgis_app, tmp_p
     assert compared > 100
 
 
-def test_the_app_locates_coordinates_in_postgis(postgis_app):
+def _coordinates_csv(gaz) -> bytes:
+    """A tiny upload: one place inside each of the first 30 kelurahan, one on a shared
+    corner, one in the sea north of the city."""
+    inner = shapely.get_coordinates(shapely.point_on_surface(gaz.geometry[:30]))
+    corner = shapely.get_coordinates(shapely.boundary(gaz.geometry[0]))[0]
+    rows = [*inner, corner, (106.6, -5.9)]
+    lines = ["nama_usaha;lintang;bujur"] + [
+        f"Usaha {i};{lat:.7f};{lon:.7f}" for i, (lon, lat) in enumerate(rows)]
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_the_app_locates_coordinates_in_postgis(postgis_app, monkeypatch):
+    calls = []
+    real = PostgisLocator.locate
+    monkeypatch.setattr(PostgisLocator, "locate",
+                        lambda self, *a: calls.append(len(a[1])) or real(self, *a))
     with postgis_app.app_context():
         gaz = gazetteer_for(None)
-        locator = current_locator(gaz)
-        assert isinstance(locator, PostgisLocator)
+        assert isinstance(current_locator(gaz), PostgisLocator)
+        data = _coordinates_csv(gaz)
+        in_postgis = run_match(data, "usaha.csv", MatchOptions(allow_nothing_matched=True))
+    assert calls == [32]
     with postgis_app.extensions["geoapp_db"]["engine"].connect() as connection:
         count = connection.execute(text("SELECT count(*) FROM gis_boundaries")).scalar()
     assert count == len(gaz) == 104
     assert current_locator(gaz) is None    # outside the app: the shapely path
+    in_python = run_match(data, "usaha.csv", MatchOptions(allow_nothing_matched=True))
+    assert calls == [32]
+    for name in ("kode", "status", "method", "note"):
+        assert list(getattr(in_postgis.result, name)) == list(getattr(in_python.result, name))
+    assert in_postgis.ledger == in_python.ledger
+    assert sum(k is not None for k in in_postgis.result.kode) == 31
