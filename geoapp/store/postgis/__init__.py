@@ -8,9 +8,11 @@ paths run as before.
 
 from __future__ import annotations
 
+import weakref
+
 from sqlalchemy import Engine
 
-_ENABLED: dict[int, bool] = {}
+_ENABLED: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
 
 def has_postgis(connection) -> bool:
@@ -22,12 +24,11 @@ def has_postgis(connection) -> bool:
 
 def enabled(engine: Engine) -> bool:
     """True when spatial work goes to PostGIS for ``engine`` (checked once per engine)."""
-    key = id(engine)
-    if key not in _ENABLED:
-        if engine.dialect.name != "postgresql":
-            _ENABLED[key] = False
-        else:
-            with engine.connect() as connection:
-                _ENABLED[key] = bool(has_postgis(connection)) and connection.exec_driver_sql(
-                    "SELECT to_regclass('gis_boundaries') IS NOT NULL").scalar()
-    return _ENABLED[key]
+    if engine.dialect.name != "postgresql":
+        return False
+    if engine not in _ENABLED:
+        with engine.connect() as connection:
+            _ENABLED[engine] = bool(has_postgis(connection)) and bool(
+                connection.exec_driver_sql(
+                    "SELECT to_regclass('gis_boundaries') IS NOT NULL").scalar())
+    return _ENABLED[engine]
