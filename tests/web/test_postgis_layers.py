@@ -122,6 +122,20 @@ def test_ogc_items_equal_the_python_path(sqlite_app, postgis_app):
             _same_features(fa, fb, url)
 
 
+def test_finder_places_geojson_equals_the_python_path(sqlite_app, postgis_app):
+    lite, gis = sqlite_app.test_client(), postgis_app.test_client()
+    before = _gis_layers(postgis_app)
+    for query in ("", "?lat=-6.17&lon=106.63"):
+        a, b = lite.get(f"/kampung/export.geojson{query}"), gis.get(
+            f"/kampung/export.geojson{query}")
+        assert a.status_code == b.status_code == 200
+        fa, fb = json.loads(a.data)["features"], json.loads(b.data)["features"]
+        assert len(fa) >= 10
+        _same_features(fa, fb, query)
+        assert a.data == b.data
+    assert _gis_layers(postgis_app) == before + 2   # the places, stored as points
+
+
 def _decoded(body: bytes, z: int, x: int, y: int, folder) -> list[tuple[dict, object]]:
     if not body:
         return []
