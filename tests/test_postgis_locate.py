@@ -3,6 +3,9 @@ included: same kelurahan, same overlap flags and other codes, same outside point
 
 from __future__ import annotations
 
+import threading
+
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,12 +14,15 @@ from postgres import pg_url  # noqa: F401  (fixture)
 from sqlalchemy import text
 
 from geoapp.io.boundaries import load_boundaries
+from geoapp.io.export import geojson_bytes
 from geoapp.matching import spatial
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.locator import gazetteer_hash, using_locator
 from geoapp.store import create_engine_for, init_db
+from geoapp.store.engine import WRITE_LOCK
 from geoapp.store.migrations import current_revision
 from geoapp.store.postgis import enabled
+from geoapp.store.postgis.layers import layer_geojson
 from geoapp.store.postgis.locate import PostgisLocator
 from geoapp.store.postgis.sync import sync_boundaries
 
@@ -120,3 +126,23 @@ def test_a_locator_applies_to_its_synced_sets_and_the_one_it_follows(engine):
     assert locator.applies(followed)       # the active set: synced on first use
     locator.sync(gaz)
     assert locator.applies(gaz)
+
+
+def test_filling_the_postgis_tables_never_waits_for_a_writer(engine):
+    """A request that stores a boundary set or a layer frame does not queue behind an import
+    holding the store's write lock (the gis_* tables are caches)."""
+    gaz = _overlapping()
+    frame = gpd.GeoDataFrame({"kode": gaz.kode, "nilai": [1.5, None, 3.0]},
+                             geometry=list(gaz.geometry), crs=4326)
+    done: list[bytes] = []
+    with engine.connect() as writer:
+        writer.exec_driver_sql(f"SELECT pg_advisory_lock({WRITE_LOCK})")
+        try:
+            thread = threading.Thread(target=lambda: done.append(
+                layer_geojson(engine, frame) if sync_boundaries(engine, gaz) else b""))
+            thread.start()
+            thread.join(60)
+            assert done and done[0] == geojson_bytes(frame)
+        finally:
+            writer.exec_driver_sql(f"SELECT pg_advisory_unlock({WRITE_LOCK})")
+            writer.commit()

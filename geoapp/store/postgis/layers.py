@@ -15,12 +15,16 @@ import io
 
 import shapely
 from geopandas import GeoDataFrame
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine, text
 
 from geoapp.io.export import feature_collection, geojson_features
-from geoapp.store.postgis.sync import copy_field
+from geoapp.store.postgis.sync import copy_field, raw_cursor
 
 KEEP_LAYERS = 256
+CLAIM_LAYER = ("INSERT INTO gis_layers (content_hash, features) VALUES (%(h)s, %(n)s) "
+               "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash")
+PRUNE_LAYERS = ("DELETE FROM gis_layers WHERE content_hash IN (SELECT content_hash FROM "
+                "gis_layers ORDER BY used_at DESC, content_hash OFFSET %(keep)s)")
 EXTENT, BUFFER = 4096, 80   # GDAL's MVT driver defaults
 
 GEOJSON_SQL = """
@@ -64,27 +68,19 @@ def _stored(engine: Engine, frame: GeoDataFrame) -> str:
         if connection.execute(text("SELECT 1 FROM gis_layers WHERE content_hash = :h"),
                               {"h": content_hash}).first() is not None:
             return content_hash
-    with engine.begin() as connection:
-        added = connection.execute(text(
-            "INSERT INTO gis_layers (content_hash, features) VALUES (:h, :n) "
-            "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash"),
-            {"h": content_hash, "n": len(texts)}).first()
-        if added is not None:
-            _copy(connection, content_hash, texts, wkb)
-            connection.execute(text(
-                "DELETE FROM gis_layers WHERE content_hash IN (SELECT content_hash FROM "
-                "gis_layers ORDER BY used_at DESC, content_hash OFFSET :keep)"),
-                {"keep": KEEP_LAYERS})
+    with engine.begin() as connection, raw_cursor(connection) as cursor:
+        cursor.execute(CLAIM_LAYER, {"h": content_hash, "n": len(texts)})
+        if cursor.fetchone() is not None:
+            _copy(cursor, content_hash, texts, wkb)
+            cursor.execute(PRUNE_LAYERS, {"keep": KEEP_LAYERS})
     return content_hash
 
 
-def _copy(connection: Connection, content_hash: str, texts: list[str], wkb) -> None:
+def _copy(cursor, content_hash: str, texts: list[str], wkb) -> None:
     buffer = io.StringIO()
     for fid, (props, blob) in enumerate(zip(texts, wkb, strict=True)):
         buffer.write(f"{content_hash}\t{fid}\t{copy_field(props)}\t{blob or chr(92) + 'N'}\n")
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(
-            "COPY gis_features (layer_hash, fid, props, geom) FROM STDIN") as copy:
+    with cursor.copy("COPY gis_features (layer_hash, fid, props, geom) FROM STDIN") as copy:
         copy.write(buffer.getvalue())
 
 

@@ -16,6 +16,10 @@ from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.locator import gazetteer_hash
 
 KEEP_SETS = 8
+CLAIM_SET = ("INSERT INTO gis_boundary_sets (content_hash, features) VALUES (%(h)s, %(n)s) "
+             "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash")
+PRUNE_SETS = ("DELETE FROM gis_boundary_sets WHERE content_hash IN (SELECT content_hash "
+              "FROM gis_boundary_sets ORDER BY synced_at DESC, content_hash OFFSET %(keep)s)")
 
 
 def is_synced(connection: Connection, content_hash: str) -> bool:
@@ -31,20 +35,21 @@ def sync_boundaries(engine: Engine, gazetteer: Gazetteer) -> str:
     with engine.connect() as connection:
         if is_synced(connection, content_hash):
             return content_hash
-    with engine.begin() as connection:
-        added = connection.execute(text(
-            "INSERT INTO gis_boundary_sets (content_hash, features) VALUES (:h, :n) "
-            "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash"),
-            {"h": content_hash, "n": len(gazetteer)}).first()
-        if added is None:   # another server synced it meanwhile
+    with engine.begin() as connection, raw_cursor(connection) as cursor:
+        cursor.execute(CLAIM_SET, {"h": content_hash, "n": len(gazetteer)})
+        if cursor.fetchone() is None:   # another server synced it meanwhile
             return content_hash
-        _copy_rows(connection, content_hash, gazetteer)
-        connection.execute(text(
-            "DELETE FROM gis_boundary_sets WHERE content_hash IN (SELECT content_hash FROM "
-            "gis_boundary_sets ORDER BY synced_at DESC, content_hash OFFSET :keep)"),
-            {"keep": KEEP_SETS})
-        connection.exec_driver_sql("ANALYZE gis_boundaries")
+        _copy_rows(cursor, content_hash, gazetteer)
+        cursor.execute(PRUNE_SETS, {"keep": KEEP_SETS})
+        cursor.execute("ANALYZE gis_boundaries")
     return content_hash
+
+
+def raw_cursor(connection: Connection):
+    """A psycopg cursor of ``connection``: the ``gis_*`` tables are caches written outside
+    the store's one-writer-at-a-time lock (``engine.serialise_writers`` watches only
+    SQLAlchemy's statements), so a request filling them never waits for an import."""
+    return connection.connection.driver_connection.cursor()
 
 
 def copy_field(value: str) -> str:
@@ -53,17 +58,15 @@ def copy_field(value: str) -> str:
             .replace("\n", "\\n").replace("\r", "\\r"))
 
 
-def _copy_rows(connection: Connection, content_hash: str, gazetteer: Gazetteer) -> None:
+def _copy_rows(cursor, content_hash: str, gazetteer: Gazetteer) -> None:
     geoms = shapely.set_srid(gazetteer.geometry, 4326)
     wkb = shapely.to_wkb(geoms, hex=True, include_srid=True)
     buffer = io.StringIO()
     for i, (kode, nama, kk, nk) in enumerate(zip(
             gazetteer.kode, gazetteer.nama, gazetteer.kode_kecamatan,
             gazetteer.nama_kecamatan, strict=True)):
-        buffer.write("\t".join((content_hash, str(i), copy_field(kode), copy_field(nama), copy_field(kk),
-                                copy_field(nk or ""), wkb[i])) + "\n")
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(
-            "COPY gis_boundaries (set_hash, row_no, kode, nama, kode_kecamatan, "
-            "nama_kecamatan, geom) FROM STDIN") as copy:
+        buffer.write("\t".join((content_hash, str(i), copy_field(kode), copy_field(nama),
+                                copy_field(kk), copy_field(nk or ""), wkb[i])) + "\n")
+    with cursor.copy("COPY gis_boundaries (set_hash, row_no, kode, nama, kode_kecamatan, "
+                     "nama_kecamatan, geom) FROM STDIN") as copy:
         copy.write(buffer.getvalue())
