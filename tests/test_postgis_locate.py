@@ -128,6 +128,14 @@ def test_a_locator_applies_to_its_synced_sets_and_the_one_it_follows(engine):
     assert locator.applies(gaz)
 
 
+def test_a_set_pruned_by_another_server_is_copied_again(engine):
+    gaz = _overlapping()
+    locator = _locator(engine, gaz)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM gis_boundary_sets"))
+    _same(gaz, locator, np.array([0.5, 1.5, 9.0]), np.array([1.0, 1.0, 9.0]))
+
+
 def test_filling_the_postgis_tables_never_waits_for_a_writer(engine):
     """A request that stores a boundary set or a layer frame does not queue behind an import
     holding the store's write lock (the gis_* tables are caches)."""

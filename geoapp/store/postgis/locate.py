@@ -92,6 +92,9 @@ class PostgisLocator:
         if not k:
             return index, overlap, others
         rows = _run(self.engine, content_hash, lon, lat, len(gazetteer))
+        if rows is None:   # the set was pruned by another server since: copy it again
+            self._synced.discard(content_hash)
+            rows = _run(self.engine, self.sync(gazetteer), lon, lat, len(gazetteer)) or []
         if rows:
             ids, row_no, n, other = (np.asarray(c) for c in zip(*rows, strict=True))
             ids = ids.astype("int64")
@@ -115,11 +118,16 @@ def _points_copy(lon: np.ndarray, lat: np.ndarray) -> bytes:
 
 
 def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
-         polygons: int) -> list:
+         polygons: int) -> list | None:
+    """The (point, row, count, others) rows; None when the set is not in the database."""
     many = len(lon) * 2 >= polygons
     with engine.begin() as connection:
         raw = connection.connection.driver_connection
         with raw.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM gis_boundary_sets WHERE content_hash = %(h)s",
+                           {"h": content_hash})
+            if cursor.fetchone() is None:
+                return None
             cursor.execute("SET LOCAL jit = off")   # compiling costs more than it saves here
             cursor.execute("SET LOCAL work_mem = '64MB'")   # the sorts by point in memory
             cursor.execute("CREATE TEMP TABLE gis_points_in (id integer, lon float8, "
