@@ -23,6 +23,7 @@ from geoapp.store.postgis.sync import copy_field, raw_cursor
 KEEP_LAYERS = 256
 CLAIM_LAYER = ("INSERT INTO gis_layers (content_hash, features) VALUES (%(h)s, %(n)s) "
                "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash")
+LOCK_LAYER = "SELECT 1 FROM gis_layers WHERE content_hash = %(h)s FOR SHARE"
 PRUNE_LAYERS = ("DELETE FROM gis_layers WHERE content_hash IN (SELECT content_hash FROM "
                 "gis_layers ORDER BY used_at DESC, content_hash OFFSET %(keep)s)")
 EXTENT, BUFFER = 4096, 80   # GDAL's MVT driver defaults
@@ -84,40 +85,41 @@ def _copy(cursor, content_hash: str, texts: list[str], wkb) -> None:
         copy.write(buffer.getvalue())
 
 
+def _query(engine: Engine, frame: GeoDataFrame, sql: str, params: dict) -> list:
+    """Rows of ``sql`` over the stored ``frame`` (``%(h)s``: its content hash). The layer
+    row is share-locked for the query, so another server's pruning cannot empty it; one
+    pruned in between is stored again."""
+    for _attempt in range(2):
+        content_hash = _stored(engine, frame)
+        with engine.begin() as connection, raw_cursor(connection) as cursor:
+            cursor.execute(LOCK_LAYER, {"h": content_hash})
+            if cursor.fetchone() is not None:
+                cursor.execute(sql, {**params, "h": content_hash})
+                return cursor.fetchall()
+    raise RuntimeError("gis_layers: the layer was pruned twice while being read")
+
+
 def layer_geojson(engine: Engine, frame: GeoDataFrame, precision: int = 6) -> bytes:
     """``io.export.geojson_bytes(frame)`` with the geometries written by ``ST_AsGeoJSON``."""
     geojson_features(frame.iloc[:0], precision=precision)   # the same checks, the same errors
-    content_hash = _stored(engine, frame)
-    with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        with raw.cursor() as cursor:
-            cursor.execute(GEOJSON_SQL, {"h": content_hash, "p": precision})
-            return feature_collection([row[0] for row in cursor.fetchall()])
+    rows = _query(engine, frame, GEOJSON_SQL, {"p": precision})
+    return feature_collection([row[0] for row in rows])
 
 
 def geometry_texts(engine: Engine, frame: GeoDataFrame, precision: int = 6, *,
                    flip: bool = False) -> list[str]:
     """Each feature's GeoJSON geometry from ``ST_AsGeoJSON`` (``null`` when missing), in
     lat/lon order when ``flip`` (EPSG:4326 axis order, as ``ogc.crs.swap_axes``)."""
-    content_hash = _stored(engine, frame)
-    with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        with raw.cursor() as cursor:
-            cursor.execute(GEOMETRY_SQL, {"h": content_hash, "p": precision, "flip": flip})
-            return [row[0] for row in cursor.fetchall()]
+    rows = _query(engine, frame, GEOMETRY_SQL, {"p": precision, "flip": flip})
+    return [row[0] for row in rows]
 
 
 def layer_tile(engine: Engine, frame: GeoDataFrame, layer: str, z: int, x: int, y: int,
                box: tuple[float, float, float, float]) -> bytes:
     """The MVT tile z/x/y (one layer ``layer``) of the features touching ``box`` (degrees,
     west, south, east, north); b"" when none."""
-    content_hash = _stored(engine, frame)
     west, south, east, north = box
     params = {"layer": layer, "extent": EXTENT, "buffer": BUFFER, "z": z, "x": x, "y": y,
-              "h": content_hash, "w": west, "s": south, "e": east, "n": north}
-    with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        with raw.cursor() as cursor:
-            cursor.execute(TILE_SQL, params)
-            row = cursor.fetchone()
-    return bytes(row[0]) if row and row[0] else b""
+              "w": west, "s": south, "e": east, "n": north}
+    rows = _query(engine, frame, TILE_SQL, params)
+    return bytes(rows[0][0]) if rows and rows[0][0] else b""
