@@ -133,12 +133,10 @@ def json_value(value: object) -> object:
     return str(value)
 
 
-def geojson_bytes(gdf: gpd.GeoDataFrame, *, precision: int = 6,
-                  properties: list[str] | None = None) -> bytes:
-    """RFC 7946 FeatureCollection (UTF-8, one feature per line) of ``gdf``.
-
-    ``properties`` chooses and orders the attribute columns (default: all but geometry).
-    """
+def geojson_features(gdf: gpd.GeoDataFrame, *, precision: int = 6,
+                     properties: list[str] | None = None) -> tuple[np.ndarray, list[str]]:
+    """The layer's geometries (EPSG:4326, RFC 7946 ring order) and each feature's
+    properties as JSON text: what :func:`geojson_bytes` writes (and PostGIS serves)."""
     if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 15:
         raise GeoappError(_ERR_PRECISION, 400, got=precision)
     layer = _to_4326(gdf)
@@ -151,15 +149,29 @@ def geojson_bytes(gdf: gpd.GeoDataFrame, *, precision: int = 6,
                           available=", ".join(str(c) for c in layer.columns if c != geom_name))
     geoms = shapely.orient_polygons(layer.geometry.values, exterior_cw=False)
     records = layer[names].to_dict(orient="split")["data"] if names else [[]] * len(layer)
-    lines = []
-    for geom, row in zip(geoms, records, strict=True):
-        props = {str(k): json_value(v) for k, v in zip(names, row, strict=True)}
-        lines.append('{"type":"Feature","properties":'
-                     + json.dumps(props, ensure_ascii=False, allow_nan=False,
-                                  separators=(",", ":"))
-                     + ',"geometry":' + geometry_json(geom, precision) + "}")
-    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-    return text.encode("utf-8")
+    texts = [json.dumps({str(k): json_value(v) for k, v in zip(names, row, strict=True)},
+                        ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+             for row in records]
+    return np.asarray(geoms, dtype=object), texts
+
+
+def feature_collection(lines: list[str]) -> bytes:
+    """The FeatureCollection of feature texts, one per line."""
+    return ('{"type":"FeatureCollection","features":[\n' + ",\n".join(lines)
+            + "\n]}\n").encode("utf-8")
+
+
+def geojson_bytes(gdf: gpd.GeoDataFrame, *, precision: int = 6,
+                  properties: list[str] | None = None) -> bytes:
+    """RFC 7946 FeatureCollection (UTF-8, one feature per line) of ``gdf``.
+
+    ``properties`` chooses and orders the attribute columns (default: all but geometry).
+    """
+    geoms, texts = geojson_features(gdf, precision=precision, properties=properties)
+    return feature_collection([
+        '{"type":"Feature","properties":' + props + ',"geometry":'
+        + geometry_json(geom, precision) + "}"
+        for geom, props in zip(geoms, texts, strict=True)])
 
 
 # --------------------------------------------------------------------------- csv

@@ -9,6 +9,7 @@ import pandas as pd
 import shapely
 
 from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.locator import current_locator
 
 # Metres per degree of latitude; near the equator a degree of longitude is about the same.
 METRES_PER_DEGREE = 111_320.0
@@ -69,9 +70,15 @@ def locate_points(gazetteer: Gazetteer, lon: np.ndarray, lat: np.ndarray) -> Poi
         u_index = np.full(k, -1, dtype="int64")
         u_overlap = np.zeros(k, dtype=bool)
         u_others = np.full(k, None, dtype=object)
-        points = shapely.points(lon[rows[first]], lat[rows[first]])
-        pair_pt, pair_geom = _tree(gazetteer).query(points, predicate="intersects")
-        _assign(gazetteer, points, np.arange(k), pair_pt, pair_geom, u_index, u_overlap, u_others)
+        locator = current_locator(gazetteer)
+        if locator is not None:   # the same rule, run by a spatial database
+            u_index, u_overlap, u_others = locator.locate(
+                gazetteer, lon[rows[first]], lat[rows[first]])
+        else:
+            points = shapely.points(lon[rows[first]], lat[rows[first]])
+            pair_pt, pair_geom = _tree(gazetteer).query(points, predicate="intersects")
+            _assign(gazetteer, points, np.arange(k), pair_pt, pair_geom, u_index, u_overlap,
+                    u_others)
         index[rows] = u_index[ids]
         overlap[rows] = u_overlap[ids]
         others[rows] = u_others[ids]

@@ -25,6 +25,7 @@ from geoapp.io.export import geometry_json, json_value
 from geoapp.ogc.collections import Collection, collection_frame, collection_identity
 from geoapp.ogc.crs import EPSG4326, swap_axes
 from geoapp.ogc.query import ItemQuery
+from geoapp.store import postgis
 from geoapp.store.active import ActiveVersions
 
 PRECISION = 6   # the same as the layer downloads
@@ -59,19 +60,29 @@ def feature_ids(collection: Collection, frame: GeoDataFrame) -> list[str]:
     return [str(k) for k in frame["kode"]]
 
 
-def _texts(frame: GeoDataFrame, ids: list[str], crs: str) -> list[str]:
+def _geometry_texts(session: Session, frame: GeoDataFrame, crs: str) -> list[str]:
+    """Each feature's geometry text: from PostGIS when the database has it, else Python."""
+    engine = session.get_bind()
+    if postgis.enabled(engine):
+        from geoapp.store.postgis.layers import geometry_texts
+
+        return geometry_texts(engine, frame, PRECISION, flip=crs == EPSG4326)
     geoms = shapely.orient_polygons(frame.geometry.values, exterior_cw=False)
     if crs == EPSG4326:
         geoms = swap_axes(geoms)
+    return [geometry_json(geom, PRECISION) for geom in geoms]
+
+
+def _texts(frame: GeoDataFrame, ids: list[str], geometries: list[str]) -> list[str]:
     names = [c for c in frame.columns if c != frame.geometry.name]
     rows = frame[names].to_dict(orient="split")["data"] if names else [[]] * len(frame)
     out = []
-    for fid, geom, row in zip(ids, geoms, rows, strict=True):
+    for fid, geom, row in zip(ids, geometries, rows, strict=True):
         props = {str(k): json_value(v) for k, v in zip(names, row, strict=True)}
         out.append('{"type":"Feature","id":' + json.dumps(fid) + ',"properties":'
                    + json.dumps(props, ensure_ascii=False, allow_nan=False,
                                 separators=(",", ":"))
-                   + ',"geometry":' + geometry_json(geom, PRECISION) + "}")
+                   + ',"geometry":' + geom + "}")
     return out
 
 
@@ -83,7 +94,8 @@ def feature_set(session: Session, active: ActiveVersions, collection: Collection
     def build() -> FeatureSet:
         frame = collection_frame(session, active, collection, filters)
         ids = feature_ids(collection, frame)
-        return FeatureSet(tuple(ids), tuple(_texts(frame, ids, crs)),
+        texts = _texts(frame, ids, _geometry_texts(session, frame, crs))
+        return FeatureSet(tuple(ids), tuple(texts),
                           np.asarray(frame.geometry.values))
 
     return active.cached(key, build)

@@ -26,7 +26,7 @@ from geoapp.ogc.crs import check_crs
 from geoapp.ogc.features import feature_set, one_feature, select
 from geoapp.ogc.openapi import openapi_document
 from geoapp.ogc.query import parse_items_query
-from geoapp.ogc.tiles import check_tile, tile_bytes
+from geoapp.ogc.tiles import check_tile, frame_tile
 from geoapp.store.active import ActiveVersions
 
 
@@ -85,4 +85,4 @@ def collection_tile(session: Session, active: ActiveVersions, cid: str, z: int, 
     check_tile(z, x, y)
     found = get_collection(session, active, cid, lang)
     frame = collection_frame(session, active, found, figures.Filters())
-    return tile_bytes(frame, found.id, z, x, y), found.last_modified
+    return frame_tile(session, frame, found.id, z, x, y), found.last_modified

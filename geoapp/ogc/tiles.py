@@ -14,9 +14,11 @@ from pathlib import Path
 import pyogrio
 import shapely
 from geopandas import GeoDataFrame
+from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.store import postgis
 
 MIN_ZOOM = 0
 MAX_ZOOM = 18
@@ -42,10 +44,16 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
-def _touching(frame: GeoDataFrame, z: int, x: int, y: int) -> GeoDataFrame:
+def padded_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """The tile's bounds widened by 1/64 of its size on each side: features touching
+    this box are written into the tile."""
     west, south, east, north = tile_bounds(z, x, y)
     pad_x, pad_y = (east - west) / 64, (north - south) / 64
-    box = shapely.box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
+    return west - pad_x, south - pad_y, east + pad_x, north + pad_y
+
+
+def _touching(frame: GeoDataFrame, z: int, x: int, y: int) -> GeoDataFrame:
+    box = shapely.box(*padded_bounds(z, x, y))
     return frame[shapely.intersects(frame.geometry.values, box)]
 
 
@@ -72,3 +80,17 @@ def tile_bytes(frame: GeoDataFrame, layer: str, z: int, x: int, y: int) -> bytes
                              "COMPRESS": "NO", "NAME": layer})
         path = out / str(z) / str(x) / f"{y}.pbf"
         return path.read_bytes() if path.exists() else b""
+
+
+def frame_tile(session: Session, frame: GeoDataFrame, layer: str, z: int, x: int,
+               y: int) -> bytes:
+    """The tile of ``frame``: ``ST_AsMVT`` when ``session``'s database has PostGIS, else
+    GDAL (:func:`tile_bytes`); the same features and properties either way."""
+    check_tile(z, x, y)
+    engine = session.get_bind()
+    if postgis.enabled(engine):
+        from geoapp.store.postgis.layers import layer_tile
+
+        return layer_tile(engine, frame.to_crs(4326) if frame.crs and not frame.crs.equals(
+            "EPSG:4326") else frame, layer, z, x, y, padded_bounds(z, x, y))
+    return tile_bytes(frame, layer, z, x, y)

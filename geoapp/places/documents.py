@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from geoapp.core.programs import PROGRAMS
+from geoapp.figures.layer_output import layer_geojson
 from geoapp.maps.outlines import CompactGeometry, outline_paths
 from geoapp.maps.svg import fit_frame
 from geoapp.places.contacts import phone_number, whatsapp_number
@@ -120,16 +123,20 @@ def data_document(place_set: PlaceSet, geometry: CompactGeometry, lang: str,
 # --------------------------------------------------------------------------- export
 
 
-def export_document(place_set: PlaceSet, params: Mapping[str, Any], fmt: str, lang: str
-                    ) -> tuple[bytes, ExportFormat, str]:
+def export_document(place_set: PlaceSet, params: Mapping[str, Any], fmt: str, lang: str,
+                    session: Session | None = None) -> tuple[bytes, ExportFormat, str]:
     """The places chosen by ``params`` in ``fmt``: (body, format, download file name).
     CSV follows the interface language (``id``: ``;`` and decimal comma) unless
-    ``?csv=id|en|machine`` asks otherwise."""
+    ``?csv=id|en|machine`` asks otherwise. With ``session``, GeoJSON is written by PostGIS
+    when its database has it (``figures.layer_output``)."""
     check_format(fmt)
     query = check_query(params, place_set.places, extra=("lang", "csv"))
     chosen = filter_places(place_set.places, query)
     dialect = str(params.get("csv", lang)).strip().lower()
-    body, found = export_places(chosen, fmt, lang, sample=place_set.sample, csv_dialect=dialect)
+    writer = None if session is None else (
+        lambda frame, precision: layer_geojson(session, frame, precision=precision))
+    body, found = export_places(chosen, fmt, lang, sample=place_set.sample, csv_dialect=dialect,
+                                writer=writer)
     return body, found, export_filename(query, found)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,6 +27,8 @@ from geoapp.core.programs import PROGRAMS
 from geoapp.io.export import geojson_bytes, table_csv_bytes
 from geoapp.places.model import KIND_TITLES, Activity, Place, PlaceQuery
 from geoapp.values.numbers import format_amount, format_number
+
+GeojsonWriter = Callable[[gpd.GeoDataFrame, int], bytes]
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -119,9 +121,15 @@ def places_frame(places: Sequence[Place], lang: str = "id") -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"))
 
 
-def geojson_places(places: Sequence[Place], lang: str = "id") -> bytes:
-    """RFC 7946 FeatureCollection of Point features (lon, lat; 6 decimals)."""
-    return geojson_bytes(places_frame(places, lang), precision=6)
+def geojson_places(places: Sequence[Place], lang: str = "id", *,
+                   writer: GeojsonWriter | None = None) -> bytes:
+    """RFC 7946 FeatureCollection of Point features (lon, lat; 6 decimals); ``writer``
+    (a frame and a precision to bytes) writes it instead of ``io.export.geojson_bytes``
+    (PostGIS: ``figures.layer_output``)."""
+    frame = places_frame(places, lang)
+    if writer is not None:
+        return writer(frame, 6)
+    return geojson_bytes(frame, precision=6)
 
 
 def csv_places(places: Sequence[Place], lang: str = "id", *, dialect: str = "machine"
@@ -207,14 +215,14 @@ def kml_places(places: Sequence[Place], lang: str = "id", *, sample: bool = Fals
 
 
 def export_places(places: Sequence[Place], fmt: str, lang: str = "id", *,
-                  sample: bool = False, csv_dialect: str = "machine"
-                  ) -> tuple[bytes, ExportFormat]:
+                  sample: bool = False, csv_dialect: str = "machine",
+                  writer: GeojsonWriter | None = None) -> tuple[bytes, ExportFormat]:
     """The places in ``fmt`` (geojson, gpx, kml, csv in ``csv_dialect``) and the format's
-    description."""
+    description (``writer``: see :func:`geojson_places`)."""
     chosen = check_format(fmt)
     lang = normalise_lang(lang)
     if chosen.key == "geojson":
-        return geojson_places(places, lang), chosen
+        return geojson_places(places, lang, writer=writer), chosen
     if chosen.key == "gpx":
         return gpx_places(places, lang, sample=sample), chosen
     if chosen.key == "kml":

@@ -75,11 +75,12 @@ def _configure(app: Flask) -> None:
 
 
 def _register(app: Flask) -> None:
-    from geoapp.web import api, auth, db, errors, i18n, pages, vendor
+    from geoapp.web import api, auth, db, errors, i18n, pages, spatial_db, vendor
 
     db.init_app(app)
     from geoapp.web.security import init_secret
     init_secret(app, db.get_engine_of(app))
+    spatial_db.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)

@@ -29,8 +29,9 @@ from geoapp import figures
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.figures import Filters, LayerData
+from geoapp.figures.layer_output import layer_geojson
 from geoapp.io.boundaries import default_identity, load_boundaries, load_kecamatan
-from geoapp.io.export import CSV_DIALECTS, geojson_bytes, layer_bytes
+from geoapp.io.export import CSV_DIALECTS, layer_bytes
 from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
 from geoapp.maps.palettes import program_palette
 from geoapp.maps.safejson import script_json
@@ -216,7 +217,7 @@ def _render(data: LayerData, filters: Filters, fmt: str, lang: str,
             params: dict[str, str]) -> bytes:
     frame = figures.export_frame(data)
     if fmt == "geojson":
-        return geojson_bytes(frame)
+        return layer_geojson(get_db(), frame)
     if fmt in ("csv", "gpkg"):
         return layer_bytes(frame, fmt, layer_name=data.definition.key.replace("-", "_"),
                            csv_dialect=_csv_dialect(params, lang))

@@ -191,7 +191,7 @@ def data():
 @bp.get(f"{SCOPE}/export.<fmt>")
 def export(fmt: str):
     body, chosen, filename = documents.export_document(_place_set(), request.args, fmt,
-                                                       current_lang())
+                                                       current_lang(), get_db())
     return _send(body, chosen.mimetype, cache="no-store", filename=filename)
 
 

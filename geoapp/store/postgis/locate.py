@@ -1,0 +1,144 @@
+"""Point in polygon in PostGIS: ``ST_Intersects`` against the GiST-indexed boundaries.
+
+The same rule as the shapely path (``matching.spatial``), so results are equal: a point
+on or inside a polygon belongs to it (``ST_Intersects``, as shapely's ``intersects``
+predicate; ``ST_Contains`` would drop points on a boundary line); a point in several
+polygons is counted once, in the one whose boundary is farthest from it (depth rounded
+to 12 decimals), ties by lowest kode (``row_no``: the gazetteer is sorted by kode),
+picked with ``DISTINCT ON``; the others are listed in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from sqlalchemy import Engine
+
+from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.locator import gazetteer_hash
+from geoapp.store.postgis.sync import sync_boundaries
+
+# Few points: each point probes the boundaries' GiST index. Many points: each polygon
+# probes the points' GiST index (the polygon stays the same from call to call, so PostGIS
+# detoasts and prepares it once; OFFSET 0 keeps the planner from flattening the loop).
+FEW_POINTS_HITS = """
+  SELECT p.id, b.row_no, b.kode, p.pt
+  FROM gis_points p JOIN gis_boundaries b
+    ON b.set_hash = %(h)s AND ST_Intersects(b.geom, p.pt)
+"""
+MANY_POINTS_HITS = """
+  SELECT p.id, b.row_no, b.kode, p.pt
+  FROM (SELECT row_no, kode, geom FROM gis_boundaries WHERE set_hash = %(h)s OFFSET 0) b
+  CROSS JOIN LATERAL (SELECT id, pt FROM gis_points
+                      WHERE ST_Intersects(b.geom, gis_points.pt) OFFSET 0) p
+"""
+POINTS = ("CREATE TEMP TABLE gis_points ON COMMIT DROP AS "
+          "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM gis_points_in")
+POINTS_BY_PLACE = POINTS + " ORDER BY ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 6)"
+LOCATE_SQL = """
+WITH hits AS (
+  SELECT h.*, count(*) OVER (PARTITION BY h.id) AS n FROM ({hits}) h
+), ranked AS (
+  SELECT id, row_no, kode, n, CASE WHEN n > 1 THEN (
+    SELECT round(ST_Distance(hits.pt, ST_Boundary(b.geom))::numeric, 12)
+    FROM gis_boundaries b WHERE b.set_hash = %(h)s AND b.row_no = hits.row_no
+  ) ELSE 0 END AS depth
+  FROM hits
+)
+SELECT DISTINCT ON (id) id, row_no, n,
+       array_to_string((array_agg(kode) OVER w)[2:], ', ') AS others
+FROM ranked
+WINDOW w AS (PARTITION BY id ORDER BY depth DESC, row_no
+             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+ORDER BY id, depth DESC, row_no
+"""
+
+
+class PostgisLocator:
+    """A ``matching.locator.Locator`` on one engine. It applies to the sets it has synced
+    and to the one ``follows()`` returns (the app's active set: a changed set is synced
+    on first use); other sets (a CLI file, a region's part) stay on the shapely path."""
+
+    def __init__(self, engine: Engine, *,
+                 follows: Callable[[], Gazetteer] | None = None) -> None:
+        self.engine = engine
+        self.follows = follows
+        self._synced: set[str] = set()
+
+    def sync(self, gazetteer: Gazetteer) -> str:
+        """Make sure ``gazetteer``'s set is in the database; its content hash."""
+        content_hash = gazetteer_hash(gazetteer)
+        if content_hash not in self._synced:
+            sync_boundaries(self.engine, gazetteer)
+            self._synced.add(content_hash)
+        return content_hash
+
+    def applies(self, gazetteer: Gazetteer) -> bool:
+        if gazetteer_hash(gazetteer) in self._synced:
+            return True
+        if self.follows is None or self.follows() is not gazetteer:
+            return False
+        self.sync(gazetteer)
+        return True
+
+    def locate(self, gazetteer: Gazetteer, lon: np.ndarray,
+               lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        content_hash = self.sync(gazetteer)
+        k = len(lon)
+        index = np.full(k, -1, dtype="int64")
+        overlap = np.zeros(k, dtype=bool)
+        others = np.full(k, None, dtype=object)
+        if not k:
+            return index, overlap, others
+        rows = _run(self.engine, content_hash, lon, lat, len(gazetteer))
+        if rows is None:   # the set was pruned by another server since: copy it again
+            self._synced.discard(content_hash)
+            rows = _run(self.engine, self.sync(gazetteer), lon, lat, len(gazetteer)) or []
+        if rows:
+            ids, row_no, n, other = (np.asarray(c) for c in zip(*rows, strict=True))
+            ids = ids.astype("int64")
+            index[ids] = row_no.astype("int64")
+            overlap[ids] = n.astype("int64") > 1
+            others[ids] = [o if o else None for o in other]
+        return index, overlap, others
+
+
+_ROW = np.dtype([("fields", ">i2"), ("id_len", ">i4"), ("id", ">i4"), ("lon_len", ">i4"),
+                 ("lon", ">f8"), ("lat_len", ">i4"), ("lat", ">f8")])
+
+
+def _points_copy(lon: np.ndarray, lat: np.ndarray) -> bytes:
+    """(id, lon, lat) rows in COPY's binary format, made by numpy (exact doubles)."""
+    rows = np.zeros(len(lon), dtype=_ROW)
+    rows["fields"], rows["id_len"], rows["lon_len"], rows["lat_len"] = 3, 4, 8, 8
+    rows["id"], rows["lon"], rows["lat"] = np.arange(len(lon)), lon, lat
+    header = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+    return header + rows.tobytes() + b"\xff\xff"
+
+
+def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
+         polygons: int) -> list | None:
+    """The (point, row, count, others) rows; None when the set is not in the database."""
+    many = len(lon) * 2 >= polygons
+    with engine.begin() as connection:
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM gis_boundary_sets WHERE content_hash = %(h)s",
+                           {"h": content_hash})
+            if cursor.fetchone() is None:
+                return None
+            cursor.execute("SET LOCAL jit = off")   # compiling costs more than it saves here
+            cursor.execute("SET LOCAL work_mem = '64MB'")   # the sorts by point in memory
+            cursor.execute("CREATE TEMP TABLE gis_points_in (id integer, lon float8, "
+                           "lat float8) ON COMMIT DROP")
+            with cursor.copy("COPY gis_points_in (id, lon, lat) FROM STDIN "
+                             "(FORMAT binary)") as copy:
+                copy.write(_points_copy(lon, lat))
+            cursor.execute(POINTS_BY_PLACE if many else POINTS)
+            if many:
+                cursor.execute("CREATE INDEX ON gis_points USING gist (pt)")
+            cursor.execute("ANALYZE gis_points")
+            hits = MANY_POINTS_HITS if many else FEW_POINTS_HITS
+            cursor.execute(LOCATE_SQL.format(hits=hits), {"h": content_hash})
+            return cursor.fetchall()
