@@ -15,7 +15,14 @@ from geoapp.sample import generate_messy_records
 
 
 def _csv(rows: int, coords: float = 0.0) -> bytes:
+    """Messy Kota Tangerang rows with kabupaten/kota and provinsi columns in several
+    spellings (so the rows are matched per region), one row per 50 in another kabupaten."""
     frame, _ = generate_messy_records(rows, seed=4, coord_share=coords)
+    rng = np.random.default_rng(4)
+    kab = np.array(["Kota Tangerang", "KOTA TANGERANG", "Tangerang", "Kab. Bogor"], dtype=object)
+    pick = np.where(np.arange(rows) % 50 == 7, 3, rng.integers(0, 3, rows))
+    frame.insert(0, "Kabupaten/Kota", kab[pick])
+    frame.insert(0, "Provinsi", np.where(pick == 3, "Jawa Barat", "Banten"))
     return frame.to_csv(sep=";", index=False).encode()
 
 
@@ -29,10 +36,16 @@ def test_distinct_rows_groups_equal_combinations_and_keeps_missing_apart():
 @pytest.mark.parametrize("coords", [0.0, 0.3])
 def test_per_combination_matching_equals_per_row_matching(monkeypatch, coords):
     data = _csv(3000, coords)
+    taken = []
+    take = distinct._take
+    monkeypatch.setattr(distinct, "_take", lambda col, rows: taken.append(len(rows)) or take(col, rows))
     monkeypatch.setattr(distinct, "DISTINCT_SHARE", 1.01)     # always per combination
     once = run_match(data, "messy.csv")
+    assert taken and max(taken) < 3000            # fewer rows than the file were matched
     monkeypatch.setattr(distinct, "DISTINCT_SHARE", -1.0)     # never
     every = run_match(data, "messy.csv")
+    assert once.table.mapping.kabupaten is not None
+    assert (every.result.status[7::50] != "matched").all()      # the Kab. Bogor rows
     for field in ("kode", "status", "method", "note"):
         assert getattr(once.result, field).tolist() == getattr(every.result, field).tolist()
     np.testing.assert_array_equal(once.result.score, every.result.score)

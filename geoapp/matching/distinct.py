@@ -53,10 +53,14 @@ def _take(column: Any, rows: np.ndarray) -> Any:
 
 def match_distinct(func: Callable[..., MatchResult], /, **kwargs: Any) -> MatchResult:
     """``func(**kwargs)`` with the per-row columns (``ROW_COLUMNS``) reduced to their
-    distinct combinations, the result spread back to every row (row order kept)."""
+    distinct combinations, the result spread back to every row (row order kept).
+
+    Used when the rows name a kabupaten or provinsi: the rows are
+    then split by region, each region matched apart, which costs per row.
+    """
     present = [k for k in ROW_COLUMNS if kwargs.get(k) is not None]
-    if not present:
-        return func(**kwargs)
+    if not present or (kwargs.get("kabupaten") is None and kwargs.get("provinsi") is None):
+        return func(**kwargs)     # without region columns match_rows works per combination
     n = len(kwargs[present[0]])
     ids, first = distinct_rows([kwargs[k] for k in present])
     if n == 0 or len(first) > DISTINCT_SHARE * n:
@@ -64,6 +68,7 @@ def match_distinct(func: Callable[..., MatchResult], /, **kwargs: Any) -> MatchR
     part = func(**{**kwargs, **{k: _take(kwargs[k], first) for k in present}})
     if len(part) != len(first):   # a faulty matcher: run it on every row, the ledger tells
         return func(**kwargs)
+    suggestions = np.fromiter(part.suggestions, dtype=object, count=len(first))
     return MatchResult(kode=part.kode[ids], status=part.status[ids], method=part.method[ids],
                        score=part.score[ids], note=part.note[ids],
-                       suggestions=[part.suggestions[i] for i in ids.tolist()])
+                       suggestions=suggestions[ids].tolist())
