@@ -51,8 +51,7 @@ def _kab_styles(nama: str) -> list[str]:
 
 def write_file(rows: int) -> tuple[Path, Path]:
     """The cached CSV and its true codes (``.npy``, "" where none) for ``rows`` rows."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    import pandas as pd
 
     from geoapp.io.boundaries.national import gazetteer_frame, read_desa
     from geoapp.matching.hierarchy import PROVINCE_ABBREVIATIONS
@@ -85,14 +84,17 @@ def write_file(rows: int) -> tuple[Path, Path]:
     codes = np.where(rng.random(rows) < 0.6, kode[pick], "").astype(object)
     amounts = np.array([f"{v:,}".replace(",", ".") for v in range(1000, 2_001_000, 2000)],
                        dtype=object)
-    table = pa.table({
+    frame = pd.DataFrame({
         "provinsi": prov_v[pick, style[:, 1] % 3], "kabupaten_kota": kab_v[pick, style[:, 2] % 6],
         "kecamatan": kec_v[pick, style[:, 3] % 5], "desa": written, "kode_desa": codes,
         "jumlah": rng.integers(1, 10, rows), "nilai": amounts[rng.integers(0, len(amounts), rows)],
     })
     OUT.mkdir(exist_ok=True)
-    # quotes only where a value needs them, as spreadsheet exports write
-    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
+    # quote marks only where a value needs them (two desa names hold a comma), as
+    # spreadsheets export; written in chunks to bound memory
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for start in range(0, rows, 1_000_000):
+            frame.iloc[start:start + 1_000_000].to_csv(out, index=False, header=start == 0)
     truth = kode[pick].copy()
     truth[mess < 0.002] = ""
     np.save(truth_path, truth.astype(str))
