@@ -260,3 +260,24 @@ def test_evidence_classes_say_what_gather_says_per_combination(gaz):
             want.name.kind, want.name.row, want.name.suggestions)
         assert [fill_slots(x, values) for x in got.notes] == want.notes
         assert (values[got.name_text], values[got.kec_text]) == (want.name_text, want.kec_text)
+
+
+def test_record_count_reads_only_quoted_lines_and_agrees_with_the_csv_module():
+    import csv
+    import io
+    import random
+
+    from geoapp.io.records.csv_reader import count_records
+    rng = random.Random(5)
+    pieces = ["a", ",", ";", "\n", "\r\n", '"', '""', '"x,y"', '"p\nq"', "é", "\r"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) if rng.random() < 0.05 else rng.choice("ab,\n")
+                       for _ in range(rng.randint(1, 200)))
+        data = text.encode()
+        if '"' not in text:
+            continue
+        try:
+            want = sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=","))
+        except csv.Error:
+            want = None
+        assert count_records(data, "utf-8", ",") == want, repr(text)

@@ -33,6 +33,8 @@ DOMAIN = "messages"
 
 def normalise_lang(lang: str | None) -> str:
     """Return a supported language code, falling back to Indonesian."""
+    if lang in LANGUAGES:       # the common case, asked once per note rendered
+        return lang
     if lang:
         short = lang.strip().lower().replace("_", "-").split("-")[0]
         if short in LANGUAGES:

@@ -26,6 +26,7 @@ from geoapp.io.records.width import default_max_columns
 from geoapp.matching.aliases import AliasStore
 from geoapp.matching.code_check import check_code_column, mark_unused_codes
 from geoapp.matching.column_roles import column_use, detect_by_content
+from geoapp.matching.distinct import match_distinct
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.matcher import match_rows
 from geoapp.matching.region_match import match_by_region
@@ -154,7 +155,8 @@ def match_table(
                                   points=coords is not None)
         if check.note is not None and first_run:
             table.info.column_notes.append(check.note)
-    result = match_by_region(
+    result = match_distinct(
+        match_by_region,
         kode=kode if check is None or check.use else None,
         kelurahan=table.column(m.kelurahan),
         kecamatan=table.column(m.kecamatan),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
@@ -87,8 +88,20 @@ def normalise_kode(value: object) -> str | None:
     """Return the dotted code (``36.71.01.1001``) or None if ``value`` is not a recognisable code.
 
     Scientific notation (``3.67101E+09``) has lost digits and gives None; see
-    :func:`looks_scientific` to tell the user why.
+    :func:`looks_scientific` to tell the user why. Texts are remembered (a national file
+    repeats each desa code on many rows).
     """
+    if isinstance(value, str):
+        return _normalise_text(value)
+    return _normalise(value)
+
+
+@lru_cache(maxsize=262_144)
+def _normalise_text(value: str) -> str | None:
+    return _normalise(value)
+
+
+def _normalise(value: object) -> str | None:
     text = _clean_text(value)
     if text is None or looks_scientific(text):
         return None

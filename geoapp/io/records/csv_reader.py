@@ -60,11 +60,47 @@ def count_records(data: bytes, encoding: str, delimiter: str) -> int | None:
             breaks = body.count(b"\r")
             return breaks + (not body.endswith(b"\r"))
         return breaks + (not body.endswith(b"\n"))
-    text = body.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace")
+    encoding = encoding if encoding != "utf-8-sig" else "utf-8"
     try:
+        if b"\n" in body and body.count(b"\r") == body.count(b"\r\n"):
+            few = _count_few_quoted(body, encoding, delimiter)
+            if few is not None:
+                return few
+        text = body.decode(encoding, errors="replace")
         return sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         return None
+
+
+def _count_few_quoted(body: bytes, encoding: str, delimiter: str) -> int | None:
+    """Lines less the line breaks inside quoted values, when few lines hold a quote mark:
+    only the records starting on such a line are read by the csv module (a value can
+    only span lines from a line with a quote mark). None: too many such lines."""
+    lines = body.count(b"\n") + (not body.endswith(b"\n"))
+    budget, extra, pos = lines // 10, 0, 0
+    if body.count(b'"') > 2 * budget + 2:
+        return None
+    while (quote := body.find(b'"', pos)) >= 0:
+        start = body.rfind(b"\n", 0, quote) + 1
+        budget -= 1
+        if budget < 0:
+            return None
+        ends = [start]
+        reader = csv.reader(_lines_from(body, start, encoding, ends), delimiter=delimiter)
+        next(reader)
+        extra += reader.line_num - 1
+        pos = ends[-1]
+    return lines - extra
+
+
+def _lines_from(body: bytes, start: int, encoding: str, ends: list[int]):  # noqa: ANN202
+    """Decoded lines of ``body`` from ``start``; ``ends`` gets each line's end offset."""
+    while start < len(body):
+        newline = body.find(b"\n", start)
+        stop = len(body) if newline < 0 else newline + 1
+        ends.append(stop)
+        yield body[start:stop].decode(encoding, errors="replace")
+        start = stop
 
 
 def detect_encoding(data: bytes) -> tuple[str, str, list[Note]]:
