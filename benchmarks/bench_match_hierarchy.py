@@ -24,9 +24,9 @@ import pandas as pd
 from geoapp.imports.pipeline import MatchOptions, run_match
 from geoapp.io.boundaries.national import gazetteer_frame, read_desa
 from geoapp.matching.gazetteer import Gazetteer
-from geoapp.matching.hierarchy import PROVINCE_ABBREVIATIONS
+from geoapp.matching.hierarchy import abbreviation_codes
 
-ABBREVIATION = {code: abbr for abbr, code in PROVINCE_ABBREVIATIONS.items() if len(abbr) <= 7}
+ABBREVIATION = {code: abbr for abbr, code in abbreviation_codes()[1].items() if len(abbr) <= 7}
 
 
 def _typo(name: str, rng: random.Random) -> str:

@@ -19,22 +19,10 @@ import pandas as pd
 
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.region_abbreviations import KABUPATEN_KOTA, PROVINSI, REGION_WORDS
 from geoapp.matching.spelling import safe_fuzzy, variants_of
 from geoapp.values.names import name_keys, normalise_name
 
-# Common abbreviations of province names (normalised, lower case) -> province code.
-PROVINCE_ABBREVIATIONS: dict[str, str] = {
-    "nad": "11", "di aceh": "11", "nanggroe aceh darussalam": "11", "sumut": "12",
-    "sumbar": "13", "kepri": "21", "babel": "19", "bangka belitung": "19", "jambi": "15",
-    "sumsel": "16", "bengkulu": "17", "lampung": "18", "dki": "31", "dki jakarta": "31",
-    "jakarta": "31", "jabar": "32", "jateng": "33", "diy": "34", "di yogyakarta": "34",
-    "yogyakarta": "34", "jogja": "34", "jogjakarta": "34", "jatim": "35", "banten": "36",
-    "bali": "51", "ntb": "52", "ntt": "53", "kalbar": "61", "kalteng": "62", "kalsel": "63",
-    "kaltim": "64", "kaltara": "65", "sulut": "71", "sulteng": "72", "sulsel": "73",
-    "sultra": "74", "gorontalo": "75", "sulbar": "76", "malut": "82", "pabar": "91",
-    "papua barat": "91", "pbd": "96", "papua barat daya": "96", "papsel": "93",
-    "papteng": "94", "papeg": "95",
-}
 KAB_WORDS = frozenset({"kab", "kabupaten", "kb"})
 KOTA_WORDS = frozenset({"kota", "kotamadya", "kodya", "kot"})
 PROV_WORDS = frozenset({"prov", "provinsi", "propinsi", "prop"})
@@ -54,8 +42,19 @@ REGION_UNKNOWN = Msg(
 @lru_cache(maxsize=1)
 def region_names() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
     """(code -> name, key -> kabupaten codes, key -> province codes) from the national
-    gazetteer. A kabupaten is known by its name without ``Kabupaten``/``Kota`` (both
-    ``tegal`` and ``kab tegal``/``kota tegal``)."""
+    gazetteer and the short forms of ``region_abbreviations``. A kabupaten is known by
+    its name without ``Kabupaten``/``Kota`` (both ``tegal`` and ``kab tegal``/``kota
+    tegal``)."""
+    names, kab, prov = _gazetteer_keys()
+    kab_codes, prov_codes, _ = abbreviation_codes()
+    for key, code in kab_codes.items():
+        kab.setdefault(key, set()).add(code)
+    for key, code in prov_codes.items():
+        prov.setdefault(key, set()).add(code)
+    return names, kab, prov
+
+
+def _gazetteer_keys() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
     from geoapp.io.boundaries.national import gazetteer_frame  # data, not a room import
     frame = gazetteer_frame()
     names: dict[str, str] = {}
@@ -63,24 +62,52 @@ def region_names() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[s
     prov: dict[str, set[str]] = defaultdict(set)
     for kode, nama, level in zip(frame["kode"], frame["nama"], frame["tingkat"], strict=True):
         if level == "kabupaten_kota":
-            names[kode] = nama
-            words = normalise_name(nama).split()
-            marker, rest = (words[0], words[1:]) if words[0] in KAB_WORDS | KOTA_WORDS \
-                else ("", words)
-            base = " ".join(rest)
+            names[kode] = str(nama).strip()
+            marker, base = _kab_key(nama)
             kab[base].add(kode)
-            kab[("kab " if marker in KAB_WORDS else "kota ") + base].add(kode)
+            kab[f"{marker or 'kab'} {base}"].add(kode)
         elif level == "provinsi":
-            names[kode] = nama
-            prov[normalise_name(nama)].add(kode)
-    for abbr, code in PROVINCE_ABBREVIATIONS.items():
-        prov[abbr].add(code)
+            names[kode] = str(nama).strip()
+            prov[_prov_key(nama)].add(kode)
     return names, dict(kab), dict(prov)
 
 
+@lru_cache(maxsize=1)
+def abbreviation_codes() -> tuple[dict[str, str], dict[str, str], tuple[str, ...]]:
+    """(short form -> kabupaten code, short form -> province code, entries of the table
+    that are not exactly one region of their level: a fault of the table)."""
+    names, _, _ = _gazetteer_keys()
+    by_name: dict[tuple[bool, str], list[str]] = defaultdict(list)
+    for code, nama in names.items():
+        by_name[("." in code, normalise_name(nama))].append(code)
+    kab: dict[str, str] = {}
+    prov: dict[str, str] = {}
+    problems = []
+    for is_kab, table, found in ((True, KABUPATEN_KOTA, kab), (False, PROVINSI, prov)):
+        for short, nama in table.items():
+            codes = by_name.get((is_kab, normalise_name(nama)), [])
+            if len(codes) == 1:
+                found[short] = codes[0]
+            else:
+                problems.append(f"{short}: {nama}")
+    return kab, prov, tuple(problems)
+
+
+def _region_words(text: str) -> list[str]:
+    """The words of a region name with short words read in full (``Kep.`` Kepulauan) and
+    words that only say its kind (``Adm.``, Administrasi) left out."""
+    words = (REGION_WORDS.get(w, w) for w in normalise_name(str(text)).split())
+    return [w for w in words if w]
+
+
+def _prov_key(text: str) -> str:
+    return " ".join(w for w in _region_words(text) if w not in PROV_WORDS)
+
+
 def _kab_key(text: str) -> tuple[str, str]:
-    """(marker, base): ``Kab. Tegal`` -> ("kab", "tegal"), ``Tegal Kota`` -> ("kota", "tegal")."""
-    words = [w for w in normalise_name(text).split() if w]
+    """(marker, base): ``Kab. Tegal`` -> ("kab", "tegal"), ``Tegal Kota`` -> ("kota", "tegal"),
+    ``Kota Adm. Jakarta Pusat`` -> ("kota", "jakarta pusat")."""
+    words = _region_words(text)
     marker = ""
     if words and words[0] in KAB_WORDS | KOTA_WORDS:
         marker, words = ("kab" if words[0] in KAB_WORDS else "kota"), words[1:]
@@ -89,8 +116,9 @@ def _kab_key(text: str) -> tuple[str, str]:
     return marker, " ".join(words)
 
 
-def resolve_kabupaten(text: str | None) -> frozenset[str] | None:
-    """Kabupaten/kota codes a written name means (None: empty or not recognised)."""
+def resolve_kabupaten(text: str | None, *, fuzzy: bool = True) -> frozenset[str] | None:
+    """Kabupaten/kota codes a written name means (None: empty or not recognised);
+    ``fuzzy=False``: exact names and short forms only."""
     if text is None or not normalise_name(str(text)):
         return None
     _, kab, _ = region_names()
@@ -98,6 +126,8 @@ def resolve_kabupaten(text: str | None) -> frozenset[str] | None:
     for key in ((f"{marker} {base}" if marker else base), base.replace(" ", "")):
         if key in kab:
             return frozenset(kab[key])
+    if not fuzzy:
+        return None
     hits = {k for k in _fuzzy_keys(base, kab) for k in kab[k]}
     if marker:
         exact_marker = {c for c in hits if c in kab.get(f"{marker} {_base_of(c)}", set())}
@@ -124,17 +154,19 @@ def _fuzzy_keys(base: str, keys: dict[str, set[str]]) -> set[str]:
     return found if len({c for k in found for c in keys[k]}) <= 2 else set()
 
 
-def resolve_provinsi(text: str | None) -> frozenset[str] | None:
-    """Province codes a written province name or abbreviation means."""
+def resolve_provinsi(text: str | None, *, fuzzy: bool = True) -> frozenset[str] | None:
+    """Province codes a written province name or abbreviation means (``fuzzy=False``:
+    exact names and short forms only)."""
     if text is None or not normalise_name(str(text)):
         return None
     _, _, prov = region_names()
-    words = [w for w in normalise_name(str(text)).split() if w not in PROV_WORDS]
-    key = " ".join(words)
+    key = _prov_key(str(text))
     if key in prov:
         return frozenset(prov[key])
     if key.replace(" ", "") in prov:
         return frozenset(prov[key.replace(" ", "")])
+    if not fuzzy:
+        return None
     found = _fuzzy_keys(key, {k: v for k, v in prov.items() if len(k) > 4})
     codes = {c for k in found for c in prov[k]}
     return frozenset(codes) if len(codes) == 1 else None
