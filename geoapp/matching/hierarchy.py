@@ -29,8 +29,9 @@ PROV_WORDS = frozenset({"prov", "provinsi", "propinsi", "prop"})
 
 OUTSIDE_REGION = Msg(
     "hierarchy_outside_region",
-    "'{name}' is not a desa/kelurahan of {region}; that name exists in {elsewhere}. "
-    "Not matched elsewhere: check the desa or the kabupaten/kota.",
+    "'{name}' is in {elsewhere}, not in {region} as written. Not matched: check the "
+    "desa and the kabupaten/kota or provinsi written (the suggestions offer the desa "
+    "of that name).",
 )
 REGION_UNKNOWN = Msg(
     "hierarchy_region_unknown",
@@ -226,18 +227,40 @@ def _build_part(gaz: Gazetteer, region: frozenset[str]) -> Gazetteer | None:
 
 
 def region_label(region: frozenset[str]) -> str:
+    """``Kabupaten Tegal / Kota Tegal``; a province as ``Provinsi Jawa Tengah``."""
+    return " / ".join(_place_name(c) for c in sorted(region))
+
+
+def _place_name(code: str) -> str:
     names, _, _ = region_names()
-    return " / ".join(names.get(c, c) for c in sorted(region))
+    name = names.get(code, code)
+    return name if "." in code else f"Provinsi {name}"
 
 
-def outside_note(gaz: Gazetteer, name: str, region: frozenset[str], lang: str) -> str | None:
-    """A note when ``name`` is a desa of ``gaz`` outside ``region`` (None otherwise)."""
+def outside_note(gaz: Gazetteer, name: str, region: frozenset[str], lang: str
+                 ) -> tuple[str, list[int]] | None:
+    """When ``name`` is a desa of ``gaz`` only outside ``region``: the note saying where it
+    is ("… is in Kabupaten Bekasi (Sertajaya, kecamatan Cikarang Timur), not in Kabupaten
+    Pandeglang as written") and those desa rows, the written province's first. None
+    otherwise."""
     hits = gaz.lookup_keys(name_keys(name))
     if not hits or any(gaz.kode[r][:len(c)] == c for r in hits for c in region):
         return None
-    names, _, _ = region_names()
-    places = sorted({f"{gaz.nama[r]} ({gaz.nama_kecamatan[r] or gaz.kode_kecamatan[r]}, "
-                     f"{names.get(gaz.kode[r][:5], gaz.kode[r][:5])})" for r in hits})
-    shown = ", ".join(places[:3]) + (" …" if len(places) > 3 else "")
-    return OUTSIDE_REGION.text(normalise_lang(lang), name=name, region=region_label(region),
+    provinces = {c[:2] for c in region}
+    rows = sorted(hits, key=lambda r: (gaz.kode[r][:2] not in provinces, gaz.kode[r]))
+    places = [_elsewhere(gaz, r, provinces) for r in rows]
+    shown = ", ".join(places[:3]) + (f" (+{len(places) - 3})" if len(places) > 3 else "")
+    text = OUTSIDE_REGION.text(normalise_lang(lang), name=name, region=region_label(region),
                                elsewhere=shown)
+    return text, rows
+
+
+def _elsewhere(gaz: Gazetteer, row: int, provinces: set[str]) -> str:
+    """``Kabupaten Madiun, Provinsi Jawa Timur (Gading, kecamatan Balerejo)``: the province
+    only when it is not the written one."""
+    kode = gaz.kode[row]
+    where = _place_name(kode[:5])
+    if kode[:2] not in provinces:
+        where += f", {_place_name(kode[:2])}"
+    kec = gaz.nama_kecamatan[row] or gaz.kode_kecamatan[row]
+    return f"{where} ({gaz.nama[row]}, kecamatan {kec})"

@@ -24,8 +24,9 @@ from geoapp.matching.hierarchy import (
     sub_gazetteer,
 )
 from geoapp.matching.matcher import Progress, match_rows
-from geoapp.matching.types import MatchResult
+from geoapp.matching.types import MatchResult, Suggestion
 
+SUGGESTIONS = 3           # suggestions shown per review row
 REGION_OUTSIDE_AREA = Msg(
     "hierarchy_region_outside_area",
     "The row names {region}, which is outside the working area; it was not matched.",
@@ -120,17 +121,30 @@ def _mark_unknown(out: MatchResult, rows: np.ndarray, kab: list | None, prov: li
 def _mark_elsewhere(out: MatchResult, rows: np.ndarray, names: list | None, gaz: Gazetteer,
                     region, lang: str) -> None:
     """Open rows whose desa name exists only outside their region: review, with a note
-    naming where it exists (never matched there)."""
+    naming the kabupaten/provinsi where it is, and that desa among the suggestions (never
+    matched there)."""
     if names is None:
         return
-    notes: dict[str, str | None] = {}
+    found: dict[str, tuple[str, list[int]] | None] = {}
     status = out.status[rows]
     for row in rows[(status != "matched") & (status != "excluded")].tolist():
         if names[row] is None or names[row] != names[row]:
             continue
         name = str(names[row])
-        if name not in notes:
-            notes[name] = outside_note(gaz, name, region, lang)
-        if notes[name]:
+        if name not in found:
+            found[name] = outside_note(gaz, name, region, lang)
+        if found[name]:
+            note, places = found[name]
             out.status[row] = "review"
-            out.note[row] = " ".join(t for t in (out.note[row], notes[name]) if t)
+            out.note[row] = " ".join(t for t in (out.note[row], note) if t)
+            out.suggestions[row] = _with_elsewhere(out.suggestions[row], gaz, places)
+
+
+def _with_elsewhere(inside: list[Suggestion], gaz: Gazetteer,
+                    places: list[int]) -> list[Suggestion]:
+    """At most three suggestions: the region's own close names (two at most) and then
+    the desa of that name elsewhere (at least one)."""
+    keep = list(inside[:SUGGESTIONS - 1])
+    room = SUGGESTIONS - len(keep)
+    return keep + [Suggestion(gaz.kode[r], gaz.nama[r], gaz.nama_kecamatan[r], 100.0)
+                   for r in places[:room]]
