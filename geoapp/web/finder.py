@@ -4,6 +4,8 @@ GET /kampung                    the mobile page (list, light SVG map, nearest to
 GET /kampung/data.json          every place plus kelurahan centroids/outlines (client filters)
 GET /kampung/export.<fmt>       the FILTERED places as geojson | gpx | kml | csv
 GET /kampung/print              printable page: small map and table of the filtered places
+GET /kampung/daftar             the paged list (no JavaScript): filters plus provinsi and
+                                kabupaten/kota, 50 places a page, "x–y dari z", previous/next
 GET /manifest.webmanifest       web app manifest (scope /kampung)
 GET /sw.js                      the service worker (served from the root, scope /kampung)
 
@@ -40,7 +42,7 @@ bp = Blueprint("finder", __name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "finder"
 RADIUS_SETTING = "FINDER_ACTIVITY_RADIUS_M"
 SCOPE = "/kampung"
-PAGE_ENDPOINTS = ("finder.page", "finder.print_page")
+PAGE_ENDPOINTS = ("finder.page", "finder.print_page", "finder.list_page")
 ICONS = ("icon.svg", "icon-192.png")
 EXT = "geoapp_finder"
 
@@ -175,7 +177,7 @@ def page():
         "finder.html", texts=_page_texts(), **values,
         data_url=url_for("finder.data"), sw_url=url_for("finder.service_worker"),
         export_url=url_for("finder.export", fmt="FMT").replace("FMT", "{fmt}"),
-        print_url=url_for("finder.print_page"),
+        print_url=url_for("finder.print_page"), list_url=url_for("finder.list_page"),
         tile_url=current_app.config.get("TILE_URL") or "",
         formats=["geojson", "gpx", "kml", "csv"])
 
@@ -200,6 +202,17 @@ def print_page():
     values = documents.print_values(_place_set(), request.args, _state().geometry(),
                                     current_lang(), format_dt)
     return render_template("finder_print.html", **values)
+
+
+@bp.get(f"{SCOPE}/daftar")
+def list_page():
+    values = documents.list_values(_place_set(), request.args, current_lang(), format_dt)
+    kept = {k: v for k, v in request.args.items() if k != "page" and v}
+
+    def page_url(number: int) -> str:
+        return url_for("finder.list_page", **kept, page=number)
+
+    return render_template("finder_list.html", page_url=page_url, **values)
 
 
 # --------------------------------------------------------------------------- PWA

@@ -10,6 +10,7 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var TILE = 256;
   var PAGE = 10;             /* cards shown before "Show all" */
+  var SHOW_ALL_MAX = 200;    /* more than this: no "Show all", the paged list instead */
   var state = { data: null, origin: null, picking: false, view: null, selected: null,
                 limit: PAGE, offline: false };
   var $ = function (id) { return document.getElementById(id); };
@@ -346,7 +347,7 @@
     ol.replaceChildren();
     shown.forEach(function (p, i) { ol.appendChild(card(p, i)); });
     var more = $("finder-show-all");
-    more.hidden = shown.length >= list.length;
+    more.hidden = shown.length >= list.length || list.length > SHOW_ALL_MAX;
     more.textContent = fmt(T.show_all, { n: list.length });
     var unlocated = list.filter(function (p) { return !located(p); }).length;
     $("finder-count").textContent = !list.length ? T.none : unlocated
@@ -357,7 +358,8 @@
   function openCard(id) {
     var target = document.getElementById("place-" + id);
     if (!target) {
-      state.limit = Infinity;
+      var at = (state.list || []).findIndex(function (p) { return String(p.id) === String(id); });
+      state.limit = Math.max(state.limit, at + 1);
       renderList(state.list || []);
       target = document.getElementById("place-" + id);
     }
