@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import geopandas as gpd
+
 from geoapp.io.boundaries import load_boundaries
 from geoapp.places.model import Place
 from geoapp.values.names import normalise_name
@@ -45,3 +47,13 @@ def filter_options(places: Sequence[Place]) -> dict[str, list[tuple[str, str]]]:
         "kelurahan": [] if len(kel) > MAX_OPTIONS else
         [(str(k), str(n)) for k, n in kel.sort_values("nama").values],
     }
+
+
+def finder_areas(frame: gpd.GeoDataFrame, places: Sequence[Place]) -> gpd.GeoDataFrame:
+    """The kelurahan whose centroids and outlines the finder sends: all of a city's; of a
+    province or the whole country (more than MAX_OPTIONS), only those holding places, so
+    that the offline data stays the size of the places, not of 83,253 desa."""
+    if len(frame) <= MAX_OPTIONS:
+        return frame
+    kodes = {p.kode for p in places if p.kode}
+    return frame[frame["kode"].astype(str).isin(kodes)]

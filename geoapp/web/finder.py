@@ -21,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -31,7 +33,8 @@ from geoapp.io.boundaries import load_boundaries
 from geoapp.maps.outlines import CompactGeometry, compact_geometry
 from geoapp.places import documents
 from geoapp.places.load import load_places
-from geoapp.places.model import DEFAULT_ACTIVITY_RADIUS_M, PlaceSet
+from geoapp.places.model import DEFAULT_ACTIVITY_RADIUS_M, Place, PlaceSet
+from geoapp.places.options import finder_areas
 from geoapp.places.query import reject_unknown
 from geoapp.web.db import get_active, get_db
 from geoapp.web.errors import render_error
@@ -65,16 +68,24 @@ def _finder_error(exc: GeoappError) -> Response:
 
 
 class FinderState:
-    """The finder's per-app state: the compact kelurahan geometry, computed once."""
+    """The finder's per-app state: the compact kelurahan geometry, computed once (for a
+    province or the whole country: once per set of kelurahan holding places)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._geometry: CompactGeometry | None = None
+        self._kodes: frozenset[str] | None = None
 
-    def geometry(self) -> CompactGeometry:
+    def geometry(self, places: Sequence[Place] = ()) -> CompactGeometry:
         with self._lock:
-            if self._geometry is None:
-                self._geometry = compact_geometry(load_boundaries().frame)
+            full = load_boundaries().frame
+            frame = finder_areas(full, places)
+            kodes = None if frame is full else frozenset(frame["kode"].astype(str))
+            if self._geometry is None or kodes != self._kodes:
+                found = compact_geometry(frame)
+                if frame.empty:
+                    found = replace(found, bounds=[round(float(v), 5) for v in full.total_bounds])
+                self._geometry, self._kodes = found, kodes
             return self._geometry
 
 
@@ -185,8 +196,9 @@ def page():
 @bp.get(f"{SCOPE}/data.json")
 def data():
     reject_unknown(request.args, ("lang",))
-    document = documents.data_document(_place_set(), _state().geometry(), current_lang(),
-                                       format_dt)
+    place_set = _place_set()
+    document = documents.data_document(place_set, _state().geometry(place_set.places),
+                                       current_lang(), format_dt)
     return _send(current_app.json.dumps(document).encode("utf-8"), "application/json")
 
 
@@ -199,8 +211,10 @@ def export(fmt: str):
 
 @bp.get(f"{SCOPE}/print")
 def print_page():
-    values = documents.print_values(_place_set(), request.args, _state().geometry(),
-                                    current_lang(), format_dt)
+    place_set = _place_set()
+    values = documents.print_values(place_set, request.args,
+                                    _state().geometry(place_set.places), current_lang(),
+                                    format_dt)
     return render_template("finder_print.html", **values)
 
 

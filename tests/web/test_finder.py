@@ -387,3 +387,29 @@ def test_paged_list_escapes_names(sample_app, monkeypatch):
     html = sample_app.test_client().get("/kampung/daftar").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>t</b>" not in html and "<i>k</i>" not in html
+
+
+def test_whole_country_data_holds_only_the_kelurahan_of_the_places(national_client):
+    """Not 83,253 desa outlines: those holding places (a fraction of the 130 codes above
+    are real desa codes), with the country's bounds when none is."""
+    data = _data(national_client)
+    codes = {p["kode"] for p in data["places"]}
+    assert 0 < len(data["kelurahan"]) == len(data["outlines"]) <= len(codes)
+    assert {k["kode"] for k in data["kelurahan"]} <= codes
+    assert len(national_client.get("/kampung/data.json").data) < 500_000
+    printed = national_client.get("/kampung/print?provinsi=36")
+    assert printed.status_code == 400                  # the print page has no region filter
+    assert national_client.get("/kampung/print?q=Gamping").status_code == 200
+
+
+def test_whole_country_without_places_sends_no_outline_and_the_country_bounds(
+        national_client, monkeypatch):
+    from geoapp.places.model import PlaceSet
+
+    monkeypatch.setattr(finder, "load_places", lambda *a, **kw: PlaceSet([]))
+    data = _data(national_client)
+    assert data["kelurahan"] == [] and data["outlines"] == []
+    west, south, east, north = data["bounds"]
+    assert 94 < west < 96 and 140 < east < 142 and south < -10 and north > 5
+    listed = national_client.get("/kampung/daftar?lang=en").get_data(as_text=True)
+    assert 'data-testid="list-item"' not in listed and "No place matches" in listed
