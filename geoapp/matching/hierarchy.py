@@ -46,7 +46,9 @@ def region_names() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[s
     gazetteer and the short forms of ``region_abbreviations``. A kabupaten is known by
     its name without ``Kabupaten``/``Kota`` (both ``tegal`` and ``kab tegal``/``kota
     tegal``)."""
-    names, kab, prov = _gazetteer_keys()
+    names, kab_keys, prov_keys = _gazetteer_keys()
+    kab = {k: set(v) for k, v in kab_keys.items()}
+    prov = {k: set(v) for k, v in prov_keys.items()}
     kab_codes, prov_codes, _ = abbreviation_codes()
     for key, code in kab_codes.items():
         kab.setdefault(key, set()).add(code)
@@ -55,7 +57,10 @@ def region_names() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[s
     return names, kab, prov
 
 
+@lru_cache(maxsize=1)
 def _gazetteer_keys() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
+    """(code -> name, key -> kabupaten codes, key -> province codes) of the gazetteer
+    alone (kept: callers copy before adding)."""
     from geoapp.io.boundaries.national import gazetteer_frame  # data, not a room import
     frame = gazetteer_frame()
     names: dict[str, str] = {}
