@@ -129,6 +129,21 @@ def test_close_names_inside_the_kabupaten_come_before_the_desa_elsewhere(gaz):
     assert "not in Kabupaten Tegal as written" in res.note[0]
 
 
+def test_kabupaten_outside_the_written_provinsi_goes_to_review(gaz):
+    """Evidence that disagrees: Kab. Tegal is in Jawa Tengah, not Jawa Timur. The desa is
+    looked up in both, found ones are offered first, nothing is taken."""
+    res = run(gaz, ["Kalisapu", "Kraton", "Kalisapu"], kab=["Kab. Tegal", "Tegal", "Kab. Tegal"],
+              prov=["Jatim", "Jawa Timur", "Jateng"])
+    assert list(res.status) == ["review", "review", "matched"]
+    assert list(res.kode) == [None, None, "33.28.10.2001"]
+    assert res.suggestions[0][0].kode == "33.28.10.2001"
+    assert ("Kabupaten Tegal is in Provinsi Jawa Tengah, not in Provinsi Jawa Timur as "
+            "written") in res.note[0]
+    assert {s.kode for s in res.suggestions[1]} == {"33.76.01.1005", "35.14.16.2022"}
+    assert "Kabupaten Tegal / Kota Tegal is in Provinsi Jawa Tengah" in res.note[1]
+    assert "as written" not in res.note[2]
+
+
 def test_unrecognised_region_is_said(gaz):
     res = run(gaz, ["Mejasem Barat"], kab=["Xyzzy Qwerty"])
     assert res.kode[0] == "33.28.15.2001" and "Xyzzy Qwerty" in res.note[0]

@@ -33,6 +33,11 @@ OUTSIDE_REGION = Msg(
     "desa and the kabupaten/kota or provinsi written (the suggestions offer the desa "
     "of that name).",
 )
+REGION_CONFLICT = Msg(
+    "hierarchy_region_conflict",
+    "{kabupaten} is in {provinsi_of}, not in {provinsi} as written: the desa was looked "
+    "up in both and the row goes to review.",
+)
 REGION_UNKNOWN = Msg(
     "hierarchy_region_unknown",
     "The kabupaten/kota or provinsi '{text}' was not recognised; the row was matched "
@@ -179,13 +184,27 @@ def resolve_provinsi(text: str | None, *, fuzzy: bool = True) -> frozenset[str] 
 
 
 def row_region(kab_text: str | None, prov_text: str | None) -> frozenset[str] | None:
-    """The region codes (kabupaten ``36.01`` or province ``36``) a row is restricted to."""
+    """The region codes (kabupaten ``36.01`` or province ``36``) a row is restricted to.
+    A kabupaten/kota not in the written provinsi: both (see ``region_conflict``)."""
     kab = resolve_kabupaten(kab_text)
     prov = resolve_provinsi(prov_text)
     if kab and prov:
         inside = frozenset(k for k in kab if k[:2] in prov)
-        return inside or kab
+        return inside or kab | prov
     return kab or prov
+
+
+def region_conflict(region: frozenset[str] | None, lang: str) -> str | None:
+    """The note for a region whose written kabupaten/kota lies in another provinsi than
+    the one written (None when they agree)."""
+    provinces = {c for c in region or () if "." not in c}
+    kab = sorted(c for c in region or () if "." in c and c[:2] not in provinces)
+    if not provinces or not kab:
+        return None
+    return REGION_CONFLICT.text(
+        normalise_lang(lang), kabupaten=region_label(frozenset(kab)),
+        provinsi_of=region_label(frozenset(c[:2] for c in kab)),
+        provinsi=region_label(frozenset(provinces)))
 
 
 def regions_of(kabupaten: Sequence | None, provinsi: Sequence | None,

@@ -19,6 +19,7 @@ from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.hierarchy import (
     REGION_UNKNOWN,
     outside_note,
+    region_conflict,
     region_label,
     regions_of,
     sub_gazetteer,
@@ -61,6 +62,7 @@ def match_by_region(*, kode, kelurahan, kecamatan, kabupaten, provinsi, lat, lon
         part = match(**_take(plain, rows, sub), progress=None)
         _put(out, rows, part)
         if region is not None:
+            _mark_conflict(out, rows, gazetteer, region_conflict(region, lang))
             _mark_elsewhere(out, rows, names, gazetteer, region, lang)
         else:
             _mark_unknown(out, rows, kab, prov, lang)
@@ -116,6 +118,22 @@ def _mark_unknown(out: MatchResult, rows: np.ndarray, kab: list | None, prov: li
         if texts and out.status[row] != "excluded":
             note = REGION_UNKNOWN.text(normalise_lang(lang), text=" / ".join(texts))
             out.note[row] = " ".join(t for t in (out.note[row], note) if t)
+
+
+def _mark_conflict(out: MatchResult, rows: np.ndarray, gaz: Gazetteer,
+                   note: str | None) -> None:
+    """Rows whose kabupaten/kota and provinsi disagree: review with the note; a desa
+    found is offered first, not taken."""
+    if note is None:
+        return
+    for row in rows[out.status[rows] != "excluded"].tolist():
+        if out.status[row] == "matched":
+            at = gaz.by_kode[out.kode[row]]
+            found = Suggestion(gaz.kode[at], gaz.nama[at], gaz.nama_kecamatan[at], 100.0)
+            out.suggestions[row] = [found, *out.suggestions[row]][:SUGGESTIONS]
+            out.kode[row], out.method[row], out.score[row] = None, "", np.nan
+            out.status[row] = "review"
+        out.note[row] = " ".join(t for t in (out.note[row], note) if t)
 
 
 def _mark_elsewhere(out: MatchResult, rows: np.ndarray, names: list | None, gaz: Gazetteer,
