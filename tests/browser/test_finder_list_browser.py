@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +17,16 @@ def _count(page) -> tuple[int, int, int]:
     found = COUNT.match(page.get_by_test_id("list-count").inner_text().strip())
     assert found, page.get_by_test_id("list-count").inner_text()
     return tuple(int(v) for v in found.groups())
+
+
+def test_the_list_keeps_the_finder_search(page, live_server):
+    page.goto(live_server.at("/kampung"))
+    page.get_by_test_id("search").fill("Cibodas")
+    expect(page.get_by_test_id("paged-list")).to_have_attribute("href", re.compile("q=Cibodas"))
+    page.get_by_test_id("paged-list").click()
+    page.wait_for_url(re.compile(r"/kampung/daftar\?q=Cibodas"))
+    assert page.get_by_test_id("list-search").input_value() == "Cibodas"
+    assert 0 < _count(page)[2]
 
 
 def test_the_list_page_by_page_narrowed_by_region(page, live_server):

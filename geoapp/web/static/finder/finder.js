@@ -175,6 +175,7 @@
       a.href = fmt(root.dataset.exportUrl, { fmt: a.dataset.format }) + qs;
     });
     $("finder-print").href = root.dataset.printUrl + qs;
+    $("finder-paged-link").href = root.dataset.listUrl + qs;
   }
 
   /* ------------------------------------------------ cards */
