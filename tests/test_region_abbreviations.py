@@ -1,4 +1,5 @@
-"""The one table of abbreviated and colloquial provinsi and kabupaten/kota names.
+"""The one table of abbreviated and colloquial provinsi and kabupaten/kota names (and
+old spellings, read through the same name keys as desa names).
 
 Checked against the shipped national gazetteer: each short form is exactly one region of
 its level, none is also the name of another region, and they work where users write
@@ -54,6 +55,9 @@ def test_no_short_form_is_the_name_of_another_region():
     ("Kota Tidore Kep.", "Kota Tidore Kepulauan"), ("Pangkep", "Kabupaten Pangkajene dan Kepulauan"),
     ("Kab. Tegal", "Kabupaten Tegal"), ("KAB TEGAL", "Kabupaten Tegal"),
     ("Kukar", "Kabupaten Kutai Kartanegara"),
+    ("Kab. Bandoeng", "Kabupaten Bandung"), ("Kab. Tjilatjap", "Kabupaten Cilacap"),
+    ("KOTA SOERABAJA", "Kota Surabaya"), ("Jakarta Sel.", "Kota Administrasi Jakarta Selatan"),
+    ("Kab. P. Morotai", "Kabupaten Pulau Morotai"),
 ])
 def test_kabupaten_short_forms(text, name):
     codes = resolve_kabupaten(text)
@@ -69,6 +73,7 @@ def test_kabupaten_short_forms(text, name):
     ("Kep. Riau", "Kepulauan Riau"), ("Prov. Kep. Bangka Belitung", "Kepulauan Bangka Belitung"),
     ("Papua Barat", "Papua Barat"), ("Pabar", "Papua Barat"), ("Papua", "Papua"),
     ("DKI Jakarta", "Daerah Khusus Ibukota Jakarta"),
+    ("Atjeh", "Aceh"), ("Djawa Timoer", "Jawa Timur"), ("Soematera Oetara", "Sumatera Utara"),
 ])
 def test_provinsi_short_forms(text, name):
     codes = resolve_provinsi(text)

@@ -134,9 +134,10 @@ def resolve_kabupaten(text: str | None, *, fuzzy: bool = True) -> frozenset[str]
         return None
     _, kab, _ = region_names()
     marker, base = _kab_key(str(text))
-    for key in ((f"{marker} {base}" if marker else base), base.replace(" ", "")):
-        if key in kab:
-            return frozenset(kab[key])
+    for spelled in _spellings(base):
+        for key in ((f"{marker} {spelled}", spelled) if marker else (spelled,)):
+            if key in kab:
+                return frozenset(kab[key])
     if not fuzzy:
         return None
     hits = {k for k in _fuzzy_keys(base, kab) for k in kab[k]}
@@ -144,6 +145,13 @@ def resolve_kabupaten(text: str | None, *, fuzzy: bool = True) -> frozenset[str]
         exact_marker = {c for c in hits if c in kab.get(f"{marker} {_base_of(c)}", set())}
         hits = exact_marker or hits
     return frozenset(hits) if hits else None
+
+
+def _spellings(key: str) -> list[str]:
+    """``key`` as written, then in its other spellings (pre-1972: ``Bandoeng``, ``Atjeh``;
+    short words in full: ``Sel.``), then without spaces."""
+    out = [key, *(k for k in name_keys(key) if k != key)]
+    return [*out, key.replace(" ", "")] if " " in key else out
 
 
 def _base_of(code: str) -> str:
@@ -172,10 +180,9 @@ def resolve_provinsi(text: str | None, *, fuzzy: bool = True) -> frozenset[str] 
         return None
     _, _, prov = region_names()
     key = _prov_key(str(text))
-    if key in prov:
-        return frozenset(prov[key])
-    if key.replace(" ", "") in prov:
-        return frozenset(prov[key.replace(" ", "")])
+    for spelled in _spellings(key):
+        if spelled in prov:
+            return frozenset(prov[spelled])
     if not fuzzy:
         return None
     found = _fuzzy_keys(key, {k: v for k, v in prov.items() if len(k) > 4})
