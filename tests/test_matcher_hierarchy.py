@@ -149,6 +149,17 @@ def test_unrecognised_region_is_said(gaz):
     assert res.kode[0] == "33.28.15.2001" and "Xyzzy Qwerty" in res.note[0]
 
 
+def test_an_unrecognised_kabupaten_next_to_a_known_provinsi_is_said(gaz):
+    """Matched within the provinsi that was recognised; the kabupaten text is not dropped
+    silently (and a recognised one is not mentioned)."""
+    res = run(gaz, ["Mejasem Barat", "Mejasem Barat", "Mejasem Barat"],
+              kab=["Kab. Xyzzy", "Kab. Tegal", None], prov=["Jateng", "Planet Mars", "Jateng"])
+    assert list(res.kode) == ["33.28.15.2001"] * 3
+    assert "'Kab. Xyzzy' was not recognised" in res.note[0]
+    assert "'Planet Mars' was not recognised" in res.note[1] and "Tegal'" not in res.note[1]
+    assert "not recognised" not in res.note[2]
+
+
 CSV = b"""Prov,Kab/Kota,Kecamatan,Desa,Jumlah
 Jateng,Kab. Tegal,Slawi,Kalisapu,2
 Jawa Barat,KAB CIREBON,Gunung Jati,Kalisapu,3

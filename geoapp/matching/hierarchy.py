@@ -127,6 +127,7 @@ def _kab_key(text: str) -> tuple[str, str]:
     return marker, " ".join(words)
 
 
+@lru_cache(maxsize=8192)
 def resolve_kabupaten(text: str | None, *, fuzzy: bool = True) -> frozenset[str] | None:
     """Kabupaten/kota codes a written name means (None: empty or not recognised);
     ``fuzzy=False``: exact names and short forms only."""
@@ -173,6 +174,7 @@ def _fuzzy_keys(base: str, keys: dict[str, set[str]]) -> set[str]:
     return found if len({c for k in found for c in keys[k]}) <= 2 else set()
 
 
+@lru_cache(maxsize=8192)
 def resolve_provinsi(text: str | None, *, fuzzy: bool = True) -> frozenset[str] | None:
     """Province codes a written province name or abbreviation means (``fuzzy=False``:
     exact names and short forms only)."""
