@@ -178,6 +178,9 @@ def _page_texts() -> dict[str, str]:
         "coordinates": _("Coordinates"),
         "distance": _("Distance"),
         "sample": _("Sample data"),
+        "map_capped": _("The map shows the first {shown} of {n} places with a location "
+                        "(nearest first once a location is chosen); search or filter to "
+                        "see the others."),
     }
 
 

@@ -52,3 +52,24 @@ def test_the_list_page_by_page_narrowed_by_region(page, live_server):
     page.get_by_test_id("list-search").fill("zzzz tidak ada")
     page.get_by_role("button", name="Tampilkan").click()
     assert page.get_by_test_id("list-item").count() == 0
+
+
+def test_a_long_list_is_paged_and_the_map_capped(page, live_server):
+    """2,500 places (the sample's first one, repeated a little apart): ten cards, no
+    "Show all" but the link to the paged list, and at most 2,000 points on the map, said."""
+    def many(route):
+        response = route.fetch()
+        data = response.json()
+        base = next(p for p in data["places"] if p["lat"] is not None)
+        data["places"] = [dict(base, id=f"x{i}", name=f"Tempat {i}", lat=base["lat"] + i * 1e-5)
+                          for i in range(2500)]
+        route.fulfill(response=response, json=data)
+
+    page.route("**/kampung/data.json", many)
+    page.goto(live_server.at("/kampung"))
+    expect(page.get_by_test_id("map-capped")).to_be_visible()
+    assert "2000 pertama dari 2500" in page.get_by_test_id("map-capped").inner_text()
+    assert page.locator("#finder-svg circle.pt").count() == 2000
+    assert page.get_by_test_id("place-card").count() == 10
+    expect(page.get_by_test_id("show-all")).to_be_hidden()
+    expect(page.get_by_test_id("paged-list")).to_be_visible()
