@@ -86,3 +86,23 @@ def test_ilir_and_hilir_are_one_word():
     assert one(gaz, "Sekeladi ilir", "Tanah Putih") == ("matched", "14.07.03.2014")
     assert one(gaz, "Jongkong Kiri Ilir", "Jongkong") == ("matched", "61.06.07.2001")
     assert one(gaz, "Jongkong Kiri Ulu", "Jongkong")[1] != "61.06.07.2001"
+
+
+def test_a_shortened_typo_is_not_taken_for_a_piece_of_a_sibling_word():
+    """'Bturapa' is shorter than Baturapa: it holds no piece of the sibling's 'II'.
+    'CipaduJ', longer than Cipadu, may: still refused (tests/test_matcher.py)."""
+    gaz = gazetteer([("71.01.05.2001", "Baturapa", "71.01.05", "Lolak"),
+                     ("71.01.05.2019", "Baturapa II", "71.01.05", "Lolak"),
+                     ("36.71.04.1001", "Cipadu", "36.71.04", "Larangan"),
+                     ("36.71.04.1002", "Cipadu Jaya", "36.71.04", "Larangan")])
+    assert one(gaz, "Bturapa", "Lolak") == ("matched", "71.01.05.2001")
+    assert one(gaz, "Bturapa II", "Lolak") == ("matched", "71.01.05.2019")
+    assert one(gaz, "CipaduJ", "Larangan")[0] != "matched"
+
+
+def test_roman_numerals_up_to_ten_tell_siblings_apart():
+    gaz = gazetteer([(f"12.11.05.20{i:02d}", f"Pegagan Julu {r}", "12.11.05", "Sumbul")
+                     for i, r in enumerate(["III", "VII", "VIII", "IX"], start=1)])
+    assert one(gaz, "Pgagan Julu VIII", "Sumbul") == ("matched", "12.11.05.2003")
+    assert one(gaz, "Pgagan Julu IX", "Sumbul") == ("matched", "12.11.05.2004")
+    assert one(gaz, "Pgagan Julu", "Sumbul")[0] == "review"

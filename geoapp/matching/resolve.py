@@ -260,7 +260,8 @@ def _fuzzy(gaz: Gazetteer, text: str, pool: set[int] | None) -> NameResult:
     """A safe fuzzy match within ``pool``, looked up among the pool's members alone; when
     there is none, a unique safe match elsewhere (the whole gazetteer) is a conflict."""
     variants = variants_of(text)
-    written = frozenset(dist_set(tokens) for tokens, _ in variants)
+    written = Written(frozenset(dist_set(tokens) for tokens, _ in variants),
+                      max(len(c) for _, c in variants))
     ok, raw = _scored(gaz, variants, _candidates(gaz, variants, pool))
     accepted = _unique_best(gaz, ok, raw, pool, written)
     if accepted is not None:
@@ -309,17 +310,26 @@ def _core(gaz: Gazetteer, row: int) -> tuple[str, ...]:
     return tuple(t for t in normalise_name(gaz.nama[row]).split() if dist_word(t) is None)
 
 
+@dataclass(frozen=True)
+class Written:
+    """What a written name shows of itself: its distinguishing words (per variant) and
+    its longest spacing-free length."""
+
+    words: frozenset[frozenset[str]] = frozenset()
+    length: int = 10**6
+
+
 def _unique_best(gaz: Gazetteer, ok: dict[int, tuple[int, int]], raw: dict[int, int],
-                 pool: set[int] | None, written: frozenset[frozenset[str]] = frozenset()
-                 ) -> int | None:
+                 pool: set[int] | None, written: Written = Written()) -> int | None:
     """The closest acceptable row, provided no other row is within its margin.
 
     When a near rival is a sibling with an extra distinguishing word ("Cipadu" vs
-    "Cipadu Jaya" for "CipaduJ"), or a glued input hides the best row's words, the
-    rival must be two more edits away instead of one. When the written distinguishing
-    words (``written``: per variant) are the best row's and not a rival's ("Rigangn III":
-    Rigangan III, not Rigangan II), reaching the rival takes a second typo in those words
-    as well: it counts one edit farther.
+    "Cipadu Jaya" for "CipaduJ": the writing is longer than the best row's name, it may
+    hold a piece of that word), or a glued input hides the best row's words, the rival
+    must be two more edits away instead of one. When the written distinguishing words
+    are the best row's and not a rival's ("Rigangn III": Rigangan III, not Rigangan II),
+    reaching the rival takes a second typo in those words as well: it counts one edit
+    farther.
     """
     inside = {r: dm for r, dm in ok.items() if pool is None or r in pool}
     if not inside:
@@ -329,10 +339,12 @@ def _unique_best(gaz: Gazetteer, ok: dict[int, tuple[int, int]], raw: dict[int, 
     words = _row_dist_words(gaz, best)
     core = _core(gaz, best)
     near = [r for r, d in rivals.items() if d <= dist + 2]
-    sibling = any(_core(gaz, r) == core and _row_dist_words(gaz, r) > words for r in near)
+    longer = written.length > len(gaz.compact_names[best])
+    sibling = longer and any(_core(gaz, r) == core and _row_dist_words(gaz, r) > words
+                             for r in near)
     margin = 2 if sibling or (margin == GLUED and words) else 1
-    told = bool(words) and words in written
-    if any(d + (told and _row_dist_words(gaz, r) not in written) <= dist + margin
+    told = bool(words) and words in written.words
+    if any(d + (told and _row_dist_words(gaz, r) not in written.words) <= dist + margin
            for r, d in rivals.items()):
         return None
     return best

@@ -17,6 +17,7 @@ DISTINGUISHING = frozenset({
     "sari", "raya", "wetan", "kulon", "lor", "kidul", "permai", "asri", "mulya", "mulia",
     "lama", "hilir", "hulu", "ilir", "udik", "atas", "bawah", "dalam", "luar", "besar",
     "kecil", "anyar", "pinang", "satu", "dua", "tiga", "empat", "i", "ii", "iii", "iv", "v",
+    "vi", "vii", "viii", "ix", "x",
 })
 
 
