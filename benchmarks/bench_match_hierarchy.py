@@ -3,7 +3,8 @@
     PYTHONPATH=. .venv/bin/python benchmarks/bench_match_hierarchy.py [--rows 20000]
 
 Draws rows from the shipped national gazetteer (geoapp/data/national), writes provinsi
-(full or abbreviated), kabupaten/kota (``Kab. X``, ``KAB X``, ``X``, ``Kota X``) and
+(full or abbreviated), kabupaten/kota (``Kab. X``, ``KAB X``, ``X``, ``Kota X``, ``Kep.``,
+``Kota Adm.``, colloquial short forms such as ``Tangsel``) and
 kecamatan in mixed styles, with a typo in some desa names, then matches the same CSV
 against the whole country (what ``geoapp match FILE --wilayah ID`` does) twice:
 "before" with the kabupaten/provinsi columns switched off (the matcher as it was) and
@@ -24,9 +25,9 @@ import pandas as pd
 from geoapp.imports.pipeline import MatchOptions, run_match
 from geoapp.io.boundaries.national import gazetteer_frame, read_desa
 from geoapp.matching.gazetteer import Gazetteer
-from geoapp.matching.hierarchy import PROVINCE_ABBREVIATIONS
+from geoapp.matching.hierarchy import abbreviation_codes
 
-ABBREVIATION = {code: abbr for abbr, code in PROVINCE_ABBREVIATIONS.items() if len(abbr) <= 7}
+ABBREVIATION = {code: abbr for abbr, code in abbreviation_codes()[1].items() if len(abbr) <= 7}
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -34,12 +35,24 @@ def _typo(name: str, rng: random.Random) -> str:
     return name[:i] + name[i + 1:] if len(name) > 6 else name
 
 
-def _kab_style(nama: str, rng: random.Random) -> str:
+SHORT_KAB = {code: short for short, code in abbreviation_codes()[0].items()}
+
+
+def _kab_style(code: str, nama: str, rng: random.Random) -> str:
+    """The kabupaten/kota as files write it: full, upper case, without or with a short
+    ``Kab.``/``Kota``, ``Kep.`` for Kepulauan, ``Adm.`` for Administrasi, or the
+    colloquial short form (``Tangsel``, ``Jaksel``) where there is one."""
+    nama = nama.strip()
     kota = nama.startswith("Kota ")
     base = nama.split(" ", 1)[1]
-    return rng.choice([nama, nama.upper(), base, base.upper(),
-                       ("Kota " if kota else "Kab. ") + base,
-                       ("KOTA " if kota else "KAB ") + base.upper()])
+    styles = [nama, nama.upper(), base, base.upper(), ("Kota " if kota else "Kab. ") + base,
+              ("KOTA " if kota else "KAB ") + base.upper()]
+    if "Kepulauan" in nama or "Administrasi" in nama:
+        styles.append(nama.replace("Kepulauan", "Kep.").replace("Administrasi", "Adm."))
+    if code in SHORT_KAB:
+        styles.append(SHORT_KAB[code].capitalize() if len(SHORT_KAB[code]) > 3
+                      else SHORT_KAB[code].upper())
+    return rng.choice(styles)
 
 
 def national_file(rows: int, seed: int) -> tuple[bytes, list[str]]:
@@ -55,7 +68,8 @@ def national_file(rows: int, seed: int) -> tuple[bytes, list[str]]:
         kec = names.get(kode[:8], "")
         kec = rng.choice([kec, kec.upper(), "Kec. " + kec, ""])
         written = _typo(nama, rng) if rng.random() < 0.05 else rng.choice([nama, nama.upper()])
-        out.append((prov, _kab_style(names[kode[:5]], rng), kec, written, rng.randint(1, 9)))
+        out.append((prov, _kab_style(kode[:5], names[kode[:5]], rng), kec, written,
+                    rng.randint(1, 9)))
         truth.append(kode)
     frame = pd.DataFrame(out, columns=["provinsi", "kabupaten_kota", "kecamatan", "desa",
                                        "jumlah"])

@@ -107,3 +107,38 @@ def test_codes_stored_as_numbers_in_xlsx_are_identifiers(tmp_path):
     book.save(buf)
     r = run_match(buf.getvalue(), "t.xlsx", MatchOptions(lang="en"))
     assert list(r.ledger["sums"]) == ["Jumlah"]
+
+
+def test_provinsi_and_kabupaten_columns_are_found_by_their_content():
+    r = run("Daerah,Asal,Kelurahan,Jumlah\n"
+            "Banten,Kota Tangerang,Gaga,1\nBANTEN,KOTA TANGERANG,Tajur,2\n"
+            "banten,Tangerang,Cipadu,3\nBanten,Kota Tangerang,Sudimara Barat,4\n")
+    use = uses(r)
+    assert use["Daerah"] == "provinsi" and use["Asal"] == "kabupaten"
+    how = {c["header"]: c["how"] for c in r.ledger["columns"]}
+    assert how["Daerah"] == how["Asal"] == "content"
+    assert list(r.result.status) == ["matched"] * 4
+
+
+def test_short_region_names_are_found_by_their_content():
+    """Other regions than the working area's: detected, and their rows kept out of it."""
+    r = run("Prop,Kab,Kelurahan,Jumlah\nx,y,Gaga,1\n", kabupaten=None)
+    assert uses(r)["Prop"] == "provinsi"          # control: the header says it
+    r = run("A,B,Kelurahan,Jumlah\nJatim,Kab. Tegal,Gaga,1\nJateng,KAB TEGAL,Tajur,2\n"
+            "DIY,Jaksel,Cipadu,3\nNTB,Tangsel,Sudimara Barat,4\n")
+    use = uses(r)
+    assert use["A"] == "provinsi" and use["B"] == "kabupaten"
+    assert "36.71" not in "".join(k or "" for k in r.result.kode)
+
+
+def test_a_kelurahan_column_is_not_taken_for_a_region_column():
+    r = run("Nama,Jumlah\nGaga,1\nTajur,2\nCipadu,3\nSudimara Barat,4\n")
+    assert uses(r)["Nama"] == "kelurahan"
+
+
+def test_nik_and_code_columns_are_never_summed():
+    r = run("NIK,Kode Sekolah,KODE,Kelurahan,Siswa\n"
+            "3671011203900001,101,7,Gaga,30\n3671011203900002,102,8,Tajur,40\n")
+    assert list(r.ledger["sums"]) == ["Siswa"]
+    use = uses(r)
+    assert use["NIK"] == use["Kode Sekolah"] == "identifier"

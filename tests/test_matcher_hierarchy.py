@@ -90,12 +90,74 @@ def test_province_abbreviation_restricts(gaz):
 def test_desa_under_wrong_kabupaten_goes_to_review(gaz):
     res = run(gaz, ["Sertajaya"], kab=["Kabupaten Pandeglang"], prov=["Banten"])
     assert res.kode[0] is None and res.status[0] == "review"
-    assert "Kabupaten Pandeglang" in res.note[0] and "Kabupaten Bekasi" in res.note[0]
+    assert ("'Sertajaya' is in Kabupaten Bekasi, Provinsi Jawa Barat (Sertajaya, kecamatan "
+            "Cikarang Timur), not in Kabupaten Pandeglang as written") in res.note[0]
+    assert res.suggestions[0][-1].kode == "32.16.11.1007"      # offered, never matched
+
+
+def test_desa_under_wrong_kabupaten_said_in_indonesian(gaz):
+    res = match_by_region(kode=None, kelurahan=["Kalisapu"], kecamatan=[None],
+                          kabupaten=["Kab. Pandeglang"], provinsi=[None], lat=None, lon=None,
+                          exclude=None, gazetteer=gaz, lang="id")
+    assert res.status[0] == "review"
+    assert ("'Kalisapu' ada di Kabupaten Cirebon, Provinsi Jawa Barat (Kalisapu, kecamatan "
+            "Gunung Jati), Kabupaten Tegal, Provinsi Jawa Tengah (Kalisapu, kecamatan Slawi), "
+            "bukan di Kabupaten Pandeglang yang tertulis") in res.note[0]
+    assert [s.kode for s in res.suggestions[0]] == ["32.09.21.2007", "33.28.10.2001"]
+
+
+def test_desa_under_wrong_provinsi_names_the_kabupaten(gaz):
+    """The written province first: its desa of that name lead the note and suggestions."""
+    res = run(gaz, ["Kraton", "Sertajaya"], prov=["Jawa Barat", "Jateng"])
+    assert list(res.status) == ["review", "review"] and list(res.kode) == [None, None]
+    assert ("'Kraton' is in Kota Tegal, Provinsi Jawa Tengah (Kraton, kecamatan Tegal Barat), "
+            "Kabupaten Pasuruan, Provinsi Jawa Timur (Kraton, kecamatan Kraton), not in "
+            "Provinsi Jawa Barat as written") in res.note[0]
+    assert "Kabupaten Bekasi, Provinsi Jawa Barat" in res.note[1]
+    assert "not in Provinsi Jawa Tengah as written" in res.note[1]
+    assert res.suggestions[1][-1].kode == "32.16.11.1007"
+
+
+def test_close_names_inside_the_kabupaten_come_before_the_desa_elsewhere(gaz):
+    """'Sertajaya' under Kab. Tegal: not a desa there; the close names of Tegal's own
+    desa first (two at most), then the desa of that name elsewhere."""
+    res = run(gaz, ["Sumberjaya"], kab=["Kab. Tegal"], kec=[None])
+    assert res.status[0] == "matched"            # control: it is a desa of Kab. Tegal
+    res = run(gaz, ["Sertajaya"], kab=["Kab. Tegal"], kec=[None])
+    assert res.status[0] == "review" and len(res.suggestions[0]) <= 3
+    assert res.suggestions[0][-1].kode == "32.16.11.1007"
+    assert "not in Kabupaten Tegal as written" in res.note[0]
+
+
+def test_kabupaten_outside_the_written_provinsi_goes_to_review(gaz):
+    """Evidence that disagrees: Kab. Tegal is in Jawa Tengah, not Jawa Timur. The desa is
+    looked up in both, found ones are offered first, nothing is taken."""
+    res = run(gaz, ["Kalisapu", "Kraton", "Kalisapu"], kab=["Kab. Tegal", "Tegal", "Kab. Tegal"],
+              prov=["Jatim", "Jawa Timur", "Jateng"])
+    assert list(res.status) == ["review", "review", "matched"]
+    assert list(res.kode) == [None, None, "33.28.10.2001"]
+    assert res.suggestions[0][0].kode == "33.28.10.2001"
+    assert ("Kabupaten Tegal is in Provinsi Jawa Tengah, not in Provinsi Jawa Timur as "
+            "written") in res.note[0]
+    assert {s.kode for s in res.suggestions[1]} == {"33.76.01.1005", "35.14.16.2022"}
+    assert "Kabupaten Tegal / Kota Tegal is in Provinsi Jawa Tengah" in res.note[1]
+    assert "as written" not in res.note[2]
 
 
 def test_unrecognised_region_is_said(gaz):
     res = run(gaz, ["Mejasem Barat"], kab=["Xyzzy Qwerty"])
     assert res.kode[0] == "33.28.15.2001" and "Xyzzy Qwerty" in res.note[0]
+
+
+def test_an_unrecognised_kabupaten_next_to_a_known_provinsi_is_said(gaz):
+    """Matched within the provinsi that was recognised; the kabupaten text is not dropped
+    silently (and a recognised one is not mentioned)."""
+    res = run(gaz, ["Mejasem Barat", "Mejasem Barat", "Mejasem Barat"],
+              kab=["Kab. Xyzzy", "Kab. Tegal", None], prov=["Jateng", "Planet Mars", "Jateng"])
+    assert list(res.kode) == ["33.28.15.2001"] * 3
+    assert "'Kab. Xyzzy' was not recognised" in res.note[0]
+    assert "'Planet Mars' was not recognised" in res.note[1] and "Tegal'" not in res.note[1]
+    assert "not recognised" not in res.note[2]
 
 
 CSV = b"""Prov,Kab/Kota,Kecamatan,Desa,Jumlah
@@ -134,7 +196,7 @@ def test_twice_inside_the_kabupaten_is_review_without_elsewhere_note():
                                                            "nama_kecamatan"]))
     res = run(gaz, ["Kemiri", "Kemiri"], kab=["Kab. Tegal", "Kab. Tegal"],
               kec=[None, "Kramat"])
-    assert res.status[0] == "review" and "not a desa" not in res.note[0]
+    assert res.status[0] == "review" and "as written" not in res.note[0]
     assert res.kode[1] == "33.28.15.2098"
 
 

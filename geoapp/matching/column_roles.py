@@ -2,7 +2,8 @@
 
 Headers name most place columns (``io.records.headers``). A column whose header says
 nothing is still a candidate when its content does: most of its values are Kemendagri
-desa codes, or names found in the gazetteer. The report lists every column with its
+desa codes, names found in the gazetteer, or kabupaten/kota or provinsi names (in full
+or short: ``Kab. Tegal``, ``Jatim``). The report lists every column with its
 use (a role, a measure, an identifier, or ignored) and how that was decided.
 """
 
@@ -19,6 +20,7 @@ from geoapp.io.records.grid import column_codes
 from geoapp.io.records.types import ROLES, RecordTable
 from geoapp.matching.code_check import CodeCheck
 from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.hierarchy import resolve_kabupaten, resolve_provinsi
 from geoapp.values.codes import code_digits, normalise_kode
 from geoapp.values.names import name_keys, name_words
 
@@ -34,7 +36,17 @@ BY_CONTENT = {
                      "Column '{column}' was used as the kecamatan column because of its "
                      "content (values that are kecamatan names of the boundary set: "
                      "{share}%); its header was not recognised."),
+    "kabupaten": Msg("column_by_content_kabupaten",
+                     "Column '{column}' was used as the kabupaten/kota column because of its "
+                     "content (values that are kabupaten/kota names: {share}%); its header "
+                     "was not recognised."),
+    "provinsi": Msg("column_by_content_provinsi",
+                    "Column '{column}' was used as the provinsi column because of its "
+                    "content (values that are provinsi names: {share}%); its header was "
+                    "not recognised."),
 }
+# Place-name roles, lowest level first: on equal shares the lower level wins.
+NAME_ROLES = ("kelurahan", "kecamatan", "kabupaten", "provinsi")
 CODE_COLUMN_UNUSED = Msg(
     "column_code_unused",
     "Column '{column}' looks like a code column (values that are codes: {share}%) but "
@@ -78,6 +90,8 @@ def _shares(gaz: Gazetteer, counts: pd.Series) -> dict[str, float]:
         "kode": _share(counts, _is_code),
         "kelurahan": _share(counts, lambda v: gaz.lookup_keys(name_keys(v))),
         "kecamatan": _share(counts, lambda v: gaz.kecamatan_for_keys(name_keys(v))),
+        "kabupaten": _share(counts, lambda v: resolve_kabupaten(v, fuzzy=False)),
+        "provinsi": _share(counts, lambda v: resolve_provinsi(v, fuzzy=False)),
     }
 
 
@@ -95,7 +109,7 @@ def _free_columns(table: RecordTable) -> list[int]:
 
 def detect_by_content(table: RecordTable, gaz: Gazetteer,
                       fixed: Collection[str] = ()) -> list[Note]:
-    """Fill the kode/kelurahan/kecamatan roles the headers left empty from the columns'
+    """Fill the kode and place-name roles the headers left empty from the columns'
     content (roles the user chose, even as "no column", stay as they are)."""
     notes: list[Note] = []
     free = _free_columns(table)
@@ -104,9 +118,9 @@ def detect_by_content(table: RecordTable, gaz: Gazetteer,
     shares = {p: _shares(gaz, _distinct(table.cells[p])) for p in free}
     for p in free:      # an identifier column (No, NIK, ID_...) is never a name column
         if identifier_header(table.headers[p]):
-            shares[p]["kelurahan"] = shares[p]["kecamatan"] = 0.0
-    for role, minimum in (("kode", MIN_CODE_SHARE), ("kelurahan", MIN_NAME_SHARE),
-                          ("kecamatan", MIN_NAME_SHARE)):
+            shares[p].update(dict.fromkeys(NAME_ROLES, 0.0))
+    for role, minimum in (("kode", MIN_CODE_SHARE),
+                          *((r, MIN_NAME_SHARE) for r in NAME_ROLES)):
         if getattr(table.mapping, role) is not None or role in fixed:
             continue
         best = [p for p in free if shares[p][role] >= minimum and _wins(shares[p], role)]
@@ -121,12 +135,13 @@ def detect_by_content(table: RecordTable, gaz: Gazetteer,
 
 
 def _wins(share: dict[str, float], role: str) -> bool:
-    """A name column is a kelurahan column unless kecamatan names fit it better."""
-    if role == "kelurahan":
-        return share["kelurahan"] >= share["kecamatan"]
-    if role == "kecamatan":
-        return share["kecamatan"] > share["kelurahan"]
-    return True
+    """A name column is used for the level whose names fit it best (a lower level on equal
+    shares: a kelurahan column unless kecamatan names fit it better, and so on)."""
+    if role not in NAME_ROLES:
+        return True
+    rank = NAME_ROLES.index(role)
+    return all(share[role] > share[r] if i < rank else share[role] >= share[r]
+               for i, r in enumerate(NAME_ROLES) if r != role)
 
 
 def _unused_code_columns(table: RecordTable, free: list[int],

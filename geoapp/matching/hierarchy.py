@@ -19,30 +19,24 @@ import pandas as pd
 
 from geoapp.core.i18n import Msg, normalise_lang
 from geoapp.matching.gazetteer import Gazetteer
+from geoapp.matching.region_abbreviations import KABUPATEN_KOTA, PROVINSI, REGION_WORDS
 from geoapp.matching.spelling import safe_fuzzy, variants_of
 from geoapp.values.names import name_keys, normalise_name
 
-# Common abbreviations of province names (normalised, lower case) -> province code.
-PROVINCE_ABBREVIATIONS: dict[str, str] = {
-    "nad": "11", "di aceh": "11", "nanggroe aceh darussalam": "11", "sumut": "12",
-    "sumbar": "13", "kepri": "21", "babel": "19", "bangka belitung": "19", "jambi": "15",
-    "sumsel": "16", "bengkulu": "17", "lampung": "18", "dki": "31", "dki jakarta": "31",
-    "jakarta": "31", "jabar": "32", "jateng": "33", "diy": "34", "di yogyakarta": "34",
-    "yogyakarta": "34", "jogja": "34", "jogjakarta": "34", "jatim": "35", "banten": "36",
-    "bali": "51", "ntb": "52", "ntt": "53", "kalbar": "61", "kalteng": "62", "kalsel": "63",
-    "kaltim": "64", "kaltara": "65", "sulut": "71", "sulteng": "72", "sulsel": "73",
-    "sultra": "74", "gorontalo": "75", "sulbar": "76", "malut": "82", "pabar": "91",
-    "papua barat": "91", "pbd": "96", "papua barat daya": "96", "papsel": "93",
-    "papteng": "94", "papeg": "95",
-}
 KAB_WORDS = frozenset({"kab", "kabupaten", "kb"})
 KOTA_WORDS = frozenset({"kota", "kotamadya", "kodya", "kot"})
 PROV_WORDS = frozenset({"prov", "provinsi", "propinsi", "prop"})
 
 OUTSIDE_REGION = Msg(
     "hierarchy_outside_region",
-    "'{name}' is not a desa/kelurahan of {region}; that name exists in {elsewhere}. "
-    "Not matched elsewhere: check the desa or the kabupaten/kota.",
+    "'{name}' is in {elsewhere}, not in {region} as written. Not matched: check the "
+    "desa and the kabupaten/kota or provinsi written (the suggestions offer the desa "
+    "of that name).",
+)
+REGION_CONFLICT = Msg(
+    "hierarchy_region_conflict",
+    "{kabupaten} is in {provinsi_of}, not in {provinsi} as written: the desa was looked "
+    "up in both and the row goes to review.",
 )
 REGION_UNKNOWN = Msg(
     "hierarchy_region_unknown",
@@ -54,8 +48,24 @@ REGION_UNKNOWN = Msg(
 @lru_cache(maxsize=1)
 def region_names() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
     """(code -> name, key -> kabupaten codes, key -> province codes) from the national
-    gazetteer. A kabupaten is known by its name without ``Kabupaten``/``Kota`` (both
-    ``tegal`` and ``kab tegal``/``kota tegal``)."""
+    gazetteer and the short forms of ``region_abbreviations``. A kabupaten is known by
+    its name without ``Kabupaten``/``Kota`` (both ``tegal`` and ``kab tegal``/``kota
+    tegal``)."""
+    names, kab_keys, prov_keys = _gazetteer_keys()
+    kab = {k: set(v) for k, v in kab_keys.items()}
+    prov = {k: set(v) for k, v in prov_keys.items()}
+    kab_codes, prov_codes, _ = abbreviation_codes()
+    for key, code in kab_codes.items():
+        kab.setdefault(key, set()).add(code)
+    for key, code in prov_codes.items():
+        prov.setdefault(key, set()).add(code)
+    return names, kab, prov
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_keys() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
+    """(code -> name, key -> kabupaten codes, key -> province codes) of the gazetteer
+    alone (kept: callers copy before adding)."""
     from geoapp.io.boundaries.national import gazetteer_frame  # data, not a room import
     frame = gazetteer_frame()
     names: dict[str, str] = {}
@@ -63,24 +73,52 @@ def region_names() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[s
     prov: dict[str, set[str]] = defaultdict(set)
     for kode, nama, level in zip(frame["kode"], frame["nama"], frame["tingkat"], strict=True):
         if level == "kabupaten_kota":
-            names[kode] = nama
-            words = normalise_name(nama).split()
-            marker, rest = (words[0], words[1:]) if words[0] in KAB_WORDS | KOTA_WORDS \
-                else ("", words)
-            base = " ".join(rest)
+            names[kode] = str(nama).strip()
+            marker, base = _kab_key(nama)
             kab[base].add(kode)
-            kab[("kab " if marker in KAB_WORDS else "kota ") + base].add(kode)
+            kab[f"{marker or 'kab'} {base}"].add(kode)
         elif level == "provinsi":
-            names[kode] = nama
-            prov[normalise_name(nama)].add(kode)
-    for abbr, code in PROVINCE_ABBREVIATIONS.items():
-        prov[abbr].add(code)
+            names[kode] = str(nama).strip()
+            prov[_prov_key(nama)].add(kode)
     return names, dict(kab), dict(prov)
 
 
+@lru_cache(maxsize=1)
+def abbreviation_codes() -> tuple[dict[str, str], dict[str, str], tuple[str, ...]]:
+    """(short form -> kabupaten code, short form -> province code, entries of the table
+    that are not exactly one region of their level: a fault of the table)."""
+    names, _, _ = _gazetteer_keys()
+    by_name: dict[tuple[bool, str], list[str]] = defaultdict(list)
+    for code, nama in names.items():
+        by_name[("." in code, normalise_name(nama))].append(code)
+    kab: dict[str, str] = {}
+    prov: dict[str, str] = {}
+    problems = []
+    for is_kab, table, found in ((True, KABUPATEN_KOTA, kab), (False, PROVINSI, prov)):
+        for short, nama in table.items():
+            codes = by_name.get((is_kab, normalise_name(nama)), [])
+            if len(codes) == 1:
+                found[short] = codes[0]
+            else:
+                problems.append(f"{short}: {nama}")
+    return kab, prov, tuple(problems)
+
+
+def _region_words(text: str) -> list[str]:
+    """The words of a region name with short words read in full (``Kep.`` Kepulauan) and
+    words that only say its kind (``Adm.``, Administrasi) left out."""
+    words = (REGION_WORDS.get(w, w) for w in normalise_name(str(text)).split())
+    return [w for w in words if w]
+
+
+def _prov_key(text: str) -> str:
+    return " ".join(w for w in _region_words(text) if w not in PROV_WORDS)
+
+
 def _kab_key(text: str) -> tuple[str, str]:
-    """(marker, base): ``Kab. Tegal`` -> ("kab", "tegal"), ``Tegal Kota`` -> ("kota", "tegal")."""
-    words = [w for w in normalise_name(text).split() if w]
+    """(marker, base): ``Kab. Tegal`` -> ("kab", "tegal"), ``Tegal Kota`` -> ("kota", "tegal"),
+    ``Kota Adm. Jakarta Pusat`` -> ("kota", "jakarta pusat")."""
+    words = _region_words(text)
     marker = ""
     if words and words[0] in KAB_WORDS | KOTA_WORDS:
         marker, words = ("kab" if words[0] in KAB_WORDS else "kota"), words[1:]
@@ -89,20 +127,32 @@ def _kab_key(text: str) -> tuple[str, str]:
     return marker, " ".join(words)
 
 
-def resolve_kabupaten(text: str | None) -> frozenset[str] | None:
-    """Kabupaten/kota codes a written name means (None: empty or not recognised)."""
+@lru_cache(maxsize=8192)
+def resolve_kabupaten(text: str | None, *, fuzzy: bool = True) -> frozenset[str] | None:
+    """Kabupaten/kota codes a written name means (None: empty or not recognised);
+    ``fuzzy=False``: exact names and short forms only."""
     if text is None or not normalise_name(str(text)):
         return None
     _, kab, _ = region_names()
     marker, base = _kab_key(str(text))
-    for key in ((f"{marker} {base}" if marker else base), base.replace(" ", "")):
-        if key in kab:
-            return frozenset(kab[key])
+    for spelled in _spellings(base):
+        for key in ((f"{marker} {spelled}", spelled) if marker else (spelled,)):
+            if key in kab:
+                return frozenset(kab[key])
+    if not fuzzy:
+        return None
     hits = {k for k in _fuzzy_keys(base, kab) for k in kab[k]}
     if marker:
         exact_marker = {c for c in hits if c in kab.get(f"{marker} {_base_of(c)}", set())}
         hits = exact_marker or hits
     return frozenset(hits) if hits else None
+
+
+def _spellings(key: str) -> list[str]:
+    """``key`` as written, then in its other spellings (pre-1972: ``Bandoeng``, ``Atjeh``;
+    short words in full: ``Sel.``), then without spaces."""
+    out = [key, *(k for k in name_keys(key) if k != key)]
+    return [*out, key.replace(" ", "")] if " " in key else out
 
 
 def _base_of(code: str) -> str:
@@ -124,30 +174,46 @@ def _fuzzy_keys(base: str, keys: dict[str, set[str]]) -> set[str]:
     return found if len({c for k in found for c in keys[k]}) <= 2 else set()
 
 
-def resolve_provinsi(text: str | None) -> frozenset[str] | None:
-    """Province codes a written province name or abbreviation means."""
+@lru_cache(maxsize=8192)
+def resolve_provinsi(text: str | None, *, fuzzy: bool = True) -> frozenset[str] | None:
+    """Province codes a written province name or abbreviation means (``fuzzy=False``:
+    exact names and short forms only)."""
     if text is None or not normalise_name(str(text)):
         return None
     _, _, prov = region_names()
-    words = [w for w in normalise_name(str(text)).split() if w not in PROV_WORDS]
-    key = " ".join(words)
-    if key in prov:
-        return frozenset(prov[key])
-    if key.replace(" ", "") in prov:
-        return frozenset(prov[key.replace(" ", "")])
+    key = _prov_key(str(text))
+    for spelled in _spellings(key):
+        if spelled in prov:
+            return frozenset(prov[spelled])
+    if not fuzzy:
+        return None
     found = _fuzzy_keys(key, {k: v for k, v in prov.items() if len(k) > 4})
     codes = {c for k in found for c in prov[k]}
     return frozenset(codes) if len(codes) == 1 else None
 
 
 def row_region(kab_text: str | None, prov_text: str | None) -> frozenset[str] | None:
-    """The region codes (kabupaten ``36.01`` or province ``36``) a row is restricted to."""
+    """The region codes (kabupaten ``36.01`` or province ``36``) a row is restricted to.
+    A kabupaten/kota not in the written provinsi: both (see ``region_conflict``)."""
     kab = resolve_kabupaten(kab_text)
     prov = resolve_provinsi(prov_text)
     if kab and prov:
         inside = frozenset(k for k in kab if k[:2] in prov)
-        return inside or kab
+        return inside or kab | prov
     return kab or prov
+
+
+def region_conflict(region: frozenset[str] | None, lang: str) -> str | None:
+    """The note for a region whose written kabupaten/kota lies in another provinsi than
+    the one written (None when they agree)."""
+    provinces = {c for c in region or () if "." not in c}
+    kab = sorted(c for c in region or () if "." in c and c[:2] not in provinces)
+    if not provinces or not kab:
+        return None
+    return REGION_CONFLICT.text(
+        normalise_lang(lang), kabupaten=region_label(frozenset(kab)),
+        provinsi_of=region_label(frozenset(c[:2] for c in kab)),
+        provinsi=region_label(frozenset(provinces)))
 
 
 def regions_of(kabupaten: Sequence | None, provinsi: Sequence | None,
@@ -194,18 +260,40 @@ def _build_part(gaz: Gazetteer, region: frozenset[str]) -> Gazetteer | None:
 
 
 def region_label(region: frozenset[str]) -> str:
+    """``Kabupaten Tegal / Kota Tegal``; a province as ``Provinsi Jawa Tengah``."""
+    return " / ".join(_place_name(c) for c in sorted(region))
+
+
+def _place_name(code: str) -> str:
     names, _, _ = region_names()
-    return " / ".join(names.get(c, c) for c in sorted(region))
+    name = names.get(code, code)
+    return name if "." in code else f"Provinsi {name}"
 
 
-def outside_note(gaz: Gazetteer, name: str, region: frozenset[str], lang: str) -> str | None:
-    """A note when ``name`` is a desa of ``gaz`` outside ``region`` (None otherwise)."""
+def outside_note(gaz: Gazetteer, name: str, region: frozenset[str], lang: str
+                 ) -> tuple[str, list[int]] | None:
+    """When ``name`` is a desa of ``gaz`` only outside ``region``: the note saying where it
+    is ("… is in Kabupaten Bekasi (Sertajaya, kecamatan Cikarang Timur), not in Kabupaten
+    Pandeglang as written") and those desa rows, the written province's first. None
+    otherwise."""
     hits = gaz.lookup_keys(name_keys(name))
     if not hits or any(gaz.kode[r][:len(c)] == c for r in hits for c in region):
         return None
-    names, _, _ = region_names()
-    places = sorted({f"{gaz.nama[r]} ({gaz.nama_kecamatan[r] or gaz.kode_kecamatan[r]}, "
-                     f"{names.get(gaz.kode[r][:5], gaz.kode[r][:5])})" for r in hits})
-    shown = ", ".join(places[:3]) + (" …" if len(places) > 3 else "")
-    return OUTSIDE_REGION.text(normalise_lang(lang), name=name, region=region_label(region),
+    provinces = {c[:2] for c in region}
+    rows = sorted(hits, key=lambda r: (gaz.kode[r][:2] not in provinces, gaz.kode[r]))
+    places = [_elsewhere(gaz, r, provinces) for r in rows]
+    shown = ", ".join(places[:3]) + (f" (+{len(places) - 3})" if len(places) > 3 else "")
+    text = OUTSIDE_REGION.text(normalise_lang(lang), name=name, region=region_label(region),
                                elsewhere=shown)
+    return text, rows
+
+
+def _elsewhere(gaz: Gazetteer, row: int, provinces: set[str]) -> str:
+    """``Kabupaten Madiun, Provinsi Jawa Timur (Gading, kecamatan Balerejo)``: the province
+    only when it is not the written one."""
+    kode = gaz.kode[row]
+    where = _place_name(kode[:5])
+    if kode[:2] not in provinces:
+        where += f", {_place_name(kode[:2])}"
+    kec = gaz.nama_kecamatan[row] or gaz.kode_kecamatan[row]
+    return f"{where} ({gaz.nama[row]}, kecamatan {kec})"

@@ -205,11 +205,27 @@ def _exact(gaz: Gazetteer, keys: list[str], pool: set[int] | None) -> NameResult
     if not hits:
         return None
     inside = hits if pool is None else hits & pool
+    if len(inside) > 1:
+        inside = _as_spelled(gaz, keys[0], inside)
     if len(inside) == 1:
-        return NameResult("exact", row=next(iter(inside)), score=100.0)
+        row = next(iter(inside))
+        others = hits - {row} if pool is None else (hits & pool) - {row}
+        return NameResult("exact", row=row, score=100.0,
+                          suggestions=[(r, 100.0) for r in sorted(others)])
     if len(inside) > 1:
         return NameResult("ambiguous", suggestions=[(r, 100.0) for r in sorted(inside)])
     return NameResult("conflict", suggestions=[(r, 100.0) for r in sorted(hits)])
+
+
+def _as_spelled(gaz: Gazetteer, key: str, rows: set[int]) -> set[int]:
+    """Among kelurahan a written name reaches by its keys, the one spelled exactly as
+    written when the others differ from it in spacing alone (``Margasari`` and ``Marga
+    Sari``, two desa of one kabupaten): the gazetteer tells them apart by that spacing
+    only, and the written spacing agrees with one. Otherwise all of them."""
+    spelled = {r for r in rows if normalise_name(gaz.nama[r]) == key}
+    compact = key.replace(" ", "")
+    spacing_only = all(gaz.compact_names[r] == compact for r in rows - spelled)
+    return spelled if len(spelled) == 1 and spacing_only else rows
 
 
 def _alias(gaz: Gazetteer, text: str, kec_text: str | None, pool: set[int] | None,
@@ -244,14 +260,16 @@ def _fuzzy(gaz: Gazetteer, text: str, pool: set[int] | None) -> NameResult:
     """A safe fuzzy match within ``pool``, looked up among the pool's members alone; when
     there is none, a unique safe match elsewhere (the whole gazetteer) is a conflict."""
     variants = variants_of(text)
+    written = Written(frozenset(dist_set(tokens) for tokens, _ in variants),
+                      max(len(c) for _, c in variants))
     ok, raw = _scored(gaz, variants, _candidates(gaz, variants, pool))
-    accepted = _unique_best(gaz, ok, raw, pool)
+    accepted = _unique_best(gaz, ok, raw, pool, written)
     if accepted is not None:
         return NameResult("fuzzy", row=accepted, score=_ratio(gaz, variants, accepted))
     if pool is None:
         return NameResult("none")
     ok_all, raw_all = _scored(gaz, variants, _candidates(gaz, variants))
-    anywhere = _unique_best(gaz, {**ok_all, **ok}, {**raw_all, **raw}, None)
+    anywhere = _unique_best(gaz, {**ok_all, **ok}, {**raw_all, **raw}, None, written)
     if anywhere is not None and anywhere not in pool:
         return NameResult("conflict", suggestions=[(anywhere, _ratio(gaz, variants, anywhere))])
     return NameResult("none")
@@ -292,13 +310,26 @@ def _core(gaz: Gazetteer, row: int) -> tuple[str, ...]:
     return tuple(t for t in normalise_name(gaz.nama[row]).split() if dist_word(t) is None)
 
 
+@dataclass(frozen=True)
+class Written:
+    """What a written name shows of itself: its distinguishing words (per variant) and
+    its longest spacing-free length."""
+
+    words: frozenset[frozenset[str]] = frozenset()
+    length: int = 10**6
+
+
 def _unique_best(gaz: Gazetteer, ok: dict[int, tuple[int, int]], raw: dict[int, int],
-                 pool: set[int] | None) -> int | None:
+                 pool: set[int] | None, written: Written = Written()) -> int | None:
     """The closest acceptable row, provided no other row is within its margin.
 
     When a near rival is a sibling with an extra distinguishing word ("Cipadu" vs
-    "Cipadu Jaya" for "CipaduJ"), or a glued input hides the best row's words, the
-    rival must be two more edits away instead of one.
+    "Cipadu Jaya" for "CipaduJ": the writing is longer than the best row's name, it may
+    hold a piece of that word), or a glued input hides the best row's words, the rival
+    must be two more edits away instead of one. When the written distinguishing words
+    are the best row's and not a rival's ("Rigangn III": Rigangan III, not Rigangan II),
+    reaching the rival takes a second typo in those words as well: it counts one edit
+    farther.
     """
     inside = {r: dm for r, dm in ok.items() if pool is None or r in pool}
     if not inside:
@@ -308,9 +339,13 @@ def _unique_best(gaz: Gazetteer, ok: dict[int, tuple[int, int]], raw: dict[int, 
     words = _row_dist_words(gaz, best)
     core = _core(gaz, best)
     near = [r for r, d in rivals.items() if d <= dist + 2]
-    sibling = any(_core(gaz, r) == core and _row_dist_words(gaz, r) > words for r in near)
+    longer = written.length > len(gaz.compact_names[best])
+    sibling = longer and any(_core(gaz, r) == core and _row_dist_words(gaz, r) > words
+                             for r in near)
     margin = 2 if sibling or (margin == GLUED and words) else 1
-    if any(d <= dist + margin for d in rivals.values()):
+    told = bool(words) and words in written.words
+    if any(d + (told and _row_dist_words(gaz, r) not in written.words) <= dist + margin
+           for r, d in rivals.items()):
         return None
     return best
 

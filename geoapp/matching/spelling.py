@@ -17,7 +17,12 @@ DISTINGUISHING = frozenset({
     "sari", "raya", "wetan", "kulon", "lor", "kidul", "permai", "asri", "mulya", "mulia",
     "lama", "hilir", "hulu", "ilir", "udik", "atas", "bawah", "dalam", "luar", "besar",
     "kecil", "anyar", "pinang", "satu", "dua", "tiga", "empat", "i", "ii", "iii", "iv", "v",
+    "vi", "vii", "viii", "ix", "x",
 })
+
+
+# Two spellings of one distinguishing word (both "downstream"): they agree.
+SAME_WORD = {"ilir": "hilir"}
 
 
 def allowed_edits(length: int) -> int:
@@ -59,11 +64,21 @@ GLUED = -1   # marker: word counts differ, words cannot be compared one to one
 def _words_agree(v_tokens: list[str], tokens: list[str]) -> bool:
     """Word by word, distinguishing words agree (one typo allowed in words of 3+ letters)."""
     for a, b in zip(v_tokens, tokens, strict=True):
-        if a == b or (a not in DISTINGUISHING and b not in DISTINGUISHING):
+        if SAME_WORD.get(a, a) == SAME_WORD.get(b, b):
+            continue
+        if a not in DISTINGUISHING and b not in DISTINGUISHING:
             continue
         if a in DISTINGUISHING or len(a) < 3 or OSA.distance(a, b) > 1:
             return False
     return True
+
+
+def _letter_dropped(v_tokens: list[str], tokens: list[str], i: int) -> bool:
+    """Written word ``i`` is a two-letter word with one letter of the candidate's word in
+    the same place dropped ("We Namba" for Wee Namba, "Ai Dikit" for Air Dikit)."""
+    if len(v_tokens) != len(tokens) or len(v_tokens[i]) != 2:
+        return False
+    return len(tokens[i]) == 3 and Indel.distance(v_tokens[i], tokens[i]) == 1
 
 
 def safe_fuzzy(variant: tuple[list[str], str], tokens: list[str], compact: str) -> int | None:
@@ -72,12 +87,15 @@ def safe_fuzzy(variant: tuple[list[str], str], tokens: list[str], compact: str) 
     Same word count: the distinguishing words must agree word by word, and no rival
     kelurahan may be within one more edit. Different word count (spacing lost or
     added): returns GLUED, the caller widens the margin when distinguishing words are
-    involved. Words of one or two letters the candidate lacks always block ("Cipadu J").
+    involved. Words of one or two letters the candidate lacks always block ("Cipadu J"),
+    unless a two-letter word is the candidate's three-letter word there with one letter
+    dropped.
     """
     v_tokens, v_compact = variant
     if OSA.distance(v_compact, compact) > allowed_edits(len(compact)):
         return None
-    if any(len(t) <= 2 and t not in tokens for t in v_tokens):
+    if any(len(t) <= 2 and t not in tokens and not _letter_dropped(v_tokens, tokens, i)
+           for i, t in enumerate(v_tokens)):
         return None
     if len(v_tokens) != len(tokens):
         return GLUED

@@ -32,6 +32,7 @@ from geoapp.places.model import (
     PlaceSet,
 )
 from geoapp.places.options import filter_options
+from geoapp.places.paging import LIST_PARAMS, check_list, narrow, page_of, region_options
 from geoapp.places.query import check_query
 from geoapp.places.search import filter_places
 
@@ -75,7 +76,9 @@ def updated_text(place_set: PlaceSet, format_time: FormatTime) -> str:
 
 def page_values(place_set: PlaceSet, lang: str, format_time: FormatTime) -> dict[str, Any]:
     """The finder page's select options, counts and labels."""
-    return {"options": filter_options(place_set.places), "sample": place_set.sample,
+    options = filter_options(place_set.places)
+    return {"options": options, "sample": place_set.sample,
+            "too_many_areas": not options["kelurahan"],
             "kinds": list(kind_titles(lang).items()),
             "updated": updated_text(place_set, format_time), "total": len(place_set.places),
             "without_coordinates": place_set.without_coordinates}
@@ -169,3 +172,22 @@ def print_values(place_set: PlaceSet, params: Mapping[str, Any], geometry: Compa
             "updated": updated_text(place_set, format_time), "kinds": kind_titles(lang),
             "programs": program_titles(lang),
             "sources": source_rows(place_set, lang, format_time)}
+
+
+# --------------------------------------------------------------------------- paged list
+
+
+def list_values(place_set: PlaceSet, params: Mapping[str, Any], lang: str,
+                format_time: FormatTime) -> dict[str, Any]:
+    """The paged list: the places chosen by the finder's filters and by ``provinsi`` /
+    ``kabupaten``, one page (``page``), with the region choices and the count."""
+    query: PlaceQuery = check_query(params, place_set.places, extra=("lang", *LIST_PARAMS))
+    choice = check_list(params, place_set.places)
+    chosen = narrow(filter_places(place_set.places, query), choice)
+    page = page_of(chosen, choice.page)
+    regions = region_options(place_set.places, choice.provinsi)
+    kabupaten = dict(region_options(page.items)["kabupaten"])
+    return {"page": page, "query": query, "choice": choice, "regions": regions,
+            "kabupaten_of": {p.id: kabupaten.get((p.kode or "")[:5], "") for p in page.items},
+            "kinds": kind_titles(lang), "sample": place_set.sample,
+            "updated": updated_text(place_set, format_time)}

@@ -4,6 +4,8 @@ GET /kampung                    the mobile page (list, light SVG map, nearest to
 GET /kampung/data.json          every place plus kelurahan centroids/outlines (client filters)
 GET /kampung/export.<fmt>       the FILTERED places as geojson | gpx | kml | csv
 GET /kampung/print              printable page: small map and table of the filtered places
+GET /kampung/daftar             the paged list (no JavaScript): filters plus provinsi and
+                                kabupaten/kota, 50 places a page, "x–y dari z", previous/next
 GET /manifest.webmanifest       web app manifest (scope /kampung)
 GET /sw.js                      the service worker (served from the root, scope /kampung)
 
@@ -19,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -29,7 +33,8 @@ from geoapp.io.boundaries import load_boundaries
 from geoapp.maps.outlines import CompactGeometry, compact_geometry
 from geoapp.places import documents
 from geoapp.places.load import load_places
-from geoapp.places.model import DEFAULT_ACTIVITY_RADIUS_M, PlaceSet
+from geoapp.places.model import DEFAULT_ACTIVITY_RADIUS_M, Place, PlaceSet
+from geoapp.places.options import finder_areas
 from geoapp.places.query import reject_unknown
 from geoapp.web.db import get_active, get_db
 from geoapp.web.errors import render_error
@@ -40,7 +45,7 @@ bp = Blueprint("finder", __name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "finder"
 RADIUS_SETTING = "FINDER_ACTIVITY_RADIUS_M"
 SCOPE = "/kampung"
-PAGE_ENDPOINTS = ("finder.page", "finder.print_page")
+PAGE_ENDPOINTS = ("finder.page", "finder.print_page", "finder.list_page")
 ICONS = ("icon.svg", "icon-192.png")
 EXT = "geoapp_finder"
 
@@ -63,16 +68,24 @@ def _finder_error(exc: GeoappError) -> Response:
 
 
 class FinderState:
-    """The finder's per-app state: the compact kelurahan geometry, computed once."""
+    """The finder's per-app state: the compact kelurahan geometry, computed once (for a
+    province or the whole country: once per set of kelurahan holding places)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._geometry: CompactGeometry | None = None
+        self._kodes: frozenset[str] | None = None
 
-    def geometry(self) -> CompactGeometry:
+    def geometry(self, places: Sequence[Place] = ()) -> CompactGeometry:
         with self._lock:
-            if self._geometry is None:
-                self._geometry = compact_geometry(load_boundaries().frame)
+            full = load_boundaries().frame
+            frame = finder_areas(full, places)
+            kodes = None if frame is full else frozenset(frame["kode"].astype(str))
+            if self._geometry is None or kodes != self._kodes:
+                found = compact_geometry(frame)
+                if frame.empty:
+                    found = replace(found, bounds=[round(float(v), 5) for v in full.total_bounds])
+                self._geometry, self._kodes = found, kodes
             return self._geometry
 
 
@@ -165,6 +178,9 @@ def _page_texts() -> dict[str, str]:
         "coordinates": _("Coordinates"),
         "distance": _("Distance"),
         "sample": _("Sample data"),
+        "map_capped": _("The map shows the first {shown} of {n} places with a location "
+                        "(nearest first once a location is chosen); search or filter to "
+                        "see the others."),
     }
 
 
@@ -175,7 +191,7 @@ def page():
         "finder.html", texts=_page_texts(), **values,
         data_url=url_for("finder.data"), sw_url=url_for("finder.service_worker"),
         export_url=url_for("finder.export", fmt="FMT").replace("FMT", "{fmt}"),
-        print_url=url_for("finder.print_page"),
+        print_url=url_for("finder.print_page"), list_url=url_for("finder.list_page"),
         tile_url=current_app.config.get("TILE_URL") or "",
         formats=["geojson", "gpx", "kml", "csv"])
 
@@ -183,8 +199,9 @@ def page():
 @bp.get(f"{SCOPE}/data.json")
 def data():
     reject_unknown(request.args, ("lang",))
-    document = documents.data_document(_place_set(), _state().geometry(), current_lang(),
-                                       format_dt)
+    place_set = _place_set()
+    document = documents.data_document(place_set, _state().geometry(place_set.places),
+                                       current_lang(), format_dt)
     return _send(current_app.json.dumps(document).encode("utf-8"), "application/json")
 
 
@@ -197,9 +214,22 @@ def export(fmt: str):
 
 @bp.get(f"{SCOPE}/print")
 def print_page():
-    values = documents.print_values(_place_set(), request.args, _state().geometry(),
-                                    current_lang(), format_dt)
+    place_set = _place_set()
+    values = documents.print_values(place_set, request.args,
+                                    _state().geometry(place_set.places), current_lang(),
+                                    format_dt)
     return render_template("finder_print.html", **values)
+
+
+@bp.get(f"{SCOPE}/daftar")
+def list_page():
+    values = documents.list_values(_place_set(), request.args, current_lang(), format_dt)
+    kept = {k: v for k, v in request.args.items() if k != "page" and v}
+
+    def page_url(number: int) -> str:
+        return url_for("finder.list_page", **kept, page=number)
+
+    return render_template("finder_list.html", page_url=page_url, **values)
 
 
 # --------------------------------------------------------------------------- PWA

@@ -282,3 +282,134 @@ def test_kelurahan_geometry_is_per_app_state(shared_sample_app, sample_app):
         first = ours.geometry()
         assert ours.geometry() is first                               # computed once per app
         assert len(first.kelurahan) == len(first.outlines) == 104
+
+
+# --------------------------------------------------------------------------- paged list
+
+REGIONS = [("36.71.01", "Tangerang", 60), ("32.73.01", "Sukasari", 45), ("34.04.01", "Gamping", 25)]
+
+
+def _many_places() -> list[Place]:
+    """130 hand-made places in three provinces (real kecamatan codes: Kota Tangerang,
+    Kota Bandung, Kab. Sleman); names made up."""
+    out = []
+    for kec, kec_name, n in REGIONS:
+        for i in range(n):
+            out.append(Place(id=f"{kec}-{i}", name=f"Tempat {kec_name} {i:03d}", kind="kampung",
+                             theme=None, kelurahan=f"Kel {i}", kecamatan=kec_name,
+                             kode=f"{kec}.{1001 + i}", kode_kecamatan=kec, address=None,
+                             contact=None, lat=None, lon=None))
+    return out
+
+
+@pytest.fixture
+def national_client(tmp_path_factory, monkeypatch):
+    """A whole-country app (WILAYAH=ID) whose places are the 130 above."""
+    from geoapp.places.model import PlaceSet
+    from geoapp.web import create_app
+
+    instance = tmp_path_factory.mktemp("finder_national") / "instance"
+    app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "WILAYAH": "ID",
+                      "CREATE_DEFAULT_PLANNER": False})
+    monkeypatch.setattr(finder, "load_places", lambda *a, **kw: PlaceSet(_many_places()))
+    yield app.test_client()
+    app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def _items(html: str) -> list[str]:
+    return re.findall(r'data-testid="list-item"><strong>([^<]+)</strong>', html)
+
+
+def test_paged_list_shows_fifty_with_count_and_links(national_client):
+    html = national_client.get("/kampung/daftar").get_data(as_text=True)
+    assert len(_items(html)) == 50
+    assert "1–50 dari 130" in html
+    assert 'data-testid="list-next"' in html and 'data-testid="list-previous"' not in html
+    next_url = re.search(r'rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    second = national_client.get(next_url).get_data(as_text=True)
+    assert "51–100 dari 130" in second and len(_items(second)) == 50
+    assert set(_items(html)).isdisjoint(_items(second))
+    last = national_client.get("/kampung/daftar?page=3&lang=en").get_data(as_text=True)
+    assert "101–130 of 130" in last and 'data-testid="list-next"' not in last
+    assert 'rel="prev" href="/kampung/daftar?lang=en&amp;page=2"' in last
+
+
+def test_paged_list_narrows_by_provinsi_and_kabupaten(national_client):
+    html = national_client.get("/kampung/daftar?provinsi=32").get_data(as_text=True)
+    assert "1–45 dari 45" in html and all("Sukasari" in n for n in _items(html))
+    kab_select = html.split('data-testid="list-kabupaten"')[1].split("</select>")[0]
+    assert 'value="32.73"' in kab_select and 'value="36.71"' not in kab_select
+    html = national_client.get("/kampung/daftar?kabupaten=Kabupaten+Sleman&q=Gamping"
+                               ).get_data(as_text=True)
+    assert "1–25 dari 25" in html and 'data-testid="list-next"' not in html
+    assert 'value="34.04" selected' in html
+    kept = national_client.get("/kampung/daftar?provinsi=36&page=2").get_data(as_text=True)
+    assert "51–60 dari 60" in kept and "provinsi=36" in re.search(
+        r'rel="prev" href="([^"]+)"', kept).group(1)
+
+
+@pytest.mark.parametrize("query", ["provinsi=99", "kabupaten=Kota+Atlantis", "page=0",
+                                   "page=abc", "provinsi=36&provinsi=32", "halaman=2"])
+def test_paged_list_bad_params_are_clear_html_errors(national_client, query):
+    response = national_client.get(f"/kampung/daftar?{query}")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Traceback" not in html and "<html" in html.lower()
+
+
+def test_a_page_past_the_end_shows_the_last(national_client):
+    html = national_client.get("/kampung/daftar?page=99").get_data(as_text=True)
+    assert "101–130 dari 130" in html
+
+
+def test_whole_country_finder_page_lists_no_desa_options(national_client):
+    response = national_client.get("/kampung")
+    html = response.get_data(as_text=True)
+    assert 'data-testid="too-many-areas"' in html and 'data-testid="paged-list"' in html
+    assert html.count("<option") < 100 and len(response.data) < 100_000
+
+
+def test_city_finder_page_keeps_its_selects_and_links_the_list(shared_sample_client):
+    html = shared_sample_client.get("/kampung").get_data(as_text=True)
+    assert 'data-testid="too-many-areas"' not in html and 'href="/kampung/daftar"' in html
+    assert html.count("<option") > 104
+    listed = shared_sample_client.get("/kampung/daftar").get_data(as_text=True)
+    assert 'data-testid="sample-banner"' in listed and "dari" in listed
+
+
+def test_paged_list_escapes_names(sample_app, monkeypatch):
+    from geoapp.places.model import PlaceSet
+
+    hostile = Place(id="x", name="<script>alert(1)</script>", kind="kwt", theme="<b>t</b>",
+                    kelurahan="<i>k</i>", kecamatan=None, kode="36.71.01.1001",
+                    kode_kecamatan="36.71.01", address=None, contact=None, lat=None, lon=None)
+    monkeypatch.setattr(finder, "load_places", lambda *a, **kw: PlaceSet([hostile]))
+    html = sample_app.test_client().get("/kampung/daftar").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>t</b>" not in html and "<i>k</i>" not in html
+
+
+def test_whole_country_data_holds_only_the_kelurahan_of_the_places(national_client):
+    """Not 83,253 desa outlines: those holding places (a fraction of the 130 codes above
+    are real desa codes), with the country's bounds when none is."""
+    data = _data(national_client)
+    codes = {p["kode"] for p in data["places"]}
+    assert 0 < len(data["kelurahan"]) == len(data["outlines"]) <= len(codes)
+    assert {k["kode"] for k in data["kelurahan"]} <= codes
+    assert len(national_client.get("/kampung/data.json").data) < 500_000
+    printed = national_client.get("/kampung/print?provinsi=36")
+    assert printed.status_code == 400                  # the print page has no region filter
+    assert national_client.get("/kampung/print?q=Gamping").status_code == 200
+
+
+def test_whole_country_without_places_sends_no_outline_and_the_country_bounds(
+        national_client, monkeypatch):
+    from geoapp.places.model import PlaceSet
+
+    monkeypatch.setattr(finder, "load_places", lambda *a, **kw: PlaceSet([]))
+    data = _data(national_client)
+    assert data["kelurahan"] == [] and data["outlines"] == []
+    west, south, east, north = data["bounds"]
+    assert 94 < west < 96 and 140 < east < 142 and south < -10 and north > 5
+    listed = national_client.get("/kampung/daftar?lang=en").get_data(as_text=True)
+    assert 'data-testid="list-item"' not in listed and "No place matches" in listed

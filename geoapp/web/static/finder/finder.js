@@ -10,6 +10,8 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var TILE = 256;
   var PAGE = 10;             /* cards shown before "Show all" */
+  var SHOW_ALL_MAX = 200;    /* more than this: no "Show all", the paged list instead */
+  var MAP_POINTS_MAX = 2000; /* points drawn at most (list order: nearest first) */
   var state = { data: null, origin: null, picking: false, view: null, selected: null,
                 limit: PAGE, offline: false };
   var $ = function (id) { return document.getElementById(id); };
@@ -174,6 +176,7 @@
       a.href = fmt(root.dataset.exportUrl, { fmt: a.dataset.format }) + qs;
     });
     $("finder-print").href = root.dataset.printUrl + qs;
+    $("finder-paged-link").href = root.dataset.listUrl + qs;
   }
 
   /* ------------------------------------------------ cards */
@@ -346,7 +349,7 @@
     ol.replaceChildren();
     shown.forEach(function (p, i) { ol.appendChild(card(p, i)); });
     var more = $("finder-show-all");
-    more.hidden = shown.length >= list.length;
+    more.hidden = shown.length >= list.length || list.length > SHOW_ALL_MAX;
     more.textContent = fmt(T.show_all, { n: list.length });
     var unlocated = list.filter(function (p) { return !located(p); }).length;
     $("finder-count").textContent = !list.length ? T.none : unlocated
@@ -357,7 +360,8 @@
   function openCard(id) {
     var target = document.getElementById("place-" + id);
     if (!target) {
-      state.limit = Infinity;
+      var at = (state.list || []).findIndex(function (p) { return String(p.id) === String(id); });
+      state.limit = Math.max(state.limit, at + 1);
       renderList(state.list || []);
       target = document.getElementById("place-" + id);
     }
@@ -456,8 +460,10 @@
       g.appendChild(svg("path", { d: outlinePath(parts, o, z) }));
     });
     s.appendChild(g);
+    var drawn = 0, onMap = list.filter(located).length;
     list.forEach(function (p, i) {
-      if (!located(p)) { return; }
+      if (!located(p) || drawn >= MAP_POINTS_MAX) { return; }
+      drawn += 1;
       var xy = project(p.lon, p.lat, z);
       var c = svg("circle", { cx: (xy[0] - o[0]).toFixed(1), cy: (xy[1] - o[1]).toFixed(1),
                               r: 9, "class": "pt kind-" + p.kind, "data-place-id": p.id });
@@ -470,6 +476,9 @@
       });
       s.appendChild(c);
     });
+    var capped = $("finder-map-capped");
+    capped.hidden = onMap <= MAP_POINTS_MAX;
+    capped.textContent = fmt(T.map_capped, { shown: MAP_POINTS_MAX, n: onMap });
     if (state.origin) {
       var m = project(state.origin.lon, state.origin.lat, z);
       s.appendChild(svg("circle", { cx: (m[0] - o[0]).toFixed(1), cy: (m[1] - o[1]).toFixed(1),
