@@ -185,7 +185,10 @@
     var all = [], index = {};
     list.forEach(function (g) { all = all.concat(g.features); });
     if (figs) { figs.kode.forEach(function (k, i) { index[k] = i; }); }
-    if (state.layer) { map.removeLayer(state.layer); }
+    if (state.layer) {            /* a tooltip left open would outlive its shape */
+      map.eachLayer(function (l) { if (l instanceof L.Tooltip) { map.removeLayer(l); } });
+      map.removeLayer(state.layer);
+    }
     state.layer = L.geoJSON({ type: "FeatureCollection", features: all },
                             { style: styleFor(figs, index), onEachFeature: onFeature(level, figs, index) }).addTo(map);
     node.setAttribute("data-level", level);
@@ -198,6 +201,7 @@
   }
   function update() {
     var token = ++state.token, zoom = map.getZoom(), idx = levelIndex(zoom);
+    node.setAttribute("data-zoom", String(zoom));
     if (state.focus && idx < state.focus.idx) { state.focus = null; idx = levelIndex(zoom); }
     var level = ORDER[idx];
     return parentsFor(idx).then(function (parents) {
@@ -262,6 +266,8 @@
     var el = $(id);
     if (el) { el.addEventListener("change", update); }
   });
+  var form = document.querySelector("[data-testid=levels-controls]");
+  if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); update(); }); }
   map.on("moveend", update);
   layers(data.startLevel, [data.startParent]).then(function (list) {
     var g = L.geoJSON(list[0]);
