@@ -13,7 +13,7 @@
   "use strict";
   var ORDER = ["provinsi", "kabupaten", "kecamatan", "desa"];
   var STEP = 2;
-  var MIN_ZOOM = { provinsi: 0, kabupaten: 7, kecamatan: 9, desa: 12 };
+  var MIN_ZOOM = { provinsi: 0, kabupaten: 8, kecamatan: 10, desa: 12 };
   var MAX_PARENTS = 40;
   var OUTLINE = { weight: 1, color: "#333333", fillOpacity: 0.15 };
   var node = document.getElementById("levels-map");
@@ -26,6 +26,7 @@
   node.style.height = "70vh";
   var map = L.map(node).setView([-2.5, 118], 5);
   if (data.tiles) { L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 }).addTo(map); }
+  window.geoappLevels = { map: map };            /* for benchmarks and the console */
   gm.ensureHatch();
   var legend = gm.legendBox(map, data.legendTitle || "Legenda");
   legend.box.hidden = true;
@@ -96,7 +97,7 @@
     return idx;
   }
   function visible(codes) {
-    var view = map.getBounds().pad(0.05), center = map.getCenter();
+    var view = map.getBounds(), center = map.getCenter();
     var out = codes.filter(function (k) { return view.intersects(state.shapes[k].bounds); });
     out.sort(function (a, b) {
       return center.distanceTo(state.shapes[a].bounds.getCenter()) -
