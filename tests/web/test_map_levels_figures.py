@@ -197,3 +197,11 @@ def test_sample_data_is_labelled_as_sample_data(tmp_path):
     page = client.get("/?lang=id").get_data(as_text=True)
     assert 'data-testid="levels-sample"' in page and "Data contoh" in page
     app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def test_small_rates_of_large_areas_are_not_shown_as_zero():
+    from geoapp.maps.formatting import format_bound, format_value
+
+    assert format_value(0.043, "rate", "id") == "0,043"       # a province's groups per km²
+    assert format_bound(0.00012, "rate", "en") == "0.00012"
+    assert format_value(0.25, "rate", "id") == "0,2" and format_value(0, "rate", "id") == "0,0"
