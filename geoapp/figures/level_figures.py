@@ -21,7 +21,7 @@ from geoapp.figures.area import area_layer
 from geoapp.figures.catalog import LayerData, LayerDef
 from geoapp.figures.filters import NO_FILTERS
 from geoapp.figures.results import cache_key
-from geoapp.maps.levels import level_frame, rate_up, sum_up
+from geoapp.maps.levels import level_frame, level_layer, rate_up, sum_up
 from geoapp.store.active import ActiveVersions
 
 AREA = "luas_km2"
@@ -91,24 +91,37 @@ def _column(codes: pd.Series, mapping: dict) -> np.ndarray:
     return codes.map(lambda k: mapping.get(k)).astype("float64").to_numpy()
 
 
+def _units(level: str, parents: tuple[str, ...], wilayah: str, shapes: bool) -> gpd.GeoDataFrame:
+    """kode, nama and geometry of the units: full-resolution shapes (exports), or the
+    cached simplified layer the map already loaded (figures, no geometry needed)."""
+    if shapes:
+        frames = [level_frame(level, p, wilayah) for p in parents]
+    else:
+        frames = [pd.DataFrame([f["properties"] for f in level_layer(level, p, wilayah)["features"]],
+                               columns=["kode", "nama"]) for p in parents]
+    units = pd.concat(frames, ignore_index=True).drop_duplicates("kode").reset_index(drop=True)
+    geometry = units["geometry"] if shapes else gpd.GeoSeries([None] * len(units))
+    return gpd.GeoDataFrame(units[["kode", "nama"]], geometry=geometry.values, crs="EPSG:4326")
+
+
 def level_figures(session: Session, active: ActiveVersions, key: str, level: str,
-                  parents: tuple[str, ...], wilayah: str) -> LevelFigures:
+                  parents: tuple[str, ...], wilayah: str, *, shapes: bool = True) -> LevelFigures:
     """Layer ``key``'s figures for the ``level`` units under each of ``parents`` ("" = the
     whole working area ``wilayah``); the level, parents and layer must have been checked
-    (``geoapp.maps.levels.check_parents``, the available layers)."""
+    (``geoapp.maps.levels.check_parents``, the available layers). ``shapes=False``: no
+    geometry (empty), from the cached map layers."""
     data, values = _level_values(session, active, key, level)
-    shapes = pd.concat([level_frame(level, p, wilayah) for p in parents], ignore_index=True)
-    shapes = shapes.drop_duplicates("kode").reset_index(drop=True)
-    codes = shapes["kode"].astype(str)
+    units = _units(level, parents, wilayah, shapes)
+    codes = units["kode"].astype(str)
     definition = data.definition
     numerator = definition.measure or COUNT
     frame = pd.DataFrame({
-        "kode": codes.to_numpy(object), "nama": shapes["nama"].astype(str).to_numpy(object),
+        "kode": codes.to_numpy(object), "nama": units["nama"].astype(str).to_numpy(object),
         "kode_induk": codes.map(lambda k: k.rsplit(".", 1)[0] if "." in k else "").to_numpy(object),
         numerator: _column(codes, values["num"]),
     })
     den = DENOMINATORS[definition.per] or AREA
     frame[den] = _column(codes, values["den"])
     frame["value"] = _column(codes, values["value"])
-    out = gpd.GeoDataFrame(frame, geometry=shapes.geometry.values, crs="EPSG:4326")
+    out = gpd.GeoDataFrame(frame, geometry=units.geometry.values, crs="EPSG:4326")
     return LevelFigures(data, level, tuple(parents), out)

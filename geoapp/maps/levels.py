@@ -121,7 +121,7 @@ def _geometry(geom, level: str, fine: bool) -> dict:
     return shapely.geometry.mapping(rounded)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def level_layer(level: str, parent: str, wilayah: str) -> dict:
     """GeoJSON FeatureCollection of ``level`` under ``parent`` ("" = all of ``wilayah``),
     simplified for that level; properties ``kode``, ``nama``, ``induk`` and ``luas_km2``.

@@ -119,8 +119,8 @@ def _request(level: str, extra: tuple[str, ...] = ()) -> tuple[str, tuple[str, .
     return _layer_key(params), parents, params
 
 
-def _figures(level: str, key: str, parents: tuple[str, ...]) -> LevelFigures:
-    figs = level_figures(get_db(), get_active(), key, level, parents, _wilayah())
+def _figures(level: str, key: str, parents: tuple[str, ...], shapes: bool) -> LevelFigures:
+    figs = level_figures(get_db(), get_active(), key, level, parents, _wilayah(), shapes=shapes)
     label = figures.layer_source_text(get_db(), get_active(), figs.data, current_lang())
     return replace(figs, data=replace(figs.data, source_label=label))
 
@@ -156,7 +156,7 @@ def level_figures_json(level: str):
                  _wilayah(), figures.layer_identity(session, active, key))
 
     def build() -> tuple[bytes, str]:
-        figs = _figures(level, key, parents)
+        figs = _figures(level, key, parents, shapes=False)
         body = current_app.json.dumps(_payload(figs, params, lang)).encode("utf-8")
         return body, hashlib.sha256(body).hexdigest()[:32]
 
@@ -178,7 +178,7 @@ def export(level: str, fmt: str):
     if fmt not in EXPORTS:
         raise GeoappError(BAD_FORMAT, 404, fmt=fmt[:20], allowed=", ".join(EXPORTS))
     key, parents, params = _request(level, ("csv",))
-    figs = _figures(level, key, parents)
+    figs = _figures(level, key, parents, shapes=True)
     frame = figures.export_frame(replace(figs.data, frame=figs.frame))
     if fmt == "geojson":
         body = geojson_bytes(frame)
