@@ -28,7 +28,7 @@ from geoapp.figures.level_figures import LevelFigures, level_figures
 from geoapp.io.boundaries.national import COUNTRY, names_by_kode, normalise_wilayah
 from geoapp.io.export import geojson_bytes, layer_bytes
 from geoapp.maps.choropleth import choropleth_payload
-from geoapp.maps.classify import K_MAX, K_MIN, SCHEMES
+from geoapp.maps.classify import K_MAX, K_MIN
 from geoapp.maps.levels import check_parents, level_layer
 from geoapp.maps.safejson import script_json
 from geoapp.web.db import get_active, get_db
@@ -192,6 +192,12 @@ def _area_name(wilayah: str) -> str:
     return "Indonesia" if wilayah == COUNTRY else names_by_kode()[wilayah]
 
 
+def scheme_labels() -> list[tuple[str, str]]:
+    """The classification schemes with their labels (the city map's form uses them too)."""
+    return [("quantiles", _("Quantiles")), ("fisher_jenks", _("Natural breaks (Fisher-Jenks)")),
+            ("equal_interval", _("Equal interval"))]
+
+
 def _level_names() -> dict[str, str]:
     return {"provinsi": _("Provinsi"), "kabupaten": _("Kabupaten/kota"),
             "kecamatan": _("Kecamatan"), "desa": _("Desa/kelurahan")}
@@ -218,7 +224,7 @@ def national_page() -> str | None:
     return render_template(
         "national_map.html", title=_("Map of %(area)s", area=name),
         start_level=start[0], start_parent=start[1], layers=layers, empty=empty,
-        schemes=list(SCHEMES), default_scheme=DEFAULT_SCHEME, k_range=range(K_MIN, K_MAX + 1),
+        schemes=scheme_labels(), default_scheme=DEFAULT_SCHEME, k_range=range(K_MIN, K_MAX + 1),
         default_k=DEFAULT_K, level_names=_level_names(),
         tile_url=current_app.config.get("TILE_URL") or "",
         tile_attribution=current_app.config.get("TILE_ATTRIBUTION") or "")
