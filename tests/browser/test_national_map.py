@@ -34,11 +34,12 @@ def national_url(tmp_path_factory):
 
 
 def _count_own_bytes(page) -> list[int]:
-    """Body sizes of every app response that is not a vendored library."""
+    """Body sizes of every app response that is not a vendored library (geoapp's own map.js
+    and map.css, served under /static/vendor/geoapp/, count)."""
     sizes: list[int] = []
 
     def on_response(response) -> None:
-        if LOCAL_HOST in response.url and "/static/vendor/" not in response.url:
+        if LOCAL_HOST in response.url and "/static/vendor/leaflet/" not in response.url:
             try:
                 sizes.append(len(response.body()))
             except Exception:  # noqa: BLE001 - a redirect has no body
@@ -164,6 +165,7 @@ def test_layer_choice_legend_and_tooltips(page, records, banten_url):
 
 
 def test_zoom_drills_down_and_back_up(page, records, banten_url):
+    sizes = _count_own_bytes(page)
     page.goto(banten_url + "/?lang=en")
     _shown(page, "kabupaten")
     canvas = page.locator("[data-testid=levels-canvas]")
@@ -182,6 +184,7 @@ def test_zoom_drills_down_and_back_up(page, records, banten_url):
                                ".dataset.zoom === String(z)", arg=zoom + 2 - step)
     _shown(page, "kabupaten")
     assert page.locator("path[data-kode='36.74']").count() == 1
+    assert sum(sizes) < BUDGET, sum(sizes)        # page, geometry and figures, all zooms
     assert not records.page_errors and not records.console_errors
 
 
