@@ -63,7 +63,10 @@
   }
   function figures(level, parents) {
     if (!$("levels-layer")) { return Promise.resolve(null); }      /* no data yet: outlines */
-    return getJSON(figuresUrl(level, parents));
+    return getJSON(figuresUrl(level, parents)).catch(function (err) {
+      state.error = String(err);                  /* the outlines are still drawn */
+      return null;
+    });
   }
 
   /* ---- shapes: bounds and names of every area loaded ---- */
@@ -198,7 +201,9 @@
     showLegend(level, figs);
     showPanel(figs);
     drawPath(parents);
-    $("levels-status").textContent = all.length + " × " + (names[level] || level);
+    $("levels-status").textContent = all.length + " × " + (names[level] || level) +
+      (state.error ? " (" + state.error + ")" : "");
+    state.error = "";
   }
   function update() {
     var token = ++state.token, zoom = map.getZoom(), idx = levelIndex(zoom);
@@ -210,7 +215,7 @@
       if (!parents.length || key === state.drawn) { return null; }
       return Promise.all([layers(level, parents), figures(level, parents)]).then(function (res) {
         if (token !== state.token) { return; }               /* a newer view came first */
-        state.drawn = key;
+        state.drawn = res[1] || !$("levels-layer") ? key : "";   /* failed figures: retry */
         draw(level, parents, res[0], res[1]);
       });
     }).catch(function (err) { $("levels-status").textContent = String(err); });
