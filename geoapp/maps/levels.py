@@ -38,10 +38,15 @@ MIN_PART = {"provinsi": 0.01, "kabupaten": 0.004, "kecamatan": 0.0, "desa": 0.0}
 # Which parents a level may be asked for ("" = the whole working area).
 PARENT_LEVELS = {"provinsi": ("",), "kabupaten": ("", "provinsi"),
                  "kecamatan": ("kabupaten",), "desa": ("kabupaten", "kecamatan")}
+MAX_PARENTS = 60          # parent codes in one figures or export request
 
 BAD_LEVEL = Msg(
     "map_levels.bad_level",
     "Parameter 'level' is not valid: received '{value}'. Allowed: {allowed}.",
+)
+TOO_MANY_PARENTS = Msg(
+    "map_levels.too_many_parents",
+    "Parameter 'parent' names {count} areas; at most {maximum} are allowed at once.",
 )
 BAD_PARENT = Msg(
     "map_levels.bad_parent",
@@ -74,6 +79,27 @@ def _frame(level: str, scope: str):
     return read_outlines(level, scope)
 
 
+def level_frame(level: str, parent: str, wilayah: str):
+    """The full-resolution shapes of ``level`` under ``parent`` ("" = all of ``wilayah``):
+    columns ``kode``, ``nama``, ``luas_km2``, ``geometry``, sorted by ``kode``."""
+    check_request(level, parent, wilayah)
+    frame = _frame(level, parent or (COUNTRY if level == "provinsi" else wilayah))
+    if level == "provinsi" and wilayah != COUNTRY:      # the province of the working area
+        frame = frame[frame["kode"] == wilayah.split(".")[0]]
+    return frame[["kode", "nama", "luas_km2", "geometry"]].reset_index(drop=True)
+
+
+def check_parents(level: str, text: str, wilayah: str) -> tuple[str, ...]:
+    """The comma-separated parent codes of a request, each checked (at most
+    ``MAX_PARENTS``, duplicates dropped); GeoappError 400 naming what is allowed."""
+    parents = tuple(dict.fromkeys(p.strip() for p in text.split(",")))
+    if len(parents) > MAX_PARENTS:
+        raise GeoappError(TOO_MANY_PARENTS, 400, count=len(parents), maximum=MAX_PARENTS)
+    for parent in parents:
+        check_request(level, parent, wilayah)
+    return parents
+
+
 def _drop_islets(geom, level: str):
     parts = list(getattr(geom, "geoms", [geom]))
     if MIN_PART[level] <= 0 or len(parts) < 2:
@@ -95,16 +121,12 @@ def _geometry(geom, level: str, fine: bool) -> dict:
     return shapely.geometry.mapping(rounded)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def level_layer(level: str, parent: str, wilayah: str) -> dict:
     """GeoJSON FeatureCollection of ``level`` under ``parent`` ("" = all of ``wilayah``),
     simplified for that level; properties ``kode``, ``nama``, ``induk`` and ``luas_km2``.
     Cached per (level, parent, wilayah); callers must not change the result."""
-    check_request(level, parent, wilayah)
-    scope = parent or (COUNTRY if level == "provinsi" else wilayah)
-    frame = _frame(level, scope)
-    if level == "provinsi" and wilayah != COUNTRY:      # the province of the working area
-        frame = frame[frame["kode"] == wilayah.split(".")[0]]
+    frame = level_frame(level, parent, wilayah)
     fine = wilayah != COUNTRY or bool(parent)     # one province's shapes: more detail
     features = []
     for kode, nama, luas, geom in zip(frame["kode"], frame["nama"], frame["luas_km2"],
@@ -134,8 +156,14 @@ def sum_up(values: Mapping[str, float], level: str) -> dict[str, float]:
 
 
 def rate_up(numerators: Mapping[str, float], denominators: Mapping[str, float],
-            level: str, per: float = 1.0) -> dict[str, float | None]:
+            level: str, per: float = 1.0, *, complete: bool = False
+            ) -> dict[str, float | None]:
     """``per`` x sum(numerator) / sum(denominator) per ``level`` code (per-km², per-1,000),
-    never an average of lower-level rates; None where the summed denominator is 0."""
+    never an average of lower-level rates. None (no data, not zero) where no numerator
+    has a value or the summed denominator is not > 0; with ``complete``, also where any
+    lower area lacks a denominator (residents of part of a kabupaten are not its residents)."""
     num, den = sum_up(numerators, level), sum_up(denominators, level)
-    return {k: (per * num.get(k, 0) / d if d else None) for k, d in den.items()}
+    gaps = ({ancestor(k, level) for k, v in denominators.items() if v is None or v != v}
+            if complete else set())
+    return {k: (per * num[k] / d if k in num and d > 0 and k not in gaps else None)
+            for k, d in den.items()}

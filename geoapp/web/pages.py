@@ -25,8 +25,9 @@ bp = Blueprint("pages", __name__)
 
 
 def _scheme_labels() -> list[tuple[str, str]]:
-    return [("quantiles", _("Quantiles")), ("fisher_jenks", _("Natural breaks (Fisher-Jenks)")),
-            ("equal_interval", _("Equal interval"))]
+    from geoapp.web.map_levels import scheme_labels  # one list for both map pages
+
+    return scheme_labels()
 
 
 def _controls(req: map_view.MapRequest, available, options) -> dict:

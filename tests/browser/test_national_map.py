@@ -34,11 +34,12 @@ def national_url(tmp_path_factory):
 
 
 def _count_own_bytes(page) -> list[int]:
-    """Body sizes of every app response that is not a vendored library."""
+    """Body sizes of every app response that is not a vendored library (geoapp's own map.js
+    and map.css, served under /static/vendor/geoapp/, count)."""
     sizes: list[int] = []
 
     def on_response(response) -> None:
-        if LOCAL_HOST in response.url and "/static/vendor/" not in response.url:
+        if LOCAL_HOST in response.url and "/static/vendor/leaflet/" not in response.url:
             try:
                 sizes.append(len(response.body()))
             except Exception:  # noqa: BLE001 - a redirect has no body
@@ -77,4 +78,129 @@ def test_national_map_loads_in_budget_and_drills_down(page, records, national_ur
     page.wait_for_selector("path[data-kode='11']", state="attached")
     assert canvas.get_attribute("data-level") == "provinsi"
     assert page.locator("path[data-kode]").count() == 38
+    assert not records.page_errors and not records.console_errors
+
+
+# --------------------------------------------------------------------------- figures
+# A Banten instance (WILAYAH=36) with hand-made UMKM rows in Kota Tangerang Selatan and
+# Kabupaten Pandeglang, imported under a hostile dataset title.
+
+HOSTILE = '</script><img src=x onerror="window.__xss=1">'
+UMKM = (
+    "Kode Kelurahan,Kelurahan,Kecamatan,Jumlah Kelompok,Nilai Bantuan\n"
+    "36.01.25.1001,Kadumerak,Karang Tanjung,2,1000000\n"
+    "36.74.01.1001,Ciater,Serpong,3,1500000\n"
+    "36.74.01.1002,Rawabuntu,Serpong,5,2500000\n"
+)
+
+
+@pytest.fixture(scope="module")
+def banten_url(tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    from geoapp.imports.staging import ImportRequest, import_file
+    from geoapp.web import create_app
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path_factory.mktemp("banten") / "instance"),
+                      "WILAYAH": "36", "CREATE_DEFAULT_PLANNER": False})
+    with app.app_context():
+        from geoapp.web.db import get_db
+
+        import_file(get_db(), ImportRequest(program="umkm", data=UMKM.encode(),
+                                            filename="umkm.csv", title=HOSTILE))
+    server = make_server(LOCAL_HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://{LOCAL_HOST}:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def _shown(page, level: str, layer: str | None = None) -> None:
+    """Wait until ``level`` (and ``layer``) is drawn and no request is in flight."""
+    check = f"c.dataset.level === '{level}'" + (f" && c.dataset.layer === '{layer}'" if layer else "")
+    page.wait_for_function("() => { const c = document.querySelector('[data-testid=levels-canvas]');"
+                           f" return {check} && (document.documentElement.dataset.fetching || '0') === '0'; }}")
+
+
+def _legend(page) -> str:
+    return page.locator("[data-testid=levels-canvas] .geoapp-legends").inner_text()
+
+
+def _hostile_names(route) -> None:
+    """Kota Tangerang Selatan renamed to hostile markup on its way to the page."""
+    response = route.fetch()
+    layer = response.json()
+    for feature in layer["features"]:
+        if feature["properties"]["kode"] == "36.74":
+            feature["properties"]["nama"] = HOSTILE
+    route.fulfill(response=response, json=layer)
+
+
+def test_layer_choice_legend_and_tooltips(page, records, banten_url):
+    page.route("**/api/levels/kabupaten.json?parent=36", _hostile_names)
+    page.goto(banten_url + "/?lang=id")
+    _shown(page, "kabupaten", "umkm-kelompok-km2")
+    legend = _legend(page)
+    assert "Tidak ada data" in legend and "Kabupaten/kota" in legend
+    page.select_option("[data-testid=levels-layer]", "umkm-nilai")
+    _shown(page, "kabupaten", "umkm-nilai")
+    legend = _legend(page)
+    assert "Rp 1.000.000" in legend and "Rp 4.000.000" in legend     # Indonesian numbers
+    # classes on the shapes: two kabupaten with data, the others hatched "no data"
+    tangsel = page.locator("path[data-kode='36.74']")
+    assert tangsel.get_attribute("data-class") == "1"
+    assert page.locator("path[data-kode='36.71']").get_attribute("data-class") == "-1"
+    tangsel.dispatch_event("mouseover")
+    tip = page.locator(".leaflet-tooltip", has_text="Rp 4.000.000").inner_text()
+    assert HOSTILE in tip and "Rp 4.000.000" in tip                   # names are text
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator(".leaflet-tooltip img").count() == 0
+    href = page.locator("[data-testid=levels-export-csv]").get_attribute("href")
+    assert "/api/levels/kabupaten/export.csv" in href and "layer=umkm-nilai" in href
+    assert page.locator("[data-testid=levels-sample]").is_hidden()
+    assert not records.page_errors and not records.console_errors
+
+
+def test_zoom_drills_down_and_back_up(page, records, banten_url):
+    sizes = _count_own_bytes(page)
+    page.goto(banten_url + "/?lang=en")
+    _shown(page, "kabupaten")
+    canvas = page.locator("[data-testid=levels-canvas]")
+    zoom = int(canvas.get_attribute("data-zoom"))
+    for step in (1, 2):           # one click at a time: Leaflet ignores clicks mid-animation
+        page.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_function("(z) => document.querySelector('[data-testid=levels-canvas]')"
+                               ".dataset.zoom === String(z)", arg=zoom + step)
+    _shown(page, "kecamatan")
+    parents = canvas.get_attribute("data-parent").split(",")
+    assert parents and all(p.startswith("36.") and p.count(".") == 1 for p in parents)
+    assert page.locator("path[data-kode^='36.'][data-kode$='.01']").count() >= 1
+    for step in (1, 2):
+        page.locator(".leaflet-control-zoom-out").click()
+        page.wait_for_function("(z) => document.querySelector('[data-testid=levels-canvas]')"
+                               ".dataset.zoom === String(z)", arg=zoom + 2 - step)
+    _shown(page, "kabupaten")
+    assert page.locator("path[data-kode='36.74']").count() == 1
+    assert sum(sizes) < BUDGET, sum(sizes)        # page, geometry and figures, all zooms
+    assert not records.page_errors and not records.console_errors
+
+
+def test_click_drills_to_desa_with_figures(page, records, banten_url):
+    page.goto(banten_url + "/?lang=id")
+    _shown(page, "kabupaten")
+    page.select_option("[data-testid=levels-layer]", "umkm-nilai")
+    _shown(page, "kabupaten", "umkm-nilai")
+    page.locator("path[data-kode='36.74']").dispatch_event("click")
+    _shown(page, "kecamatan")
+    assert page.locator("[data-testid=levels-canvas]").get_attribute("data-parent") == "36.74"
+    page.locator("path[data-kode='36.74.01']").dispatch_event("click")
+    _shown(page, "desa")
+    assert page.locator("path[data-kode='36.74.01.1002']").get_attribute("data-class") != "-1"
+    assert "Serpong" in page.locator("[data-testid=levels-path]").inner_text()
+    page.locator("path[data-kode='36.74.01.1002']").dispatch_event("mouseover")
+    # a closed tooltip fades out for 200 ms: pick the one of the hovered desa
+    assert "Rp 2.500.000" in page.locator(".leaflet-tooltip", has_text="Rawabuntu").inner_text()
     assert not records.page_errors and not records.console_errors

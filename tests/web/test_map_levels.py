@@ -142,3 +142,15 @@ def test_instance_without_wilayah_keeps_the_full_map_page(tmp_path):
     response = app.test_client().get("/?lang=en")
     assert response.status_code == 200 and "map-levels.js" not in response.get_data(as_text=True)
     app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def test_rates_of_areas_without_numbers_are_no_data_not_zero():
+    counts = {"36.71.01.1001": 4, "36.71.02.1001": float("nan")}
+    area = {"36.71.01.1001": 2.0, "36.71.02.1001": 5.0}
+    rates = rate_up(counts, area, "kecamatan")
+    assert rates == {"36.71.01": pytest.approx(2.0), "36.71.02": None}
+    residents = {"36.71.01.1001": 1000, "36.71.01.1002": None}
+    # residents of part of a kecamatan are not its residents: no rate rather than a wrong one
+    assert rate_up({"36.71.01.1001": 4}, residents, "kecamatan", 1000, complete=True) == {
+        "36.71.01": None}
+    assert rate_up({"36.71.01.1001": 4}, residents, "kecamatan", 1000)["36.71.01"] == 4.0

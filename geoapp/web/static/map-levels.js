@@ -1,76 +1,283 @@
-/* The national / province map: one simplified level at a time from /api/levels/<level>.json.
- * Provinsi -> kabupaten/kota -> kecamatan -> desa by clicking an area (drill down); the
- * path above the map goes back up. Nothing loads more than one parent's children at once. */
+/* The national / province map: one simplified level at a time from /api/levels/<level>.json,
+ * coloured with the chosen layer's figures from /api/levels/<level>/figures.json (classified
+ * on the server like the city map; styles and legend drawn by map.js's own functions).
+ *
+ * Provinsi -> kabupaten/kota -> kecamatan -> desa, two ways:
+ * - by click: an area's children are shown (the "focus"), and the view fits the area;
+ * - by zoom: two zoom steps in from where a level was entered show the next level, for the
+ *   parents visible in the view (never below the level's minimum zoom, MIN_ZOOM, unless an
+ *   area was clicked); zooming out goes back up.
+ * Only the children of visible parents are loaded, one request per parent (cached).
+ * Requests in flight are counted on <html data-fetching> (tests wait for "0"). */
 (function (window, document) {
   "use strict";
-  var CHILD = { provinsi: "kabupaten", kabupaten: "kecamatan", kecamatan: "desa" };
+  var ORDER = ["provinsi", "kabupaten", "kecamatan", "desa"];
+  var STEP = 2;
+  var MIN_ZOOM = { provinsi: 0, kabupaten: 8, kecamatan: 10, desa: 12 };
+  var MAX_PARENTS = 40;
+  var OUTLINE = { weight: 1, color: "#333333", fillOpacity: 0.15 };
   var node = document.getElementById("levels-map");
-  if (!node || !window.L) { return; }
-  var L = window.L, data = node.dataset, cache = {}, layer = null, path = [];
+  if (!node || !window.L || !window.geoappMap) { return; }
+  var L = window.L, gm = window.geoappMap, data = node.dataset, cache = {}, root = document.documentElement;
+  var names = JSON.parse(data.levelNames || "{}");
+  var startIdx = Math.max(0, ORDER.indexOf(data.startLevel));
+  var state = { anchor: { idx: startIdx, zoom: 0 }, focus: null, token: 0, drawn: "", layer: null,
+                shapes: {}, start: null };
   node.style.height = "70vh";
   var map = L.map(node).setView([-2.5, 118], 5);
   if (data.tiles) { L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 }).addTo(map); }
+  window.geoappLevels = { map: map };            /* for benchmarks and the console */
+  gm.ensureHatch();
+  var legend = gm.legendBox(map, data.legendTitle || "Legenda");
+  legend.box.hidden = true;
 
-  function url(level, parent) {
+  function $(id) { return document.getElementById(id); }
+  function control(id) { var el = $(id); return el ? el.value : ""; }
+
+  /* ---- requests ---- */
+  function pending(change) {
+    root.dataset.fetching = String((parseInt(root.dataset.fetching || "0", 10) || 0) + change);
+  }
+  function getJSON(url) {
+    if (!cache[url]) {
+      pending(1);
+      cache[url] = window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) {
+          if (!r.ok) { delete cache[url]; throw new Error(String(r.status)); }
+          return r.json();
+        });
+      cache[url].then(function () { pending(-1); }, function () { pending(-1); });
+    }
+    return cache[url];
+  }
+  function levelUrl(level, parent) {
     var u = data.levelsUrl.replace("LEVEL", encodeURIComponent(level));
     return parent ? u + "?parent=" + encodeURIComponent(parent) : u;
   }
-  function fetchLevel(level, parent) {
-    var key = url(level, parent);
-    if (!cache[key]) {
-      cache[key] = window.fetch(key, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
-    }
-    return cache[key];
+  function figuresUrl(level, parents) {
+    var q = new URLSearchParams({ parent: parents.join(","), layer: control("levels-layer"),
+                                  scheme: control("levels-scheme"), k: control("levels-k") });
+    var lang = new URLSearchParams(window.location.search).get("lang");
+    if (lang) { q.set("lang", lang); }
+    return data.figuresUrl.replace("LEVEL", encodeURIComponent(level)) + "?" + q.toString();
   }
-  function drawPath() {
-    var list = document.getElementById("levels-path");
-    list.textContent = "";
-    [{ nama: data.allLabel, level: data.startLevel, parent: data.startParent }].concat(path)
-      .forEach(function (step, i, all) {
-        var li = document.createElement("li"), a = document.createElement("a");
-        a.href = "#"; a.textContent = step.nama;
-        a.setAttribute("data-testid", "levels-path-" + i);
-        a.addEventListener("click", function (e) {
-          e.preventDefault(); path = path.slice(0, i); show(step.level, step.parent);
-        });
-        li.appendChild(i === all.length - 1 ? document.createTextNode(step.nama) : a);
-        list.appendChild(li);
+  function figures(level, parents) {
+    if (!$("levels-layer")) { return Promise.resolve(null); }      /* no data yet: outlines */
+    return getJSON(figuresUrl(level, parents)).catch(function (err) {
+      state.error = String(err);                  /* the outlines are still drawn */
+      return null;
+    });
+  }
+
+  /* ---- shapes: bounds and names of every area loaded ---- */
+  function bbox(coords, b) {
+    if (typeof coords[0] === "number") {
+      b[0] = Math.min(b[0], coords[1]); b[1] = Math.min(b[1], coords[0]);
+      b[2] = Math.max(b[2], coords[1]); b[3] = Math.max(b[3], coords[0]);
+    } else { coords.forEach(function (c) { bbox(c, b); }); }
+    return b;
+  }
+  function remember(geojson) {
+    geojson.features.forEach(function (f) {
+      var p = f.properties;
+      if (!state.shapes[p.kode]) {
+        var b = bbox(f.geometry.coordinates, [90, 180, -90, -180]);
+        state.shapes[p.kode] = { nama: p.nama, bounds: L.latLngBounds([b[0], b[1]], [b[2], b[3]]) };
+      }
+    });
+    return geojson;
+  }
+  function layers(level, parents) {
+    return Promise.all(parents.map(function (p) { return getJSON(levelUrl(level, p)).then(remember); }));
+  }
+
+  /* ---- which level and which parents the view shows ---- */
+  function levelIndex(zoom) {
+    var idx = state.anchor.idx + Math.trunc((zoom - state.anchor.zoom) / STEP);
+    idx = Math.max(startIdx, Math.min(ORDER.length - 1, idx));
+    var free = state.focus ? state.focus.idx : startIdx;     /* a clicked level has no minimum */
+    while (idx > free && zoom < MIN_ZOOM[ORDER[idx]]) { idx -= 1; }
+    return idx;
+  }
+  function visible(codes) {
+    var view = map.getBounds(), center = map.getCenter();
+    var out = codes.filter(function (k) { return view.intersects(state.shapes[k].bounds); });
+    out.sort(function (a, b) {
+      return center.distanceTo(state.shapes[a].bounds.getCenter()) -
+             center.distanceTo(state.shapes[b].bounds.getCenter());
+    });
+    return out.slice(0, MAX_PARENTS).sort();
+  }
+  function parentsFor(idx) {
+    if (idx === startIdx) { return Promise.resolve([data.startParent]); }
+    if (state.focus && idx === state.focus.idx) { return Promise.resolve([state.focus.parent]); }
+    return parentsFor(idx - 1).then(function (parents) {
+      return layers(ORDER[idx - 1], parents).then(function (list) {
+        var codes = [];
+        list.forEach(function (g) { g.features.forEach(function (f) { codes.push(f.properties.kode); }); });
+        return visible(codes);
       });
+    });
   }
-  function onFeature(level) {
+
+  /* ---- drawing ---- */
+  function tooltip(p, level, figs, i) {
+    var tip = document.createElement("div");              /* names are data: never HTML */
+    function line(cls, text) {
+      var el = document.createElement("div"); el.className = cls; el.textContent = text; tip.appendChild(el);
+    }
+    line("levels-tip-name", p.nama);
+    line("levels-tip-level", (names[level] || level) + " · " + p.kode);
+    if (figs && i !== undefined) {
+      var v = figs.chor.v[i];
+      line("levels-tip-value", figs.chor.title + ": " + (v === null ? data.noData : v));
+    }
+    return tip;
+  }
+  function onFeature(level, figs, index) {
+    var idx = ORDER.indexOf(level);
     return function (feature, lyr) {
       var p = feature.properties;
-      var tip = document.createElement("span");
-      tip.textContent = p.nama + " (" + p.kode + ")";     /* names are data: never HTML */
-      lyr.bindTooltip(tip, { sticky: true });
+      lyr.bindTooltip(tooltip(p, level, figs, index[p.kode]), { sticky: true });
       lyr.on("add", function () {          /* SVG paths named for keyboards, tests and axe */
         var el = lyr.getElement && lyr.getElement();
-        if (el) { el.setAttribute("data-kode", p.kode); el.setAttribute("aria-label", p.nama); }
+        if (el) {
+          el.setAttribute("data-kode", p.kode); el.setAttribute("aria-label", p.nama);
+          if (figs && index[p.kode] !== undefined) { el.setAttribute("data-class", String(figs.chor.c[index[p.kode]])); }
+        }
       });
       lyr.on("click", function () {
-        if (CHILD[level]) {
-          path.push({ nama: p.nama, level: CHILD[level], parent: p.kode });
-          show(CHILD[level], p.kode);
-        } else {
-          window.location.href = data.profileUrl + encodeURIComponent(p.kode);
-        }
+        if (idx < ORDER.length - 1) { drill(p.kode, idx + 1); }
+        else { window.location.href = data.profileUrl + encodeURIComponent(p.kode); }
       });
     };
   }
-  function show(level, parent) {
-    var status = document.getElementById("levels-status");
-    status.textContent = "…";
-    drawPath();
-    return fetchLevel(level, parent).then(function (geojson) {
-      if (layer) { map.removeLayer(layer); }
-      layer = L.geoJSON(geojson, { style: { weight: 1, color: "#333", fillOpacity: 0.15 },
-                                   onEachFeature: onFeature(level) }).addTo(map);
-      if (geojson.features.length) { map.fitBounds(layer.getBounds()); }
-      node.setAttribute("data-level", level);
-      node.setAttribute("data-parent", parent || "");
-      status.textContent = geojson.features.length + " × " + level;
-    }).catch(function (err) { status.textContent = String(err); });
+  function styleFor(figs, index) {
+    return function (feature) {
+      var i = figs ? index[feature.properties.kode] : undefined;
+      if (i === undefined) { return OUTLINE; }
+      var c = figs.chor.c[i];
+      return gm.pathStyle(c >= 0 ? figs.chor.styles[c] : figs.chor.nodata);
+    };
   }
-  show(data.startLevel, data.startParent);
+  function showLegend(level, figs) {
+    legend.body.textContent = "";
+    legend.box.hidden = !figs;
+    if (!figs) { return; }
+    var box = gm.choroplethLegend(figs.chor);
+    var lvl = document.createElement("div");
+    lvl.className = "geoapp-legend-label";
+    lvl.textContent = names[level] || level;
+    box.insertBefore(lvl, box.children[1] || null);
+    if (figs.sample) {
+      var note = document.createElement("div");
+      note.className = "geoapp-legend-note"; note.textContent = data.sampleText;
+      box.appendChild(note);
+    }
+    legend.body.appendChild(box);
+  }
+  function showPanel(figs) {
+    var sample = document.querySelector("[data-testid=levels-sample]"), empty = $("levels-empty-area");
+    if (sample) { sample.hidden = !(figs && figs.sample); }
+    if (empty) { empty.hidden = !(figs && figs.empty); empty.textContent = figs && figs.empty ? figs.empty : ""; }
+    ["geojson", "csv"].forEach(function (fmt) {
+      var a = $("levels-export-" + fmt);
+      if (a && figs) { a.href = figs.links[fmt]; }
+    });
+  }
+  function draw(level, parents, list, figs) {
+    var all = [], index = {};
+    list.forEach(function (g) { all = all.concat(g.features); });
+    if (figs) { figs.kode.forEach(function (k, i) { index[k] = i; }); }
+    if (state.layer) {            /* a tooltip left open would outlive its shape */
+      map.eachLayer(function (l) { if (l instanceof L.Tooltip) { map.removeLayer(l); } });
+      map.removeLayer(state.layer);
+    }
+    state.layer = L.geoJSON({ type: "FeatureCollection", features: all },
+                            { style: styleFor(figs, index), onEachFeature: onFeature(level, figs, index) }).addTo(map);
+    node.setAttribute("data-level", level);
+    node.setAttribute("data-parent", parents.join(","));
+    node.setAttribute("data-layer", figs ? figs.layer : "");
+    showLegend(level, figs);
+    showPanel(figs);
+    drawPath(parents);
+    $("levels-status").textContent = all.length + " × " + (names[level] || level) +
+      (state.error ? " (" + state.error + ")" : "");
+    state.error = "";
+  }
+  function update() {
+    var token = ++state.token, zoom = map.getZoom(), idx = levelIndex(zoom);
+    node.setAttribute("data-zoom", String(zoom));
+    if (state.focus && idx < state.focus.idx) { state.focus = null; idx = levelIndex(zoom); }
+    var level = ORDER[idx];
+    return parentsFor(idx).then(function (parents) {
+      var key = [level, parents.join(","), control("levels-layer"), control("levels-scheme"), control("levels-k")].join("|");
+      if (!parents.length || key === state.drawn) { return null; }
+      return Promise.all([layers(level, parents), figures(level, parents)]).then(function (res) {
+        if (token !== state.token) { return; }               /* a newer view came first */
+        state.drawn = res[1] || !$("levels-layer") ? key : "";   /* failed figures: retry */
+        draw(level, parents, res[0], res[1]);
+      });
+    }).catch(function (err) { $("levels-status").textContent = String(err); });
+  }
+
+  /* ---- click drill-down and the path above the map ---- */
+  function fitTo(bounds, idx) {
+    state.anchor = { idx: idx, zoom: map.getBoundsZoom(bounds) };
+    map.fitBounds(bounds, { animate: false });
+    update();
+  }
+  function drill(kode, idx) {
+    state.focus = { idx: idx, parent: kode };
+    fitTo(state.shapes[kode].bounds, idx);
+  }
+  function common(parents) {
+    var parts = parents[0].split(".");
+    parents.forEach(function (p) {
+      var other = p.split("."), n = 0;
+      while (n < parts.length && parts[n] === other[n]) { n += 1; }
+      parts = parts.slice(0, n);
+    });
+    return parts;
+  }
+  function drawPath(parents) {
+    var list = $("levels-path"), steps = [{ nama: data.allLabel, kode: "" }];
+    var parts = parents[0] ? common(parents) : [];
+    var skip = data.startParent ? data.startParent.split(".").length : 0;
+    for (var n = skip + 1; n <= parts.length; n += 1) {
+      var kode = parts.slice(0, n).join(".");
+      if (state.shapes[kode]) { steps.push({ nama: state.shapes[kode].nama, kode: kode }); }
+    }
+    list.textContent = "";
+    steps.forEach(function (step, i) {
+      var li = document.createElement("li");
+      if (i === steps.length - 1) { li.appendChild(document.createTextNode(step.nama)); }
+      else {
+        var a = document.createElement("a");
+        a.href = "#"; a.textContent = step.nama;
+        a.setAttribute("data-testid", "levels-path-" + i);
+        a.addEventListener("click", function (e) {
+          e.preventDefault();
+          if (step.kode) { drill(step.kode, ORDER.indexOf(levelOf(step.kode)) + 1); }
+          else { state.focus = null; fitTo(state.start, startIdx); }
+        });
+        li.appendChild(a);
+      }
+      list.appendChild(li);
+    });
+  }
+  function levelOf(kode) { return ORDER[Math.min(kode.split(".").length, ORDER.length) - 1]; }
+
+  ["levels-layer", "levels-scheme", "levels-k"].forEach(function (id) {
+    var el = $(id);
+    if (el) { el.addEventListener("change", update); }
+  });
+  var form = document.querySelector("[data-testid=levels-controls]");
+  if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); update(); }); }
+  map.on("moveend", update);
+  layers(data.startLevel, [data.startParent]).then(function (list) {
+    var g = L.geoJSON(list[0]);
+    state.start = list[0].features.length ? g.getBounds() : map.getBounds();
+    fitTo(state.start, startIdx);
+  }).catch(function (err) { $("levels-status").textContent = String(err); });
 }(window, document));

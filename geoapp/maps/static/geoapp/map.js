@@ -460,5 +460,7 @@
       .catch(function () { showError(map, data.t.loadError); });
   }
 
-  window.geoappMap = { init: init, decodeRing: decodeRing, escapeHtml: esc };
+  /* the national map (map-levels.js) draws its levels with the same styles and legends */
+  window.geoappMap = { init: init, decodeRing: decodeRing, escapeHtml: esc, pathStyle: pathStyle,
+    ensureHatch: ensureHatch, legendBox: legendBox, choroplethLegend: choroplethLegend };
 }(window, document));
