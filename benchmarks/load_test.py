@@ -59,7 +59,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def build_instance(folder: Path, database: str | None = None) -> Path:
     """An instance folder with the sample data imported and the benchmark planner (in its
-    SQLite file, or in the database of the URL ``database``)."""
+    SQLite file, or in the database of the URL ``database``, by default the one of
+    GEOAPP_DATABASE_URL, which the server then uses too)."""
     sys.path.insert(0, str(REPO))
     from sqlalchemy.orm import Session
 
@@ -70,6 +71,7 @@ def build_instance(folder: Path, database: str | None = None) -> Path:
     instance = folder / "instance"
     instance.mkdir(parents=True, exist_ok=True)
     write_sample_data(folder / "sample")
+    database = database or os.environ.get("GEOAPP_DATABASE_URL") or None
     engine = create_engine_for(database or instance / "geoapp.sqlite3")
     try:
         init_db(engine)

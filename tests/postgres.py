@@ -38,6 +38,7 @@ URL_ENV = "GEOAPP_DATABASE_URL"
 MOVED_ENV = "GEOAPP_TEST_POSTGRES_URL"   # where tests/conftest.py moves URL_ENV at start
 REQUIRE_ENV = "GEOAPP_REQUIRE_POSTGRES"
 SUITE_ENV = "GEOAPP_TEST_DATABASE"       # "postgres": the whole suite on PostgreSQL
+GEOAPP_TABLES = ("datasets", "alembic_version")
 
 
 def configured_url() -> str | None:
@@ -72,6 +73,7 @@ class Databases:
                                            isolation_level="AUTOCOMMIT")
         self.made: list[str] = []
         self.empty = self._create(self.url.database)   # nothing may use the template
+        self._check_empty()
         self.schemas_in = self._create(self.empty)      # the per-test schemas live here
         self.schemas: Engine | None = None
 
@@ -88,6 +90,21 @@ class Databases:
         template = make_url(template_url).database if template_url else self.empty
         return self.url.set(database=self._create(template)).render_as_string(
             hide_password=False)
+
+    def _check_empty(self) -> None:
+        """Geoapp tables in ``public`` of the server's database would be copied into every
+        test database and found through the search path: refuse them."""
+        engine = create_engine(self.url.set(database=self.empty))
+        try:
+            with engine.connect() as connection:
+                found = [t for t in GEOAPP_TABLES if connection.exec_driver_sql(
+                    f"SELECT to_regclass('public.{t}')").scalar() is not None]
+        finally:
+            engine.dispose()
+        if found:
+            self.close()
+            pytest.exit(f"geoapp tables in the public schema of {self.url.database} on the test "
+                        f"server: {found}; use an empty database (.ci/postgres makes one)", 2)
 
     def create_schema(self) -> str:
         """The URL of a new, empty schema (first on the search path, then ``public``)."""
