@@ -162,6 +162,13 @@ def close_databases() -> None:
         _DATABASES.pop("it").close()
 
 
+def shared_database() -> dict[str, str]:
+    """``create_app`` settings for an app shared by a module or session: on PostgreSQL a
+    new database of its own (dropped at the end of the session), else nothing (the
+    instance's SQLite file)."""
+    return {"DATABASE_URL": databases().create()} if on_postgres() else {}
+
+
 def fresh_database(template_url: str | None = None) -> Iterator[str]:
     """Yield the URL of a new database (empty, or a copy of ``template_url``), then drop it."""
     url = databases().create(template_url)

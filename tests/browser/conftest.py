@@ -66,8 +66,7 @@ def start_server(instance: Path) -> tuple[LiveServer, Callable[[], None]]:
 
     config = {"INSTANCE_PATH": str(instance), "LOAD_SAMPLE_DATA": True,
               "CREATE_DEFAULT_PLANNER": True, "TILE_URL": TILE_URL}
-    if postgres.on_postgres():   # a session-wide database of its own (tests/postgres.py)
-        config["DATABASE_URL"] = postgres.databases().create()
+    config.update(postgres.shared_database())   # on PostgreSQL: a database of its own
     patch = _clean_env()
     try:
         app = create_app(config)
