@@ -58,7 +58,10 @@ def test_database(request, monkeypatch):
         databases.drop_schema(url)
         for made in postgres.TEST_DATABASES:
             databases.drop(made)
+        for made in postgres.TEST_SCHEMAS:
+            databases.drop_schema(made)
         postgres.TEST_DATABASES.clear()
+        postgres.TEST_SCHEMAS.clear()
 
 
 @pytest.fixture

@@ -148,6 +148,7 @@ class Databases:
 
 _DATABASES: dict[str, Databases] = {}
 TEST_DATABASES: list[str] = []   # databases the running test made; tests/conftest.py drops them
+TEST_SCHEMAS: list[str] = []     # schemas the running test made (own_database), dropped alike
 
 
 def databases() -> Databases:
@@ -167,6 +168,16 @@ def shared_database() -> dict[str, str]:
     new database of its own (dropped at the end of the session), else nothing (the
     instance's SQLite file)."""
     return {"DATABASE_URL": databases().create()} if on_postgres() else {}
+
+
+def own_database() -> dict[str, str]:
+    """``create_app`` settings for one more, separate instance within a test: on PostgreSQL a
+    new schema of its own (dropped after the test), else nothing (its own SQLite file)."""
+    if not on_postgres():
+        return {}
+    url = databases().create_schema()
+    TEST_SCHEMAS.append(url)
+    return {"DATABASE_URL": url}
 
 
 def fresh_database(template_url: str | None = None) -> Iterator[str]:
