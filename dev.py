@@ -3,6 +3,8 @@
 
     python3 dev.py run    # install (once) and start geoapp on its embedded defaults
     python3 dev.py test   # install (once) and run the whole test suite
+    GEOAPP_DATABASE_URL=postgresql+psycopg://... GEOAPP_TEST_DATABASE=postgres python3 dev.py test
+                          # the whole suite on PostgreSQL (.ci/postgres starts a throwaway one)
 
 Only python3 (with venv and pip) is needed. The environment lives in ``.venv``
 and is reinstalled when ``pyproject.toml`` changes. Both commands run in the repository

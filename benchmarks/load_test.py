@@ -17,6 +17,9 @@ What it does, all on 127.0.0.1 and in a temporary folder (nothing else is touche
 5. prints p50/p95/p99 latency per request kind, requests/s and the error count, then stops
    the server. Exit code 1 when any request failed.
 
+``--postgres URL``: two app processes on one PostgreSQL database instead, with planners
+uploading on one and confirming on the other (``load_test_postgres.py``).
+
 Two workers on this 2-core machine: one process per core for the GIL-bound Flask work (each
 worker keeps its own layer cache). The load generator is a small threaded ``http.client`` client
 (stdlib only) with one keep-alive connection per user.
@@ -54,8 +57,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 # --------------------------------------------------------------------------- server side
 
-def build_instance(folder: Path) -> Path:
-    """An instance folder with the sample data imported and the benchmark planner."""
+def build_instance(folder: Path, database: str | None = None) -> Path:
+    """An instance folder with the sample data imported and the benchmark planner (in its
+    SQLite file, or in the database of the URL ``database``, by default the one of
+    GEOAPP_DATABASE_URL, which the server then uses too)."""
     sys.path.insert(0, str(REPO))
     from sqlalchemy.orm import Session
 
@@ -64,8 +69,10 @@ def build_instance(folder: Path) -> Path:
     from geoapp.store import create_engine_for, init_db, set_password
 
     instance = folder / "instance"
+    instance.mkdir(parents=True, exist_ok=True)
     write_sample_data(folder / "sample")
-    engine = create_engine_for(instance / "geoapp.sqlite3")
+    database = database or os.environ.get("GEOAPP_DATABASE_URL") or None
+    engine = create_engine_for(database or instance / "geoapp.sqlite3")
     try:
         init_db(engine)
         with Session(engine) as session:
@@ -114,8 +121,9 @@ def free_port() -> int:
 
 
 def start_server(instance: Path, port: int, threads: int, static_dir: Path,
-                 workers: int = 2) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+                 workers: int = 2, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """The server process; ``env``: GEOAPP_* settings for it (e.g. GEOAPP_DATABASE_URL)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     env.pop("GEOAPP_INSTANCE", None)
     return subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "--serve", str(instance), str(port),
@@ -288,14 +296,16 @@ def planner_step(client: Client, rng: random.Random) -> None:
     client.request("upload", "POST", f"/data/upload/{token}/discard", body, headers, ok=(302, 303))
 
 
-def run_users(port: int, users: int, seconds: float, max_requests: int,
+def run_users(port: int | list[int], users: int, seconds: float, max_requests: int,
               step_for: callable, seed: int = 2020) -> tuple[Stats, float]:
-    """Run ``users`` threads calling ``step_for(index)(client, rng)`` until time or count runs out."""
+    """Run ``users`` threads calling ``step_for(index)(client, rng)`` until time or count
+    runs out; with a list of ports, user ``i`` talks to ``ports[i % len(ports)]``."""
     stats = Stats()
     deadline = time.monotonic() + seconds
+    ports = port if isinstance(port, list) else [port]
 
     def user(index: int) -> None:
-        rng, client = random.Random(seed + index), Client(port, stats)
+        rng, client = random.Random(seed + index), Client(ports[index % len(ports)], stats)
         step = step_for(index, client)
         try:
             while time.monotonic() < deadline and stats.count < max_requests:
@@ -401,11 +411,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--users", type=int, default=64)
     parser.add_argument("--threads", type=int, default=8, help="threads per worker process")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes (1 = waitress)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes per server (1 = waitress); default 2, "
+                             "with --postgres 1 (each of the two servers)")
     parser.add_argument("--max-requests", type=int, default=1_000_000)
     parser.add_argument("--compare-seconds", type=float, default=10)
+    parser.add_argument("--postgres", metavar="URL",
+                        help="two app processes on this PostgreSQL/PostGIS database instead "
+                             "(benchmarks/load_test_postgres.py; --workers per process, default 1)")
     args = parser.parse_args(argv)
-    figures = run(args.seconds, args.users, args.threads, args.max_requests, args.workers,
+    if args.postgres:
+        import load_test_postgres
+
+        figures = load_test_postgres.run(args.postgres, args.seconds, args.users, args.threads,
+                                         args.workers or 1)
+        return 0 if not figures["mixed"]["errors"] and figures["reconciled"] else 1
+    figures = run(args.seconds, args.users, args.threads, args.max_requests, args.workers or 2,
                   args.compare_seconds)
     errors = len(figures["mixed"]["errors"]) + sum(
         len(figures.get("compare", {}).get(k, {}).get("errors", [])) for k in ("static", "layer"))

@@ -5,25 +5,73 @@ from __future__ import annotations
 import os
 import re
 
+import postgres
 import pytest
 
 from geoapp.web import create_app
 
 
 def pytest_configure(config):
-    """Every test runs on SQLite, whatever GEOAPP_DATABASE_URL says: its PostgreSQL URL is
-    moved to GEOAPP_TEST_POSTGRES_URL for the tests marked ``postgres`` (tests/postgres.py),
-    so apps, templates and subprocesses made by other tests never write to it."""
+    """The test database: SQLite by default, whatever GEOAPP_DATABASE_URL says (its
+    PostgreSQL URL is moved to GEOAPP_TEST_POSTGRES_URL for the tests marked ``postgres``, so
+    apps, templates and subprocesses made by other tests never write to it); with
+    GEOAPP_TEST_DATABASE=postgres every test gets a fresh database on that server instead
+    (tests/postgres.py)."""
     url = os.environ.pop("GEOAPP_DATABASE_URL", None)
     if url is not None:
         os.environ["GEOAPP_TEST_POSTGRES_URL"] = url
+    if postgres.on_postgres() and not postgres.configured_url():
+        raise pytest.UsageError("GEOAPP_TEST_DATABASE=postgres needs a PostgreSQL URL in "
+                                "GEOAPP_DATABASE_URL (start one with .ci/postgres)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, tests marked ``sqlite_only`` skip with the marker's reason."""
+    if not postgres.on_postgres():
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    postgres.close_databases()
+
+
+@pytest.fixture(autouse=True)
+def test_database(request, monkeypatch):
+    """On PostgreSQL (GEOAPP_TEST_DATABASE=postgres): a fresh schema for this test, named in
+    GEOAPP_DATABASE_URL while it runs, so every app, CLI run and subprocess server of the
+    test uses it; dropped afterwards with any database the test made
+    (``sample_app.copy_instance``). None on SQLite (apps use their instance's file)."""
+    if not postgres.on_postgres() or request.node.get_closest_marker("sqlite_only"):
+        yield None
+        return
+    databases = postgres.databases()
+    url = databases.create_schema()
+    monkeypatch.setenv("GEOAPP_DATABASE_URL", url)
+    try:
+        yield url
+    finally:
+        databases.drop_schema(url)
+        for made in postgres.TEST_DATABASES:
+            databases.drop(made)
+        for made in postgres.TEST_SCHEMAS:
+            databases.drop_schema(made)
+        postgres.TEST_DATABASES.clear()
+        postgres.TEST_SCHEMAS.clear()
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    """A fresh app on its own instance folder; CSRF stays ON unless a test turns it off."""
-    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_DATABASE_URL", "GEOAPP_MAX_CONTENT_LENGTH"):
+def app(tmp_path, monkeypatch, test_database):
+    """A fresh app on its own instance folder (on PostgreSQL: on the test's database);
+    CSRF stays ON unless a test turns it off."""
+    for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE", "GEOAPP_MAX_CONTENT_LENGTH"):
         monkeypatch.delenv(name, raising=False)
+    if test_database is None:
+        monkeypatch.delenv("GEOAPP_DATABASE_URL", raising=False)
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
                       "LOAD_SAMPLE_DATA": False})
     yield app

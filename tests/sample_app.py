@@ -4,6 +4,10 @@ The first call of ``template_instance`` builds an instance folder (SQLite databa
 seven sample datasets imported and active) under pytest's base temp folder. Tests that change
 data get their own copy (``copy_instance``), so the template stays pristine.
 
+On PostgreSQL (``GEOAPP_TEST_DATABASE=postgres``, tests/postgres.py) the template also has a
+database, imported once per session; ``copy_instance`` turns the test's own database into a
+copy of it (or, with ``database=``, a new one for a session-wide app).
+
 Usage from any test module (``tests/`` is on ``sys.path`` through tests/conftest.py)::
 
     from sample_app import sample_sessions          # core tests: a sessionmaker on a copy
@@ -12,9 +16,11 @@ Usage from any test module (``tests/`` is on ``sys.path`` through tests/conftest
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import postgres
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,7 +31,8 @@ from geoapp.store import create_engine_for, init_db, session_factory
 from geoapp.web import create_app
 
 DB_NAME = "geoapp.sqlite3"
-_TEMPLATE: dict[str, Path] = {}
+_TEMPLATE: dict[str, Path | str] = {}
+_COPIES: dict[Path, str] = {}   # instance folder -> its PostgreSQL database
 
 
 def app_config(instance: Path, **overrides: object) -> dict[str, object]:
@@ -39,7 +46,11 @@ def build_template(base: Path) -> Path:
     """Write the sample files and import them into a fresh instance folder under ``base``."""
     instance = base / "instance"
     write_sample_data(base / "sample")
-    engine = create_engine_for(instance / DB_NAME)
+    target: str | Path = instance / DB_NAME
+    if postgres.on_postgres():
+        instance.mkdir(parents=True)
+        target = _TEMPLATE["url"] = postgres.databases().create()
+    engine = create_engine_for(target)
     try:
         init_db(engine)
         with Session(engine) as session:
@@ -56,14 +67,33 @@ def template_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _TEMPLATE["path"]
 
 
-def copy_instance(template: Path, dest: Path) -> Path:
-    """A private copy of an instance folder (database included) at ``dest``."""
+def copy_instance(template: Path, dest: Path, new_database: bool = False) -> Path:
+    """A private copy of an instance folder (database included) at ``dest``.
+
+    On PostgreSQL the sample database is copied into a new database whose URL ``make_app``
+    then uses (``database_of``); it also becomes the test's GEOAPP_DATABASE_URL (CLI runs
+    and subprocess servers use it) and is dropped after the test, unless ``new_database``
+    (a session-wide copy, dropped at the end of the session)."""
     shutil.copytree(template, dest)
+    if postgres.on_postgres():
+        url = postgres.databases().create(_TEMPLATE["url"])
+        if not new_database:   # tests/conftest.py restores the variable and drops the copy
+            os.environ["GEOAPP_DATABASE_URL"] = url
+            postgres.TEST_DATABASES.append(url)
+        _COPIES[dest] = url
     return dest
+
+
+def database_of(instance: Path) -> str | Path:
+    """The database of an instance made by ``copy_instance``: its SQLite file, or on
+    PostgreSQL its database URL."""
+    return _COPIES.get(instance, instance / DB_NAME)
 
 
 def make_app(instance: Path, **overrides: object) -> Flask:
     """The Flask app on an instance folder (call ``dispose_app`` when done)."""
+    if instance in _COPIES:
+        overrides.setdefault("DATABASE_URL", _COPIES[instance])
     return create_app(app_config(instance, **overrides))
 
 
@@ -73,7 +103,7 @@ def dispose_app(app: Flask) -> None:
 
 def open_sessions(instance: Path) -> sessionmaker[Session]:
     """A sessionmaker on an instance folder's database (no Flask)."""
-    engine = create_engine_for(instance / DB_NAME)
+    engine = create_engine_for(database_of(instance))
     init_db(engine)
     return session_factory(engine)
 

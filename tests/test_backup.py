@@ -22,6 +22,9 @@ from geoapp.store import backup as bk
 from geoapp.store import create_engine_for, set_password
 
 TOKEN = "0123456789abcdef0123456789abcdef"
+pytestmark = pytest.mark.sqlite_only(
+    reason="reads and damages the instance's SQLite file; tests/test_backup_postgres.py "
+    "covers backup and restore on PostgreSQL")
 
 
 @pytest.fixture

@@ -188,6 +188,8 @@ def wait_for(marker: Path, proc: subprocess.Popen, timeout: float = 300) -> str:
     pytest.fail("the importer never reached the kill point")
 
 
+@pytest.mark.sqlite_only(reason="reads and ages the SQLite file directly; the same kills on "
+                         "PostgreSQL: tests/test_faults_postgres.py")
 @pytest.mark.parametrize("mode", ["staged", "inserting"])
 def test_sigkill_mid_import_keeps_previous_version(sample_template, sample_dir, tmp_path, mode):  # noqa: F811
     instance = copy_instance(sample_template, tmp_path / "instance")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from geoapp.core import resources
 from geoapp.web import create_app
 
@@ -35,6 +37,7 @@ def test_default_instance_is_instance_of_the_working_directory(tmp_path, monkeyp
     assert resources.instance_dir(chosen) == (tmp_path / "chosen").resolve()
 
 
+@pytest.mark.sqlite_only(reason="checks the SQLite file the app creates in its instance folder")
 def test_app_without_config_creates_its_instance_in_the_working_directory(tmp_path, monkeypatch):
     for name in ("GEOAPP_INSTANCE", "GEOAPP_DATABASE"):
         monkeypatch.delenv(name, raising=False)

@@ -186,7 +186,7 @@ def test_accounts_lockout_and_sessions_on_postgresql_equal_sqlite(pg_url, tmp_pa
 def test_times_come_back_in_utc_whatever_the_server_time_zone(pg_url, sample_dir):  # noqa: F811
     jakarta = make_url(pg_url)
     jakarta = jakarta.update_query_dict(
-        {"options": jakarta.query["options"] + " -ctimezone=Asia/Jakarta"})
+        {"options": (jakarta.query.get("options", "") + " -ctimezone=Asia/Jakarta").strip()})
     engine = create_engine_for(jakarta.render_as_string(hide_password=False))
     try:
         init_db(engine)

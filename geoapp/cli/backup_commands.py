@@ -46,9 +46,9 @@ def resolve_instance(instance: str | None) -> Path:
 def backup_command(out: str, instance: str | None) -> None:
     """Write the whole instance to the ZIP file OUT.
 
-    Includes the database (a consistent snapshot, safe while the server runs), the alias
-    file, uploads awaiting review, config.toml and the secret key. Keep OUT private: the
-    secret key and the password hashes are inside.
+    Includes the database (a consistent snapshot, safe while the server runs; on
+    PostgreSQL a pg_dump file), the alias file, uploads awaiting review, config.toml and
+    the secret key. Keep OUT private: the secret key and the password hashes are inside.
     """
     from geoapp.store.backup import backup_instance
 
@@ -68,7 +68,8 @@ def restore_command(archive: str, instance: str | None, force: bool) -> None:
     """Replace the instance by the content of ARCHIVE (made by 'geoapp backup').
 
     The archive is checked first (only expected file names, size limits, checksums,
-    database integrity); the previous instance is kept next to it as a .bak folder.
+    database integrity); the previous instance is kept next to it as a .bak folder (on
+    PostgreSQL with a pg_dump file of the replaced database).
     """
     from geoapp.store.backup import restore_instance
 

@@ -51,11 +51,12 @@ def list_datasets(
     return list(session.scalars(stmt.order_by(Dataset.program, Dataset.version.desc())))
 
 
-MAX_SQL_ID = 2**63 - 1  # SQLite INTEGER is signed 64-bit
+MAX_SQL_ID = 2**31 - 1  # the id columns are INTEGER: signed 32-bit on PostgreSQL (64 on SQLite)
 
 
 def valid_id(value: object) -> bool:
-    """True when ``value`` is an int that fits SQLite's INTEGER (and is not negative)."""
+    """True when ``value`` is an int that fits the id columns on every database (PostgreSQL's
+    INTEGER is the smaller) and is not negative; a larger one would be a database error."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_SQL_ID
 
 
@@ -64,7 +65,7 @@ def get_dataset(
 ) -> Dataset | None:
     """One dataset version if its state is one of ``states`` (staged ones are hidden).
 
-    An id that is not a whole number SQLite can store (0..2**63-1) is simply not there.
+    An id that is not a whole number the id column can hold (0..2**31-1) is simply not there.
     """
     if not valid_id(dataset_id):
         return None

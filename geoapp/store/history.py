@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import case, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from geoapp.core.programs import ColumnMap, detect_columns
@@ -119,7 +119,8 @@ def _copy_rows(session: Session, old: Dataset, new: Dataset, years: list[str | N
 
 def _recount(session: Session, dataset: Dataset) -> None:
     """The version's row counts from its stored rows."""
-    stmt = (select(DatasetRow.status, func.count(), func.sum(DatasetRow.is_total))
+    is_total = case((DatasetRow.is_total, 1), else_=0)   # PostgreSQL has no sum(boolean)
+    stmt = (select(DatasetRow.status, func.count(), func.sum(is_total))
             .where(DatasetRow.dataset_id == dataset.id).group_by(DatasetRow.status))
     counts = dict.fromkeys(STATUSES, 0)
     totals = 0

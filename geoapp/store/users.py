@@ -40,6 +40,10 @@ def get_user(session: Session, user_id: int) -> User | None:
 
 
 def find_user(session: Session, username: str) -> User | None:
+    """The user of this name; None for a name no account can have (a NUL character,
+    which PostgreSQL text cannot even hold in a query parameter)."""
+    if "\x00" in (username or ""):
+        return None
     return session.scalar(select(User).where(User.username == username))
 
 

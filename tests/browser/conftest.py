@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import postgres
 import pytest
 from browser_helpers import ARTIFACTS, LOCAL_HOST, TRANSPARENT_PNG, LiveServer, is_tile
 
@@ -63,10 +64,12 @@ def start_server(instance: Path) -> tuple[LiveServer, Callable[[], None]]:
     from geoapp.web import create_app
     from geoapp.web.serve import bootstrap
 
+    config = {"INSTANCE_PATH": str(instance), "LOAD_SAMPLE_DATA": True,
+              "CREATE_DEFAULT_PLANNER": True, "TILE_URL": TILE_URL}
+    config.update(postgres.shared_database())   # on PostgreSQL: a database of its own
     patch = _clean_env()
     try:
-        app = create_app({"INSTANCE_PATH": str(instance), "LOAD_SAMPLE_DATA": True,
-                          "CREATE_DEFAULT_PLANNER": True, "TILE_URL": TILE_URL})
+        app = create_app(config)
         info = bootstrap(app)
     finally:
         patch.undo()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+import postgres
 import pytest
 from browser_helpers import LOCAL_HOST
 
@@ -22,7 +23,8 @@ def national_url(tmp_path_factory):
 
     app = create_app({"INSTANCE_PATH": str(tmp_path_factory.mktemp("nat") / "instance"),
                       "WILAYAH": "ID", "CREATE_DEFAULT_PLANNER": False,
-                      "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
+                      "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                      **postgres.shared_database()})
     server = make_server(LOCAL_HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -30,7 +30,8 @@ def sample_client(sample_app):
 @pytest.fixture(scope="session")
 def shared_sample_app(sample_template, tmp_path_factory):  # noqa: F811
     base = tmp_path_factory.mktemp("shared_sample")
-    app = samples.make_app(samples.copy_instance(sample_template, base / "instance"))
+    app = samples.make_app(samples.copy_instance(sample_template, base / "instance",
+                                                 new_database=True))
     yield app
     samples.dispose_app(app)
 

@@ -305,8 +305,10 @@ def test_a_version_activated_by_another_process_is_served_at_once(sample_client,
     assert sample_client.get(url).json["dataset_version"] == 1
     assert sample_client.get("/api/layers").json["layers"][0]["dataset_version"] == 1
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    from geoapp.store.engine import database_url
+
     done = subprocess.run([sys.executable, "-c", _ACTIVATE_ELSEWHERE,
-                           sample_app.config["DATABASE"]],
+                           database_url(sample_app.config)],
                           capture_output=True, text=True, env=env, timeout=120, check=True)
     body = sample_client.get(url).json
     assert body["dataset_version"] == 2 and body["dataset_id"] == int(done.stdout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import postgres
 import pytest
 
 from geoapp.core.errors import GeoappError
@@ -20,7 +21,7 @@ def client(tmp_path_factory):
     """One national app (WILAYAH=ID) for the whole module."""
     instance = tmp_path_factory.mktemp("national") / "instance"
     app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "WILAYAH": "ID",
-                      "CREATE_DEFAULT_PLANNER": False})
+                      "CREATE_DEFAULT_PLANNER": False, **postgres.shared_database()})
     yield app.test_client()
     app.extensions["geoapp_db"]["engine"].dispose()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import postgres
 import pytest
 
 from geoapp.store import set_password
@@ -29,7 +30,7 @@ def new_app(tmp_path, monkeypatch):
 
     def make(name: str, **config):
         app = create_app({"INSTANCE_PATH": str(tmp_path / name), "TESTING": True,
-                          "LOAD_SAMPLE_DATA": False, **config})
+                          "LOAD_SAMPLE_DATA": False, **postgres.own_database(), **config})
         apps.append(app)
         return app
 

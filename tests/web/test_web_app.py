@@ -45,6 +45,7 @@ def app_routes(app):
     return app
 
 
+@pytest.mark.sqlite_only(reason="checks the SQLite file the app creates in its instance folder")
 def test_instance_folder_created_with_database(tmp_path):
     inst = tmp_path / "fresh" / "inst"
     app = create_app({"INSTANCE_PATH": str(inst)})

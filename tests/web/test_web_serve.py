@@ -11,7 +11,8 @@ from geoapp.web import serve as serve_module
 def test_bootstrap_creates_planner_once(app):
     info = serve_module.bootstrap(app)
     username, password = info["planner"]
-    assert Path(info["database"]).is_file()
+    database = info["database"]   # the SQLite file, or on PostgreSQL the database URL
+    assert Path(database).is_file() if "://" not in database else database.startswith("postgres")
     with app.app_context():
         from geoapp.web.db import get_db
 

@@ -2,7 +2,8 @@
 
 Only the expected member names are accepted (no paths of the user's choosing), counts,
 sizes and compression ratios are bounded, the manifest must list exactly the archived
-files with their SHA-256, and the database must pass SQLite's integrity check.
+files with their SHA-256, and the database must pass SQLite's integrity check (a
+PostgreSQL dump: ``postgres.check_dump``).
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ FORMAT = "geoapp-backup"
 FORMAT_VERSION = 1
 MANIFEST = "geoapp-backup.json"
 DATABASE_MEMBER = "database.sqlite3"
+PG_DATABASE_MEMBER = "database.pgdump"   # pg_dump -Fc of a PostgreSQL instance's database
+DATABASE_MEMBERS = (DATABASE_MEMBER, PG_DATABASE_MEMBER)
 ALIASES_MEMBER = "aliases.csv"
 SECRET_FILE = "secret_key"  # same name as geoapp.web.security.SECRET_FILE (no Flask here)
 UPLOAD_PREFIX = "uploads/"
 UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}\.(upload|json)$")
 MEMBER_NAME = re.compile(
-    r"^(geoapp-backup\.json|database\.sqlite3|aliases\.csv|config\.toml|secret_key"
+    r"^(geoapp-backup\.json|database\.sqlite3|database\.pgdump|aliases\.csv|config\.toml|secret_key"
     r"|uploads/[0-9a-f]{32}\.(upload|json))$"
 )
 MAX_MEMBERS = 5000
@@ -49,11 +52,11 @@ UNSAFE_ARCHIVE = Msg(
     "The backup {path} was refused: {reason}. It was not made by 'geoapp "
     "backup' or has been altered.",
 )
-NOT_SQLITE = Msg(
-    "backup.not_sqlite",
-    "This instance keeps its data in the database {url} (setting DATABASE_URL); geoapp "
-    "backup and restore copy SQLite instances only. Back up PostgreSQL with pg_dump and "
-    "restore it with pg_restore (README: Running for many users).",
+OTHER_DATABASE = Msg(
+    "backup.other_database",
+    "The backup {path} holds a {found} database, but this instance keeps its data in "
+    "{wanted} (settings DATABASE and DATABASE_URL). Restore it into an instance on the same "
+    "kind of database.",
 )
 WRITE_FAILED = Msg(
     "backup.write_failed",
@@ -72,16 +75,16 @@ class BackupInfo:
     skipped: list[str] = field(default_factory=list)  # backup: files that vanished meanwhile
 
 
-def instance_paths(instance: Path, settings: Mapping[str, Any] | None = None) -> dict[str, Path]:
-    """Database, alias file and upload folder of an instance (from its settings)."""
+def instance_paths(instance: Path, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Database, alias file and upload folder of an instance (from its settings);
+    ``DATABASE_URL`` is the PostgreSQL URL of an instance on PostgreSQL, else None."""
     values = dict(settings) if settings is not None else load_settings(instance)
     url = str(values.get("DATABASE_URL") or "").strip()
-    if url and not url.startswith("sqlite:///"):
-        from geoapp.store.engine import shown_url
-
-        raise GeoappError(NOT_SQLITE, 409, url=shown_url(url))
+    postgres = bool(url) and not url.startswith("sqlite:///")
     return {
-        "DATABASE": Path(url.removeprefix("sqlite:///") if url else values["DATABASE"]),
+        "DATABASE": Path(url.removeprefix("sqlite:///") if url and not postgres
+                         else values["DATABASE"]),
+        "DATABASE_URL": url if postgres else None,
         "ALIASES": Path(values.get("ALIASES") or instance / ALIASES_MEMBER),
         "UPLOAD_DIR": Path(values.get("UPLOAD_DIR") or instance / "uploads"),
     }
@@ -113,7 +116,7 @@ def check_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
         raise refuse(path, f"{total} bytes in total (limit {MAX_TOTAL_BYTES})")
-    if MANIFEST not in seen or DATABASE_MEMBER not in seen:
+    if MANIFEST not in seen or len(seen & set(DATABASE_MEMBERS)) != 1:
         raise GeoappError(NOT_A_BACKUP, 400, path=str(path), reason="manifest or database missing")
 
 

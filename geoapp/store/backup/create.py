@@ -1,6 +1,6 @@
 """Write a whole instance to one ZIP file (a consistent snapshot, even while serving).
 
-The database is copied with SQLite's online backup API. The other files are listed
+The database is copied with SQLite's online backup API, or on PostgreSQL with ``pg_dump``. The other files are listed
 first and then streamed into the archive, each read once (its size and SHA-256 come
 from the bytes archived). A file that disappears between listing and reading (a
 planner discarded or confirmed an upload meanwhile) is left out and named in
@@ -30,9 +30,11 @@ from geoapp.store.backup.archive import (
     ALIASES_MEMBER,
     CHUNK,
     DATABASE_MEMBER,
+    DATABASE_MEMBERS,
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
+    PG_DATABASE_MEMBER,
     SECRET_FILE,
     UPLOAD_NAME,
     UPLOAD_PREFIX,
@@ -40,6 +42,7 @@ from geoapp.store.backup.archive import (
     BackupInfo,
     instance_paths,
 )
+from geoapp.store.backup.postgres import dump_database
 
 NO_DATABASE = Msg(
     "backup.no_database",
@@ -78,7 +81,7 @@ def copy_database(source: Path, target: Path) -> None:
 
 def _collect(instance: Path, paths: dict[str, Path], snapshot: Path) -> dict[str, Path]:
     """Archive member name -> file on disk."""
-    files = {DATABASE_MEMBER: snapshot}
+    files = {snapshot.name: snapshot}
     for name, path in ((ALIASES_MEMBER, paths["ALIASES"]), (CONFIG_FILE, instance / CONFIG_FILE),
                        (SECRET_FILE, instance / SECRET_FILE)):
         if path.is_file():
@@ -103,7 +106,8 @@ def backup_instance(instance: str | Path, out: str | Path, *,
     """
     instance, out = Path(instance).resolve(), Path(out).resolve()
     paths = instance_paths(instance, settings)
-    if not paths["DATABASE"].is_file():
+    url = paths["DATABASE_URL"]
+    if url is None and not paths["DATABASE"].is_file():
         raise GeoappError(NO_DATABASE, 404, path=str(paths["DATABASE"]))
     with ExitStack() as stack:
         try:
@@ -112,8 +116,12 @@ def backup_instance(instance: str | Path, out: str | Path, *,
                                                                   prefix=".geoapp-backup-"))
         except OSError as exc:
             raise _write_failed(out, exc) from None
-        snapshot = Path(tmp) / DATABASE_MEMBER
-        copy_database(paths["DATABASE"], snapshot)
+        if url is None:
+            snapshot = Path(tmp) / DATABASE_MEMBER
+            copy_database(paths["DATABASE"], snapshot)
+        else:   # PostgreSQL: pg_dump's snapshot (geoapp.store.backup.postgres)
+            snapshot = Path(tmp) / PG_DATABASE_MEMBER
+            dump_database(url, snapshot)
         files = _collect(instance, paths, snapshot)
         partial = Path(tmp) / "archive.zip"
         try:
@@ -142,7 +150,7 @@ def _opened(group: list[tuple[str, Path]]) -> Iterator[list[tuple[str, Path, IO[
             try:
                 opened.append((name, path, stack.enter_context(path.open("rb"))))
             except FileNotFoundError as exc:
-                if name == DATABASE_MEMBER:   # our own snapshot: never "vanished"
+                if name in DATABASE_MEMBERS:   # our own snapshot: never "vanished"
                     raise _read_failed(path, exc) from None
                 yield None
                 return

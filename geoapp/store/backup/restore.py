@@ -2,7 +2,10 @@
 
 The archive is unpacked and checked next to the instance (``geoapp.store.backup.archive``)
 and swapped in by renaming. A running server (holding the instance lock) is never
-replaced unless ``force`` is given.
+replaced unless ``force`` is given. On PostgreSQL the database is not a file of the folder:
+once the archive is checked, the current database is dumped into the old folder (kept as
+``.bak`` with it, ``previous-database.pgdump``), then replaced by the archive's dump in one
+transaction (``postgres.restore_database``), then the folders are swapped.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from geoapp.store.backup.archive import (
     DATABASE_MEMBER,
     MANIFEST,
     NOT_A_BACKUP,
+    OTHER_DATABASE,
+    PG_DATABASE_MEMBER,
     SECRET_FILE,
     UPLOAD_PREFIX,
     WRITE_FAILED,
@@ -37,6 +42,9 @@ from geoapp.store.backup.archive import (
     refuse,
 )
 from geoapp.store.backup.lock import is_running
+from geoapp.store.backup.postgres import check_dump, dump_database, restore_database
+
+PREVIOUS_DUMP = "previous-database.pgdump"
 
 RUNNING = Msg(
     "backup.running",
@@ -77,17 +85,33 @@ def _relative(name: str, value: Path, staging: Path, instance: Path) -> Path:
     raise GeoappError(OUTSIDE_INSTANCE, 400, name=name, path=str(value), instance=str(instance))
 
 
-def _layout(staging: Path, instance: Path) -> dict[str, Path]:
-    """Member name (or prefix) -> file inside ``staging``, following the restored config."""
+def _layout(staging: Path, instance: Path) -> dict[str, Any]:
+    """Member name (or prefix) -> file inside ``staging``, following the restored config;
+    ``DATABASE_URL``: the PostgreSQL database to restore into (None: SQLite)."""
     paths = instance_paths(staging)  # reads the restored config.toml (validated here)
     return {
+        "DATABASE_URL": paths["DATABASE_URL"],
+        PG_DATABASE_MEMBER: staging / PG_DATABASE_MEMBER,
         DATABASE_MEMBER: staging / _relative("DATABASE", paths["DATABASE"], staging, instance),
         ALIASES_MEMBER: staging / _relative("ALIASES", paths["ALIASES"], staging, instance),
         UPLOAD_PREFIX: staging / _relative("UPLOAD_DIR", paths["UPLOAD_DIR"], staging, instance),
     }
 
 
-def _unpack(path: Path, archive: zipfile.ZipFile, staging: Path, instance: Path) -> dict[str, int]:
+def _check_kind(path: Path, names: set[str], url: str | None) -> None:
+    """The archive's database is of the kind the instance uses (SQLite file or PostgreSQL)."""
+    found = "PostgreSQL" if PG_DATABASE_MEMBER in names else "SQLite"
+    if (found == "PostgreSQL") != (url is not None):
+        from geoapp.store.engine import shown_url
+
+        wanted = f"PostgreSQL ({shown_url(url)})" if url else "a SQLite file"
+        raise GeoappError(OTHER_DATABASE, 409, path=str(path), found=found, wanted=wanted)
+
+
+def _unpack(path: Path, archive: zipfile.ZipFile, staging: Path,
+            instance: Path) -> tuple[dict[str, int], str | None]:
+    """Unpack and check the archive in ``staging``; returns the members written and the
+    PostgreSQL URL to restore the database into (None: the SQLite file is in ``staging``)."""
     manifest = read_manifest(path, archive)
     infos = {i.filename: i for i in archive.infolist()}
     written: dict[str, int] = {}
@@ -96,6 +120,8 @@ def _unpack(path: Path, archive: zipfile.ZipFile, staging: Path, instance: Path)
             written[name] = _extract_member(path, archive, infos[name], staging / name,
                                             manifest["files"][name])
     layout = _layout(staging, instance)
+    url = layout["DATABASE_URL"]
+    _check_kind(path, set(infos), url)
     for name, info in infos.items():
         if name == MANIFEST or name in written:
             continue
@@ -104,8 +130,11 @@ def _unpack(path: Path, archive: zipfile.ZipFile, staging: Path, instance: Path)
         else:
             target = layout[name]
         written[name] = _extract_member(path, archive, info, target, manifest["files"][name])
-    check_database(path, layout[DATABASE_MEMBER])
-    return written
+    if url is None:
+        check_database(path, layout[DATABASE_MEMBER])
+    else:
+        check_dump(path, layout[PG_DATABASE_MEMBER], url)
+    return written, url
 
 
 def _backup_name(instance: Path) -> Path:
@@ -132,7 +161,9 @@ def restore_instance(archive_path: str | Path, instance: str | Path, *,
     staging.mkdir()
     try:
         with open_archive(path) as archive:
-            members = _safe_unpack(path, archive, staging, instance)
+            members, url = _safe_unpack(path, archive, staging, instance)
+        if url is not None:
+            _replace_database(url, staging / PG_DATABASE_MEMBER, instance)
         previous = _swap_in(staging, instance)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -140,8 +171,16 @@ def restore_instance(archive_path: str | Path, instance: str | Path, *,
     return BackupInfo(str(path), str(instance), members, previous)
 
 
+def _replace_database(url: str, dump: Path, instance: Path) -> None:
+    """Keep the current PostgreSQL database in the old instance folder, then replace it."""
+    instance.mkdir(parents=True, exist_ok=True)
+    dump_database(url, instance / PREVIOUS_DUMP)
+    restore_database(url, dump)
+    dump.unlink()
+
+
 def _safe_unpack(path: Path, archive: zipfile.ZipFile, staging: Path,
-                 instance: Path) -> dict[str, int]:
+                 instance: Path) -> tuple[dict[str, int], str | None]:
     """``_unpack`` with damaged-archive and disk errors turned into user messages."""
     try:
         return _unpack(path, archive, staging, instance)
