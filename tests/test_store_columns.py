@@ -121,9 +121,10 @@ def test_a_database_from_before_the_column_map_keeps_working(engine, db_path):
         _import(s)
         before = _figures(s)
     engine.dispose()
-    old = create_engine_for(db_path)                  # make it look like an older database
+    old = create_engine_for(db_path)    # make it look like a database from before migrations
     with old.begin() as connection:
         connection.execute(text("ALTER TABLE datasets DROP COLUMN columns_json"))
+        connection.execute(text("DROP TABLE alembic_version"))
     init_db(old)                                      # adds the column and fills the maps
     try:
         with session_factory(old)() as s:
