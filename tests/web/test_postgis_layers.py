@@ -51,7 +51,7 @@ def sqlite_app(sample_dir, tmp_path):
     with Session(engine) as session:
         import_sample_data(session, sample_dir)
     engine.dispose()
-    app = make_sqlite_app(instance)
+    app = make_sqlite_app(instance, DATABASE_URL=f"sqlite:///{instance / 'geoapp.sqlite3'}")
     yield app
     app.extensions["geoapp_db"]["engine"].dispose()
 

@@ -5,6 +5,7 @@ adopted); a short key stops the start with a clear message."""
 from __future__ import annotations
 
 import pytest
+from postgres import own_database
 
 from geoapp.core.errors import GeoappError
 from geoapp.web import create_app
@@ -32,7 +33,7 @@ def test_empty_generates_one_key_in_the_database(tmp_path, monkeypatch):
     assert len(first.config["SECRET_KEY"]) >= 32
     assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
     assert not (tmp_path / "a" / "secret_key").exists() and not (tmp_path / "b" / "secret_key").exists()
-    other = make(tmp_path, "c")                       # another database: another key
+    other = make(tmp_path, "c", **own_database())    # another database: another key
     assert other.config["SECRET_KEY"] != first.config["SECRET_KEY"]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import abort
+from postgres import own_database
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
@@ -67,7 +68,7 @@ def test_secret_key_created_once_in_the_database_and_reused(app, tmp_path):
     assert len(app.secret_key) == 64
     again = create_app({"INSTANCE_PATH": app.instance_path})
     assert again.secret_key == app.secret_key
-    other = create_app({"INSTANCE_PATH": str(tmp_path / "other")})
+    other = create_app({"INSTANCE_PATH": str(tmp_path / "other"), **own_database()})
     assert other.secret_key != app.secret_key
     for a in (again, other):
         a.extensions["geoapp_db"]["engine"].dispose()
