@@ -52,6 +52,7 @@ def upload(client, token, data=None, name="messy_umkm.csv"):
 
 def without_csrf(page: str) -> str:
     """The page minus its CSRF tokens, which carry a timestamp and change each second."""
+    page = re.sub(r'name="csrf-token" content="[^"]*"', 'name="csrf-token"', page)
     return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', page)
 
 
