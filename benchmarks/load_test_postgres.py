@@ -9,8 +9,8 @@ What it does (all on 127.0.0.1; in the database it only touches a schema of its 
    migrations, as ``geoapp db upgrade``);
 2. starts TWO app processes on two ports (each as ``geoapp serve``: one waitress process,
    or gunicorn with ``--workers`` > 1), each on its own instance folder, sharing the
-   database, the ``SECRET_KEY`` and the upload folder: what two servers behind nginx
-   share (README, *Running for many users*);
+   database and the ``SECRET_KEY`` (and no folder: uploads in progress live in the
+   database): what two servers behind nginx share (README, *Running for many users*);
 3. runs ``users`` simulated users for ``seconds``, the users spread evenly over both
    servers; readers do what they do in ``load_test.py`` (map page, layers, profiles,
    finder); one in sixteen is a planner who, in a loop, uploads a small CSV on one server
@@ -145,8 +145,7 @@ def run(url: str, seconds: float = 60, users: int = 64, threads: int = 8,
             second = folder / "instance-b"
             second.mkdir()
             (folder / "static").mkdir()
-            shared = {"GEOAPP_DATABASE_URL": scoped, "GEOAPP_SECRET_KEY": secrets.token_hex(32),
-                      "GEOAPP_UPLOAD_DIR": str(folder / "uploads")}
+            shared = {"GEOAPP_DATABASE_URL": scoped, "GEOAPP_SECRET_KEY": secrets.token_hex(32)}
             ports = [free_port(), free_port()]
             for instance, port in zip((first, second), ports, strict=True):
                 procs.append(start_server(instance, port, threads, folder / "static", workers,
