@@ -17,6 +17,7 @@ import pandas as pd
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note, normalise_lang
 from geoapp.matching.aliases import AliasStore
+from geoapp.matching.combo_ids import combination_ids
 from geoapp.matching.decide import EXCLUDED, NEAR_METRES, Decision, PointFacts, decide, text_target
 from geoapp.matching.evidence import (
     ComboTexts,
@@ -93,25 +94,10 @@ def _codes(column: Sequence[str] | None, n: int) -> tuple[np.ndarray, list[str |
 def _combinations(columns: list, n: int) -> tuple[np.ndarray, np.ndarray, ComboTexts]:
     """Per row the id of its distinct text combination, a first row of each, their text ids."""
     parts = [_codes(col, n) for col in columns]
-    key = np.zeros(n, dtype="int64")
-    bound = 1
-    for codes, values in parts:
-        if bound * len(values) >= 2**62:
-            key, _ = pd.factorize(key)
-            bound = int(key.max()) + 1 if n else 1
-        key = key.astype("int64") * len(values) + codes
-        bound *= len(values)
-    combo, first = _first_rows(key)
+    combo, first = combination_ids([(codes, len(values)) for codes, values in parts])
     ids = [codes[first] for codes, _ in parts]
     texts = ComboTexts(*ids, *(values for _, values in parts))
     return combo, first, texts
-
-
-def _first_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    ids, uniques = pd.factorize(key)
-    first = np.full(len(uniques), -1, dtype="int64")
-    first[ids[::-1]] = np.arange(len(ids) - 1, -1, -1)
-    return ids.astype("int64"), first
 
 
 def _point_facts(gaz: Gazetteer, classes: EvidenceClasses, combo: np.ndarray,
@@ -157,7 +143,7 @@ def _situations(point_key: np.ndarray | None, combo: np.ndarray,
         return combo, combo_first
     pk, _ = pd.factorize(point_key)
     width = int(pk.max()) + 1
-    return _first_rows(combo * width + pk)
+    return combination_ids([(combo, len(combo_first)), (pk.astype("int64"), width)])
 
 
 def _decision_keys(cls: np.ndarray,
