@@ -196,6 +196,20 @@ def fill_slots(note: Note, values: dict[TextSlot, str]) -> Note:
     return Note(note.msg, params)
 
 
+def slot_renderer(note: Note, lang: str) -> Callable[[dict[TextSlot, str]], str]:
+    """``values -> fill_slots(note, values).text(lang)``, with the template looked up once."""
+    template, params = note.msg.template(lang), dict(note.params)
+    slots = [(k, v) for k, v in note.params if isinstance(v, TextSlot)]
+
+    def render(values: dict[TextSlot, str]) -> str:
+        try:
+            return template.format(**{**params, **{k: values[v] for k, v in slots}})
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    return render
+
+
 def uses_slots(notes: list[Note]) -> tuple[bool, bool]:
     """(uses the kelurahan text, uses the kecamatan text) among ``notes``."""
     slots = {v for n in notes for _, v in n.params if isinstance(v, TextSlot)}
