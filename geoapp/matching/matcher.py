@@ -141,9 +141,8 @@ def _situations(point_key: np.ndarray | None, combo: np.ndarray,
     """Distinct (combination, point situation) pairs: per-row id and a first row of each."""
     if point_key is None or not len(combo) or not point_key.any():
         return combo, combo_first
-    pk, _ = pd.factorize(point_key)
-    width = int(pk.max()) + 1
-    return combination_ids([(combo, len(combo_first)), (pk.astype("int64"), width)])
+    # point keys are small non-negative integers, combined as they are (fewest values first)
+    return combination_ids([(point_key, int(point_key.max()) + 1), (combo, len(combo_first))])
 
 
 def _decision_keys(cls: np.ndarray,
