@@ -242,6 +242,7 @@ def test_evidence_classes_say_what_gather_says_per_combination(gaz):
         fill_slots,
         gather,
         gather_classes,
+        slot_renderer,
         slot_values,
     )
     kode = [None, "36.71.01", "36.71.01.1002", "9.9", "36.71.02"]
@@ -260,6 +261,9 @@ def test_evidence_classes_say_what_gather_says_per_combination(gaz):
             want.name.kind, want.name.row, want.name.suggestions)
         assert [fill_slots(x, values) for x in got.notes] == want.notes
         assert (values[got.name_text], values[got.kec_text]) == (want.name_text, want.kec_text)
+        for lang in ("id", "en"):
+            assert [slot_renderer(x, lang)(values) for x in got.notes] == [
+                x.text(lang) for x in want.notes]
 
 
 def test_record_count_reads_only_quoted_lines_and_agrees_with_the_csv_module():

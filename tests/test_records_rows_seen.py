@@ -44,3 +44,14 @@ def test_pandas_and_counter_agree_on_quoted_multiline_file():
     data = b'Kelurahan,Alamat,Jumlah\nCipondoh,"Jl. A\nRT 01",1\nSudimara,"Jl. ""B""",2\n'
     table = read_records(data, "t.csv")
     assert len(table) == 2 and table.info.rows_seen == 2
+
+
+def test_count_byte_agrees_with_bytes_count_across_slices(monkeypatch) -> None:
+    """Line breaks counted by numpy slice by slice, also when a slice ends on one."""
+    import geoapp.io.records.csv_reader as csv_reader
+
+    data = b"a;b\r\n1;2\n\n3;4\r5;6\n" * 7
+    monkeypatch.setattr(csv_reader, "COUNT_STEP", 5)
+    for byte in (b"\n", b"\r", b";"):
+        assert csv_reader.count_byte(data, byte) == data.count(byte)
+    assert csv_reader.count_byte(b"", b"\n") == 0

@@ -28,9 +28,15 @@ def _as_number(total: float) -> float | int:
     return int(total) if float(total).is_integer() and abs(total) < 2**53 else total
 
 
+def _without_nan(values: np.ndarray) -> np.ndarray:
+    """The non-NaN values (the array itself, not a copy, when there is no NaN)."""
+    missing = np.isnan(values)
+    return values[~missing] if missing.any() else values
+
+
 def exact_sum(values: np.ndarray) -> float:
     """Correctly rounded sum of the non-empty values (0 when there are none)."""
-    finite = values[~np.isnan(values)]
+    finite = _without_nan(values)
     if finite.size == 0:
         return 0
     if np.all(finite == np.round(finite)) and np.abs(finite).sum() < 2**53:
@@ -70,7 +76,7 @@ def group_sums(values: np.ndarray, codes: np.ndarray,
     bincount; anything else is summed per group with math.fsum (correctly rounded).
     """
     finite = ~np.isnan(values)
-    v, c = values[finite], codes[finite]
+    v, c = (values, codes) if finite.all() else (values[finite], codes[finite])
     filled = np.bincount(c, minlength=groups)
     if np.all(v == np.round(v)) and np.abs(v).sum() < 2**53:
         sums = np.bincount(c, weights=v, minlength=groups)
@@ -99,7 +105,7 @@ def _column_sums(values: np.ndarray, is_total: np.ndarray, codes: np.ndarray) ->
     """One numeric column: its total as read (the reader's total rows left out) against
     the sums of the rows matching put in each group."""
     sums, _, _ = group_sums(values, codes, len(STATUSES) + 1)
-    out: dict[str, Any] = {"total": exact_sum(values[~is_total])}
+    out: dict[str, Any] = {"total": exact_sum(values[~is_total] if is_total.any() else values)}
     for group in SUM_GROUPS:
         out[group] = sums[STATUSES.index(group)]
     reconciled = math.fsum(out[g] for g in SUM_GROUPS)

@@ -30,6 +30,13 @@ def _place(kode: str, gaz: Gazetteer) -> str | None:
     return ", ".join(nama for _, nama in chain) if chain else None
 
 
+def _open_texts(kode_texts: pd.Series | object, rows: np.ndarray) -> np.ndarray:
+    """The code texts of ``rows`` as objects, without materialising the other rows."""
+    if isinstance(kode_texts, pd.Series):
+        return np.asarray(kode_texts.iloc[rows], dtype=object)
+    return np.asarray(kode_texts, dtype=object)[rows]
+
+
 def outside_notes(result: MatchResult, kode_texts: pd.Series | None, gaz: Gazetteer,
                   lang: str) -> dict[int, str]:
     """Per unmatched row coded outside the area, the note naming its national place.
@@ -41,7 +48,7 @@ def outside_notes(result: MatchResult, kode_texts: pd.Series | None, gaz: Gazett
     open_rows = np.flatnonzero(result.status != "matched")
     if len(open_rows) == 0:
         return {}
-    texts = np.asarray(kode_texts, dtype=object)[open_rows]
+    texts = _open_texts(kode_texts, open_rows)
     notes: dict[str, str] = {}
     for text in pd.unique(pd.Series(texts).dropna()):
         kode = normalise_kode(text)

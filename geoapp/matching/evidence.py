@@ -9,6 +9,7 @@ import numpy as np
 
 from geoapp.core.i18n import Msg, Note
 from geoapp.matching.aliases import AliasStore
+from geoapp.matching.combo_ids import first_seen_ids
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.resolve import (
     KecamatanResult,
@@ -195,6 +196,20 @@ def fill_slots(note: Note, values: dict[TextSlot, str]) -> Note:
     return Note(note.msg, params)
 
 
+def slot_renderer(note: Note, lang: str) -> Callable[[dict[TextSlot, str]], str]:
+    """``values -> fill_slots(note, values).text(lang)``, with the template looked up once."""
+    template, params = note.msg.template(lang), dict(note.params)
+    slots = [(k, v) for k, v in note.params if isinstance(v, TextSlot)]
+
+    def render(values: dict[TextSlot, str]) -> str:
+        try:
+            return template.format(**{**params, **{k: values[v] for k, v in slots}})
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    return render
+
+
 def uses_slots(notes: list[Note]) -> tuple[bool, bool]:
     """(uses the kelurahan text, uses the kecamatan text) among ``notes``."""
     slots = {v for n in notes for _, v in n.params if isinstance(v, TextSlot)}
@@ -324,9 +339,14 @@ def _spelling_flags(resolver: Resolver, combos: ComboTexts, codes: list[CodeResu
     rows = np.array([c.row if c.kind == "row" else -1 for c in codes] + [-1], dtype=np.int64)
     per_combo = rows[pair_of] if len(pair_of) else np.zeros(0, dtype=np.int64)
     out = np.zeros(len(per_combo), dtype=np.int64)
-    for i in np.flatnonzero(per_combo >= 0).tolist():
-        text = combos.kel_values[combos.kel[i]]
-        out[i] = resolver.spelling(text, int(per_combo[i]))
+    todo = np.flatnonzero(per_combo >= 0)
+    if not len(todo):
+        return out
+    kel, row = combos.kel[todo].astype(np.int64), per_combo[todo]
+    pair, first = first_seen_ids(kel * (int(row.max()) + 1) + row)   # each (name, row) once
+    flags = [resolver.spelling(combos.kel_values[k], r)
+             for k, r in zip(kel[first].tolist(), row[first].tolist(), strict=True)]
+    out[todo] = np.array(flags, dtype=np.int64)[pair]
     return out
 
 

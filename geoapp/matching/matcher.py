@@ -17,14 +17,15 @@ import pandas as pd
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note, normalise_lang
 from geoapp.matching.aliases import AliasStore
+from geoapp.matching.combo_ids import combination_ids
 from geoapp.matching.decide import EXCLUDED, NEAR_METRES, Decision, PointFacts, decide, text_target
 from geoapp.matching.evidence import (
     ComboTexts,
     EvidenceClasses,
     Resolver,
     TextSlot,
-    fill_slots,
     gather_classes,
+    slot_renderer,
     slot_values,
     uses_slots,
 )
@@ -93,25 +94,10 @@ def _codes(column: Sequence[str] | None, n: int) -> tuple[np.ndarray, list[str |
 def _combinations(columns: list, n: int) -> tuple[np.ndarray, np.ndarray, ComboTexts]:
     """Per row the id of its distinct text combination, a first row of each, their text ids."""
     parts = [_codes(col, n) for col in columns]
-    key = np.zeros(n, dtype="int64")
-    bound = 1
-    for codes, values in parts:
-        if bound * len(values) >= 2**62:
-            key, _ = pd.factorize(key)
-            bound = int(key.max()) + 1 if n else 1
-        key = key.astype("int64") * len(values) + codes
-        bound *= len(values)
-    combo, first = _first_rows(key)
+    combo, first = combination_ids([(codes, len(values)) for codes, values in parts])
     ids = [codes[first] for codes, _ in parts]
     texts = ComboTexts(*ids, *(values for _, values in parts))
     return combo, first, texts
-
-
-def _first_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    ids, uniques = pd.factorize(key)
-    first = np.full(len(uniques), -1, dtype="int64")
-    first[ids[::-1]] = np.arange(len(ids) - 1, -1, -1)
-    return ids.astype("int64"), first
 
 
 def _point_facts(gaz: Gazetteer, classes: EvidenceClasses, combo: np.ndarray,
@@ -155,9 +141,8 @@ def _situations(point_key: np.ndarray | None, combo: np.ndarray,
     """Distinct (combination, point situation) pairs: per-row id and a first row of each."""
     if point_key is None or not len(combo) or not point_key.any():
         return combo, combo_first
-    pk, _ = pd.factorize(point_key)
-    width = int(pk.max()) + 1
-    return _first_rows(combo * width + pk)
+    # point keys are small non-negative integers, combined as they are (fewest values first)
+    return combination_ids([(point_key, int(point_key.max()) + 1), (combo, len(combo_first))])
 
 
 def _decision_keys(cls: np.ndarray,
@@ -178,28 +163,31 @@ def _decision_keys(cls: np.ndarray,
 def _notes(decisions: list[Decision], dec_of: np.ndarray, texts: ComboTexts,
            situation_combo: np.ndarray, lang: str) -> np.ndarray:
     """The rendered note per situation: once per decision and the spellings it quotes."""
+    if not len(dec_of):
+        return np.empty(0, dtype=object)
     needs = [uses_slots(d.notes) for d in decisions]
     name_used = np.array([u[0] for u in needs] + [False], dtype=bool)[dec_of]
     kec_used = np.array([u[1] for u in needs] + [False], dtype=bool)[dec_of]
-    kel = np.where(name_used, texts.kel[situation_combo], -1)
-    kec = np.where(kec_used, texts.kec[situation_combo], -1)
-    key = np.stack([dec_of, kel, kec], axis=1) if len(dec_of) else np.zeros((0, 3), int)
-    uniq, inverse = np.unique(key, axis=0, return_inverse=True)
-    fixed: dict[int, list[str | None]] = {}
-    rendered = np.empty(len(uniq), dtype=object)
-    for j, (d, k, c) in enumerate(uniq.tolist()):
-        notes = decisions[d].notes
-        if d not in fixed:   # texts of the notes without slots, once per decision
-            fixed[d] = [None if any(isinstance(v, TextSlot) for _, v in n.params) else n.text(lang)
-                        for n in notes]
-        parts = fixed[d]
+    kel = np.where(name_used, texts.kel[situation_combo], -1).astype("int64")
+    kec = np.where(kec_used, texts.kec[situation_combo], -1).astype("int64")
+    inverse, first = combination_ids([(dec_of.astype("int64"), len(decisions)),
+                                      (kel + 1, len(texts.kel_values) + 1),
+                                      (kec + 1, len(texts.kec_values) + 1)])
+    parts_of: dict[int, list] = {}
+    rendered = np.empty(len(first), dtype=object)
+    for j, (d, k, c) in enumerate(zip(dec_of[first].tolist(), kel[first].tolist(),
+                                      kec[first].tolist(), strict=True)):
+        if d not in parts_of:   # per note of the decision: its text, or a slot renderer
+            parts_of[d] = [(None, slot_renderer(n, lang))
+                           if any(isinstance(v, TextSlot) for _, v in n.params) else (n.text(lang), None)
+                           for n in decisions[d].notes]
+        parts = [t for t, _ in parts_of[d]]
         if k >= 0 or c >= 0:
             values = slot_values(texts.kel_values[k] if k >= 0 else None,
                                  texts.kec_values[c] if c >= 0 else None)
-            parts = [t if t is not None else fill_slots(n, values).text(lang)
-                     for t, n in zip(parts, notes, strict=True)]
+            parts = [t if t is not None else render(values) for t, render in parts_of[d]]
         rendered[j] = " ".join(dict.fromkeys(parts))
-    return rendered[inverse.reshape(-1)]
+    return rendered[inverse]
 
 
 def _object_array(items: list) -> np.ndarray:

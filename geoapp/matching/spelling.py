@@ -6,6 +6,8 @@ Barat, Jaya...) word by word, and no stray short words.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz.distance import OSA, Indel
 
 from geoapp.matching.gazetteer import Gazetteer
@@ -32,15 +34,21 @@ def allowed_edits(length: int) -> int:
     return 1 if length < 12 else 2
 
 
+_TYPO_WORDS = tuple(sorted(w for w in DISTINGUISHING if len(w) >= 4))
+
+
+@lru_cache(maxsize=65536)
 def dist_word(token: str) -> str | None:
-    """The distinguishing word a token stands for, allowing one typo in longer tokens."""
+    """The distinguishing word a token stands for, allowing one typo in longer tokens
+    (one near word, and no other word that merely starts with the token)."""
     if token in DISTINGUISHING:
         return token
     if len(token) < 3:
         return None
-    near = [w for w in DISTINGUISHING if len(w) >= 4 and OSA.distance(token, w) <= 1]
-    prefixed = [w for w in DISTINGUISHING if w != token and w.startswith(token)]
-    return near[0] if len(near) == 1 and not (set(prefixed) - set(near)) else None
+    near = [w for w in _TYPO_WORDS if abs(len(w) - len(token)) <= 1 and OSA.distance(token, w) <= 1]
+    if len(near) != 1:
+        return None
+    return near[0] if all(w == near[0] or not w.startswith(token) for w in DISTINGUISHING) else None
 
 
 def dist_set(tokens: list[str]) -> frozenset[str]:
