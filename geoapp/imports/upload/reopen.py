@@ -9,6 +9,13 @@ preview and review as any upload (matched rows stay matched by their code; unmat
 and review rows come up again) and confirms: a new version, activated and audited like
 any import (its report names the version it was reopened from). Nothing changes until
 that confirm.
+
+The rows come from the database, not from a browser: a version imported with
+``geoapp import`` may be larger than an upload, so neither the upload size and row limits
+(``MAX_CONTENT_LENGTH``, ``MAX_ROWS``; see ``state.match_options``) nor the reopened
+file's own size against ``UPLOAD_QUOTA_BYTES`` bind it; it is refused only while the
+uploads in progress already fill their quota (``folder.check_room``). ``MAX_COLUMNS``
+still applies.
 """
 
 from __future__ import annotations
@@ -65,12 +72,13 @@ def version_csv(session: Session, dataset_id: int) -> tuple[bytes, int]:
 def reopen_version(session: Session, shelf: UploadShelf, dataset_id: int, *, user: str,
                    quota: int | None = None) -> UploadState:
     """A new upload of the active version's rows, for fixing them (see the module
-    docstring); the reopening is audited."""
+    docstring); the reopening is audited. ``quota``: as ``start_upload``'s, but only a
+    full upload space refuses it."""
     dataset = require_dataset(session, dataset_id)
     if dataset.state != "active":
         raise GeoappError(NOT_ACTIVE, 409, version=dataset.version)
     data, kode_at = version_csv(session, dataset_id)
-    folder.check_quota(shelf, len(data), quota)
+    folder.check_room(shelf, quota)     # stored content: not bound by the upload limits
     stem = Path(dataset.source_name or dataset.program).stem[:80] or dataset.program
     state = UploadState(folder.new_token(), user, dataset.program,
                         clean_title(f"{dataset.title[:180]} (perbaikan)"),

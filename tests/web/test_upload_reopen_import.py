@@ -1,0 +1,104 @@
+"""A version imported with ``geoapp import`` (more rows than the upload page takes) is
+finished in the browser: the CLI points to Data → versions, the planner reopens the
+version, fixes its review row and confirms a new version holding every row.
+
+A tiny hand-made file: the app's limits are set below it (MAX_ROWS 20, a 30-row file)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from click.testing import CliRunner
+
+from geoapp.cli.main import main
+from geoapp.web.db import get_db
+
+KELURAHAN = [
+    ("Sukarasa", "Tangerang"), ("Sukaasih", "Tangerang"), ("Tanah Tinggi", "Tangerang"),
+    ("Buaran Indah", "Tangerang"), ("Cikokol", "Tangerang"), ("Kelapa Indah", "Tangerang"),
+    ("Sukasari", "Tangerang"), ("Babakan", "Tangerang"), ("Keroncong", "Jatiuwung"),
+    ("Jatake", "Jatiuwung"), ("Pasir Jaya", "Jatiuwung"), ("Gandasari", "Jatiuwung"),
+    ("Manis Jaya", "Jatiuwung"), ("Alam Jaya", "Jatiuwung"), ("Batuceper", "Batuceper"),
+    ("Batu Jaya", "Batuceper"), ("Poris Gaga", "Batuceper"), ("Poris Gaga Baru", "Batuceper"),
+    ("Kebon Besar", "Batuceper"), ("Batu Sari", "Batuceper"), ("Poris Jaya", "Batuceper"),
+    ("Belendung", "Benda"), ("Jurumudi", "Benda"), ("Benda", "Benda"), ("Pajang", "Benda"),
+    ("Poris", ""),                                   # ambiguous: a row to review
+    ("Jurumudi Bru", ""), ("Cipondoh Mkmr", ""),     # misspelt: matched by spelling
+    ("Kelurahan Entah", "Tangerang"), ("Desa Antah", "Tangerang"),   # unmatched
+]
+BIG = "Tahun,Kelurahan,Kecamatan,Jumlah Kelompok\n" + "".join(
+    f"2022,{name},{kecamatan},{n}\n" for n, (name, kecamatan) in enumerate(KELURAHAN, 1))
+TOTAL = sum(range(1, 31))                            # 465
+
+
+def import_with_cli(tmp_path, instance, lang="en"):
+    source = tmp_path / "umkm_nasional_2022.csv"
+    source.write_text(BIG, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", lang, "import", str(source), "--program",
+                                       "umkm", "--instance", str(instance), "--yes"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def ledger_of(dataset):
+    return json.loads(dataset.ledger_json)
+
+
+def test_a_cli_import_beyond_the_limits_is_finished_in_the_browser(app, planner, token,
+                                                                     tmp_path):
+    from geoapp.store import active_dataset, list_events, row_dicts
+
+    app.config.update(MAX_ROWS=20, MAX_CONTENT_LENGTH=600, UPLOAD_QUOTA_BYTES=700)
+    output = import_with_cli(tmp_path, tmp_path / "instance")
+    assert "1 to review + 2 unmatched" in output
+    with app.app_context():
+        db = get_db()
+        first = active_dataset(db, "umkm")
+        first_id = first.id
+        assert (first.row_count, first.review_count, first.unmatched_count) == (30, 1, 2)
+        before = {r["position"]: r["kode"] for r in row_dicts(db, first_id)
+                  if r["status"] == "matched"}
+    assert len(before) == 27
+
+    r = planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
+    assert r.status_code == 302 and "/data/upload/" in r.headers["Location"], r.headers
+    location = r.headers["Location"].split("#")[0]
+    got = planner.get(f"{location}?lang=en")
+    assert got.status_code == 200
+    text = html.unescape(got.get_data(as_text=True))
+    assert text.count('data-testid="unmatched-row"') == 2
+    group = re.search(r'data-testid="review-group"[^>]*data-name="Poris">(.*?)</div>\s*</div>'
+                      r'|data-testid="review-group"[^>]*data-name="Poris">(.*)', text, re.S)
+    positions = re.search(r'name="positions" value="([\d,]+)"', group.group(0)).group(1)
+    r = planner.post(f"{location}/review", data={"csrf_token": token(planner), "action": "pick",
+                                                  "positions": positions,
+                                                  "kode": "36.71.03.1007"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    text = html.unescape(planner.get(f"{location}?lang=en").get_data(as_text=True))
+    assert 'data-testid="review-group"' not in text
+    r = planner.post(f"{location}/confirm", data={"csrf_token": token(planner)})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/data/versions?program=umkm")
+
+    with app.app_context():
+        db = get_db()
+        fixed = active_dataset(db, "umkm")
+        assert fixed.id != first_id and fixed.previous_id == first_id
+        assert (fixed.row_count, fixed.matched_count, fixed.review_count,
+                fixed.unmatched_count) == (30, 28, 0, 2)
+        ledger = ledger_of(fixed)
+        assert ledger["rows"]["total"] == 30
+        sums = ledger["sums"]["Jumlah Kelompok"]
+        assert sums["total"] == TOTAL and sums["difference"] == 0
+        assert (sums["matched"], sums["review"], sums["unmatched"]) == (380 + 26, 0, 59)
+        rows = row_dicts(db, fixed.id)
+        after = {r["position"]: r["kode"] for r in rows if r["status"] == "matched"}
+        assert {i: after[i] for i in before} == before      # matched rows keep their kode
+        assert sorted(set(after) - set(before)) == [25]
+        assert after[25] == "36.71.03.1007"
+        assert f'"reopened_from": {first_id}' in fixed.report_json
+        events = [e.action for e in list_events(db).events]
+        assert "dataset.reopen" in events
+
