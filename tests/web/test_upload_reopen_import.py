@@ -54,6 +54,10 @@ def test_a_cli_import_beyond_the_limits_is_finished_in_the_browser(app, planner,
     app.config.update(MAX_ROWS=20, MAX_CONTENT_LENGTH=600, UPLOAD_QUOTA_BYTES=700)
     output = import_with_cli(tmp_path, tmp_path / "instance")
     assert "1 to review + 2 unmatched" in output
+    assert ("3 rows to review or unmatched were stored with their reason. Finish them in the "
+            "browser: Data → Stored versions (/data/versions), button 'Fix unmatched rows'"
+            in " ".join(output.split()))
+    assert "geoapp review" not in output                  # the offline tool changes no instance
     with app.app_context():
         db = get_db()
         first = active_dataset(db, "umkm")
@@ -63,6 +67,8 @@ def test_a_cli_import_beyond_the_limits_is_finished_in_the_browser(app, planner,
                   if r["status"] == "matched"}
     assert len(before) == 27
 
+    versions = html.unescape(planner.get("/data/versions?lang=en").get_data(as_text=True))
+    assert f'data-testid="reopen-{first_id}">Fix unmatched rows<' in versions   # as the hint says
     r = planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
     assert r.status_code == 302 and "/data/upload/" in r.headers["Location"], r.headers
     location = r.headers["Location"].split("#")[0]
@@ -102,3 +108,22 @@ def test_a_cli_import_beyond_the_limits_is_finished_in_the_browser(app, planner,
         events = [e.action for e in list_events(db).events]
         assert "dataset.reopen" in events
 
+
+def test_the_import_hint_is_in_indonesian_too(app, planner, tmp_path):
+    output = " ".join(import_with_cli(tmp_path, tmp_path / "instance", lang="id").split())
+    assert ("3 baris yang perlu ditinjau atau belum cocok disimpan beserta alasannya. "
+            "Selesaikan di peramban: Data → Versi tersimpan (/data/versions), tombol "
+            "'Perbaiki baris yang belum cocok'" in output)
+    assert "geoapp review" not in output
+    versions = html.unescape(planner.get("/data/versions?lang=id").get_data(as_text=True))
+    assert ">Perbaiki baris yang belum cocok<" in versions and ">Versi tersimpan<" in versions
+
+
+def test_the_offline_match_keeps_its_review_hint(tmp_path):
+    source = tmp_path / "umkm.csv"
+    source.write_text(BIG, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "match", str(source), "-o",
+                                       str(tmp_path / "out.csv")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "1 rows need review. Run 'geoapp review'" in result.output
+    assert "/data/versions" not in result.output
