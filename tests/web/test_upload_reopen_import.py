@@ -127,3 +127,42 @@ def test_the_offline_match_keeps_its_review_hint(tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 rows need review. Run 'geoapp review'" in result.output
     assert "/data/versions" not in result.output
+
+
+def test_every_unmatched_row_of_a_large_version_can_be_reached(app, planner, token, tmp_path,
+                                                              monkeypatch):
+    from geoapp.imports.upload import view
+    from geoapp.store import active_dataset
+
+    monkeypatch.setattr(view, "MAX_LISTED_UNMATCHED", 1)     # one unmatched row a page
+    app.config.update(MAX_ROWS=20)
+    import_with_cli(tmp_path, tmp_path / "instance")
+    with app.app_context():
+        first_id = active_dataset(get_db(), "umkm").id
+    r = planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
+    location = r.headers["Location"].split("#")[0]
+
+    def unmatched(page=None):
+        query = "" if page is None else f"&unmatched_page={page}"
+        text = html.unescape(planner.get(f"{location}?lang=en{query}").get_data(as_text=True))
+        names = re.findall(r'data-testid="unmatched-row">\s*<td>\d+</td><td>([^<]*)</td>', text)
+        shown = re.search(r'data-testid="unmatched-shown">([^<]*)<', text)
+        return names, shown and shown.group(1), text
+
+    names, shown, text = unmatched()
+    assert names == ["Kelurahan Entah"] and shown == "Rows 1–1 of 2 unmatched rows"
+    assert 'data-testid="unmatched-next"' in text and 'data-testid="unmatched-previous"' not in text
+    names, shown, text = unmatched(2)
+    assert names == ["Desa Antah"] and shown == "Rows 2–2 of 2 unmatched rows"
+    assert 'data-testid="unmatched-previous"' in text and 'data-testid="unmatched-next"' not in text
+    assert unmatched(99)[0] == ["Desa Antah"] and unmatched("x")[0] == ["Kelurahan Entah"]
+    indonesian = html.unescape(planner.get(f"{location}?lang=id").get_data(as_text=True))
+    assert "Baris 1–1 dari 2 baris yang belum cocok" in indonesian
+    assert "Halaman berikutnya" in indonesian
+    row = re.search(r'name="positions" value="(\d+)">\s*<select name="kode"', text).group(1)
+    r = planner.post(f"{location}/review", data={
+        "csrf_token": token(planner), "action": "manual", "positions": row,
+        "kode": "36.71.05.1001", "unmatched_page": "2"})
+    assert r.status_code == 302 and "unmatched_page=2" in r.headers["Location"]
+    names, shown, text = unmatched(2)                 # one row left: its page, no pager
+    assert names == ["Kelurahan Entah"] and shown is None
