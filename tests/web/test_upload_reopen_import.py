@@ -166,3 +166,39 @@ def test_every_unmatched_row_of_a_large_version_can_be_reached(app, planner, tok
     assert r.status_code == 302 and "unmatched_page=2" in r.headers["Location"]
     names, shown, text = unmatched(2)                 # one row left: its page, no pager
     assert names == ["Kelurahan Entah"] and shown is None
+
+
+TANGSEL = ("Kode Wilayah,Kelurahan,Kecamatan,Jumlah Kelompok\n"
+           "36.74.01.1001,Ciater,Serpong,2\n"
+           ",Rawabuntu,Serpong,3\n"
+           ",Rawa Buntu Indah,Serpong,4\n")
+
+
+def test_a_version_imported_for_another_area_is_not_reopened_to_lose_its_matches(
+        app, planner, token, tmp_path):
+    from geoapp.imports.upload.reopen import kodes_outside_area
+    from geoapp.store import active_dataset, list_events
+
+    source = tmp_path / "umkm_tangsel.csv"
+    source.write_text(TANGSEL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "import", str(source), "--program",
+                                       "umkm", "--instance", str(tmp_path / "instance"),
+                                       "--wilayah", "36.74", "--yes"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with app.app_context():                            # the server's area: Kota Tangerang
+        first = active_dataset(get_db(), "umkm")
+        first_id = first.id
+        assert first.matched_count == 2
+        assert kodes_outside_area(get_db(), first_id) == ["36.74.01.1001", "36.74.01.1002"]
+    planner.get("/data/versions?lang=en")
+    r = planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/data/versions")
+    text = html.unescape(planner.get("/data/versions").get_data(as_text=True))
+    assert "cannot be reopened here: 2 of its matched kelurahan are outside" in text
+    planner.get("/data/versions?lang=id")
+    planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
+    text = html.unescape(planner.get("/data/versions").get_data(as_text=True))
+    assert "tidak dapat dibuka lagi di sini: 2 kelurahan" in text
+    with app.app_context():
+        assert "dataset.reopen" not in [e.action for e in list_events(get_db()).events]
+        assert active_dataset(get_db(), "umkm").id == first_id

@@ -15,7 +15,9 @@ The rows come from the database, not from a browser: a version imported with
 (``MAX_CONTENT_LENGTH``, ``MAX_ROWS``; see ``state.match_options``) nor the reopened
 file's own size against ``UPLOAD_QUOTA_BYTES`` bind it; it is refused only while the
 uploads in progress already fill their quota (``folder.check_room``). ``MAX_COLUMNS``
-still applies.
+still applies. A version imported for another working area (``geoapp import
+--wilayah``) is refused: its matched rows would come back unmatched
+(``kodes_outside_area``).
 """
 
 from __future__ import annotations
@@ -25,22 +27,34 @@ import hashlib
 import io
 import time
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.imports.pipeline import gazetteer_for
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import clean_title
 from geoapp.imports.upload.state import UploadState
 from geoapp.store import jsonsafe, record, require_dataset, row_dicts
 from geoapp.store.columns import dataset_columns
+from geoapp.store.models import DatasetRow
 from geoapp.store.uploads import UploadShelf
 
 NOT_ACTIVE = Msg(
     "upload.reopen_not_active",
     "Only the active version of a program can be reopened; version {version} is not "
     "active. Reopen the active version, or roll back to this one first.",
+)
+OUTSIDE_AREA = Msg(
+    "upload.reopen_outside_area",
+    "Version {version} cannot be reopened here: {count} of its matched kelurahan are "
+    "outside this server's working area (for example {kode}), so reopening would leave "
+    "their rows unmatched. It was imported for another working area (geoapp import "
+    "--wilayah). Ask the admin to run the server with a WILAYAH that covers it, or import "
+    "the file again for this working area.",
 )
 KODE_HEADER = "Kode Wilayah (tersimpan)"
 YEAR_HEADER = "Tahun"
@@ -69,14 +83,30 @@ def version_csv(session: Session, dataset_id: int) -> tuple[bytes, int]:
     return out.getvalue().encode("utf-8"), kode_at
 
 
+def kodes_outside_area(session: Session, dataset_id: int, boundaries: Any = None) -> list[str]:
+    """The matched kelurahan codes of the version that the working area (``boundaries``;
+    None: the app's default set) does not hold, sorted: a version imported with another
+    ``--wilayah``."""
+    kodes = session.scalars(select(DatasetRow.kode).distinct().where(
+        DatasetRow.dataset_id == dataset_id, DatasetRow.status == "matched"))
+    known = gazetteer_for(boundaries).by_kode
+    return sorted(k for k in kodes if k and k not in known)
+
+
 def reopen_version(session: Session, shelf: UploadShelf, dataset_id: int, *, user: str,
-                   quota: int | None = None) -> UploadState:
+                   quota: int | None = None, boundaries: Any = None) -> UploadState:
     """A new upload of the active version's rows, for fixing them (see the module
     docstring); the reopening is audited. ``quota``: as ``start_upload``'s, but only a
-    full upload space refuses it."""
+    full upload space refuses it. A version whose matched kelurahan are not all in the
+    working area (``boundaries``; None: the app's) is refused (409): its matched rows
+    would come back unmatched."""
     dataset = require_dataset(session, dataset_id)
     if dataset.state != "active":
         raise GeoappError(NOT_ACTIVE, 409, version=dataset.version)
+    outside = kodes_outside_area(session, dataset_id, boundaries)
+    if outside:
+        raise GeoappError(OUTSIDE_AREA, 409, version=dataset.version, count=len(outside),
+                          kode=outside[0])
     data, kode_at = version_csv(session, dataset_id)
     folder.check_room(shelf, quota)     # stored content: not bound by the upload limits
     stem = Path(dataset.source_name or dataset.program).stem[:80] or dataset.program
