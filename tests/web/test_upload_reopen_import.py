@@ -76,15 +76,21 @@ def test_a_cli_import_beyond_the_limits_is_finished_in_the_browser(app, planner,
     assert got.status_code == 200
     text = html.unescape(got.get_data(as_text=True))
     assert text.count('data-testid="unmatched-row"') == 2
-    group = re.search(r'data-testid="review-group"[^>]*data-name="Poris">(.*?)</div>\s*</div>'
-                      r'|data-testid="review-group"[^>]*data-name="Poris">(.*)', text, re.S)
-    positions = re.search(r'name="positions" value="([\d,]+)"', group.group(0)).group(1)
+    group = text.split('data-testid="review-group"')[1]
+    assert 'data-name="Poris"' in group
+    positions = re.search(r'name="positions" value="([\d,]+)"', group).group(1)
     r = planner.post(f"{location}/review", data={"csrf_token": token(planner), "action": "pick",
                                                   "positions": positions,
                                                   "kode": "36.71.03.1007"})
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    desa_antah = str(len(KELURAHAN) - 1)            # its kecamatan (Tangerang) disagrees
+    r = planner.post(f"{location}/review", data={"csrf_token": token(planner), "action": "manual",
+                                                  "positions": desa_antah,
+                                                  "kode": "36.71.05.1001"})
+    assert r.status_code == 302
     text = html.unescape(planner.get(f"{location}?lang=en").get_data(as_text=True))
     assert 'data-testid="review-group"' not in text
+    assert text.count('data-testid="unmatched-row"') == 1
     r = planner.post(f"{location}/confirm", data={"csrf_token": token(planner)})
     assert r.status_code == 302 and r.headers["Location"].endswith("/data/versions?program=umkm")
 
@@ -93,20 +99,36 @@ def test_a_cli_import_beyond_the_limits_is_finished_in_the_browser(app, planner,
         fixed = active_dataset(db, "umkm")
         assert fixed.id != first_id and fixed.previous_id == first_id
         assert (fixed.row_count, fixed.matched_count, fixed.review_count,
-                fixed.unmatched_count) == (30, 28, 0, 2)
+                fixed.unmatched_count) == (30, 29, 0, 1)
         ledger = ledger_of(fixed)
         assert ledger["rows"]["total"] == 30
         sums = ledger["sums"]["Jumlah Kelompok"]
         assert sums["total"] == TOTAL and sums["difference"] == 0
-        assert (sums["matched"], sums["review"], sums["unmatched"]) == (380 + 26, 0, 59)
+        assert (sums["matched"], sums["review"], sums["unmatched"]) == (380 + 26 + 30, 0, 29)
         rows = row_dicts(db, fixed.id)
         after = {r["position"]: r["kode"] for r in rows if r["status"] == "matched"}
         assert {i: after[i] for i in before} == before      # matched rows keep their kode
-        assert sorted(set(after) - set(before)) == [25]
-        assert after[25] == "36.71.03.1007"
+        assert sorted(set(after) - set(before)) == [25, 29]
+        assert (after[25], after[29]) == ("36.71.03.1007", "36.71.05.1001")
         assert f'"reopened_from": {first_id}' in fixed.report_json
         events = [e.action for e in list_events(db).events]
         assert "dataset.reopen" in events
+        fixed_id, headers = fixed.id, json.loads(fixed.headers_json)
+
+    # Reopened again and confirmed as it is: nothing changes, no column is added.
+    r = planner.post(f"/data/versions/{fixed_id}/reopen", data={"csrf_token": token(planner)})
+    location = r.headers["Location"].split("#")[0]
+    text = html.unescape(planner.get(f"{location}?lang=en").get_data(as_text=True))
+    assert 'data-testid="review-group"' not in text
+    planner.post(f"{location}/confirm", data={"csrf_token": token(planner)})
+    with app.app_context():
+        db = get_db()
+        again = active_dataset(db, "umkm")
+        assert again.previous_id == fixed_id and json.loads(again.headers_json) == headers
+        assert (again.matched_count, again.review_count, again.unmatched_count) == (29, 0, 1)
+        assert ledger_of(again)["sums"] == ledger["sums"]
+        assert {r["position"]: r["kode"] for r in row_dicts(db, again.id)
+                if r["status"] == "matched"} == after
 
 
 def test_the_import_hint_is_in_indonesian_too(app, planner, tmp_path):

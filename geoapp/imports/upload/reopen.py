@@ -5,8 +5,8 @@ cells under its headers, plus the stored kelurahan code of every matched row in 
 column ``Kode Wilayah (tersimpan)`` read as the code column, and each row's stored year
 as its ``Tahun``), stores it as an upload of the planner and records
 ``dataset.reopen`` in the audit log. The planner then fixes the rows in the same
-preview and review as any upload (matched rows stay matched by their code; unmatched
-and review rows come up again) and confirms: a new version, activated and audited like
+preview and review as any upload (matched rows stay matched by their stored code,
+``stored_codes.keep_stored_codes``; unmatched and review rows come up again) and confirms: a new version, activated and audited like
 any import (its report names the version it was reopened from). Nothing changes until
 that confirm.
 
@@ -38,6 +38,7 @@ from geoapp.imports.pipeline import gazetteer_for
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import clean_title
 from geoapp.imports.upload.state import UploadState
+from geoapp.imports.upload.stored_codes import KODE_HEADER
 from geoapp.store import jsonsafe, record, require_dataset, row_dicts
 from geoapp.store.columns import dataset_columns
 from geoapp.store.models import DatasetRow
@@ -56,30 +57,31 @@ OUTSIDE_AREA = Msg(
     "--wilayah). Ask the admin to run the server with a WILAYAH that covers it, or import "
     "the file again for this working area.",
 )
-KODE_HEADER = "Kode Wilayah (tersimpan)"
 YEAR_HEADER = "Tahun"
 
 
 def version_csv(session: Session, dataset_id: int) -> tuple[bytes, int]:
     """The version's rows as CSV bytes (UTF-8) and the 0-based position of the stored-code
-    column."""
+    column (a version made by a reopen has one already: it is refreshed, not repeated)."""
     dataset = require_dataset(session, dataset_id)
     headers = [str(h) for h in jsonsafe.loads(dataset.headers_json, [])]
     year_at = dataset_columns(dataset).position("year")
     if year_at is None:
         headers.append(YEAR_HEADER)
         year_at = len(headers) - 1
-    kode_at = len(headers)
+    if KODE_HEADER not in headers:
+        headers.append(KODE_HEADER)
+    kode_at = headers.index(KODE_HEADER)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*headers, KODE_HEADER])
+    writer.writerow(headers)
     for row in row_dicts(session, dataset_id):
         cells = [str(c) for c in row["cells"]] + [""] * (len(headers) - len(row["cells"]))
         cells = cells[:len(headers)]
         if row["year"]:
             cells[year_at] = row["year"]
-        kode = row["kode"] if row["status"] == "matched" else ""
-        writer.writerow([*cells, kode or ""])
+        cells[kode_at] = (row["kode"] if row["status"] == "matched" else "") or ""
+        writer.writerow(cells)
     return out.getvalue().encode("utf-8"), kode_at
 
 
