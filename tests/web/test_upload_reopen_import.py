@@ -224,3 +224,31 @@ def test_a_version_imported_for_another_area_is_not_reopened_to_lose_its_matches
     with app.app_context():
         assert "dataset.reopen" not in [e.action for e in list_events(get_db()).events]
         assert active_dataset(get_db(), "umkm").id == first_id
+
+
+def test_in_a_large_working_area_the_kelurahan_code_is_typed(app, planner, token, tmp_path,
+                                                            monkeypatch):
+    from geoapp.imports.upload import view
+    from geoapp.store import active_dataset
+
+    monkeypatch.setattr(view, "MAX_CHOICES", 50)      # Kota Tangerang's 104 count as many
+    import_with_cli(tmp_path, tmp_path / "instance")
+    with app.app_context():
+        first_id = active_dataset(get_db(), "umkm").id
+    r = planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
+    location = r.headers["Location"].split("#")[0]
+    text = html.unescape(planner.get(f"{location}?lang=en").get_data(as_text=True))
+    assert "This working area has 104 kelurahan/desa, too many for a list" in text
+    assert "<option" not in text.split('id="review"')[1].split("</section>")[0]
+    assert text.count('data-typed="yes"') == 3         # one review group, two unmatched rows
+    row = re.search(r'name="positions" value="(\d+)">\s*<input type="text" name="kode" '
+                    r'data-testid="manual-kode"', text).group(1)
+    bad = planner.post(f"{location}/review", data={"csrf_token": token(planner),
+                                                    "action": "manual", "positions": row,
+                                                    "kode": "99.99.99.9999"})
+    assert bad.status_code == 400
+    r = planner.post(f"{location}/review", data={"csrf_token": token(planner), "action": "manual",
+                                                  "positions": row, "kode": " 3671051001 "})
+    assert r.status_code == 302
+    text = html.unescape(planner.get(f"{location}?lang=en").get_data(as_text=True))
+    assert text.count('data-testid="unmatched-row"') == 1 and "36.71.05.1001" in text

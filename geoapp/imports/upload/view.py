@@ -29,6 +29,7 @@ from geoapp.io.records.types import ROLES, RecordTable
 from geoapp.values.numbers import format_number
 
 PREVIEW_ROWS = 20
+MAX_CHOICES = 3_000   # more kelurahan (a province, the country): the code is typed instead
 MAX_LISTED_UNMATCHED = 100
 MAX_LISTED_GROUPS = 100
 MAX_TEXT = 200
@@ -187,12 +188,21 @@ def preview_view(preview: Preview, program: str, lang: str,
         "groups": [_group_view(g) for g in groups[:MAX_LISTED_GROUPS]],
         "groups_total": len(groups),
         **unmatched_page_view(preview, unmatched_page),
-        "kelurahan_choices": [list(c) for c in kelurahan_choices(run.gazetteer)] if run else [],
+        **_choices_view(run),
         "can_confirm": run is not None and run.ledger["rows"]["matched"] > 0,
         "year": year or "",
         "years": run_years(program, table, year, None if run is None else run.result.status),
         "year_source": year_source_text(program, table, year or "", lang),
     }
+
+
+def _choices_view(run: MatchRun | None) -> dict[str, Any]:
+    """The kelurahan the planner may assign: a list to choose from, or, for a working area
+    of more than ``MAX_CHOICES`` (too long a list for each row), the code typed."""
+    count = 0 if run is None else len(run.gazetteer.kode)
+    typed = count > MAX_CHOICES
+    choices = [] if run is None or typed else [list(c) for c in kelurahan_choices(run.gazetteer)]
+    return {"kelurahan_choices": choices, "kelurahan_typed": typed, "kelurahan_count": count}
 
 
 def alias_text(decision: Decision, lang: str) -> str:
