@@ -95,11 +95,8 @@ def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
 
 
 def _unmatched_page(value: str | None) -> int:
-    """The page of unmatched rows asked for (1 when none or not a page number)."""
-    try:
-        return parse_optional_int(value, "unmatched_page", minimum=1, maximum=9_999_999) or 1
-    except GeoappError:
-        return 1
+    """The page of unmatched rows asked for (1 when none; 400 when not a page number)."""
+    return parse_optional_int(value, "unmatched_page", minimum=1, maximum=9_999_999) or 1
 
 
 def _preview_page(state: UploadState, lang: str, unmatched_page: int = 1) -> dict:
@@ -215,6 +212,7 @@ def _positions() -> list[int]:
 @login_required("planner")
 def review(token: str):
     state = _state(token)
+    page = _unmatched_page(request.form.get("unmatched_page"))   # stay on the page of rows
     try:
         decision = decide_rows(
             _uploads(), state, action=request.form.get("action", ""), positions=_positions(),
@@ -227,7 +225,6 @@ def review(token: str):
         return redirect(url_for("upload.preview", token=token))
     if decision.action == "pick":
         flash(alias_text(decision), "info" if decision.alias else "warning")
-    page = _unmatched_page(request.form.get("unmatched_page"))   # stay on the page of rows
     return redirect(url_for("upload.preview", token=token,
                             unmatched_page=page if page > 1 else None) + "#review")
 

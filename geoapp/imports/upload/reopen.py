@@ -6,9 +6,9 @@ column ``Kode Wilayah (tersimpan)`` read as the code column, and each row's stor
 as its ``Tahun``), stores it as an upload of the planner and records
 ``dataset.reopen`` in the audit log. The planner then fixes the rows in the same
 preview and review as any upload (matched rows stay matched by their stored code,
-``stored_codes.keep_stored_codes``; unmatched and review rows come up again) and confirms: a new version, activated and audited like
-any import (its report names the version it was reopened from). Nothing changes until
-that confirm.
+``stored_codes.keep_stored_codes``; unmatched and review rows come up again) and
+confirms: a new version, activated and audited like any import (its report names the
+version it was reopened from). Nothing changes until that confirm.
 
 The rows come from the database, not from a browser: a version imported with
 ``geoapp import`` may be larger than an upload, so neither the upload size and row limits

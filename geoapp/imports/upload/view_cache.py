@@ -5,10 +5,10 @@ plain values the page shows (``geoapp.imports.upload.view.preview_view``), is ke
 the upload in the database (``UploadShelf.save_views``, JSON), under a key that
 names everything it depends on: the file's digest, the program, the read options, the
 review decisions, the language, the page of unmatched rows, the row and column limits,
-the alias table and the boundary set. A page view with the same key reads it back, on any app server; any change
-of those gives a new key, so a stale page is never shown. The upload holds the last
-``KEEP`` views (e.g. both languages) and they go with it (``folder.discard``). A view
-that cannot be written is simply computed again next time.
+the alias table and the boundary set. A page view with the same key reads it back, on
+any app server; any change of those gives a new key, so a stale page is never shown.
+The upload holds the last ``KEEP`` views (e.g. both languages) and they go with it
+(``folder.discard``). A view that cannot be written is simply computed again next time.
 """
 
 from __future__ import annotations
