@@ -253,3 +253,25 @@ def test_in_a_large_working_area_the_kelurahan_code_is_typed(app, planner, token
     assert r.status_code == 302
     text = html.unescape(planner.get(f"{location}?lang=en").get_data(as_text=True))
     assert text.count('data-testid="unmatched-row"') == 1 and "36.71.05.1001" in text
+
+
+def test_a_reopened_version_that_reads_as_fewer_rows_is_not_stored(app, planner, token,
+                                                                   tmp_path):
+    from geoapp.store import active_dataset
+
+    import_with_cli(tmp_path, tmp_path / "instance")
+    with app.app_context():
+        first_id = active_dataset(get_db(), "umkm").id
+    r = planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
+    location = r.headers["Location"].split("#")[0]
+    r = planner.post(f"{location}/options", data={"csrf_token": token(planner),
+                                                   "header_row": "11"})   # 10 rows lost
+    assert r.status_code == 302
+    planner.get("/data/versions?lang=en")
+    r = planner.post(f"{location}/confirm", data={"csrf_token": token(planner)})
+    assert r.status_code == 409
+    text = html.unescape(r.get_data(as_text=True))
+    assert "this reopened data has 20 rows, but version 1 holds 30" in text
+    with app.app_context():
+        assert active_dataset(get_db(), "umkm").id == first_id
+    assert planner.get(location).status_code == 200          # kept for another try
