@@ -84,6 +84,11 @@ def test_upload_page_states_its_limits_and_the_command(app, client, token):
     page = client.get("/data/upload?lang=en").get_data(as_text=True)
     assert "files up to 20 MB and 50,000 data rows" in page
     assert "geoapp import FILE --program KEY" in page
+    finish = page.split('data-testid="upload-finish-import">')[1].split("</span>")[0]
+    assert "then fixed in the browser" in finish and 'href="/data/versions"' in finish
+    assert "Fix unmatched rows" in finish
+    indonesian = client.get("/data/upload?lang=id").get_data(as_text=True)
+    assert "Perbaiki baris yang belum cocok" in indonesian.split('"upload-finish-import">')[1]
 
 
 # --- history: an import says what it adds, replaces and keeps (tiny inline CSV files)

@@ -43,7 +43,7 @@ def _match(app: Any, data: bytes, name: str, input_path: str, kwargs: dict) -> A
     aliases = load_alias_store(app.extensions["geoapp_db"]["engine"])   # the web app's aliases
     with ProgressBar(T.MATCHING.text(current_lang())) as progress:
         run = run_match(data, name, options, aliases=aliases, progress=progress)
-    print_summary(run.report)
+    print_summary(run.report, review_hint=None)   # 'geoapp review' changes no instance
     return run
 
 
@@ -73,9 +73,18 @@ def _store(session: Any, run: Any, program: str, title: str, year: str,
     if newer is None:
         say(STORED, title=dataset.title, version=dataset.version)
         click.echo(applied_text(details(dataset)["report"].get("years"), current_lang()))
+        _say_finish_hint(run.ledger["rows"])
     else:
         say(SUPERSEDED, title=dataset.title, version=dataset.version,
             newer=newer.version, newer_by=newer.imported_by or "-")
+
+
+def _say_finish_hint(rows: dict[str, int]) -> None:
+    """Where to finish the rows left to review or unmatched: the browser's reopen button
+    (only the active version can be reopened)."""
+    left = rows["review"] + rows["unmatched"]
+    if left:
+        say(T.IMPORT_FINISH_HINT, count=left)
 
 
 @click.command("import", cls=HelpCommand)
@@ -98,8 +107,9 @@ def import_command(input_path: str, program: str, title: str | None, year: str |
     which it replaces and which it keeps: an import replaces only the years it holds, and
     the other years stay. The same rules as the upload page: every row is matched to a
     kelurahan of the instance's working area (WILAYAH, or --wilayah) and accounted for in
-    the ledger; rows to review and unmatched rows are stored with their reason; a file in
-    which nothing matched is refused; if anything fails, the previous version stays active.
+    the ledger; rows to review and unmatched rows are stored with their reason (finish
+    them in the browser: Data → Stored versions, 'Fix unmatched rows'); a file in which
+    nothing matched is refused; if anything fails, the previous version stays active.
     Progress goes to stderr. MAX_ROWS does not apply; MAX_COLUMNS does.
     """
     from geoapp.imports.history import default_year

@@ -8,6 +8,7 @@ import click
 
 from geoapp.cli import text as T
 from geoapp.cli.common import current_lang, fmt, say
+from geoapp.core.i18n import Msg
 
 
 def print_boundaries(section: dict[str, Any]) -> None:
@@ -46,8 +47,9 @@ def print_notes(report: dict[str, Any]) -> None:
         click.echo(f"- {note['text']}")
 
 
-def print_summary(report: dict[str, Any]) -> None:
-    """The short human-readable summary of a match run."""
+def print_summary(report: dict[str, Any], review_hint: Msg | None = T.REVIEW_HINT) -> None:
+    """The short human-readable summary of a match run; ``review_hint`` (None: none) is
+    said when rows need review (``geoapp import`` says its own once the data is stored)."""
     rows = report["rows"]
     print_columns(report)
     say(T.ROWS_SUMMARY, total=rows["total"], matched=rows["matched"], review=rows["review"], unmatched=rows["unmatched"], excluded=rows["excluded"], blank=rows.get("blank_skipped", 0))
@@ -62,8 +64,8 @@ def print_summary(report: dict[str, Any]) -> None:
     if guarded:
         columns = ", ".join(f"'{k}' {v}" for k, v in guarded.items())
         say(T.GUARDED_CELLS, count=sum(guarded.values()), columns=columns)
-    if rows["review"]:
-        say(T.REVIEW_HINT, count=rows["review"])
+    if rows["review"] and review_hint is not None:
+        say(review_hint, count=rows["review"])
 
 
 def print_sum(column: str, sums: dict[str, Any]) -> None:

@@ -46,6 +46,12 @@ DECLARED_SAME = Msg("declared_same", " (same)")
 DECLARED_DIFF = Msg("declared_diff", " (DIFFERS by {difference})")
 UNPARSED = Msg("unparsed", "{count} cells in column '{column}' are not numbers and were not summed")
 WROTE = Msg("wrote", "Wrote: {path}")
+IMPORT_FINISH_HINT = Msg(
+    "import_finish_hint",
+    "{count} rows to review or unmatched were stored with their reason. Finish them in the "
+    "browser: Data → Stored versions (/data/versions), button 'Fix unmatched rows' on the "
+    "active version, then confirm there (a new version; nothing changes before).",
+)
 REVIEW_HINT = Msg(
     "review_hint",
     "{count} rows need review. Run 'geoapp review' to pick the right kelurahan; "

@@ -190,6 +190,10 @@ def apply_decisions(run: MatchRun, decisions: Sequence[Decision], lang: str = "i
 
 
 def _check_kode(run: MatchRun, kode: str | None) -> str:
+    """The kelurahan code chosen (or typed: 3671011001 and 36.71.01.1001 alike); 400 when
+    the boundary set lacks it."""
+    if kode:
+        kode = normalise_kode(kode.strip()) or kode
     if not kode or kode not in run.gazetteer.by_kode:
         raise GeoappError(BAD_KODE, 400, kode=str(kode or "")[:40])
     return kode

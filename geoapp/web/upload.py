@@ -94,10 +94,15 @@ def _optional_int(name: str, *, allow_zero: bool = False) -> int | None:
                               maximum=9_999_999)
 
 
-def _preview_page(state: UploadState, lang: str) -> dict:
+def _unmatched_page(value: str | None) -> int:
+    """The page of unmatched rows asked for (1 when none; 400 when not a page number)."""
+    return parse_optional_int(value, "unmatched_page", minimum=1, maximum=9_999_999) or 1
+
+
+def _preview_page(state: UploadState, lang: str, unmatched_page: int = 1) -> dict:
     """The preview page's values: read and matched once per choice, then kept."""
     return preview_page(_uploads(), state, aliases=_aliases(), max_rows=_max_rows(),
-                        max_columns=_max_columns(), lang=lang)
+                        max_columns=_max_columns(), lang=lang, unmatched_page=unmatched_page)
 
 
 # ---- upload form --------------------------------------------------------------------------
@@ -159,9 +164,10 @@ def new():
 
 # ---- preview and review -------------------------------------------------------------------
 
-def _render_preview(state: UploadState, error: GeoappError | None = None, status: int = 200):
+def _render_preview(state: UploadState, error: GeoappError | None = None, status: int = 200,
+                    unmatched_page: int = 1):
     lang = current_lang()
-    context = page_context(state, _preview_page(state, lang))
+    context = page_context(state, _preview_page(state, lang, unmatched_page))
     context["history"] = (plan_texts(get_db(), state.program, context["years"], lang)
                           if context["can_confirm"] else None)
     context["error"] = None if error is None else tr(error)
@@ -171,7 +177,8 @@ def _render_preview(state: UploadState, error: GeoappError | None = None, status
 @bp.get("/upload/<token>")
 @login_required("planner")
 def preview(token: str):
-    return _render_preview(_state(token))
+    return _render_preview(_state(token),
+                           unmatched_page=_unmatched_page(request.args.get("unmatched_page")))
 
 
 @bp.post("/upload/<token>/options")
@@ -205,6 +212,7 @@ def _positions() -> list[int]:
 @login_required("planner")
 def review(token: str):
     state = _state(token)
+    page = _unmatched_page(request.form.get("unmatched_page"))   # stay on the page of rows
     try:
         decision = decide_rows(
             _uploads(), state, action=request.form.get("action", ""), positions=_positions(),
@@ -217,7 +225,8 @@ def review(token: str):
         return redirect(url_for("upload.preview", token=token))
     if decision.action == "pick":
         flash(alias_text(decision), "info" if decision.alias else "warning")
-    return redirect(url_for("upload.preview", token=token) + "#review")
+    return redirect(url_for("upload.preview", token=token,
+                            unmatched_page=page if page > 1 else None) + "#review")
 
 
 @bp.post("/upload/<token>/undo")

@@ -62,6 +62,9 @@ QUERY_AND_FORM = [
     Param("POST", "/data/upload/{token}/review", "positions", {"action": "unmatched",
                                                               "reason": "uji"}),
     Param("POST", "/data/upload/{token}/undo", "decision"),
+    Param("GET", "/data/upload/{token}", "unmatched_page"),
+    Param("POST", "/data/upload/{token}/review", "unmatched_page",
+          {"action": "unmatched", "reason": "uji", "positions": "0"}),
     *[Param("POST", "/kampung/kelola/baru", f"base_{kind}", {"kind": kind, "name": ""})
       for kind in KINDS],
 ]

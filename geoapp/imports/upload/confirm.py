@@ -38,6 +38,12 @@ SUPERSEDED = Msg(
     "and stays active. Your version {version} is kept as archived in Stored versions: "
     "compare the two there, and if yours should be the active one, upload your file again.",
 )
+ROWS_LOST = Msg(
+    "upload.reopen_rows_lost",
+    "Read as it is now, this reopened data has {now} rows, but version {version} holds "
+    "{rows}. Nothing was stored, so no row is lost: set the read options (header row, "
+    "sheet) back, or discard this and reopen the version again.",
+)
 ALIASES_NOT_SAVED = Msg(
     "upload.aliases_not_saved",
     "The data was stored, but the aliases could not be saved; pick the "
@@ -66,15 +72,18 @@ def confirm(session: Session, shelf: UploadShelf, state: UploadState, *,
     """Store the reviewed upload as the program's new active version, then remove it.
 
     Stage + activate (``stage_and_activate``); if either fails the previous active
-    version stays as it was and the upload stays for another try. When a newer version
-    of the program, confirmed at the same time by someone else, is already active, the
-    upload is stored as an archived version instead and the message says so. Only once
-    the version is stored are the picks' pending aliases saved to ``aliases`` (a
-    discarded upload saves none); what happened to them is appended to ``notes``.
+    version stays as it was and the upload stays for another try. A reopened version
+    must still hold every row of the version it came from (``_check_rows_kept``). When a
+    newer version of the program, confirmed at the same time by someone else, is already
+    active, the upload is stored as an archived version instead and the message says so.
+    Only once the version is stored are the picks' pending aliases saved to ``aliases``
+    (a discarded upload saves none); what happened to them is appended to ``notes``.
     """
     folder.claim(shelf, state.token)
     try:
         run = _confirmable_run(shelf, state, aliases, boundaries, max_rows, max_columns)
+        if state.reopened_from is not None:
+            _check_rows_kept(session, state.reopened_from, run)
         version = version_of_run(run, program=state.program, title=state.title,
                                  source_sha256=state.sha256, source_name=state.filename,
                                  user=state.user, year=upload_year(state))
@@ -108,6 +117,15 @@ def _confirmable_run(shelf: UploadShelf, state: UploadState, aliases: AliasStore
     if preview.run.ledger["rows"]["matched"] == 0:
         raise GeoappError(NOTHING_MATCHED, 422)
     return preview.run
+
+
+def _check_rows_kept(session: Session, base_id: int, run: MatchRun) -> None:
+    """A reopened version stored again holds every row of the version it came from:
+    refuse (409) a run of another number of rows (read options changed meanwhile)."""
+    base = session.get(Dataset, base_id)
+    now = int(run.ledger["rows"]["total"])
+    if base is not None and now != base.row_count:
+        raise GeoappError(ROWS_LOST, 409, now=now, version=base.version, rows=base.row_count)
 
 
 def _save_pending_aliases(run: MatchRun, state: UploadState, aliases: AliasStore | None,

@@ -105,6 +105,13 @@ def check_quota(shelf: UploadShelf, incoming: int, quota: int | None = None) -> 
         raise GeoappError(QUOTA_FULL, 507, limit=f"{limit / 2**20:g}")
 
 
+def check_room(shelf: UploadShelf, quota: int | None = None) -> None:
+    """Refuse (507) when the uploads in progress already fill their quota. For content
+    from the database (a reopened version), whose own size is not bound by the quota:
+    it may go past the quota once, and nothing more is taken in until space is free."""
+    check_quota(shelf, 1, quota)
+
+
 def load_state(shelf: UploadShelf, token: str, user: str) -> UploadState:
     """The state of ``token`` if it exists and belongs to ``user``; else a 404."""
     record = shelf.record(_checked(token))

@@ -11,6 +11,7 @@ from geoapp.imports.pipeline import MatchRun, gazetteer_for, read_table, run_tab
 from geoapp.imports.review import ReviewGroup, review_groups
 from geoapp.imports.upload.folder import read_upload
 from geoapp.imports.upload.state import UploadState, match_options
+from geoapp.imports.upload.stored_codes import keep_stored_codes
 from geoapp.io.records.types import RecordTable
 from geoapp.matching.aliases import AliasStore
 from geoapp.store.uploads import UploadShelf
@@ -35,7 +36,8 @@ def build_preview(shelf: UploadShelf, state: UploadState, *, aliases: AliasStore
     """Read and match the stored upload with the state's options, then apply decisions.
 
     Reading errors raise; a table that cannot be matched (e.g. no location column: the
-    planner picks one) comes back with ``run`` None and the reason in ``problem``.
+    planner picks one) comes back with ``run`` None and the reason in ``problem``. A
+    reopened version's matched rows keep their stored codes (``keep_stored_codes``).
     """
     options = match_options(state, max_rows=max_rows, lang=lang, max_columns=max_columns)
     table = read_table(read_upload(shelf, state), state.filename, options)
@@ -44,4 +46,6 @@ def build_preview(shelf: UploadShelf, state: UploadState, *, aliases: AliasStore
         run = run_table(table, options, boundaries=gazetteer, aliases=aliases)
     except GeoappError as exc:
         return Preview(table, None, exc)
+    if state.reopened_from is not None:
+        run = keep_stored_codes(run, lang)
     return Preview(table, apply_decisions(run, state.decisions, lang))

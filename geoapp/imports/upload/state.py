@@ -52,7 +52,12 @@ def upload_year(state: UploadState) -> str:
 def match_options(state: UploadState, *, max_rows: int | None, lang: str,
                   max_columns: int | None = None) -> MatchOptions:
     """The pipeline options of the upload's read choices; a preview may match nothing.
-    ``max_rows``/``max_columns`` None: no limit (the web app passes its settings)."""
+    ``max_rows``/``max_columns`` None: no limit (the web app passes its settings).
+    A reopened version (``reopened_from``) came from the database, not from a browser:
+    ``max_rows`` does not bind it (a version imported with ``geoapp import`` may hold more
+    rows than an upload); ``max_columns`` does."""
+    if state.reopened_from is not None:
+        max_rows = None
     columns: dict[str, str | int | None] = {
         role: None if column == NONE_COLUMN else column for role, column in state.columns.items()
     }

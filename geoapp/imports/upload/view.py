@@ -6,9 +6,10 @@ reconciliation, the review groups, the unmatched rows. It is what ``view_cache``
 with the upload, so a page view does not read and match the file again.
 
 What one page may hold is bounded: at most ``PREVIEW_ROWS`` rows, ``MAX_LISTED_GROUPS``
-review groups (most rows first; the rest come up once these are decided) and
-``MAX_LISTED_UNMATCHED`` unmatched rows, and every text shown is cut to ``MAX_TEXT``
-characters (the stored data keeps the full texts).
+review groups (most rows first; the rest come up once these are decided) and one page of
+``MAX_LISTED_UNMATCHED`` unmatched rows (``unmatched_page``: the others are on the next
+pages, so every unmatched row of a large file can be reached), and every text shown is
+cut to ``MAX_TEXT`` characters (the stored data keeps the full texts).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from geoapp.io.records.types import ROLES, RecordTable
 from geoapp.values.numbers import format_number
 
 PREVIEW_ROWS = 20
+MAX_CHOICES = 3_000   # more kelurahan (a province, the country): the code is typed instead
 MAX_LISTED_UNMATCHED = 100
 MAX_LISTED_GROUPS = 100
 MAX_TEXT = 200
@@ -106,21 +108,30 @@ def _formats_view(table: RecordTable) -> list[list[str]]:
             for p, f in sorted(table.number_formats.items())]
 
 
-def _unmatched_rows(preview: Preview) -> list[dict[str, Any]]:
+def unmatched_page_view(preview: Preview, page: int = 1) -> dict[str, Any]:
+    """One page (1-based; past the last: the last) of the unmatched rows, and how many
+    there are and pages they fill."""
     run = preview.run
-    if run is None:
-        return []
+    positions = [] if run is None else [
+        i for i, status in enumerate(run.result.status) if status == "unmatched"]
+    pages = max(1, math.ceil(len(positions) / MAX_LISTED_UNMATCHED))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * MAX_LISTED_UNMATCHED
+    shown = positions[start:start + MAX_LISTED_UNMATCHED]
+    return {"unmatched": [_unmatched_row(run, i) for i in shown] if run else [],
+            "unmatched_total": len(positions), "unmatched_page": page,
+            "unmatched_pages": pages, "unmatched_first": start + 1 if shown else 0,
+            "unmatched_last": start + len(shown)}
+
+
+def _unmatched_row(run: MatchRun, i: int) -> dict[str, Any]:
     table = run.table
     kel = table.column(table.mapping.kelurahan)
     kec = table.column(table.mapping.kecamatan)
-    rows = []
-    for i, status in enumerate(run.result.status):
-        if status == "unmatched" and len(rows) < MAX_LISTED_UNMATCHED:
-            rows.append({"position": i, "source_row": int(table.source_rows[i]),
-                         "kelurahan": "" if kel is None else short(kel.iloc[i]),
-                         "kecamatan": "" if kec is None else short(kec.iloc[i]),
-                         "note": short(run.result.note[i] or "")})
-    return rows
+    return {"position": i, "source_row": int(table.source_rows[i]),
+            "kelurahan": "" if kel is None else short(kel.iloc[i]),
+            "kecamatan": "" if kec is None else short(kec.iloc[i]),
+            "note": short(run.result.note[i] or "")}
 
 
 def _group_view(group: ReviewGroup) -> dict[str, Any]:
@@ -155,9 +166,10 @@ def columns_view(table: RecordTable, program: str) -> list[dict[str, Any]]:
 
 
 def preview_view(preview: Preview, program: str, lang: str,
-                 year: str | None = None) -> dict[str, Any]:
+                 year: str | None = None, unmatched_page: int = 1) -> dict[str, Any]:
     """Everything ``upload_preview.html`` shows about one read + match (JSON-able);
-    ``year``: the year of rows without a year cell (``state.upload_year``)."""
+    ``year``: the year of rows without a year cell (``state.upload_year``);
+    ``unmatched_page``: which page of the unmatched rows (``unmatched_page_view``)."""
     table, run = preview.table, preview.run
     groups = preview.groups
     return {
@@ -175,13 +187,22 @@ def preview_view(preview: Preview, program: str, lang: str,
         "ledger": ledger_view(preview, program, lang),
         "groups": [_group_view(g) for g in groups[:MAX_LISTED_GROUPS]],
         "groups_total": len(groups),
-        "unmatched": _unmatched_rows(preview),
-        "kelurahan_choices": [list(c) for c in kelurahan_choices(run.gazetteer)] if run else [],
+        **unmatched_page_view(preview, unmatched_page),
+        **_choices_view(run),
         "can_confirm": run is not None and run.ledger["rows"]["matched"] > 0,
         "year": year or "",
         "years": run_years(program, table, year, None if run is None else run.result.status),
         "year_source": year_source_text(program, table, year or "", lang),
     }
+
+
+def _choices_view(run: MatchRun | None) -> dict[str, Any]:
+    """The kelurahan the planner may assign: a list to choose from, or, for a working area
+    of more than ``MAX_CHOICES`` (too long a list for each row), the code typed."""
+    count = 0 if run is None else len(run.gazetteer.kode)
+    typed = count > MAX_CHOICES
+    choices = [] if run is None or typed else [list(c) for c in kelurahan_choices(run.gazetteer)]
+    return {"kelurahan_choices": choices, "kelurahan_typed": typed, "kelurahan_count": count}
 
 
 def alias_text(decision: Decision, lang: str) -> str:

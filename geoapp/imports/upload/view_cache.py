@@ -4,11 +4,11 @@ Reading and matching a file is the costly part of the preview page. Its result, 
 plain values the page shows (``geoapp.imports.upload.view.preview_view``), is kept with
 the upload in the database (``UploadShelf.save_views``, JSON), under a key that
 names everything it depends on: the file's digest, the program, the read options, the
-review decisions, the language, the row and column limits, the alias table and the
-boundary set. A page view with the same key reads it back, on any app server; any change
-of those gives a new key, so a stale page is never shown. The upload holds the last
-``KEEP`` views (e.g. both languages) and they go with it (``folder.discard``). A view
-that cannot be written is simply computed again next time.
+review decisions, the language, the page of unmatched rows, the row and column limits,
+the alias table and the boundary set. A page view with the same key reads it back, on
+any app server; any change of those gives a new key, so a stale page is never shown.
+The upload holds the last ``KEEP`` views (e.g. both languages) and they go with it
+(``folder.discard``). A view that cannot be written is simply computed again next time.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from geoapp.io.boundaries import default_identity
 from geoapp.matching.aliases import AliasStore
 from geoapp.store.uploads import UploadShelf
 
-VIEW_FORMAT = 2   # bump when preview_view's output changes shape
+VIEW_FORMAT = 3   # bump when preview_view's output changes shape
 KEEP = 3
 
 
@@ -39,13 +39,14 @@ def _alias_digest(aliases: AliasStore | None) -> str:
 
 
 def view_key(state: UploadState, *, lang: str, aliases: AliasStore | None,
-             max_rows: int | None, max_columns: int | None) -> str:
+             max_rows: int | None, max_columns: int | None, unmatched_page: int = 1) -> str:
     """The cache key of the upload's preview page with its current choices."""
     parts = {
         "format": VIEW_FORMAT, "version": __version__, "sha256": state.sha256,
         "program": state.program, "filename": state.filename, "sheet": state.sheet,
         "header_row": state.header_row, "columns": state.columns, "year": upload_year(state),
         "decisions": [d.as_dict() for d in state.decisions], "lang": lang,
+        "unmatched_page": unmatched_page,
         "max_rows": max_rows, "max_columns": max_columns, "aliases": _alias_digest(aliases),
         "boundaries": list(default_identity()),
     }
@@ -98,16 +99,17 @@ def keep_preview(shelf: UploadShelf, state: UploadState, preview: Preview, *, la
 
 def preview_page(shelf: UploadShelf, state: UploadState, *, aliases: AliasStore | None,
                  max_rows: int | None, max_columns: int | None,
-                 lang: str) -> dict[str, Any]:
+                 lang: str, unmatched_page: int = 1) -> dict[str, Any]:
     """The preview page's values: the kept view of these choices, else read + match once
-    (``build_preview``) and keep it. Reading errors raise as from ``build_preview``."""
+    (``build_preview``) and keep it. Reading errors raise as from ``build_preview``.
+    ``unmatched_page``: which page of the unmatched rows (1-based)."""
     key = view_key(state, lang=lang, aliases=aliases, max_rows=max_rows,
-                   max_columns=max_columns)
+                   max_columns=max_columns, unmatched_page=unmatched_page)
     view = load_view(shelf, state, key)
     if view is not None:
         return view
     preview = build_preview(shelf, state, aliases=aliases, max_rows=max_rows,
                             max_columns=max_columns, lang=lang)
-    view = preview_view(preview, state.program, lang, upload_year(state))
+    view = preview_view(preview, state.program, lang, upload_year(state), unmatched_page)
     save_view(shelf, state, key, view)
     return view
