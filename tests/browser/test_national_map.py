@@ -252,8 +252,9 @@ def test_url_holds_layer_drill_and_view_across_reload(page, records, banten_url)
     assert _canvas_state(other) == before
     other.close()
 
-    # the share button hands out the link (no clipboard here: the selected text box)
+    # the share button hands out the link: copied, or (no clipboard) shown selected
     page.locator("[data-testid=share-button]").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=share-status]').textContent")
     box = page.locator("[data-testid=share-url]")
     status = page.locator("[data-testid=share-status]").inner_text()
     if box.is_visible():

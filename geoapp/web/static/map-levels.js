@@ -367,5 +367,5 @@
     var g = L.geoJSON(list[0]);
     state.start = list[0].features.length ? g.getBounds() : map.getBounds();
     return restore();
-  }).catch(function (err) { $("levels-status").textContent = String(err); });
+  }).catch(function (err) { state.restoring = false; $("levels-status").textContent = String(err); });
 }(window, document));
