@@ -244,6 +244,13 @@ def test_url_holds_layer_drill_and_view_across_reload(page, records, banten_url)
         "Tangerang Selatan" in page.locator("[data-testid=levels-path]").inner_text()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert "lang=en" in page.url and "area=36.74" in page.url
+    # the other language shows the same map
+    page.locator("[data-testid=lang-switch] a[hreflang=id]").click()
+    _shown(page, "desa", "umkm-nilai")
+    assert _canvas_state(page) == before and "lang=id" in page.url
+    assert page.evaluate("document.documentElement.lang") == "id"
+    page.goto(url)
+    _shown(page, "desa", "umkm-nilai")
 
     # the same link opened afresh (a colleague's browser) shows the same map
     other = page.context.new_page()

@@ -223,6 +223,10 @@
     if (url !== window.location.pathname + window.location.search) {
       window.history.replaceState(window.history.state, "", url);
     }
+    document.querySelectorAll("[data-testid=lang-switch] a[hreflang]").forEach(function (a) {
+      q.set("lang", a.getAttribute("hreflang"));          /* another language: the same map */
+      a.setAttribute("href", window.location.pathname + "?" + q.toString());
+    });
   }
   function restoreControls(q) {
     Object.keys(CONTROLS).forEach(function (n) {
