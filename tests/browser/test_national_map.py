@@ -206,3 +206,88 @@ def test_click_drills_to_desa_with_figures(page, records, banten_url):
     # a closed tooltip fades out for 200 ms: pick the one of the hovered desa
     assert "Rp 2.500.000" in page.locator(".leaflet-tooltip", has_text="Rawabuntu").inner_text()
     assert not records.page_errors and not records.console_errors
+
+
+# --------------------------------------------------------------------------- URL state
+
+def _canvas_state(page) -> dict:
+    canvas = page.locator("[data-testid=levels-canvas]")
+    return {name: canvas.get_attribute(f"data-{name}") for name in ("level", "parent", "layer", "zoom")}
+
+
+def test_url_holds_layer_drill_and_view_across_reload(page, records, banten_url):
+    page.goto(banten_url + "/?lang=en")
+    _shown(page, "kabupaten")
+    page.select_option("[data-testid=levels-layer]", "umkm-nilai")
+    _shown(page, "kabupaten", "umkm-nilai")
+    page.select_option("[data-testid=levels-k]", "4")
+    _shown(page, "kabupaten", "umkm-nilai")
+    page.locator("path[data-kode='36.74']").dispatch_event("click")
+    _shown(page, "kecamatan", "umkm-nilai")
+    zoom = int(page.locator("[data-testid=levels-canvas]").get_attribute("data-zoom"))
+    for step in (1, 2):                    # zoom past the clicked level: desa of the view
+        page.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_function("(z) => document.querySelector('[data-testid=levels-canvas]')"
+                               ".dataset.zoom === String(z)", arg=zoom + step)
+    _shown(page, "desa", "umkm-nilai")
+    before = _canvas_state(page)
+    url = page.url
+    for part in ("lang=en", "layer=umkm-nilai", "k=4", "area=36.74", "level=desa", f"z={zoom + 2}"):
+        assert part in url, (part, url)
+
+    page.reload()
+    _shown(page, "desa", "umkm-nilai")
+    assert _canvas_state(page) == before
+    assert page.locator("[data-testid=levels-layer]").input_value() == "umkm-nilai"
+    assert page.locator("[data-testid=levels-k]").input_value() == "4"
+    assert "36.74" in page.locator("[data-testid=levels-path]").inner_text() or \
+        "Tangerang Selatan" in page.locator("[data-testid=levels-path]").inner_text()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "lang=en" in page.url and "area=36.74" in page.url
+    # the other language shows the same map
+    page.locator("[data-testid=lang-switch] a[hreflang=id]").click()
+    _shown(page, "desa", "umkm-nilai")
+    assert _canvas_state(page) == before and "lang=id" in page.url
+    assert page.evaluate("document.documentElement.lang") == "id"
+    page.goto(url)
+    _shown(page, "desa", "umkm-nilai")
+
+    # the same link opened afresh (a colleague's browser) shows the same map
+    other = page.context.new_page()
+    other.goto(url)
+    _shown(other, "desa", "umkm-nilai")
+    assert _canvas_state(other) == before
+    other.close()
+
+    # the share button hands out the link: copied, or (no clipboard) shown selected
+    page.locator("[data-testid=share-button]").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=share-status]').textContent")
+    box = page.locator("[data-testid=share-url]")
+    status = page.locator("[data-testid=share-status]").inner_text()
+    if box.is_visible():
+        assert box.input_value() == page.url and "Copy this link" in status
+    else:
+        assert "Link copied" in status
+    assert not records.page_errors and not records.console_errors
+
+
+@pytest.mark.parametrize("query", [
+    "layer=%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E&scheme=%3Cb%3E&k=99&z=abc&c=999,999"
+    "&level=desa&area=%3Cimg%20src%3Dx%20onerror%3D%22window.__xss%3D1%22%3E",
+    "z=9&c=91,200&area=32.01&level=provinsi",          # centre out of range, foreign area
+    "z=1e3&c=-6.2,106.6&area=36.99&lang=%3Cscript%3E",  # no such kabupaten, bad language
+])
+def test_hostile_url_falls_back_to_defaults(page, records, banten_url, query):
+    page.goto(banten_url + "/?" + query)
+    _shown(page, "kabupaten", "umkm-kelompok-km2")
+    canvas = page.locator("[data-testid=levels-canvas]")
+    assert canvas.get_attribute("data-parent") == "36"
+    assert page.locator("[data-testid=levels-scheme]").input_value() == "quantiles"
+    assert page.locator("path[data-kode='36.74']").count() == 1
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("img[src=x]").count() == 0
+    # the URL is rewritten with the values in force, none of the hostile ones
+    page.wait_for_function("() => location.search.includes('layer=umkm-kelompok-km2')")
+    for bad in ("script", "img", "999", "32.01", "36.99", "abc", "1e3"):
+        assert bad not in page.url, (bad, page.url)
+    assert not records.page_errors and not records.console_errors

@@ -205,3 +205,28 @@ def test_small_rates_of_large_areas_are_not_shown_as_zero():
     assert format_value(0.043, "rate", "id") == "0,043"       # a province's groups per km²
     assert format_bound(0.00012, "rate", "en") == "0.00012"
     assert format_value(0.25, "rate", "id") == "0,2" and format_value(0, "rate", "id") == "0,0"
+
+
+def test_page_with_a_hostile_state_url_reflects_none_of_it(banten):
+    """The map's state in the URL is read by map-levels.js only: the page never prints it."""
+    query = ("layer=%3Cscript%3Ex%3C%2Fscript%3E&scheme=%3Cb%3E&k=abc&z=abc&c=999,999"
+             "&level=%3Ci%3E&area=%3Cimg%20src%3Dx%3E")
+    response = banten.get("/?lang=en&" + query)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<script>x" not in page and "<img src=x" not in page and "<b>" not in page
+    assert 'data-testid="share-button"' in page and ">Share<" in page
+    assert 'data-copied="Link copied."' in page
+    assert ">Bagikan<" in banten.get("/?lang=id").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("extra", ["z=5", "c=-6.2,106.6", "area=36.74", "level=desa",
+                                   "lang=%3Cscript%3E"])
+def test_map_state_parameters_are_refused_by_the_figures_api(banten, extra):
+    """Only parent, layer, scheme, k (and a known lang) reach the API: anything else is a
+    400 naming the parameter, never silently used."""
+    response = banten.get("/api/levels/kabupaten/figures.json?parent=36&layer=umkm-nilai&" + extra)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert f"'{extra.split('=')[0]}'" in body
+    assert response.mimetype == "application/json"          # an echoed value is never HTML

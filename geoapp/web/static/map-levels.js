@@ -8,6 +8,9 @@
  *   parents visible in the view (never below the level's minimum zoom, MIN_ZOOM, unless an
  *   area was clicked); zooming out goes back up.
  * Only the children of visible parents are loaded, one request per parent (cached).
+ * The URL holds the state (history.replaceState): layer, scheme, k, the level shown, the
+ * clicked area and the view (z, c = "lat,lng"); ``lang`` is kept. Opening such a link restores
+ * it; values that do not fit (unknown layer, bad numbers, foreign codes) are ignored.
  * Requests in flight are counted on <html data-fetching> (tests wait for "0"). */
 (function (window, document) {
   "use strict";
@@ -22,7 +25,7 @@
   var names = JSON.parse(data.levelNames || "{}");
   var startIdx = Math.max(0, ORDER.indexOf(data.startLevel));
   var state = { anchor: { idx: startIdx, zoom: 0 }, focus: null, token: 0, drawn: "", layer: null,
-                shapes: {}, start: null };
+                shapes: {}, start: null, restoring: true };
   node.style.height = "70vh";
   var map = L.map(node).setView([-2.5, 118], 5);
   if (data.tiles) { L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 }).addTo(map); }
@@ -57,8 +60,7 @@
   function figuresUrl(level, parents) {
     var q = new URLSearchParams({ parent: parents.join(","), layer: control("levels-layer"),
                                   scheme: control("levels-scheme"), k: control("levels-k") });
-    var lang = new URLSearchParams(window.location.search).get("lang");
-    if (lang) { q.set("lang", lang); }
+    if (root.lang) { q.set("lang", root.lang); }          /* the page's own: always valid */
     return data.figuresUrl.replace("LEVEL", encodeURIComponent(level)) + "?" + q.toString();
   }
   function figures(level, parents) {
@@ -205,11 +207,83 @@
       (state.error ? " (" + state.error + ")" : "");
     state.error = "";
   }
+  /* ---- the state in the URL ---- */
+  var CONTROLS = { layer: "levels-layer", scheme: "levels-scheme", k: "levels-k" };
+  function writeUrl() {
+    if (state.restoring) { return; }
+    var old = new URLSearchParams(window.location.search), q = new URLSearchParams();
+    if (old.get("lang") && old.get("lang") === root.lang) { q.set("lang", root.lang); }
+    Object.keys(CONTROLS).forEach(function (n) { if ($(CONTROLS[n])) { q.set(n, control(CONTROLS[n])); } });
+    var centre = map.getCenter();
+    q.set("level", ORDER[levelIndex(map.getZoom())]);
+    if (state.focus) { q.set("area", state.focus.parent); }
+    q.set("z", String(map.getZoom()));
+    q.set("c", centre.lat.toFixed(5) + "," + centre.lng.toFixed(5));
+    var url = window.location.pathname + "?" + q.toString();
+    if (url !== window.location.pathname + window.location.search) {
+      window.history.replaceState(window.history.state, "", url);
+    }
+    document.querySelectorAll("[data-testid=lang-switch] a[hreflang]").forEach(function (a) {
+      q.set("lang", a.getAttribute("hreflang"));          /* another language: the same map */
+      a.setAttribute("href", window.location.pathname + "?" + q.toString());
+    });
+  }
+  function restoreControls(q) {
+    Object.keys(CONTROLS).forEach(function (n) {
+      var el = $(CONTROLS[n]), value = q.get(n);
+      if (!el || value === null) { return; }
+      var before = el.value;
+      el.value = value;                              /* not one of the options: unchanged */
+      if (el.selectedIndex < 0 || el.value !== value) { el.value = before; }
+    });
+  }
+  function readView(q) {
+    var z = q.get("z") || "", c = (q.get("c") || "").split(","), num = /^-?\d{1,3}(\.\d{1,12})?$/;
+    if (!/^\d{1,2}$/.test(z) || c.length !== 2 || !num.test(c[0]) || !num.test(c[1])) { return null; }
+    var lat = parseFloat(c[0]), lng = parseFloat(c[1]), zoom = parseInt(z, 10);
+    if (Math.abs(lat) > 85 || Math.abs(lng) > 180 || zoom > 18) { return null; }
+    return { center: [lat, lng], zoom: zoom };
+  }
+  /* The clicked area of a link: a code under the working area whose shape can be loaded,
+     level by level from the top (only codes seen in a loaded level are asked for). */
+  function loadArea(kode) {
+    var skip = data.startParent ? data.startParent.split(".").length : 0, parts = kode.split(".");
+    if (!/^\d{2}(\.\d{2}){0,2}$/.test(kode) || parts.length <= skip ||
+        (data.startParent && kode.indexOf(data.startParent + ".") !== 0)) { return Promise.resolve(null); }
+    function step(n) {
+      var code = parts.slice(0, n).join(".");
+      return layers(ORDER[n - 1], [parts.slice(0, n - 1).join(".")]).then(function () {
+        if (!state.shapes[code]) { return null; }
+        return n === parts.length ? code : step(n + 1);
+      });
+    }
+    return step(skip + 1);
+  }
+  function restore() {
+    var q = new URLSearchParams(window.location.search), view = readView(q);
+    var level = ORDER.indexOf(q.get("level") || "");
+    restoreControls(q);
+    return loadArea(q.get("area") || "").catch(function () { return null; }).then(function (area) {
+      var bounds = area ? state.shapes[area].bounds : state.start, idx = area ? area.split(".").length : startIdx;
+      state.focus = area ? { idx: idx, parent: area } : null;
+      state.anchor = { idx: idx, zoom: map.getBoundsZoom(bounds) };
+      if (view) {
+        if (level >= idx) { state.anchor = { idx: level, zoom: view.zoom }; }
+        map.setView(view.center, view.zoom, { animate: false });
+      } else {
+        map.fitBounds(bounds, { animate: false });
+      }
+      state.restoring = false;
+      return update();
+    });
+  }
+
   function update() {
     var token = ++state.token, zoom = map.getZoom(), idx = levelIndex(zoom);
     node.setAttribute("data-zoom", String(zoom));
     if (state.focus && idx < state.focus.idx) { state.focus = null; idx = levelIndex(zoom); }
     var level = ORDER[idx];
+    writeUrl();
     return parentsFor(idx).then(function (parents) {
       var key = [level, parents.join(","), control("levels-layer"), control("levels-scheme"), control("levels-k")].join("|");
       if (!parents.length || key === state.drawn) { return null; }
@@ -266,6 +340,19 @@
       list.appendChild(li);
     });
   }
+  /* ---- share: the city map's pattern (clipboard, else a selected text box) ---- */
+  function share() {
+    var url = window.location.href, status = $("levels-share-status"), box = $("levels-share-url");
+    function fallback() {
+      box.hidden = false; box.value = url; box.focus(); box.select();
+      status.textContent = data.copyFallback || "";
+    }
+    if (window.navigator.clipboard && window.isSecureContext) {
+      window.navigator.clipboard.writeText(url).then(function () {
+        box.hidden = true; status.textContent = data.copied || "";
+      }, fallback);
+    } else { fallback(); }
+  }
   function levelOf(kode) { return ORDER[Math.min(kode.split(".").length, ORDER.length) - 1]; }
 
   ["levels-layer", "levels-scheme", "levels-k"].forEach(function (id) {
@@ -274,10 +361,15 @@
   });
   var form = document.querySelector("[data-testid=levels-controls]");
   if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); update(); }); }
-  map.on("moveend", update);
+  map.on("moveend", function () { if (!state.restoring) { update(); } });
+  var shareButton = $("levels-share");
+  if (shareButton) {
+    shareButton.hidden = false;
+    shareButton.addEventListener("click", share);
+  }
   layers(data.startLevel, [data.startParent]).then(function (list) {
     var g = L.geoJSON(list[0]);
     state.start = list[0].features.length ? g.getBounds() : map.getBounds();
-    fitTo(state.start, startIdx);
-  }).catch(function (err) { $("levels-status").textContent = String(err); });
+    return restore();
+  }).catch(function (err) { state.restoring = false; $("levels-status").textContent = String(err); });
 }(window, document));
