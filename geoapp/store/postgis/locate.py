@@ -17,11 +17,14 @@ from sqlalchemy import Engine
 
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.locator import gazetteer_hash
+from geoapp.store.postgis.grid import GRID_HITS, grid_cell
 from geoapp.store.postgis.sync import sync_boundaries
 
-# Few points: each point probes the boundaries' GiST index. Many points: each polygon
-# probes the points' GiST index (the polygon stays the same from call to call, so PostGIS
-# detoasts and prepares it once; OFFSET 0 keeps the planner from flattening the loop).
+# Few points: each point probes the boundaries' GiST index. Many points: a hash join on a
+# grid (``grid.GRID_HITS``); a set whose grid would be too large (``grid.grid_cell`` is
+# None) keeps MANY_POINTS_HITS: each polygon probes a GiST index of the points (the
+# polygon stays the same from call to call, so PostGIS detoasts and prepares it once;
+# OFFSET 0 keeps the planner from flattening the loop).
 FEW_POINTS_HITS = """
   SELECT p.id, b.row_no, b.kode, p.pt
   FROM gis_points p JOIN gis_boundaries b
@@ -33,9 +36,14 @@ MANY_POINTS_HITS = """
   CROSS JOIN LATERAL (SELECT id, pt FROM gis_points
                       WHERE ST_Intersects(b.geom, gis_points.pt) OFFSET 0) p
 """
+
+
 POINTS = ("CREATE TEMP TABLE gis_points ON COMMIT DROP AS "
           "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM gis_points_in")
-POINTS_BY_PLACE = POINTS + " ORDER BY ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 6)"
+# geohash order (points outside -180..180, -90..90 have none: ST_GeoHash refuses them)
+POINTS_BY_PLACE = POINTS + (" ORDER BY CASE WHEN lon BETWEEN -180 AND 180 AND lat BETWEEN "
+                            "-90 AND 90 THEN ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), "
+                            "4326), 6) END")
 LOCATE_SQL = """
 WITH hits AS (
   SELECT h.*, count(*) OVER (PARTITION BY h.id) AS n FROM ({hits}) h
@@ -91,10 +99,12 @@ class PostgisLocator:
         others = np.full(k, None, dtype=object)
         if not k:
             return index, overlap, others
-        rows = _run(self.engine, content_hash, lon, lat, len(gazetteer))
+        cell = grid_cell(gazetteer.geometry)
+        rows = _run(self.engine, content_hash, lon, lat, len(gazetteer), cell)
         if rows is None:   # the set was pruned by another server since: copy it again
             self._synced.discard(content_hash)
-            rows = _run(self.engine, self.sync(gazetteer), lon, lat, len(gazetteer)) or []
+            rows = _run(self.engine, self.sync(gazetteer), lon, lat, len(gazetteer),
+                        cell) or []
         if rows:
             ids, row_no, n, other = (np.asarray(c) for c in zip(*rows, strict=True))
             ids = ids.astype("int64")
@@ -118,8 +128,9 @@ def _points_copy(lon: np.ndarray, lat: np.ndarray) -> bytes:
 
 
 def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
-         polygons: int) -> list | None:
-    """The (point, row, count, others) rows; None when the set is not in the database."""
+         polygons: int, cell: float | None = None) -> list | None:
+    """The (point, row, count, others) rows; None when the set is not in the database.
+    ``cell``: the grid's cell side for many points (None: the points' GiST index)."""
     many = len(lon) * 2 >= polygons
     with engine.begin() as connection:
         raw = connection.connection.driver_connection
@@ -135,10 +146,13 @@ def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
             with cursor.copy("COPY gis_points_in (id, lon, lat) FROM STDIN "
                              "(FORMAT binary)") as copy:
                 copy.write(_points_copy(lon, lat))
-            cursor.execute(POINTS_BY_PLACE if many else POINTS)
-            if many:
+            cursor.execute(POINTS_BY_PLACE if many and cell is None else POINTS)
+            if many and cell is None:
                 cursor.execute("CREATE INDEX ON gis_points USING gist (pt)")
+            if many and cell is not None:   # the grid's hash join, not a sort of wide rows
+                cursor.execute("SET LOCAL enable_mergejoin = off")
             cursor.execute("ANALYZE gis_points")
-            hits = MANY_POINTS_HITS if many else FEW_POINTS_HITS
-            cursor.execute(LOCATE_SQL.format(hits=hits), {"h": content_hash})
+            hits = FEW_POINTS_HITS if not many else (
+                MANY_POINTS_HITS if cell is None else GRID_HITS)
+            cursor.execute(LOCATE_SQL.format(hits=hits), {"h": content_hash, "cell": cell})
             return cursor.fetchall()
