@@ -22,20 +22,22 @@ GRID_MAX_COORD = 1e12       # coordinates are clamped to this (bigint cells, ord
 # The clamp to GRID_MAX_COORD is written out (1e12): equal on both sides, order kept.
 GRID_HITS = """
   SELECT p.id, c.row_no, c.kode, p.pt
-  FROM (SELECT id, pt, floor(least(greatest(ST_X(pt), -1e12), 1e12) / %(cell)s)::bigint AS cx,
-               floor(least(greatest(ST_Y(pt), -1e12), 1e12) / %(cell)s)::bigint AS cy
+  FROM (SELECT id, pt, lon, lat,
+               floor(least(greatest(lon, -1e12), 1e12) / %(cell)s)::bigint AS cx,
+               floor(least(greatest(lat, -1e12), 1e12) / %(cell)s)::bigint AS cy
         FROM gis_points OFFSET 0) p
-  JOIN (SELECT b.row_no, b.kode, b.geom, cx, cy
+  JOIN (SELECT b.row_no, b.kode, b.geom, b.x0, b.x1, b.y0, b.y1, cx, cy
         FROM (SELECT row_no, kode, geom,
                      least(greatest(ST_XMin(geom), -1e12), 1e12) AS x0,
                      least(greatest(ST_XMax(geom), -1e12), 1e12) AS x1,
                      least(greatest(ST_YMin(geom), -1e12), 1e12) AS y0,
                      least(greatest(ST_YMax(geom), -1e12), 1e12) AS y1
-              FROM gis_boundaries WHERE set_hash = %(h)s) b,
+              FROM gis_boundaries WHERE set_hash = %(h)s OFFSET 0) b,
              generate_series(floor(b.x0 / %(cell)s)::bigint, floor(b.x1 / %(cell)s)::bigint) cx,
              generate_series(floor(b.y0 / %(cell)s)::bigint, floor(b.y1 / %(cell)s)::bigint) cy
         OFFSET 0) c ON c.cx = p.cx AND c.cy = p.cy
-  WHERE ST_Intersects(c.geom, p.pt)
+  WHERE p.lon BETWEEN c.x0 AND c.x1 AND p.lat BETWEEN c.y0 AND c.y1   -- the box first
+    AND ST_Intersects(c.geom, p.pt)
 """
 
 

@@ -39,7 +39,8 @@ MANY_POINTS_HITS = """
 
 
 POINTS = ("CREATE TEMP TABLE gis_points ON COMMIT DROP AS "
-          "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM gis_points_in")
+          "SELECT id, lon, lat, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt "
+          "FROM gis_points_in")
 # geohash order (points outside -180..180, -90..90 have none: ST_GeoHash refuses them)
 POINTS_BY_PLACE = POINTS + (" ORDER BY CASE WHEN lon BETWEEN -180 AND 180 AND lat BETWEEN "
                             "-90 AND 90 THEN ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), "
