@@ -22,10 +22,10 @@ GRID_MAX_COORD = 1e12       # coordinates are clamped to this (bigint cells, ord
 # The clamp to GRID_MAX_COORD is written out (1e12): equal on both sides, order kept.
 GRID_HITS = """
   SELECT p.id, c.row_no, c.kode, p.pt
-  FROM (SELECT id, pt, lon, lat,
+  FROM (SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt, lon, lat,
                floor(least(greatest(lon, -1e12), 1e12) / %(cell)s)::bigint AS cx,
                floor(least(greatest(lat, -1e12), 1e12) / %(cell)s)::bigint AS cy
-        FROM gis_points OFFSET 0) p
+        FROM gis_points_in OFFSET 0) p
   JOIN (SELECT b.row_no, b.kode, b.geom, b.x0, b.x1, b.y0, b.y1, cx, cy
         FROM (SELECT row_no, kode, geom,
                      least(greatest(ST_XMin(geom), -1e12), 1e12) AS x0,

@@ -1,4 +1,5 @@
-"""Point in polygon in PostGIS: ``ST_Intersects`` against the GiST-indexed boundaries.
+"""Point in polygon in PostGIS: ``ST_Intersects`` on the boundaries, candidates found by
+their GiST index (few points) or by a grid hash join (many points, ``grid``).
 
 The same rule as the shapely path (``matching.spatial``), so results are equal: a point
 on or inside a polygon belongs to it (``ST_Intersects``, as shapely's ``intersects``
@@ -39,8 +40,7 @@ MANY_POINTS_HITS = """
 
 
 POINTS = ("CREATE TEMP TABLE gis_points ON COMMIT DROP AS "
-          "SELECT id, lon, lat, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt "
-          "FROM gis_points_in")
+          "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM gis_points_in")
 # geohash order (points outside -180..180, -90..90 have none: ST_GeoHash refuses them)
 POINTS_BY_PLACE = POINTS + (" ORDER BY CASE WHEN lon BETWEEN -180 AND 180 AND lat BETWEEN "
                             "-90 AND 90 THEN ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), "
@@ -147,13 +147,15 @@ def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
             with cursor.copy("COPY gis_points_in (id, lon, lat) FROM STDIN "
                              "(FORMAT binary)") as copy:
                 copy.write(_points_copy(lon, lat))
-            cursor.execute(POINTS_BY_PLACE if many and cell is None else POINTS)
-            if many and cell is None:
-                cursor.execute("CREATE INDEX ON gis_points USING gist (pt)")
-            if many and cell is not None:   # the grid's hash join, not a sort of wide rows
+            grid = many and cell is not None
+            if grid:   # the grid's hash join reads the copied rows; never a merge join
                 cursor.execute("SET LOCAL enable_mergejoin = off")
-            cursor.execute("ANALYZE gis_points")
-            hits = FEW_POINTS_HITS if not many else (
-                MANY_POINTS_HITS if cell is None else GRID_HITS)
+                cursor.execute("ANALYZE gis_points_in")
+            else:
+                cursor.execute(POINTS_BY_PLACE if many else POINTS)
+                if many:
+                    cursor.execute("CREATE INDEX ON gis_points USING gist (pt)")
+                cursor.execute("ANALYZE gis_points")
+            hits = GRID_HITS if grid else MANY_POINTS_HITS if many else FEW_POINTS_HITS
             cursor.execute(LOCATE_SQL.format(hits=hits), {"h": content_hash, "cell": cell})
             return cursor.fetchall()
