@@ -55,3 +55,52 @@ def grid_cell(geometry: np.ndarray | None) -> float | None:
     cells = np.floor(bounds / cell)
     rows = (cells[:, 2] - cells[:, 0] + 1) * (cells[:, 3] - cells[:, 1] + 1)
     return cell if float(rows.sum()) <= GRID_MAX_ROWS else None
+
+
+PAIRS_COPY = "COPY (SELECT id, row_no FROM ({hits}) h) TO STDOUT (FORMAT binary)"
+DEPTHS = """
+  SELECT h.id, h.row_no,
+         round(ST_Distance(ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326),
+                           ST_Boundary(b.geom))::numeric, 12) AS depth
+  FROM unnest(%(ids)s::integer[], %(rows)s::integer[]) h (id, row_no)
+  JOIN gis_points_in p ON p.id = h.id
+  JOIN gis_boundaries b ON b.set_hash = %(h)s AND b.row_no = h.row_no
+"""
+_PAIR = np.dtype([("fields", ">i2"), ("id_len", ">i4"), ("id", ">i4"), ("row_len", ">i4"),
+                  ("row_no", ">i4")])
+
+
+def grid_pick(cursor, content_hash: str, cell: float,
+              kode: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """(point ids, rows, hit counts, others) of the points inside a polygon, by the rule of
+    ``locate``: the hits come back as (point, row) pairs in COPY's binary format; only the
+    points in more than one polygon get a depth (distance to the ORIGINAL polygon's
+    boundary, rounded to 12 decimals in the database), deepest first, ties by row."""
+    data = bytearray()
+    with cursor.copy(PAIRS_COPY.format(hits=GRID_HITS), {"h": content_hash,
+                                                        "cell": cell}) as copy:
+        for block in copy:
+            data += block
+    pairs = np.frombuffer(bytes(data[19:len(data) - 2]), dtype=_PAIR)   # header, trailer
+    if not (pairs["fields"] == 2).all():
+        raise RuntimeError("unexpected COPY rows from the grid join")
+    ids, rows = pairs["id"].astype("int64"), pairs["row_no"].astype("int64")
+    order = np.lexsort((rows, ids))
+    ids, rows = ids[order], rows[order]
+    point, first, count = np.unique(ids, return_index=True, return_counts=True)
+    best, others = rows[first].copy(), [None] * len(point)
+    multi = np.flatnonzero(count > 1)
+    if len(multi):
+        in_multi = np.repeat(count > 1, count)
+        cursor.execute(DEPTHS, {"ids": ids[in_multi].tolist(), "rows": rows[in_multi].tolist(),
+                                "h": content_hash})
+        ranked: dict[int, list] = {}
+        for pid, row, depth in cursor.fetchall():
+            ranked.setdefault(pid, []).append((-depth, row))
+        position = {int(p): i for i, p in enumerate(point)}
+        for pid, hits in ranked.items():
+            hits.sort()
+            i = position[pid]
+            best[i] = hits[0][1]
+            others[i] = ", ".join(kode[row] for _, row in hits[1:])
+    return point, best, count, others

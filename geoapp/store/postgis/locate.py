@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.locator import gazetteer_hash
-from geoapp.store.postgis.grid import GRID_HITS, grid_cell
+from geoapp.store.postgis.grid import grid_cell, grid_pick
 from geoapp.store.postgis.sync import sync_boundaries
 
 # Few points: each point probes the boundaries' GiST index. Many points: a hash join on a
@@ -101,16 +101,15 @@ class PostgisLocator:
         if not k:
             return index, overlap, others
         cell = grid_cell(gazetteer.geometry)
-        rows = _run(self.engine, content_hash, lon, lat, len(gazetteer), cell)
-        if rows is None:   # the set was pruned by another server since: copy it again
+        kode = list(gazetteer.kode)
+        found = _run(self.engine, content_hash, lon, lat, kode, cell)
+        if found is None:   # the set was pruned by another server since: copy it again
             self._synced.discard(content_hash)
-            rows = _run(self.engine, self.sync(gazetteer), lon, lat, len(gazetteer),
-                        cell) or []
-        if rows:
-            ids, row_no, n, other = (np.asarray(c) for c in zip(*rows, strict=True))
-            ids = ids.astype("int64")
-            index[ids] = row_no.astype("int64")
-            overlap[ids] = n.astype("int64") > 1
+            found = _run(self.engine, self.sync(gazetteer), lon, lat, kode, cell)
+        if found is not None and len(found[0]):
+            ids, row_no, n, other = found
+            index[ids] = row_no
+            overlap[ids] = n > 1
             others[ids] = [o if o else None for o in other]
         return index, overlap, others
 
@@ -129,10 +128,11 @@ def _points_copy(lon: np.ndarray, lat: np.ndarray) -> bytes:
 
 
 def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
-         polygons: int, cell: float | None = None) -> list | None:
-    """The (point, row, count, others) rows; None when the set is not in the database.
-    ``cell``: the grid's cell side for many points (None: the points' GiST index)."""
-    many = len(lon) * 2 >= polygons
+         kode: list[str], cell: float | None = None) -> tuple | None:
+    """(point ids, rows, hit counts, others) of the points inside a polygon; None when
+    the set is not in the database. ``cell``: the grid's cell side for many points (None:
+    the points' GiST index)."""
+    many = len(lon) * 2 >= len(kode)
     with engine.begin() as connection:
         raw = connection.connection.driver_connection
         with raw.cursor() as cursor:
@@ -156,6 +156,12 @@ def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
                 if many:
                     cursor.execute("CREATE INDEX ON gis_points USING gist (pt)")
                 cursor.execute("ANALYZE gis_points")
-            hits = GRID_HITS if grid else MANY_POINTS_HITS if many else FEW_POINTS_HITS
-            cursor.execute(LOCATE_SQL.format(hits=hits), {"h": content_hash, "cell": cell})
-            return cursor.fetchall()
+            if grid:
+                return grid_pick(cursor, content_hash, cell, kode)
+            hits = MANY_POINTS_HITS if many else FEW_POINTS_HITS
+            cursor.execute(LOCATE_SQL.format(hits=hits), {"h": content_hash})
+            rows = cursor.fetchall()
+    if not rows:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64"), np.zeros(0), []
+    ids, row_no, n, other = (np.asarray(c) for c in zip(*rows, strict=True))
+    return ids.astype("int64"), row_no.astype("int64"), n.astype("int64"), list(other)
