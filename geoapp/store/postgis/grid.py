@@ -6,7 +6,8 @@ sides are clamped alike), so a point inside a polygon's box is in one of the box
 the candidates hold every bounding-box hit, and ``ST_Intersects`` on the ORIGINAL polygon
 decides, so the answer is the one of the index path and each point-polygon pair is met
 once. The cells come polygon by polygon, so PostGIS keeps a polygon prepared across its
-calls. An index probe per polygon (the former plan) was most of the time.
+calls. An index probe per polygon (the former plan) was most of the time. ``grid_pick``
+reads the hits back as (point, row) pairs and ranks only the points in several polygons.
 """
 
 from __future__ import annotations
