@@ -74,6 +74,8 @@ def test_the_grid_equals_shapely_and_the_index_plan(engine, monkeypatch):
     on_grid = _found(gaz, locator, lon, lat)
     _assert_same(on_grid, python)
     assert on_grid.overlap.any() and (on_grid.index == 3).any()
+    outside = _found(gaz, locator, np.array([5.0, 6.0, -7.0]), np.array([5.0, 6.0, 1.0]))
+    assert (outside.index == -1).all() and outside.outside.all()
     monkeypatch.setattr(locate, "grid_cell", lambda geometry: None)   # the index plan
     _assert_same(_found(gaz, locator, lon, lat), python)
 

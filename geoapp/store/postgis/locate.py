@@ -6,7 +6,8 @@ on or inside a polygon belongs to it (``ST_Intersects``, as shapely's ``intersec
 predicate; ``ST_Contains`` would drop points on a boundary line); a point in several
 polygons is counted once, in the one whose boundary is farthest from it (depth rounded
 to 12 decimals), ties by lowest kode (``row_no``: the gazetteer is sorted by kode),
-picked with ``DISTINCT ON``; the others are listed in that order.
+picked with ``DISTINCT ON`` (on the grid: by ``grid.grid_pick``); the others are
+listed in that order.
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ MANY_POINTS_HITS = """
   CROSS JOIN LATERAL (SELECT id, pt FROM gis_points
                       WHERE ST_Intersects(b.geom, gis_points.pt) OFFSET 0) p
 """
-
-
 POINTS = ("CREATE TEMP TABLE gis_points ON COMMIT DROP AS "
           "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM gis_points_in")
 # geohash order (points outside -180..180, -90..90 have none: ST_GeoHash refuses them)
