@@ -99,7 +99,7 @@ class PostgisLocator:
         others = np.full(k, None, dtype=object)
         if not k:
             return index, overlap, others
-        cell = grid_cell(gazetteer.geometry)
+        cell = grid_cell(gazetteer.geometry) if k * 2 >= len(gazetteer) else None
         kode = list(gazetteer.kode)
         found = _run(self.engine, content_hash, lon, lat, kode, cell)
         if found is None:   # the set was pruned by another server since: copy it again
