@@ -12,8 +12,8 @@ PostGIS tables).
    shipped national boundaries (70 % near a random desa's inner point, 30 % anywhere in
    Indonesia's box, most of those at sea) located by ``matching.spatial.locate_points``:
    shapely's STRtree in this process (the tree built beforehand) against PostGIS
-   (``ST_Intersects`` with the GiST index, ``DISTINCT ON`` for overlaps; the points copied
-   in, the answer read back). Both answers are compared point by point.
+   (candidates by a hash join on a grid of cells, ``ST_Intersects`` on the original
+   polygons, ``DISTINCT ON`` for overlaps; the points copied in, the answer read back). Both answers are compared point by point.
 2. Layer responses: the GeoJSON of a layer frame (``io.export.geojson_bytes`` against
    ``ST_AsGeoJSON``) and a vector tile (GDAL's MVT driver against ``ST_AsMVT``), for the
    104 kelurahan of Kota Tangerang and the 1,552 desa of Banten, best of ``--repeat``, with

@@ -1,11 +1,13 @@
-"""Point in polygon in PostGIS: ``ST_Intersects`` against the GiST-indexed boundaries.
+"""Point in polygon in PostGIS: ``ST_Intersects`` on the boundaries, candidates found by
+their GiST index (few points) or by a grid hash join (many points, ``grid``).
 
 The same rule as the shapely path (``matching.spatial``), so results are equal: a point
 on or inside a polygon belongs to it (``ST_Intersects``, as shapely's ``intersects``
 predicate; ``ST_Contains`` would drop points on a boundary line); a point in several
 polygons is counted once, in the one whose boundary is farthest from it (depth rounded
 to 12 decimals), ties by lowest kode (``row_no``: the gazetteer is sorted by kode),
-picked with ``DISTINCT ON``; the others are listed in that order.
+picked with ``DISTINCT ON`` (on the grid: by ``grid.grid_pick``); the others are
+listed in that order.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from sqlalchemy import Engine
 
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.locator import gazetteer_hash
+from geoapp.store.postgis.grid import grid_cell, grid_pick
 from geoapp.store.postgis.sync import sync_boundaries
 
-# Few points: each point probes the boundaries' GiST index. Many points: each polygon
-# probes the points' GiST index (the polygon stays the same from call to call, so PostGIS
-# detoasts and prepares it once; OFFSET 0 keeps the planner from flattening the loop).
+# Few points: each point probes the boundaries' GiST index. Many points: a hash join on a
+# grid (``grid.GRID_HITS``); a set whose grid would be too large (``grid.grid_cell`` is
+# None) keeps MANY_POINTS_HITS: each polygon probes a GiST index of the points (the
+# polygon stays the same from call to call, so PostGIS detoasts and prepares it once;
+# OFFSET 0 keeps the planner from flattening the loop).
 FEW_POINTS_HITS = """
   SELECT p.id, b.row_no, b.kode, p.pt
   FROM gis_points p JOIN gis_boundaries b
@@ -35,7 +40,10 @@ MANY_POINTS_HITS = """
 """
 POINTS = ("CREATE TEMP TABLE gis_points ON COMMIT DROP AS "
           "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS pt FROM gis_points_in")
-POINTS_BY_PLACE = POINTS + " ORDER BY ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 6)"
+# geohash order (points outside -180..180, -90..90 have none: ST_GeoHash refuses them)
+POINTS_BY_PLACE = POINTS + (" ORDER BY CASE WHEN lon BETWEEN -180 AND 180 AND lat BETWEEN "
+                            "-90 AND 90 THEN ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), "
+                            "4326), 6) END")
 LOCATE_SQL = """
 WITH hits AS (
   SELECT h.*, count(*) OVER (PARTITION BY h.id) AS n FROM ({hits}) h
@@ -91,15 +99,16 @@ class PostgisLocator:
         others = np.full(k, None, dtype=object)
         if not k:
             return index, overlap, others
-        rows = _run(self.engine, content_hash, lon, lat, len(gazetteer))
-        if rows is None:   # the set was pruned by another server since: copy it again
+        cell = grid_cell(gazetteer.geometry) if k * 2 >= len(gazetteer) else None
+        kode = list(gazetteer.kode)
+        found = _run(self.engine, content_hash, lon, lat, kode, cell)
+        if found is None:   # the set was pruned by another server since: copy it again
             self._synced.discard(content_hash)
-            rows = _run(self.engine, self.sync(gazetteer), lon, lat, len(gazetteer)) or []
-        if rows:
-            ids, row_no, n, other = (np.asarray(c) for c in zip(*rows, strict=True))
-            ids = ids.astype("int64")
-            index[ids] = row_no.astype("int64")
-            overlap[ids] = n.astype("int64") > 1
+            found = _run(self.engine, self.sync(gazetteer), lon, lat, kode, cell)
+        if found is not None and len(found[0]):
+            ids, row_no, n, other = found
+            index[ids] = row_no
+            overlap[ids] = n > 1
             others[ids] = [o if o else None for o in other]
         return index, overlap, others
 
@@ -118,9 +127,11 @@ def _points_copy(lon: np.ndarray, lat: np.ndarray) -> bytes:
 
 
 def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
-         polygons: int) -> list | None:
-    """The (point, row, count, others) rows; None when the set is not in the database."""
-    many = len(lon) * 2 >= polygons
+         kode: list[str], cell: float | None = None) -> tuple | None:
+    """(point ids, rows, hit counts, others) of the points inside a polygon; None when
+    the set is not in the database. ``cell``: the grid's cell side for many points (None:
+    the points' GiST index)."""
+    many = len(lon) * 2 >= len(kode)
     with engine.begin() as connection:
         raw = connection.connection.driver_connection
         with raw.cursor() as cursor:
@@ -135,10 +146,21 @@ def _run(engine: Engine, content_hash: str, lon: np.ndarray, lat: np.ndarray,
             with cursor.copy("COPY gis_points_in (id, lon, lat) FROM STDIN "
                              "(FORMAT binary)") as copy:
                 copy.write(_points_copy(lon, lat))
-            cursor.execute(POINTS_BY_PLACE if many else POINTS)
-            if many:
-                cursor.execute("CREATE INDEX ON gis_points USING gist (pt)")
-            cursor.execute("ANALYZE gis_points")
+            grid = many and cell is not None
+            if grid:   # the grid's hash join reads the copied rows; never a merge join
+                cursor.execute("SET LOCAL enable_mergejoin = off")
+                cursor.execute("ANALYZE gis_points_in")
+            else:
+                cursor.execute(POINTS_BY_PLACE if many else POINTS)
+                if many:
+                    cursor.execute("CREATE INDEX ON gis_points USING gist (pt)")
+                cursor.execute("ANALYZE gis_points")
+            if grid:
+                return grid_pick(cursor, content_hash, cell, kode)
             hits = MANY_POINTS_HITS if many else FEW_POINTS_HITS
             cursor.execute(LOCATE_SQL.format(hits=hits), {"h": content_hash})
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+    if not rows:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64"), np.zeros(0), []
+    ids, row_no, n, other = (np.asarray(c) for c in zip(*rows, strict=True))
+    return ids.astype("int64"), row_no.astype("int64"), n.astype("int64"), list(other)
