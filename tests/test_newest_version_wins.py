@@ -108,7 +108,7 @@ def test_threads_confirming_at_once_end_with_the_newest_active(engine):
 
     def confirm(user: str) -> None:
         try:
-            with Session(engine) as s:
+            with Session(engine, expire_on_commit=False) as s:   # as the app's sessions
                 staged = stage_version(s, _version(user))
                 barrier.wait(timeout=30)
                 done = activate(s, staged.id)

@@ -80,10 +80,7 @@ def activate(session: Session, dataset_id: int, *, keep_years: bool = False) -> 
             .values(previous_id=current)
         ).rowcount
         if claimed != 1 and _supersede(session, dataset_id, newer):
-            session.commit()
-            session.expire_all()
-            session.refresh(dataset)
-            return dataset
+            return _commit_as_done(session, dataset)
         if claimed != 1:
             session.rollback()
             state = session.get(Dataset, dataset_id, populate_existing=True).state
@@ -92,12 +89,18 @@ def activate(session: Session, dataset_id: int, *, keep_years: bool = False) -> 
             _keep_years(session, dataset_id)
         _set_state(session, program, "active", "archived")
         _set_state(session, program, "staged", "active", only_id=dataset_id)
-        session.commit()
-        session.expire_all()
+        return _commit_as_done(session, dataset)
     except BaseException:
         session.rollback()
         raise
+
+
+def _commit_as_done(session: Session, dataset: Dataset) -> Dataset:
+    """Read ``dataset`` back inside the transaction, then commit: its state is the one
+    this activation left (a later activation elsewhere cannot change what it says)."""
+    session.expire_all()
     session.refresh(dataset)
+    session.commit()
     return dataset
 
 
