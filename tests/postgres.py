@@ -194,3 +194,14 @@ def pg_url() -> Iterator[str]:
     """A URL to a fresh, empty PostGIS database on the test PostgreSQL (dropped after)."""
     server_url()
     yield from fresh_database()
+
+
+@pytest.fixture
+def pg_engine(pg_url: str) -> Iterator[Engine]:  # noqa: F811  (pg_url is the fixture above)
+    """An engine on a fresh PostGIS database with geoapp's tables made (disposed after)."""
+    from geoapp.store import create_engine_for, init_db
+
+    engine = create_engine_for(pg_url)
+    init_db(engine)
+    yield engine
+    engine.dispose()

@@ -8,24 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from postgres import pg_url  # noqa: F401  (fixture)
+from postgres import pg_engine, pg_url  # noqa: F401  (fixtures)
 
 from geoapp.matching import spatial
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.locator import using_locator
-from geoapp.store import create_engine_for, init_db
 from geoapp.store.postgis import grid, locate
 from geoapp.store.postgis.locate import PostgisLocator
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def engine(pg_url):  # noqa: F811
-    engine = create_engine_for(pg_url)
-    init_db(engine)
-    yield engine
-    engine.dispose()
 
 
 def _gazetteer() -> Gazetteer:
@@ -64,11 +55,11 @@ def _assert_same(a, b) -> None:
     assert list(a.others) == list(b.others)
 
 
-def test_the_grid_equals_shapely_and_the_index_plan(engine, monkeypatch):
+def test_the_grid_equals_shapely_and_the_index_plan(pg_engine, monkeypatch):  # noqa: F811
     gaz = _gazetteer()
     lon, lat = _points(gaz)
     assert grid.grid_cell(gaz.geometry) == grid.GRID_CELL
-    locator = PostgisLocator(engine)
+    locator = PostgisLocator(pg_engine)
     locator.sync(gaz)
     python = spatial.locate_points(gaz, lon, lat)
     on_grid = _found(gaz, locator, lon, lat)
@@ -80,9 +71,9 @@ def test_the_grid_equals_shapely_and_the_index_plan(engine, monkeypatch):
     _assert_same(_found(gaz, locator, lon, lat), python)
 
 
-def test_a_point_on_a_cell_line_inside_one_polygon_is_counted_once(engine):
+def test_a_point_on_a_cell_line_inside_one_polygon_is_counted_once(pg_engine):  # noqa: F811
     gaz = _gazetteer()
-    locator = PostgisLocator(engine)
+    locator = PostgisLocator(pg_engine)
     locator.sync(gaz)
     found = _found(gaz, locator, np.array([0.0, 0.0, 0.05, 1.0]), np.array([0.3, 0.305, 0.3, 0.3]))
     assert list(found.kode) == ["36.71.01.1004"] * 4
