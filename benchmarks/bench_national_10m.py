@@ -54,12 +54,14 @@ def write_file(rows: int) -> tuple[Path, Path]:
     import pandas as pd
 
     from geoapp.io.boundaries.national import gazetteer_frame, read_desa
-    from geoapp.matching.hierarchy import PROVINCE_ABBREVIATIONS
+    from geoapp.matching.region_abbreviations import PROVINSI
     path, truth_path = OUT / f"national_{rows}_{SEED}.csv", OUT / f"national_{rows}_{SEED}.npy"
     if path.exists() and truth_path.exists():
         return path, truth_path
     names = gazetteer_frame().set_index("kode")["nama"].to_dict()
-    abbr = {code: a for a, code in PROVINCE_ABBREVIATIONS.items() if len(a) <= 7}
+    province = {n: k for k, n in names.items() if len(k) == 2}
+    abbr = {province[n]: a.upper() if len(a) <= 3 else a.title()     # NTB, DIY, Jatim, Sumut
+            for a, n in PROVINSI.items() if len(a) <= 7 and " " not in a}
     desa = read_desa("ID")[["kode", "nama"]].reset_index(drop=True)
     kode = desa["kode"].to_numpy(dtype=object)
     rng = np.random.default_rng(SEED)
