@@ -8,9 +8,14 @@
  *   parents visible in the view (never below the level's minimum zoom, MIN_ZOOM, unless an
  *   area was clicked); zooming out goes back up.
  * Only the children of visible parents are loaded, one request per parent (cached).
- * The URL holds the state (history.replaceState): layer, scheme, k, the level shown, the
- * clicked area and the view (z, c = "lat,lng"); ``lang`` is kept. Opening such a link restores
- * it; values that do not fit (unknown layer, bad numbers, foreign codes) are ignored.
+ * The URL holds the state: layer, scheme, k, the level shown, the clicked area and the view
+ * (z, c = "lat,lng"); ``lang`` is kept. As on the city map (map-page.js), a person's choices
+ * (layer, scheme, classes, a click into an area, a step up the path above the map) add a
+ * history entry (history.pushState); panning and zooming, and the levels they show, only
+ * replace the current one (replaceState). After "Share", the next move starts a new entry,
+ * so Back returns to the view that was shared. Opening a link and the Back/Forward buttons
+ * (popstate) restore the state without a reload and without adding entries; values that do
+ * not fit (unknown layer, bad numbers, foreign codes) fall back to the page's defaults.
  * Requests in flight are counted on <html data-fetching> (tests wait for "0"). */
 (function (window, document) {
   "use strict";
@@ -25,7 +30,7 @@
   var names = JSON.parse(data.levelNames || "{}");
   var startIdx = Math.max(0, ORDER.indexOf(data.startLevel));
   var state = { anchor: { idx: startIdx, zoom: 0 }, focus: null, token: 0, drawn: "", layer: null,
-                shapes: {}, start: null, restoring: true };
+                shapes: {}, start: null, restoring: true, choosing: false, keep: false, restores: 0 };
   node.style.height = "70vh";
   var map = L.map(node).setView([-2.5, 118], 5);
   if (data.tiles) { L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 }).addTo(map); }
@@ -209,7 +214,10 @@
   }
   /* ---- the state in the URL ---- */
   var CONTROLS = { layer: "levels-layer", scheme: "levels-scheme", k: "levels-k" };
-  function writeUrl() {
+  var defaults = {};                                  /* the page's own choices, before any URL */
+  Object.keys(CONTROLS).forEach(function (n) { if ($(CONTROLS[n])) { defaults[n] = control(CONTROLS[n]); } });
+  /* ``push``: a person's choice, a new history entry; else the current entry is replaced. */
+  function writeUrl(push) {
     if (state.restoring) { return; }
     var old = new URLSearchParams(window.location.search), q = new URLSearchParams();
     if (old.get("lang") && old.get("lang") === root.lang) { q.set("lang", root.lang); }
@@ -221,7 +229,8 @@
     q.set("c", centre.lat.toFixed(5) + "," + centre.lng.toFixed(5));
     var url = window.location.pathname + "?" + q.toString();
     if (url !== window.location.pathname + window.location.search) {
-      window.history.replaceState(window.history.state, "", url);
+      window.history[push || state.keep ? "pushState" : "replaceState"]({ geoappLevels: true }, "", url);
+      state.keep = false;
     }
     document.querySelectorAll("[data-testid=lang-switch] a[hreflang]").forEach(function (a) {
       q.set("lang", a.getAttribute("hreflang"));          /* another language: the same map */
@@ -231,10 +240,9 @@
   function restoreControls(q) {
     Object.keys(CONTROLS).forEach(function (n) {
       var el = $(CONTROLS[n]), value = q.get(n);
-      if (!el || value === null) { return; }
-      var before = el.value;
-      el.value = value;                              /* not one of the options: unchanged */
-      if (el.selectedIndex < 0 || el.value !== value) { el.value = before; }
+      if (!el) { return; }
+      el.value = value === null ? defaults[n] : value;
+      if (el.selectedIndex < 0 || el.value !== value) { el.value = defaults[n]; }   /* missing or not an option */
     });
   }
   function readView(q) {
@@ -259,11 +267,16 @@
     }
     return step(skip + 1);
   }
+  /* The state of the URL: on opening the page and on Back/Forward (popstate). Nothing is
+     written to the history until it is drawn; then the URL is only tidied (replaceState). */
   function restore() {
     var q = new URLSearchParams(window.location.search), view = readView(q);
-    var level = ORDER.indexOf(q.get("level") || "");
+    var level = ORDER.indexOf(q.get("level") || ""), mine = ++state.restores;
+    state.restoring = true;
+    state.keep = false;
     restoreControls(q);
     return loadArea(q.get("area") || "").catch(function () { return null; }).then(function (area) {
+      if (mine !== state.restores) { return null; }     /* another Back/Forward came first */
       var bounds = area ? state.shapes[area].bounds : state.start, idx = area ? area.split(".").length : startIdx;
       state.focus = area ? { idx: idx, parent: area } : null;
       state.anchor = { idx: idx, zoom: map.getBoundsZoom(bounds) };
@@ -278,12 +291,12 @@
     });
   }
 
-  function update() {
+  function update(push) {
     var token = ++state.token, zoom = map.getZoom(), idx = levelIndex(zoom);
     node.setAttribute("data-zoom", String(zoom));
     if (state.focus && idx < state.focus.idx) { state.focus = null; idx = levelIndex(zoom); }
     var level = ORDER[idx];
-    writeUrl();
+    writeUrl(push === true);
     return parentsFor(idx).then(function (parents) {
       var key = [level, parents.join(","), control("levels-layer"), control("levels-scheme"), control("levels-k")].join("|");
       if (!parents.length || key === state.drawn) { return null; }
@@ -296,10 +309,13 @@
   }
 
   /* ---- click drill-down and the path above the map ---- */
+  /* A click into an area or up the path: one new history entry for the new view (the
+     "moveend" of fitBounds is not a pan of its own). */
   function fitTo(bounds, idx) {
     state.anchor = { idx: idx, zoom: map.getBoundsZoom(bounds) };
-    map.fitBounds(bounds, { animate: false });
-    update();
+    state.choosing = true;
+    try { map.fitBounds(bounds, { animate: false }); } finally { state.choosing = false; }
+    update(true);
   }
   function drill(kode, idx) {
     state.focus = { idx: idx, parent: kode };
@@ -347,6 +363,7 @@
       box.hidden = false; box.value = url; box.focus(); box.select();
       status.textContent = data.copyFallback || "";
     }
+    state.keep = true;                  /* the shared view stays on the Back path */
     if (window.navigator.clipboard && window.isSecureContext) {
       window.navigator.clipboard.writeText(url).then(function () {
         box.hidden = true; status.textContent = data.copied || "";
@@ -357,11 +374,15 @@
 
   ["levels-layer", "levels-scheme", "levels-k"].forEach(function (id) {
     var el = $(id);
-    if (el) { el.addEventListener("change", update); }
+    if (el) { el.addEventListener("change", function () { update(true); }); }
   });
   var form = document.querySelector("[data-testid=levels-controls]");
-  if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); update(); }); }
-  map.on("moveend", function () { if (!state.restoring) { update(); } });
+  if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); update(true); }); }
+  map.on("moveend", function () { if (!state.restoring && !state.choosing) { update(); } });
+  window.addEventListener("popstate", function () {
+    if (!state.start) { return; }               /* not drawn yet: opening restores the URL */
+    restore().catch(function (err) { state.restoring = false; $("levels-status").textContent = String(err); });
+  });
   var shareButton = $("levels-share");
   if (shareButton) {
     shareButton.hidden = false;
