@@ -166,7 +166,9 @@ def test_a_large_working_area_gets_a_typed_kode(page, records, reopen_server, mo
     with page.expect_navigation():
         row.get_by_role("button", name="Tetapkan").click()
     error = page.get_by_test_id("preview-error")
-    assert "Kelurahan '99.99.99.9999' tidak ada di batas wilayah" in error.inner_text()
+    assert error.inner_text().strip() == (
+        "Kelurahan '99.99.99.9999' tidak ada di batas wilayah. Periksa kode kelurahan "
+        "(kode wilayah, mis. 36.71.01.1001) atau pilih kelurahan lain.")   # no list here
     assert unmatched_names(page) == UNMATCHED[3:6]         # still the page of that row
     assert shown(page) == "Baris 4–6 dari 7 baris yang belum cocok"
     assert ledger_rows(page)["unmatched"] == "7"

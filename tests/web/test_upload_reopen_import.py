@@ -276,6 +276,10 @@ def test_in_a_large_working_area_the_kelurahan_code_is_typed(app, planner, token
                                                     "action": "manual", "positions": row,
                                                     "kode": "99.99.99.9999"})
     assert bad.status_code == 400
+    said = html.unescape(bad.get_data(as_text=True))       # no list to choose from here
+    assert ("Kelurahan '99.99.99.9999' is not in the boundary set. Check the kelurahan code "
+            "(kode wilayah, e.g. 36.71.01.1001) or choose another kelurahan." in said)
+    assert "from the list" not in said
     r = planner.post(f"{location}/review", data={"csrf_token": token(planner), "action": "manual",
                                                   "positions": row, "kode": " 3671051001 "})
     assert r.status_code == 302
