@@ -219,8 +219,8 @@ def review(token: str):
             kode=request.form.get("kode") or None, reason=request.form.get("reason"),
             user=g.user.username, aliases=_aliases(), max_rows=_max_rows(),
             max_columns=_max_columns())
-    except GeoappError as exc:
-        return _render_preview(state, exc, exc.status)
+    except GeoappError as exc:   # said on the page of rows the planner was on
+        return _render_preview(state, exc, exc.status, unmatched_page=page)
     if decision is None:         # nothing matched yet: nothing to review
         return redirect(url_for("upload.preview", token=token))
     if decision.action == "pick":

@@ -53,8 +53,9 @@ def _clean_env() -> pytest.MonkeyPatch:
     return patch
 
 
-def start_server(instance: Path) -> tuple[LiveServer, Callable[[], None]]:
-    """Create, bootstrap and serve an app on a free port; returns (server, stop)."""
+def start_server(instance: Path, *, sample: bool = True) -> tuple[LiveServer, Callable[[], None]]:
+    """Create, bootstrap and serve an app on a free port; returns (server, stop).
+    ``sample``: import the sample data (else the instance starts with no dataset)."""
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     class QuietHandler(WSGIRequestHandler):
@@ -64,7 +65,7 @@ def start_server(instance: Path) -> tuple[LiveServer, Callable[[], None]]:
     from geoapp.web import create_app
     from geoapp.web.serve import bootstrap
 
-    config = {"INSTANCE_PATH": str(instance), "LOAD_SAMPLE_DATA": True,
+    config = {"INSTANCE_PATH": str(instance), "LOAD_SAMPLE_DATA": sample,
               "CREATE_DEFAULT_PLANNER": True, "TILE_URL": TILE_URL}
     config.update(postgres.shared_database())   # on PostgreSQL: a database of its own
     patch = _clean_env()
@@ -100,6 +101,15 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
 def upload_server(tmp_path_factory) -> Iterator[LiveServer]:
     """A separate instance for the tests that upload and store data."""
     server, stop = start_server(tmp_path_factory.mktemp("upload") / "instance")
+    yield server
+    stop()
+
+
+@pytest.fixture(scope="session")
+def reopen_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """An instance with no sample data, for the tests that import a version with the
+    command line (``geoapp import``) and finish it in the browser (reopen)."""
+    server, stop = start_server(tmp_path_factory.mktemp("reopen") / "instance", sample=False)
     yield server
     stop()
 

@@ -191,6 +191,34 @@ def test_every_unmatched_row_of_a_large_version_can_be_reached(app, planner, tok
     assert names == ["Kelurahan Entah"] and shown is None
 
 
+
+def test_a_refused_assignment_is_said_on_the_page_of_its_row(app, planner, token, tmp_path,
+                                                            monkeypatch):
+    """A code the boundary set lacks, sent from page 2 of the unmatched rows: the error
+    page shows page 2 (the row being fixed), not page 1."""
+    from geoapp.imports.upload import view
+    from geoapp.store import active_dataset
+
+    monkeypatch.setattr(view, "MAX_LISTED_UNMATCHED", 1)
+    import_with_cli(tmp_path, tmp_path / "instance")
+    with app.app_context():
+        first_id = active_dataset(get_db(), "umkm").id
+    r = planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
+    location = r.headers["Location"].split("#")[0]
+    text = html.unescape(planner.get(f"{location}?lang=en&unmatched_page=2").get_data(
+        as_text=True))
+    row = re.search(r'name="positions" value="(\d+)">\s*<select name="kode"', text).group(1)
+    r = planner.post(f"{location}/review", data={
+        "csrf_token": token(planner), "action": "manual", "positions": row,
+        "kode": "99.99.99.9999", "unmatched_page": "2"})
+    assert r.status_code == 400
+    text = html.unescape(r.get_data(as_text=True))
+    assert "Kelurahan '99.99.99.9999' is not in the boundary set" in text
+    assert "Rows 2–2 of 2 unmatched rows" in text
+    assert re.findall(r'data-testid="unmatched-row">\s*<td>\d+</td><td>([^<]*)</td>',
+                      text) == ["Desa Antah"]
+    assert f'name="positions" value="{row}"' in text
+
 TANGSEL = ("Kode Wilayah,Kelurahan,Kecamatan,Jumlah Kelompok\n"
            "36.74.01.1001,Ciater,Serpong,2\n"
            ",Rawabuntu,Serpong,3\n"
@@ -248,6 +276,10 @@ def test_in_a_large_working_area_the_kelurahan_code_is_typed(app, planner, token
                                                     "action": "manual", "positions": row,
                                                     "kode": "99.99.99.9999"})
     assert bad.status_code == 400
+    said = html.unescape(bad.get_data(as_text=True))       # no list to choose from here
+    assert ("Kelurahan '99.99.99.9999' is not in the boundary set. Check the kelurahan code "
+            "(kode wilayah, e.g. 36.71.01.1001) or choose another kelurahan." in said)
+    assert "from the list" not in said
     r = planner.post(f"{location}/review", data={"csrf_token": token(planner), "action": "manual",
                                                   "positions": row, "kode": " 3671051001 "})
     assert r.status_code == 302
