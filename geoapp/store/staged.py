@@ -7,6 +7,7 @@ then makes it active. Nothing is written when any row is invalid or anything fai
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
@@ -91,25 +92,31 @@ def _row_values(dataset_id: int, index: int, row: dict[str, Any],
     measures = {str(k): _number(v) for k, v in (row.get("measures") or {}).items()}
     source_row = row.get("source_row")
     cells = ["" if c is None else str(c) for c in row.get("cells", [])]
+    suggestions = row.get("suggestions")
     year = (row["year"] if "year" in row
             else row_year(cell(cells, year_at[0]), year_at[1], str(status)))
     return {
         "dataset_id": dataset_id,
         "position": position,
         "source_row": None if source_row is None else int(source_row),
-        "cells_json": jsonsafe.dumps(cells),
+        "cells_json": json.dumps(cells, ensure_ascii=False),   # texts: always valid JSON
         "kode": row.get("kode") or None,
         "status": status,
         "method": str(row.get("method") or ""),
         "score": _number(row.get("score")),
         "note": str(row.get("note") or ""),
-        "suggestions_json": jsonsafe.dumps(row.get("suggestions") or []),
-        "measures_json": jsonsafe.dumps(measures),
+        "suggestions_json": jsonsafe.dumps(suggestions) if suggestions else "[]",
+        "measures_json": json.dumps(measures, ensure_ascii=False, allow_nan=False),
         "lat": _number(row.get("lat")),
         "lon": _number(row.get("lon")),
         "is_total": bool(row.get("is_total", False)),
         "year": None if year is None else str(year)[:16],
     }
+
+
+def _insert(session: Session, batch: list[dict[str, Any]]) -> None:
+    """One executemany of plain column values (Core: no ORM bookkeeping per row)."""
+    session.connection().execute(insert(DatasetRow.__table__), batch)
 
 
 def _insert_rows(session: Session, dataset: Dataset, rows: Sequence[dict[str, Any]],
@@ -128,10 +135,10 @@ def _insert_rows(session: Session, dataset: Dataset, rows: Sequence[dict[str, An
         measures.update(dict.fromkeys(row.get("measures") or {}))
         batch.append(values)
         if len(batch) >= _CHUNK:
-            session.execute(insert(DatasetRow), batch)
+            _insert(session, batch)
             batch = []
     if batch:
-        session.execute(insert(DatasetRow), batch)
+        _insert(session, batch)
     dataset.row_count = len(rows)
     dataset.matched_count = counts["matched"]
     dataset.review_count = counts["review"]
