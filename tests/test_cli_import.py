@@ -142,3 +142,26 @@ def test_import_says_the_plan_and_keeps_other_years(instance, tmp_path):
 def test_import_refuses_a_bad_year(instance, tmp_path):
     result = run_years(instance, tmp_path, ONE_YEAR, "umkm.csv", "--year", "two")
     assert result.exit_code == 2 and "'two'" in result.output
+
+
+def test_a_large_import_shows_progress_while_storing(env, tmp_path, monkeypatch):
+    from geoapp.cli.run_options import ProgressBar
+
+    monkeypatch.setattr(ProgressBar, "MIN_ROWS", 2)      # the bars appear from 2 rows on
+    steps = []
+    real = ProgressBar.__call__
+
+    def record(bar, done, total):
+        steps.append((bar.label, done, total))
+        real(bar, done, total)
+
+    monkeypatch.setattr(ProgressBar, "__call__", record)
+    source = tmp_path / "tangsel.csv"
+    source.write_text(TANGSEL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "import", str(source), "--program", "umkm",
+                                       "--wilayah", "36.74", "--instance", str(tmp_path / "i"),
+                                       "--yes"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    label = "Storing 4 rows as a new version ..."
+    assert steps[-1] == (label, 4, 4)                     # the storing bar ran to its end
+    assert result.stderr.count(label) == 1                # said once, by the bar

@@ -118,6 +118,15 @@ def test_failure_midway_leaves_previous_version_intact(session, monkeypatch):
     assert session.scalar(select(func.count(DatasetRow.id))) == 1
 
 
+def test_storing_reports_progress_per_batch(session, monkeypatch):
+    monkeypatch.setattr(staged_module, "_CHUNK", 3)
+    seen = []
+    ds = stage(session, [row(KEL_A, modal=i) for i in range(7)],
+               progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(3, 7), (6, 7), (7, 7)]
+    assert ds.row_count == 7 and [r["measures"]["Modal"] for r in row_dicts(session, ds.id)] == list(range(7))
+
+
 def test_invalid_row_status_rejects_whole_import(session):
     with pytest.raises(GeoappError) as err:
         stage(session, [row(KEL_A, modal=1), row(KEL_A, status="bogus")])

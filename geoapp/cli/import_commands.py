@@ -65,10 +65,13 @@ def _store(session: Any, run: Any, program: str, title: str, year: str,
     from geoapp.store import details
     from geoapp.store.lifecycle import superseding_version
 
-    say(T.IMPORT_STORING, err=True, rows=len(run.table))
+    label = T.IMPORT_STORING.text(current_lang(), rows=len(run.table))
+    if len(run.table) < ProgressBar.MIN_ROWS:    # else the bar shows the label
+        click.echo(label, err=True)
     version = version_of_run(run, program=program, title=title, source_sha256=sha256(data),
                              source_name=name, user=cli_actor(), year=year)
-    dataset = stage_and_activate(session, version)
+    with ProgressBar(label) as progress:
+        dataset = stage_and_activate(session, version, progress)
     newer = superseding_version(session, dataset)
     if newer is None:
         say(STORED, title=dataset.title, version=dataset.version)

@@ -18,7 +18,7 @@ whole versions.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,17 +80,21 @@ def version_of_run(run: MatchRun, *, program: str, title: str, source_sha256: st
                       sample=sample, year=year, keep_years=True)
 
 
-def stage_version(session: Session, version: NewVersion) -> Dataset:
-    """Write the version and all its rows as a staged (invisible) dataset, in one transaction."""
+def stage_version(session: Session, version: NewVersion,
+                  progress: Callable[[int, int], None] | None = None) -> Dataset:
+    """Write the version and all its rows as a staged (invisible) dataset, in one
+    transaction; ``progress(done, total)`` as rows are written."""
     return stage_import(
         session, program=version.program, title=version.title, rows=version.rows,
         headers=version.headers, ledger=version.ledger, report=version.report,
         source_sha256=version.source_sha256, source_name=version.source_name,
         user=version.user, sample=version.sample, default_year=version.year,
+        progress=progress,
     )
 
 
-def stage_and_activate(session: Session, version: NewVersion) -> Dataset:
+def stage_and_activate(session: Session, version: NewVersion,
+                       progress: Callable[[int, int], None] | None = None) -> Dataset:
     """Stage the version, then make it the program's active one (the store's atomic path).
 
     If either step fails, the previously active version stays active. The newest version
@@ -100,7 +104,8 @@ def stage_and_activate(session: Session, version: NewVersion) -> Dataset:
     ``superseding_version`` names the newer one). A version with ``keep_years`` replaces
     only the years it holds (``geoapp.store.history``).
     """
-    return activate(session, stage_version(session, version).id, keep_years=version.keep_years)
+    staged = stage_version(session, version, progress)
+    return activate(session, staged.id, keep_years=version.keep_years)
 
 
 def match_import(request: ImportRequest, *, boundaries: Any = None,

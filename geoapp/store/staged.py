@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -120,8 +120,10 @@ def _insert(session: Session, batch: list[dict[str, Any]]) -> None:
 
 
 def _insert_rows(session: Session, dataset: Dataset, rows: Sequence[dict[str, Any]],
-                 default_year: str | None = None) -> None:
-    """Insert the rows in batches and record counts and measure names on ``dataset``."""
+                 default_year: str | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+    """Insert the rows in batches and record counts and measure names on ``dataset``;
+    ``progress(done, total)`` after each batch."""
     headers = jsonsafe.loads(dataset.headers_json, [])
     year_at = (detect_columns(dataset.program, headers, []).position("year"), default_year)
     counts = dict.fromkeys(STATUSES, 0)
@@ -137,8 +139,12 @@ def _insert_rows(session: Session, dataset: Dataset, rows: Sequence[dict[str, An
         if len(batch) >= _CHUNK:
             _insert(session, batch)
             batch = []
+            if progress is not None:
+                progress(index + 1, len(rows))
     if batch:
         _insert(session, batch)
+    if progress is not None:
+        progress(len(rows), len(rows))
     dataset.row_count = len(rows)
     dataset.matched_count = counts["matched"]
     dataset.review_count = counts["review"]
@@ -162,12 +168,14 @@ def stage_import(
     user: User | str | None,
     sample: bool = False,
     default_year: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Dataset:
     """Write a new ``staged`` version with all its rows in one transaction.
 
     Nothing is written when any row is invalid or anything fails midway. The version's
     column map (``core.programs.detect_columns``) is stored with it. Each row's year is
-    its year cell, else ``default_year`` (the year chosen at upload).
+    its year cell, else ``default_year`` (the year chosen at upload). ``progress(done,
+    total)`` is called as the rows are written.
     """
     dataset = Dataset(
         program=check_program(program),
@@ -186,7 +194,7 @@ def stage_import(
     try:
         session.add(dataset)
         session.flush()
-        _insert_rows(session, dataset, rows, default_year)
+        _insert_rows(session, dataset, rows, default_year, progress)
         dataset.columns_json = columns_json(detected_columns(dataset))
         session.commit()
     except BaseException:
