@@ -7,7 +7,9 @@ Prints the wall time of `pandas.read_csv` alone and of geoapp's read + match + a
 same file in the same process, their ratio (target <= 1.5), the time per distinct name, and the
 peak memory of the process (target < 2 GB). Each timing is the best of --repeat runs; the CPU
 time of the same runs is printed too (it is steadier than wall time on a busy machine).
-``--coords SHARE`` adds Lintang/Bujur columns filled on that share of the rows, so point
+It also times pyarrow's parse of the file with every column kept as text (plain strings,
+then dictionary strings): no reader that keeps the original cell texts can do less, so its
+ratio is a floor under geoapp's. ``--coords SHARE`` adds Lintang/Bujur columns filled on that share of the rows, so point
 location is part of the run; ``--stages`` also times read, match, ledger and aggregate apart.
 """
 
@@ -67,6 +69,20 @@ def stage_times(path: Path, repeat: int) -> dict[str, tuple[float, float]]:
     return out
 
 
+def text_parse(path: Path, dictionary: bool):  # noqa: ANN201
+    """pyarrow's parse of the file keeping every cell's text (plain or dictionary strings):
+    the least any reader that keeps the original texts must do."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    kind = pa.dictionary(pa.int32(), pa.string()) if dictionary else pa.string()
+    names = path.open(encoding="utf-8").readline().rstrip("\n").split(";")
+    return pacsv.read_csv(
+        path, parse_options=pacsv.ParseOptions(delimiter=";"),
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, kind),
+                                             strings_can_be_null=False, null_values=[]))
+
+
 def geoapp_job(path: Path):  # noqa: ANN201
     from geoapp.figures.aggregate import aggregate_kelurahan
     from geoapp.imports.pipeline import run_match
@@ -106,6 +122,8 @@ def main() -> int:
         geoapp_job(geoapp_job_small)
         base, base_cpu, frame = best_of(args.repeat, lambda: pd.read_csv(path, sep=";"))
         ours, ours_cpu, (run, layer) = best_of(args.repeat, lambda: geoapp_job(path))
+        floors = {dictionary: best_of(args.repeat, lambda d=dictionary: text_parse(path, d))[:2]
+                  for dictionary in (False, True)}
         stages = stage_times(path, args.repeat) if args.stages else {}
     distinct = run.table.cells[run.table.mapping.kelurahan].nunique() if run.table.mapping.kelurahan is not None else 0
     right, wrong = accuracy(run, truth)
@@ -115,6 +133,10 @@ def main() -> int:
     print(f"pandas.read_csv          : {base:7.2f} s   (CPU {base_cpu:5.2f} s)")
     print(f"geoapp read+match+agg    : {ours:7.2f} s   (CPU {ours_cpu:5.2f} s)")
     print(f"ratio (target <= 1.5)    : {ours / base:7.2f}     (CPU {ours_cpu / base_cpu:5.2f})")
+    for dictionary, (wall, cpu) in floors.items():
+        name = "dictionary strings" if dictionary else "plain strings"
+        print(f"  text-keeping parse alone, pyarrow {name:18s}: {wall:5.2f} s (CPU {cpu:5.2f} s)"
+              f"  ratio {wall / base:5.2f} (CPU {cpu / base_cpu:5.2f})")
     for name, (wall, cpu) in stages.items():
         print(f"  {name:22s} : {wall:7.2f} s   (CPU {cpu:5.2f} s)")
     print(f"per distinct spelling    : {1000 * ours / max(distinct, 1):7.3f} ms")
