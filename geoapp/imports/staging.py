@@ -49,6 +49,7 @@ class NewVersion:
     sample: bool = False
     year: str | None = None         # the year of rows without a year cell
     keep_years: bool = False        # replace only the years it holds (uploads, imports)
+    replaces: int | None = None     # made from this version: activated only while it is active
 
 
 @dataclass
@@ -102,10 +103,13 @@ def stage_and_activate(session: Session, version: NewVersion,
     the same time by someone else) became active first, this one is kept as archived
     and comes back with state ``archived`` (``geoapp.store.lifecycle.activate``;
     ``superseding_version`` names the newer one). A version with ``keep_years`` replaces
-    only the years it holds (``geoapp.store.history``).
+    only the years it holds (``geoapp.store.history``). A version with ``replaces`` is
+    activated only while that version is still the active one; otherwise it is removed
+    and ``geoapp.store.lifecycle.ActiveChanged`` (409) raised: nothing is stored.
     """
     staged = stage_version(session, version, progress)
-    return activate(session, staged.id, keep_years=version.keep_years)
+    return activate(session, staged.id, keep_years=version.keep_years,
+                    replaces=version.replaces)
 
 
 def match_import(request: ImportRequest, *, boundaries: Any = None,

@@ -6,7 +6,11 @@ wins: when several imports of one program are confirmed at the same time, a stag
 version is activated only while no newer one (a higher version number, i.e. staged
 later) is active; otherwise it is archived instead, in the same transaction
 ("superseded": the audit log records ``dataset.superseded`` with both versions), so an
-older version can never replace a newer one whatever order the activations run in. Every caller stages
+older version can never replace a newer one whatever order the activations run in.
+A version made from a given one (``activate(replaces=...)``: a reopened version) is
+activated only while that one is still the program's active version, checked in the same
+transaction after the write lock is taken; otherwise it is removed and ``ActiveChanged``
+raised (409), so it can never undo a version that became active meanwhile. Every caller stages
 and activates in one go (imports, upload confirm, place edits), so a version still staged
 ``STAGED_MAX_AGE`` after it was staged is provably abandoned (an import that crashed
 between the two steps): ``cleanup_staged`` removes those on start, and only those, so a
@@ -18,7 +22,7 @@ import a newer version) first, so a program never silently loses its map.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -47,20 +51,47 @@ DELETE_ACTIVE = Msg(
     "Dataset {dataset_id} is active and cannot be deleted. Roll back to the previous version "
     "first, or import a newer one.",
 )
+ACTIVE_CHANGED = Msg(
+    "store.active_changed",
+    "Version {version} of program {program} is no longer its active version (version "
+    "{active} is), so the version made from it was not stored. Start again from version "
+    "{active}.",
+)
 CHANGED = Msg(
     "store.changed",
     "Program {program} was just changed by someone else. Reload the page and try again.",
 )
 
 
-def activate(session: Session, dataset_id: int, *, keep_years: bool = False) -> Dataset:
+class ActiveChanged(GeoappError):
+    """``activate(replaces=...)`` refused (409): the version the staged one was made from
+    is no longer the program's active version. The staged version was removed (nothing
+    stored); the attributes say which version is active instead (None: none is)."""
+
+    def __init__(self, program: str, replaced_version: int | None,
+                 active: Dataset | None) -> None:
+        self.program = program
+        self.replaced_version = replaced_version
+        self.active_version = None if active is None else active.version
+        self.active_by = None if active is None else active.imported_by
+        self.active_since: datetime | None = None if active is None else active.activated_at
+        super().__init__(ACTIVE_CHANGED, 409, program=program,
+                         version="-" if replaced_version is None else replaced_version,
+                         active="-" if active is None else active.version)
+
+
+def activate(session: Session, dataset_id: int, *, keep_years: bool = False,
+             replaces: int | None = None) -> Dataset:
     """Make a staged version active and archive the previous one, in one transaction.
 
     If a newer version of the program is already active, the staged one is archived
     instead (superseded) and returned with state ``archived``; ``superseding_version``
     names the newer one. ``keep_years``: the staged version replaces only the years it
     holds; the other years of the version active now are copied into it first
-    (``history.keep_other_years``, same transaction).
+    (``history.keep_other_years``, same transaction). ``replaces``: the id of the version
+    the staged one was made from; unless that one is still the active version (checked
+    under the write lock, before anything else), the staged version is removed and
+    ``ActiveChanged`` raised.
     """
     dataset = session.get(Dataset, dataset_id)
     if dataset is None:
@@ -79,6 +110,8 @@ def activate(session: Session, dataset_id: int, *, keep_years: bool = False) -> 
             .where(Dataset.id == dataset_id, Dataset.state == "staged", ~newer)
             .values(previous_id=current)
         ).rowcount
+        if replaces is not None:        # the write lock is held: the active one is final
+            _check_replaces(session, dataset, replaces)
         if claimed != 1 and _supersede(session, dataset_id, newer):
             return _commit_as_done(session, dataset)
         if claimed != 1:
@@ -93,6 +126,25 @@ def activate(session: Session, dataset_id: int, *, keep_years: bool = False) -> 
     except BaseException:
         session.rollback()
         raise
+
+
+def _check_replaces(session: Session, dataset: Dataset, replaces: int) -> None:
+    """Inside ``activate``'s transaction: unless ``replaces`` is the program's active
+    version, remove the staged ``dataset`` and its rows, commit and raise ``ActiveChanged``."""
+    active = session.scalars(select(Dataset).where(
+        Dataset.program == dataset.program, Dataset.state == "active")
+        .execution_options(populate_existing=True)).first()
+    if active is not None and active.id == replaces:
+        return
+    replaced = session.get(Dataset, replaces)
+    refused = ActiveChanged(dataset.program, None if replaced is None else replaced.version,
+                            active)
+    session.execute(delete(DatasetRow).where(DatasetRow.dataset_id == dataset.id))
+    session.execute(delete(Dataset).where(Dataset.id == dataset.id, Dataset.state == "staged"))
+    session.commit()
+    if dataset in session:          # gone from the database: not kept as if it were there
+        session.expunge(dataset)
+    raise refused
 
 
 def _commit_as_done(session: Session, dataset: Dataset) -> Dataset:

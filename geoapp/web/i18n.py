@@ -68,9 +68,14 @@ def tr(text: Msg | Note | GeoappError | str | None, **params: object) -> str:
     return str(text)
 
 
+def display_timezone() -> str:
+    """The TIMEZONE setting: the time zone dates are shown in."""
+    return str(_setting("TIMEZONE"))
+
+
 def format_dt(value: datetime | None) -> str:
     """A stored (UTC) timestamp in the TIMEZONE setting, e.g. ``27 November 2026 23.45``."""
-    return format_datetime(value, current_lang(), _setting("TIMEZONE"))
+    return format_datetime(value, current_lang(), display_timezone())
 
 
 def init_app(app: Flask) -> None:

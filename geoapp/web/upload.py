@@ -44,7 +44,7 @@ from geoapp.values.integers import parse_int, parse_int_list, parse_optional_int
 from geoapp.values.numbers import format_number
 from geoapp.web.auth import login_required
 from geoapp.web.db import get_db, get_engine, get_uploads
-from geoapp.web.i18n import current_lang, tr
+from geoapp.web.i18n import current_lang, display_timezone, tr
 from geoapp.web.upload_page import alias_text, page_context
 
 bp = Blueprint("upload", __name__)
@@ -252,7 +252,7 @@ def confirm(token: str):
     try:
         stored = confirm_upload(get_db(), _uploads(), state, aliases=_aliases(),
                                  max_rows=_max_rows(), notes=notes,
-                                 max_columns=_max_columns())
+                                 max_columns=_max_columns(), tz=display_timezone())
     except GeoappError as exc:
         if exc.status == 404:
             raise

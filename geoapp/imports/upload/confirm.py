@@ -16,9 +16,11 @@ from geoapp.imports.upload import folder
 from geoapp.imports.upload.preview import build_preview
 from geoapp.imports.upload.state import UploadState, upload_year
 from geoapp.matching.aliases import AliasStore
-from geoapp.store.lifecycle import superseding_version
+from geoapp.store.datasets import active_dataset
+from geoapp.store.lifecycle import ActiveChanged, superseding_version
 from geoapp.store.models import Dataset
 from geoapp.store.uploads import UploadShelf
+from geoapp.values.dates import DISPLAY_TIMEZONE, format_datetime
 
 NOTHING_MATCHED = Msg(
     "upload.nothing_matched",
@@ -44,6 +46,19 @@ ROWS_LOST = Msg(
     "{rows}. Nothing was stored, so no row is lost: set the read options (header row, "
     "sheet) back, or discard this and reopen the version again.",
 )
+REOPEN_OUTDATED = Msg(
+    "upload.reopen_outdated",
+    "Version {version} was reopened, but since then version {active} (stored by {by}) "
+    "became the active version, on {since_en}. Nothing was stored: confirming would have "
+    "replaced version {active} with the rows of version {version}. Discard this upload and "
+    "reopen version {active} to fix its rows.",
+)
+REOPEN_NONE_ACTIVE = Msg(
+    "upload.reopen_none_active",
+    "Version {version} was reopened, but it is no longer active and no version of this "
+    "program is active now. Nothing was stored. Discard this upload and ask the admin "
+    "which version should be active.",
+)
 ALIASES_NOT_SAVED = Msg(
     "upload.aliases_not_saved",
     "The data was stored, but the aliases could not be saved; pick the "
@@ -68,7 +83,7 @@ def confirm(session: Session, shelf: UploadShelf, state: UploadState, *,
             aliases: AliasStore | None, boundaries: Any = None,
             max_rows: int | None = None,
             notes: list[Note | GeoappError] | None = None,
-            max_columns: int | None = None) -> Confirmed:
+            max_columns: int | None = None, tz: str = DISPLAY_TIMEZONE) -> Confirmed:
     """Store the reviewed upload as the program's new active version, then remove it.
 
     Stage + activate (``stage_and_activate``); if either fails the previous active
@@ -81,6 +96,8 @@ def confirm(session: Session, shelf: UploadShelf, state: UploadState, *,
     """
     folder.claim(shelf, state.token)
     try:
+        if state.reopened_from is not None:
+            _check_still_active(session, state.program, state.reopened_from, tz)
         run = _confirmable_run(shelf, state, aliases, boundaries, max_rows, max_columns)
         if state.reopened_from is not None:
             _check_rows_kept(session, state.reopened_from, run)
@@ -89,7 +106,11 @@ def confirm(session: Session, shelf: UploadShelf, state: UploadState, *,
                                  user=state.user, year=upload_year(state))
         if state.reopened_from is not None:
             version.report = {**version.report, "reopened_from": state.reopened_from}
-        dataset = stage_and_activate(session, version)
+            version.replaces = state.reopened_from
+        try:
+            dataset = stage_and_activate(session, version)
+        except ActiveChanged as exc:       # another version became active meanwhile
+            raise reopen_refusal(exc, tz) from exc
     finally:
         folder.release(shelf, state.token)
     folder.discard(shelf, state.token)
@@ -117,6 +138,27 @@ def _confirmable_run(shelf: UploadShelf, state: UploadState, aliases: AliasStore
     if preview.run.ledger["rows"]["matched"] == 0:
         raise GeoappError(NOTHING_MATCHED, 422)
     return preview.run
+
+
+def _check_still_active(session: Session, program: str, base_id: int, tz: str) -> None:
+    """A reopened upload is confirmed only while the version it came from is the active
+    one (a first check; ``activate`` checks again under the write lock)."""
+    active = active_dataset(session, program)
+    if active is None or active.id != base_id:
+        base = session.get(Dataset, base_id)
+        raise reopen_refusal(ActiveChanged(program, None if base is None else base.version,
+                                           active), tz)
+
+
+def reopen_refusal(changed: ActiveChanged, tz: str = DISPLAY_TIMEZONE) -> GeoappError:
+    """The 409 said when a reopened version's base is no longer the active version."""
+    version = "-" if changed.replaced_version is None else changed.replaced_version
+    if changed.active_version is None:
+        return GeoappError(REOPEN_NONE_ACTIVE, 409, version=version)
+    return GeoappError(REOPEN_OUTDATED, 409, version=version, active=changed.active_version,
+                       by=changed.active_by or "-",
+                       since_en=format_datetime(changed.active_since, "en", tz) or "-",
+                       since_id=format_datetime(changed.active_since, "id", tz) or "-")
 
 
 def _check_rows_kept(session: Session, base_id: int, run: MatchRun) -> None:

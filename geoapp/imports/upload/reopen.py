@@ -8,7 +8,10 @@ as its ``Tahun``), stores it as an upload of the planner and records
 preview and review as any upload (matched rows stay matched by their stored code,
 ``stored_codes.keep_stored_codes``; unmatched and review rows come up again) and
 confirms: a new version, activated and audited like any import (its report names the
-version it was reopened from). Nothing changes until that confirm.
+version it was reopened from). Nothing changes until that confirm, and the confirm is
+refused (409, nothing stored) when another version of the program has become active since
+the reopening (a new upload or import, a rollback): it would undo that version
+(``confirm.reopen_refusal``; checked again under the write lock by ``activate``).
 
 The rows come from the database, not from a browser: a version imported with
 ``geoapp import`` may be larger than an upload, so neither the upload size and row limits
