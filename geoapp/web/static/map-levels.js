@@ -38,6 +38,8 @@
   gm.ensureHatch();
   var legend = gm.legendBox(map, data.legendTitle || "Legenda");
   legend.box.hidden = true;
+  // on a phone the legend starts folded (its title stays), so it does not cover the map
+  legend.box.open = !(window.matchMedia && window.matchMedia("(max-width: 700px)").matches);
 
   function $(id) { return document.getElementById(id); }
   function control(id) { var el = $(id); return el ? el.value : ""; }
