@@ -31,3 +31,12 @@ def test_the_legend_stays_open_on_a_laptop(page, records, banten_url):  # noqa: 
     page.wait_for_selector("path[data-kode='36.71']", state="attached")
     page.wait_for_selector(".geoapp-legends:not([hidden])")
     assert page.locator(".geoapp-legends").get_attribute("open") is not None
+
+
+def test_a_profile_page_fits_a_phone(page, records, banten_url):  # noqa: F811
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(banten_url + "/kelurahan/36.71.01.1001?lang=id")
+    table = page.locator("[data-testid=figures-table]")
+    assert table.is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways: {width} px"
