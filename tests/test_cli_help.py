@@ -62,7 +62,8 @@ def test_the_tree_has_every_command():
 
 def test_help_is_indonesian_by_default():
     root = help_of()
-    assert "geoapp: menempatkan data program Kota Tangerang di peta kelurahan." in root
+    assert "geoapp: menempatkan data program wilayah mana pun di Indonesia pada peta" in root
+    assert "Kota Tangerang di peta kelurahan" not in root
     assert "Bahasa antarmuka (bawaan: id, atau $GEOAPP_LANG)." in root
     assert "match         Cocokkan tiap baris INPUT (CSV atau XLSX) dengan kelurahan." in root
     match = help_of("match")

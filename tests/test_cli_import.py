@@ -83,7 +83,7 @@ def test_upload_page_states_its_limits_and_the_command(app, client, token):
                                      "csrf_token": token(client)})
     page = client.get("/data/upload?lang=en").get_data(as_text=True)
     assert "files up to 20 MB and 50,000 data rows" in page
-    assert "geoapp import FILE --program KEY" in page
+    assert "geoapp import FILE --program KEY</code>" in page      # Kota Tangerang: no --wilayah
     finish = page.split('data-testid="upload-finish-import">')[1].split("</span>")[0]
     assert "then fixed in the browser" in finish and 'href="/data/versions"' in finish
     assert "Fix unmatched rows" in finish
@@ -165,3 +165,109 @@ def test_a_large_import_shows_progress_while_storing(env, tmp_path, monkeypatch)
     label = "Storing 4 rows as a new version ..."
     assert steps[-1] == (label, 4, 4)                     # the storing bar ran to its end
     assert result.stderr.count(label) == 1                # said once, by the bar
+
+
+# --- the working area: said before matching, remembered by the instance (its server's WILAYAH)
+
+def served_with(instance: Path, wilayah: str) -> None:
+    """What 'geoapp serve --wilayah' does to the instance: record its working area."""
+    from geoapp.web.boundary_set import record_working_area
+
+    app = create_app({"INSTANCE_PATH": str(instance), "WILAYAH": wilayah})
+    assert record_working_area(app) == wilayah
+    app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def test_import_says_its_working_area_first(env, tmp_path):
+    source = tmp_path / "umkm_tangsel.csv"
+    source.write_text(TANGSEL, encoding="utf-8")
+    result = run("import", source, "--program", "umkm", "--wilayah", "36.74",
+                 "--instance", tmp_path / "i", "--dry-run")
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stderr.splitlines() if x.startswith("Working area:"))
+    assert line.startswith("Working area: Kota Tangerang Selatan (36.74), ")
+    assert line.endswith(" desa/kelurahan")
+    assert result.stderr.index("Reading") < result.stderr.index("Working area:")
+    fresh = run("import", source, "--program", "umkm", "--instance", tmp_path / "j",
+                "--dry-run")                  # a fresh instance: still Kota Tangerang
+    assert "Working area: Kota Tangerang (36.71), 104 desa/kelurahan" in fresh.stderr
+    indonesian = CliRunner().invoke(main, ["import", str(source), "--program", "umkm",
+                                           "--instance", str(tmp_path / "j"), "--dry-run"])
+    assert "Wilayah kerja: Kota Tangerang (36.71), 104 desa/kelurahan" in indonesian.stderr
+
+
+def test_import_uses_the_working_area_its_server_recorded(env, tmp_path):
+    source = tmp_path / "umkm_tangsel.csv"
+    source.write_text(TANGSEL, encoding="utf-8")
+    instance = tmp_path / "instance"
+    served_with(instance, "36.74")
+    result = run("import", source, "--program", "umkm", "--instance", instance, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "Working area: Kota Tangerang Selatan (36.74)" in result.stderr
+    assert stored(instance, "36.74")[3]["matched"] == 2   # not Kota Tangerang's 1
+    same = run("import", source, "--program", "umkm", "--instance", instance,
+               "--wilayah", "36.74", "--dry-run")
+    assert same.exit_code == 0, same.output
+
+
+def test_import_refuses_another_area_than_the_recorded_one(env, tmp_path):
+    source = tmp_path / "umkm_tangsel.csv"
+    source.write_text(TANGSEL, encoding="utf-8")
+    instance = tmp_path / "instance"
+    served_with(instance, "36")
+    result = run("import", source, "--program", "umkm", "--instance", instance,
+                 "--wilayah", "36.74", "--yes")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    message = result.stderr
+    assert "Banten province (36)" in message and "36.74 (Kota Tangerang Selatan)" in message
+    assert "--wilayah 36 " in message and "geoapp serve --wilayah 36.74" in message
+    assert "Working area:" not in message                 # refused before any matching
+    assert stored(instance, "36") is None
+    indonesian = CliRunner().invoke(main, ["import", str(source), "--program", "umkm",
+                                           "--instance", str(instance), "--wilayah", "36.74"])
+    assert indonesian.exit_code == 2 and "Provinsi Banten (36)" in indonesian.stderr
+
+
+def test_serve_records_the_working_area_and_says_its_banner_in_the_language(env, tmp_path,
+                                                                            monkeypatch):
+    import socket
+
+    from geoapp.store.app_settings import recorded_wilayah
+    from geoapp.web import serve as serve_module
+
+    monkeypatch.setattr(serve_module, "serve_app", lambda app, **kw: None)   # no real server
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    instance = tmp_path / "instance"
+    result = CliRunner().invoke(main, ["serve", "--wilayah", "36.74", "--instance", str(instance),
+                                       "--port", str(port)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "akun perencana dibuat" in result.output and "kata sandi:" in result.output
+    assert f"geoapp: http://127.0.0.1:{port}/  (instance " in result.output
+    assert "planner account created" not in result.output
+    app = create_app({"INSTANCE_PATH": str(instance)})
+    assert recorded_wilayah(app.extensions["geoapp_db"]["engine"]) == "36.74"
+    app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def test_the_help_names_any_region(env):
+    text = CliRunner().invoke(main, ["--lang", "en", "--help"]).output
+    assert "Kota Tangerang program records" not in text and "any Indonesian region" in text
+    assert "data program Kota Tangerang" not in CliRunner().invoke(main, ["--help"]).output
+
+
+def test_upload_page_of_a_working_area_names_it_in_the_command(env, tmp_path, token):
+    from geoapp.store import set_password
+    from geoapp.web.db import get_db
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
+                      "LOAD_SAMPLE_DATA": False, "WILAYAH": "36"})
+    client = app.test_client()
+    with app.app_context():
+        set_password(get_db(), "perencana", "rahasia-123", "planner")
+    client.post("/auth/login", data={"username": "perencana", "password": "rahasia-123",
+                                     "csrf_token": token(client)})
+    page = client.get("/data/upload?lang=en").get_data(as_text=True)
+    assert "geoapp import FILE --program KEY --wilayah 36</code>" in page
+    app.extensions["geoapp_db"]["engine"].dispose()

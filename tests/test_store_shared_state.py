@@ -107,3 +107,14 @@ def test_one_confirm_claim_per_upload_across_servers(engine):
     two.release("a" * 32)
     assert one.claim("a" * 32) and two.data("a" * 32) == b"x;y\n1;2\n"
     assert not one.claim("b" * 32)                         # no such upload
+
+
+def test_the_working_area_is_recorded_and_the_last_start_wins(engine):
+    from geoapp.store.app_settings import record_wilayah, recorded_wilayah
+
+    assert recorded_wilayah(engine) is None                 # a fresh instance: none
+    record_wilayah(engine, "36")
+    record_wilayah(engine, "36")
+    assert recorded_wilayah(engine) == "36"
+    record_wilayah(engine, "ID")
+    assert recorded_wilayah(engine) == "ID"

@@ -110,6 +110,22 @@ def test_match_in_a_working_area_notes_where_outside_rows_belong(tmp_path):
     assert outside["match_status"] != "matched" and outside["kode_kelurahan"] == ""
     assert "Sukarasa, Tangerang, Kota Tangerang, Banten" in outside["match_note"]
     assert rows[3]["match_status"] != "matched"
+    assert "Working area: Kota Tangerang Selatan (36.74), 54 desa/kelurahan" in result.stderr
+
+
+def test_match_says_a_province_working_area_and_a_boundary_file(tmp_path):
+    rows = write_rows(tmp_path / "in.csv")
+    province = CliRunner().invoke(main, ["match", str(rows), "--wilayah", "36",
+                                         "-o", str(tmp_path / "o.csv")], catch_exceptions=False)
+    assert province.exit_code == 0, province.output
+    line = next(x for x in province.stderr.splitlines() if x.startswith("Wilayah kerja:"))
+    assert line.startswith("Wilayah kerja: Provinsi Banten (36), ") and "." in line  # 1.552
+    own = tmp_path / "mine.geojson"
+    own.write_bytes(BoundaryFiles.bundled_set().kelurahan.read_bytes())
+    custom = CliRunner().invoke(main, ["--lang", "en", "match", str(rows), "--boundaries",
+                                       str(own), "-o", str(tmp_path / "p.csv")])
+    assert "Working area: Kota Tangerang (boundaries mine.geojson), 104 desa/kelurahan" \
+        in custom.stderr
 
 
 def test_default_match_stays_kota_tangerang(tmp_path):

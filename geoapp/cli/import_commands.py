@@ -14,7 +14,14 @@ import click
 from geoapp.cli import text as T
 from geoapp.cli.common import current_lang, domain_errors, read_bytes, say
 from geoapp.cli.help_text import HelpCommand
-from geoapp.cli.run_options import WILAYAH_HELP, ProgressBar, column_options, options_from
+from geoapp.cli.run_options import (
+    WILAYAH_HELP,
+    ProgressBar,
+    area_label,
+    column_options,
+    options_from,
+    say_working_area,
+)
 from geoapp.cli.server_commands import cli_actor
 from geoapp.cli.summary import print_summary
 from geoapp.core.i18n import Msg
@@ -35,16 +42,40 @@ def _match(app: Any, data: bytes, name: str, input_path: str, kwargs: dict) -> A
     """Read and match the file against the instance's working area, with progress."""
     from geoapp.imports.pipeline import run_match
     from geoapp.store.alias_table import load_alias_store
+    from geoapp.web.boundary_set import boundary_files
 
     options = options_from(kwargs)
     options.lang = "id"                      # stored notes are Indonesian, as on the upload page
     options.max_columns = app.config.get("MAX_COLUMNS") or None
     say(T.READING, err=True, path=input_path)
+    say_working_area(boundary_files(app))
     aliases = load_alias_store(app.extensions["geoapp_db"]["engine"])   # the web app's aliases
     with ProgressBar(T.MATCHING.text(current_lang())) as progress:
         run = run_match(data, name, options, aliases=aliases, progress=progress)
     print_summary(run.report, review_hint=None)   # 'geoapp review' changes no instance
     return run
+
+
+def instance_area(app: Any, wilayah: str | None) -> None:
+    """Match against the working area the instance recorded (its server's WILAYAH): used
+    without --wilayah; a different --wilayah is refused. An instance without a recorded
+    area, or with a BOUNDARIES file, keeps its settings (default: Kota Tangerang)."""
+    from geoapp.core.errors import GeoappError
+    from geoapp.io.boundaries.national import normalise_wilayah
+    from geoapp.store.app_settings import recorded_wilayah
+    from geoapp.web.boundary_set import boundary_files, use_wilayah
+
+    recorded = recorded_wilayah(app.extensions["geoapp_db"]["engine"])
+    if not recorded or app.config.get("BOUNDARIES"):
+        return
+    if wilayah:
+        given = normalise_wilayah(wilayah)
+        if given != recorded:
+            app.extensions["geoapp_db"]["engine"].dispose()
+            raise GeoappError(T.IMPORT_OTHER_AREA, 409, recorded=recorded, given=given,
+                              recorded_name=area_label(recorded), given_name=area_label(given))
+    elif boundary_files(app).area != recorded:
+        use_wilayah(app, recorded)
 
 
 def _say_plan(session: Any, program: str, run: Any, year: str) -> None:
@@ -109,8 +140,9 @@ def import_command(input_path: str, program: str, title: str | None, year: str |
     For files beyond the upload page's limits. First says which years the file adds,
     which it replaces and which it keeps: an import replaces only the years it holds, and
     the other years stay. The same rules as the upload page: every row is matched to a
-    kelurahan of the instance's working area (WILAYAH, or --wilayah) and accounted for in
-    the ledger; rows to review and unmatched rows are stored with their reason (finish
+    kelurahan of the instance's working area (the one its server was last started with,
+    else WILAYAH; --wilayah must name the same area) and accounted for in the ledger;
+    rows to review and unmatched rows are stored with their reason (finish
     them in the browser: Data → Stored versions, 'Fix unmatched rows'); a file in which
     nothing matched is refused; if anything fails, the previous version stays active.
     Progress goes to stderr. MAX_ROWS does not apply; MAX_COLUMNS does.
@@ -125,6 +157,7 @@ def import_command(input_path: str, program: str, title: str | None, year: str |
     if wilayah:
         config["WILAYAH"] = wilayah
     app = create_app(config or None)
+    instance_area(app, wilayah)
     with app.app_context():                  # the instance's working area is the default set
         run = _match(app, data, name, input_path, kwargs)
         with app.extensions["geoapp_db"]["sessions"]() as session:

@@ -30,10 +30,12 @@ class MainGroup(CleanErrorsGroup, HelpGroup):
 @click.version_option(package_name="geoapp")
 @click.pass_context
 def main(ctx: click.Context, lang: str | None) -> None:
-    """geoapp: put Kota Tangerang program records on kelurahan maps.
+    """geoapp: put program records of any Indonesian region on desa/kelurahan maps.
 
-    Reads messy CSV/XLSX records, matches every row to a kelurahan, proves nothing was
-    lost, aggregates, exports GeoJSON/CSV/GeoPackage and serves the planners' map.
+    Reads messy CSV/XLSX records, matches every row to a desa/kelurahan of the working
+    area (a kabupaten/kota, a province or the whole country; default Kota Tangerang),
+    proves nothing was lost, aggregates, exports GeoJSON/CSV/GeoPackage and serves the
+    planners' map.
     """
     ctx.obj = {"lang": lang}
 

@@ -120,9 +120,37 @@ def boundaries_section(bset: Any, custom: bool) -> dict[str, Any]:
     return {"default": True, "source": bset.report.source, "feature_count": bset.report.feature_count}
 
 
+def area_label(code: str) -> str:
+    """The name of a working area as the CLI says it: ``Kota Tangerang Selatan``,
+    ``Banten province`` / ``Provinsi Banten``, ``Indonesia``."""
+    from geoapp.io.boundaries.wilayah import area_name
+
+    name = area_name(code)
+    if len(code) == 2 and code.isdigit():
+        return T.AREA_PROVINCE.text(current_lang(), name=name)
+    return name
+
+
+def say_working_area(files: Any, bset: Any = None, source: str | None = None) -> None:
+    """Say on stderr which working area the rows are matched against, before matching:
+    the area of ``files`` (a BoundaryFiles), or the ``source`` boundary file's (``bset``)."""
+    from geoapp.values.numbers import format_number
+
+    bset = bset if bset is not None else files.boundaries()
+    count = format_number(bset.report.feature_count, current_lang())
+    if source is None and files.area:
+        say(T.WORKING_AREA, err=True, name=area_label(files.area), code=files.area, count=count)
+        return
+    areas = bset.report.areas or {}
+    name = ", ".join(n for c, n in areas.items() if len(c) == 5) or "-"
+    say(T.WORKING_AREA_FILE, err=True, name=name, count=count,
+        source=source or files.kelurahan.name)
+
+
 def run_file_with_boundaries(path: str, kwargs: dict[str, Any], allow_nothing_matched: bool = False) -> tuple[Any, Any]:
     """Read and match one file; also return the BoundarySet used (report section added)."""
     from geoapp.imports.pipeline import run_match
+    from geoapp.io.boundaries import default_files
     from geoapp.matching.aliases import AliasStore
 
     say(T.READING, err=True, path=path)
@@ -131,6 +159,7 @@ def run_file_with_boundaries(path: str, kwargs: dict[str, Any], allow_nothing_ma
     boundaries, flags = kwargs.pop("boundaries", None), boundary_flags(kwargs)
     bset = load_boundary_set(boundaries, flags)
     custom = bool(boundaries or flags)
+    say_working_area(default_files(), bset, Path(boundaries).name if boundaries else None)
     aliases = AliasStore.load(kwargs.pop("aliases", None))
     with ProgressBar(T.MATCHING.text(current_lang())) as progress:
         run = run_match(read_bytes(path), Path(path).name, options, boundaries=bset.frame if custom else None, aliases=aliases, progress=progress)

@@ -6,7 +6,8 @@ import getpass
 
 import click
 
-from geoapp.cli.common import IntParam, domain_errors
+from geoapp.cli import text as T
+from geoapp.cli.common import IntParam, domain_errors, say
 from geoapp.cli.help_text import HelpCommand
 
 
@@ -22,12 +23,24 @@ def serve(host: str, port: int, threads: int, workers: int, instance: str | None
     """Run the planners' map with a production WSGI server (waitress, or gunicorn with --workers).
 
     On first start it creates the SQLite database in the instance folder, imports the
-    labelled sample data and prints the planner account's password once. For development
-    only, `flask --app geoapp.web run --debug` runs Flask's own server instead.
+    labelled sample data and prints the planner account's password once. The instance
+    records the working area it is served with: 'geoapp import' on it then matches
+    against that area. For development only, `flask --app geoapp.web run --debug` runs
+    Flask's own server instead.
     """
     from geoapp.web.serve import serve as run_server
 
-    run_server(host=host, port=port, threads=threads, instance=instance, workers=workers, wilayah=wilayah)
+    run_server(host=host, port=port, threads=threads, instance=instance, workers=workers,
+               wilayah=wilayah, announce=announce)
+
+
+def announce(planner: tuple[str, str] | None, url: str, instance: str) -> None:
+    """The start-up banner in the user's language: the new planner account (once), the address."""
+    if planner:
+        click.echo("")
+        say(T.SERVE_PLANNER, username=planner[0], password=planner[1])
+        click.echo("")
+    say(T.SERVE_URL, url=url, instance=instance)
 
 
 @click.command("settings", cls=HelpCommand)

@@ -110,3 +110,21 @@ LAYER_WARNING = Msg(
     "than the file's. Review them with 'geoapp review' (choices are saved as "
     "aliases), then run aggregate again.",
 )
+WORKING_AREA = Msg("cli.working_area", "Working area: {name} ({code}), {count} desa/kelurahan")
+WORKING_AREA_FILE = Msg("cli.working_area_file",
+                        "Working area: {name} (boundaries {source}), {count} desa/kelurahan")
+AREA_PROVINCE = Msg("cli.area_province", "{name} province")
+IMPORT_OTHER_AREA = Msg(
+    "cli.import_other_area",
+    "This instance's working area is {recorded_name} ({recorded}): its server was last "
+    "started with it. --wilayah {given} ({given_name}) differs, so nothing was imported. "
+    "Import with --wilayah {recorded} (or without --wilayah), or first start the server "
+    "with the new working area (geoapp serve --wilayah {given}) and import again.",
+)
+SERVE_PLANNER = Msg(
+    "cli.serve_planner",
+    "=== geoapp: planner account created (shown only this once) ===\n"
+    "    username: {username}\n    password: {password}\n"
+    "    Change it with the CLI (set-password).",
+)
+SERVE_URL = Msg("cli.serve_url", "geoapp: {url}  (instance {instance})")

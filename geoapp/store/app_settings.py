@@ -1,5 +1,6 @@
 """Values the app makes once and every app server of one database reads: the generated
-secret key (when the SECRET_KEY setting is empty)."""
+secret key (when the SECRET_KEY setting is empty) and the working area the instance was
+last served with (``geoapp import`` without --wilayah matches against it)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from geoapp.store.engine import engine_sessions
 from geoapp.store.shared_models import AppSetting
 
 SECRET_KEY = "secret_key"
+WILAYAH = "wilayah"
 
 
 def stored_value(engine: Engine, name: str) -> str | None:
@@ -38,3 +40,29 @@ def value_made_once(engine: Engine, name: str, make) -> str:
 def shared_secret(engine: Engine) -> str:
     """The database's secret key (64 hex digits), generated on first use."""
     return value_made_once(engine, SECRET_KEY, lambda: secrets.token_hex(32))
+
+
+def recorded_wilayah(engine: Engine) -> str | None:
+    """The working area (``36.74``, ``36``, ``ID``, ``36.71``) the instance's server last
+    started with; None for an instance never served with one."""
+    return stored_value(engine, WILAYAH) or None
+
+
+def record_wilayah(engine: Engine, code: str) -> None:
+    """Remember ``code`` as the instance's working area (the last server start wins)."""
+    with engine_sessions(engine)() as session:
+        found = session.get(AppSetting, WILAYAH)
+        if found is None:
+            session.add(AppSetting(name=WILAYAH, value=code))
+        elif found.value == code:
+            return
+        else:
+            found.value = code
+        try:
+            session.commit()
+        except IntegrityError:          # another server recorded it at the same moment
+            session.rollback()
+            found = session.get(AppSetting, WILAYAH)
+            if found is not None and found.value != code:
+                found.value = code
+                session.commit()

@@ -44,6 +44,25 @@ def boundary_files(app: Flask) -> BoundaryFiles:
     return app.extensions[EXT]
 
 
+def use_wilayah(app: Flask, wilayah: str) -> None:
+    """Make the working area ``wilayah`` the app's set (before any of its app contexts is
+    pushed): ``geoapp import`` uses it for the area the instance recorded."""
+    app.config["WILAYAH"] = wilayah
+    app.extensions[EXT] = BoundaryFiles.for_wilayah(wilayah)
+
+
+def record_working_area(app: Flask) -> str | None:
+    """Record the app's working area (WILAYAH) in its database, so that ``geoapp import``
+    on this instance matches against it; nothing for a BOUNDARIES file. Returns the code."""
+    from geoapp.store.app_settings import record_wilayah
+
+    files = boundary_files(app)
+    if app.config.get("BOUNDARIES") or not files.area:
+        return None
+    record_wilayah(app.extensions["geoapp_db"]["engine"], files.area)
+    return files.area
+
+
 def _bind(app: Flask, **_extra: object) -> None:
     setattr(g, _TOKEN, bind_default(app.extensions[EXT]))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -129,14 +130,19 @@ def serve_app(app: Flask, *, host: str, port: int, threads: int = 8, workers: in
 
 def serve(
     host: str = "127.0.0.1", port: int = 5000, threads: int = 8, instance: str | None = None,
-    workers: int = 1, wilayah: str | None = None,
+    workers: int = 1, wilayah: str | None = None, announce: Callable[..., None] | None = None,
 ) -> None:
     """Create the app (instance folder, database), bootstrap, then serve it.
 
-    ``wilayah`` overrides the WILAYAH setting for this run (a working area code or ``ID``).
+    ``wilayah`` overrides the WILAYAH setting for this run (a working area code or ``ID``);
+    the instance records it as its working area (``geoapp import`` uses it). ``announce``
+    (the CLI's, in the user's language) prints the start-up banner: called with
+    ``planner`` ((username, password) when just created, else None), ``url`` and
+    ``instance``; without it the banner is printed in English.
     """
     from geoapp.store.backup import hold_instance_lock
     from geoapp.web import create_app
+    from geoapp.web.boundary_set import record_working_area
 
     config: dict[str, Any] = {"INSTANCE_PATH": instance} if instance else {}
     if wilayah:
@@ -145,10 +151,14 @@ def serve(
     check_boundaries(app.config, default=True)
     check_address(host, port)
     app.extensions["geoapp_lock"] = hold_instance_lock(app.instance_path)  # see geoapp.store.backup
+    record_working_area(app)              # 'geoapp import' on this instance matches against it
     info = bootstrap(app)
-    if info["planner"]:
-        print(credentials_banner(info["planner"]), flush=True)
-    print(f"geoapp: http://{host}:{port}/  (instance {app.instance_path})", flush=True)
+    if announce is not None:
+        announce(planner=info["planner"], url=f"http://{host}:{port}/", instance=app.instance_path)
+    else:
+        if info["planner"]:
+            print(credentials_banner(info["planner"]), flush=True)
+        print(f"geoapp: http://{host}:{port}/  (instance {app.instance_path})", flush=True)
     try:
         serve_app(app, host=host, port=port, threads=threads, workers=workers)
     except OSError as exc:

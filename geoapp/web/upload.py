@@ -127,8 +127,17 @@ def _render_form(error: GeoappError | None = None, status: int = 200):
     form = {k: request.form.get(k, "") for k in ("program", "title", "header_row", "year")}
     html = render_template("upload.html", programs=_program_choices(), form=form,
                            this_year=default_year(""), limits=_limits(),
+                           import_wilayah=_import_wilayah(),
                            error=None if error is None else tr(error))
     return html, status
+
+
+def _import_wilayah() -> str:
+    """The --wilayah of the command-line import hint: the server's national working area
+    (empty for the bundled Kota Tangerang set and a BOUNDARIES file)."""
+    from geoapp.web.boundary_set import boundary_files
+
+    return boundary_files(current_app).wilayah or ""
 
 
 def _limits() -> dict[str, str]:
