@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -24,8 +25,10 @@ ROWS = [
     ("36.71.02.1002", "Cikokol", "Tangerang"),       # Jatake's code: to review
     ("", "Desa Antah", "Tangerang"),                  # unmatched
 ]
+KOTA = ["Kota Tangerang"] * 9 + ["Kota <b>Tangerang</b>"]      # shown escaped
 SOURCE = "Kode Wilayah,Kelurahan,Kecamatan,Kabupaten/Kota,Jumlah\n" + "".join(
-    f"{kode},{name},{kec},Kota Tangerang,{n}\n" for n, (kode, name, kec) in enumerate(ROWS, 1))
+    f"{kode},{name},{kec},{kota},{n}\n"
+    for n, ((kode, name, kec), kota) in enumerate(zip(ROWS, KOTA, strict=True), 1))
 REVIEW, UNMATCHED = 8, 9                              # positions (0-based)
 
 
@@ -60,16 +63,32 @@ def test_reopened_review_and_unmatched_rows_keep_their_evidence(app, planner, to
 
     r = planner.post(f"/data/versions/{first_id}/reopen", data={"csrf_token": token(planner)})
     location = r.headers["Location"].split("#")[0]
-    text = html.unescape(planner.get(f"{location}?lang=en").get_data(as_text=True))
+    raw = planner.get(f"{location}?lang=en").get_data(as_text=True)
+    assert "<b>Tangerang</b>" not in raw and "Kota &lt;b&gt;Tangerang&lt;/b&gt;" in raw
+    text = html.unescape(raw)
     groups = text.split('data-testid="review-group"')[1:]
     assert len(groups) == 1 and 'data-name="Cikokol"' in groups[0]
     assert text.count('data-testid="unmatched-row"') == 1
     unmatched = text.split('data-testid="unmatched-row"')[1].split("</tr>")[0]
     assert "Desa Antah" in unmatched
-    # Codes are in use: no note asks to choose a code column.
+    # The file's kabupaten/kota column is shown with the unmatched row (escaped).
+    assert '<td data-testid="unmatched-kabupaten">Kota <b>Tangerang</b></td>' in unmatched
+    assert "<th>Kabupaten/kota</th>" in text.split('data-testid="unmatched"')[1]
+    assert 'data-testid="unmatched-provinsi"' not in text      # the file has no such column
+    # Codes are in use: no note asks to choose a code column, and the column report says
+    # the reopening (not the planner) chose the code column.
     assert "looks like a code column" not in text
+    report = text.split('data-testid="column-report"')[1].split("</table>")[0]
+    assert re.search(r'data-use="kode" data-how="reopened">\s*<td>1</td><td>Kode Wilayah</td>'
+                     r"\s*<td>kode wilayah</td>\s*<td>as in the reopened version</td>", report)
+    assert re.search(r'data-use="stored kode" data-how="reopened">\s*<td>7</td>'
+                     r"<td>Kode Wilayah \(tersimpan\)</td>\s*"
+                     r"<td>stored code \(matched rows keep it\)</td>", report)
+    assert "chosen by you" not in report
     indonesian = html.unescape(planner.get(f"{location}?lang=id").get_data(as_text=True))
     assert "tidak dipakai; pilih kolom itu" not in indonesian
+    assert "seperti pada versi yang dibuka lagi" in indonesian
+    assert "<th>Kabupaten/kota</th>" in indonesian.split('data-testid="unmatched"')[1]
 
     r = planner.post(f"{location}/confirm", data={"csrf_token": token(planner)})
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]

@@ -136,14 +136,15 @@ def reopen_version(session: Session, shelf: UploadShelf, dataset_id: int, *, use
     data = version_csv(session, dataset_id)
     headers = [str(h) for h in jsonsafe.loads(dataset.headers_json, [])]
     original = original_kode_column(dataset, headers)
+    kode_column = NONE_COLUMN if original is None else original + 1
     folder.check_room(shelf, quota)     # stored content: not bound by the upload limits
     stem = Path(dataset.source_name or dataset.program).stem[:80] or dataset.program
     state = UploadState(folder.new_token(), user, dataset.program,
                         clean_title(f"{dataset.title[:180]} (perbaikan)"),
                         f"{stem}_v{dataset.version}_perbaikan.csv",
                         hashlib.sha256(data).hexdigest(), time.time(),
-                        columns={"kode": NONE_COLUMN if original is None else original + 1},
-                        reopened_from=dataset.id)
+                        columns={"kode": kode_column}, reopened_from=dataset.id,
+                        reopened_kode=kode_column)
     folder.store_upload(shelf, state, data)
     record(session, "dataset.reopen", actor=user, target=dataset.title,
            dataset_id=dataset.id, program=dataset.program,

@@ -48,6 +48,19 @@ def _drop_stored_column_note(run: MatchRun) -> bool:
     return dropped
 
 
+def label_reopened_columns(run: MatchRun, kode_as_reopened: bool) -> None:
+    """The column report (``table.info.column_use``) of a reopened file, told truthfully:
+    the stored-code column is the stored code (use ``stored kode``) and, while
+    ``kode_as_reopened`` (the planner kept the code column the reopening chose), the code
+    column is used as in the reopened version (how ``reopened``), not chosen by the planner."""
+    for entry in run.table.info.column_use:
+        if entry["header"] == KODE_HEADER and entry["use"] in ("identifier", "ignored"):
+            entry.update(use="stored kode", how="reopened")
+        elif (kode_as_reopened and entry["use"] in ("kode", "kode not used")
+              and entry.get("how") == "chosen"):
+            entry["how"] = "reopened"
+
+
 def keep_stored_codes(run: MatchRun, lang: str) -> MatchRun:
     """``run`` with every row that has a stored code matched to that code (method
     ``kode``); rows already so, and excluded (total) rows, are left as they are. The
