@@ -38,3 +38,21 @@ def test_rows_with_a_stored_code_stay_matched_to_it():
     assert kept.ledger["sums"]["Jumlah"]["difference"] == 0
     assert run.result.status[0] != "matched"          # the run given is not changed
     assert keep_stored_codes(kept, "en") is kept      # nothing to change: the same run
+
+
+def test_the_stored_code_column_is_not_offered_as_the_code_column():
+    """Reopened, the file's own code column is the code column; the stored-code column
+    holds codes too, but no note asks to choose it as the code column."""
+    text = (f"Kode Wilayah,Kelurahan,Kecamatan,Jumlah,{KODE_HEADER}\n"
+            "36.71.01.1001,Sukarasa,Tangerang,1,36.71.01.1001\n"
+            "36.71.01.1002,Sukaasih,Tangerang,2,36.71.01.1002\n"
+            "36.71.02.1002,Cikokol,Tangerang,3,\n")
+    options = MatchOptions(columns={"kode": 1}, allow_nothing_matched=True, lang="en")
+    run = run_match(text.encode("utf-8"), "v1_perbaikan.csv", options)
+    unused = [n for n in run.table.info.column_notes if n.key == "column_code_unused"]
+    assert [dict(n.params)["column"] for n in unused] == [KODE_HEADER]
+    assert run.result.status[2] == "review"           # code and names disagree
+    kept = keep_stored_codes(run, "en")
+    assert not [n for n in kept.table.info.column_notes if n.key == "column_code_unused"]
+    assert "looks like a code column" not in str(kept.report["notes"])
+    assert list(kept.result.status) == ["matched", "matched", "review"]

@@ -11,7 +11,7 @@ from geoapp.imports.pipeline import MatchRun, gazetteer_for, read_table, run_tab
 from geoapp.imports.review import ReviewGroup, review_groups
 from geoapp.imports.upload.folder import read_upload
 from geoapp.imports.upload.state import UploadState, match_options
-from geoapp.imports.upload.stored_codes import keep_stored_codes
+from geoapp.imports.upload.stored_codes import keep_stored_codes, label_reopened_columns
 from geoapp.io.records.types import RecordTable
 from geoapp.matching.aliases import AliasStore
 from geoapp.store.uploads import UploadShelf
@@ -37,7 +37,8 @@ def build_preview(shelf: UploadShelf, state: UploadState, *, aliases: AliasStore
 
     Reading errors raise; a table that cannot be matched (e.g. no location column: the
     planner picks one) comes back with ``run`` None and the reason in ``problem``. A
-    reopened version's matched rows keep their stored codes (``keep_stored_codes``).
+    reopened version's matched rows keep their stored codes (``keep_stored_codes``), and
+    its column report says which columns the reopening chose (``label_reopened_columns``).
     """
     options = match_options(state, max_rows=max_rows, lang=lang, max_columns=max_columns)
     table = read_table(read_upload(shelf, state), state.filename, options)
@@ -47,5 +48,6 @@ def build_preview(shelf: UploadShelf, state: UploadState, *, aliases: AliasStore
     except GeoappError as exc:
         return Preview(table, None, exc)
     if state.reopened_from is not None:
+        label_reopened_columns(run, state.columns.get("kode") == state.reopened_kode)
         run = keep_stored_codes(run, lang)
     return Preview(table, apply_decisions(run, state.decisions, lang))

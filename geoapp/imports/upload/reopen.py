@@ -2,13 +2,15 @@
 
 ``reopen_version`` writes the active version's rows back into a CSV file (its stored
 cells under its headers, plus the stored kelurahan code of every matched row in a
-column ``Kode Wilayah (tersimpan)`` read as the code column, and each row's stored year
-as its ``Tahun``), stores it as an upload of the planner and records
-``dataset.reopen`` in the audit log. The planner then fixes the rows in the same
-preview and review as any upload (matched rows stay matched by their stored code,
-``stored_codes.keep_stored_codes``; unmatched and review rows come up again) and
-confirms: a new version, activated and audited like any import (its report names the
-version it was reopened from). Nothing changes until that confirm, and the confirm is
+column ``Kode Wilayah (tersimpan)``, and each row's stored year as its ``Tahun``), stores
+it as an upload of the planner and records ``dataset.reopen`` in the audit log. The
+file is read with the version's own code column (``original_kode_column``; "none" when
+it had none), never the stored-code column: a row that was unmatched or to review comes
+up again on the same evidence as in the import it came from (its written code, names
+and coordinates), so again unmatched or to review, with the same kind of note. Matched
+rows stay matched by their stored code (``stored_codes.keep_stored_codes``). The planner
+fixes the rows in the same preview and review as any upload and confirms: a new version,
+activated and audited like any import (its report names the version it was reopened from). Nothing changes until that confirm, and the confirm is
 refused (409, nothing stored) when another version of the program has become active since
 the reopening (a new upload or import, a rollback): it would undo that version
 (``confirm.reopen_refusal``; checked again under the write lock by ``activate``).
@@ -40,11 +42,12 @@ from geoapp.core.i18n import Msg
 from geoapp.imports.pipeline import gazetteer_for
 from geoapp.imports.upload import folder
 from geoapp.imports.upload.checks import clean_title
-from geoapp.imports.upload.state import UploadState
+from geoapp.imports.upload.state import NONE_COLUMN, UploadState
 from geoapp.imports.upload.stored_codes import KODE_HEADER
+from geoapp.io.records.headers import auto_mapping
 from geoapp.store import jsonsafe, record, require_dataset, row_dicts
 from geoapp.store.columns import dataset_columns
-from geoapp.store.models import DatasetRow
+from geoapp.store.models import Dataset, DatasetRow
 from geoapp.store.uploads import UploadShelf
 
 NOT_ACTIVE = Msg(
@@ -63,9 +66,11 @@ OUTSIDE_AREA = Msg(
 YEAR_HEADER = "Tahun"
 
 
-def version_csv(session: Session, dataset_id: int) -> tuple[bytes, int]:
-    """The version's rows as CSV bytes (UTF-8) and the 0-based position of the stored-code
-    column (a version made by a reopen has one already: it is refreshed, not repeated)."""
+def version_csv(session: Session, dataset_id: int) -> bytes:
+    """The version's rows as CSV bytes (UTF-8), with the stored code of each matched row in
+    the stored-code column ("" for the others: they keep only the evidence of their own
+    cells). A version made by a reopen has that column already: it is refreshed, not
+    repeated."""
     dataset = require_dataset(session, dataset_id)
     headers = [str(h) for h in jsonsafe.loads(dataset.headers_json, [])]
     year_at = dataset_columns(dataset).position("year")
@@ -85,7 +90,23 @@ def version_csv(session: Session, dataset_id: int) -> tuple[bytes, int]:
             cells[year_at] = row["year"]
         cells[kode_at] = (row["kode"] if row["status"] == "matched" else "") or ""
         writer.writerow(cells)
-    return out.getvalue().encode("utf-8"), kode_at
+    return out.getvalue().encode("utf-8")
+
+
+def original_kode_column(dataset: Dataset, headers: list[str]) -> int | None:
+    """The 0-based position in ``headers`` of the code column the version was matched
+    with (its report's column map), None when it had none. The stored-code column is never
+    it: a version stored by an older reopen, which read that column as its code column,
+    gets the code column its headers name (as a new upload's would be found)."""
+    mapping = jsonsafe.loads(dataset.report_json, {}).get("columns")
+    if isinstance(mapping, dict) and "kode" in mapping:
+        header = mapping["kode"]
+        if header is None:
+            return None
+        if isinstance(header, str) and header != KODE_HEADER and header in headers:
+            return headers.index(header)
+    taken = {i for i, h in enumerate(headers) if h == KODE_HEADER}
+    return auto_mapping(headers, taken=taken).get("kode")
 
 
 def kodes_outside_area(session: Session, dataset_id: int, boundaries: Any = None) -> list[str]:
@@ -112,14 +133,18 @@ def reopen_version(session: Session, shelf: UploadShelf, dataset_id: int, *, use
     if outside:
         raise GeoappError(OUTSIDE_AREA, 409, version=dataset.version, count=len(outside),
                           kode=outside[0])
-    data, kode_at = version_csv(session, dataset_id)
+    data = version_csv(session, dataset_id)
+    headers = [str(h) for h in jsonsafe.loads(dataset.headers_json, [])]
+    original = original_kode_column(dataset, headers)
+    kode_column = NONE_COLUMN if original is None else original + 1
     folder.check_room(shelf, quota)     # stored content: not bound by the upload limits
     stem = Path(dataset.source_name or dataset.program).stem[:80] or dataset.program
     state = UploadState(folder.new_token(), user, dataset.program,
                         clean_title(f"{dataset.title[:180]} (perbaikan)"),
                         f"{stem}_v{dataset.version}_perbaikan.csv",
                         hashlib.sha256(data).hexdigest(), time.time(),
-                        columns={"kode": kode_at + 1}, reopened_from=dataset.id)
+                        columns={"kode": kode_column}, reopened_from=dataset.id,
+                        reopened_kode=kode_column)
     folder.store_upload(shelf, state, data)
     record(session, "dataset.reopen", actor=user, target=dataset.title,
            dataset_id=dataset.id, program=dataset.program,

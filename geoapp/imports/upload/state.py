@@ -29,6 +29,7 @@ class UploadState:
     decisions: list[Decision] = field(default_factory=list)
     year: str | None = None       # the year chosen for rows without a year cell (None: default)
     reopened_from: int | None = None  # the stored version this upload reopens (its rows)
+    reopened_kode: int | None = None  # the code column the reopening chose (as ``columns``)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -119,19 +119,32 @@ def unmatched_page_view(preview: Preview, page: int = 1) -> dict[str, Any]:
     start = (page - 1) * MAX_LISTED_UNMATCHED
     shown = positions[start:start + MAX_LISTED_UNMATCHED]
     return {"unmatched": [_unmatched_row(run, i) for i in shown] if run else [],
+            "unmatched_columns": [] if run is None else _unmatched_columns(run.table),
             "unmatched_total": len(positions), "unmatched_page": page,
             "unmatched_pages": pages, "unmatched_first": start + 1 if shown else 0,
             "unmatched_last": start + len(shown)}
+
+
+# Place columns an unmatched row shows besides its kelurahan and kecamatan, when the file
+# has them: the planner sees where the row says it is.
+UNMATCHED_EXTRA = ("kabupaten", "provinsi")
+
+
+def _unmatched_columns(table: RecordTable) -> list[str]:
+    """The roles of ``UNMATCHED_EXTRA`` the file has a column for."""
+    return [role for role in UNMATCHED_EXTRA if getattr(table.mapping, role) is not None]
 
 
 def _unmatched_row(run: MatchRun, i: int) -> dict[str, Any]:
     table = run.table
     kel = table.column(table.mapping.kelurahan)
     kec = table.column(table.mapping.kecamatan)
+    extra = {role: short(table.column(getattr(table.mapping, role)).iloc[i])
+             for role in _unmatched_columns(table)}
     return {"position": i, "source_row": int(table.source_rows[i]),
             "kelurahan": "" if kel is None else short(kel.iloc[i]),
             "kecamatan": "" if kec is None else short(kec.iloc[i]),
-            "note": short(run.result.note[i] or "")}
+            "places": extra, "note": short(run.result.note[i] or "")}
 
 
 def _group_view(group: ReviewGroup) -> dict[str, Any]:

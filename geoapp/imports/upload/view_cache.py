@@ -27,7 +27,7 @@ from geoapp.io.boundaries import default_identity
 from geoapp.matching.aliases import AliasStore
 from geoapp.store.uploads import UploadShelf
 
-VIEW_FORMAT = 3   # bump when preview_view's output changes shape
+VIEW_FORMAT = 4   # bump when preview_view's output changes shape
 KEEP = 3
 
 
