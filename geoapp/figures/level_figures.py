@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from geoapp.figures.aggregate import COUNT, POPULATION
 from geoapp.figures.area import area_layer
 from geoapp.figures.catalog import LayerData, LayerDef
-from geoapp.figures.filters import NO_FILTERS
+from geoapp.figures.filters import NO_FILTERS, Filters
 from geoapp.figures.results import cache_key
 from geoapp.maps.levels import level_frame, level_layer, rate_up, sum_up
 from geoapp.store.active import ActiveVersions
@@ -78,10 +78,10 @@ def _values(desa: pd.DataFrame, definition: LayerDef, level: str) -> dict[str, d
     return {"value": value, "num": sum_up(num, level), "den": den_sums}
 
 
-def _level_values(session: Session, active: ActiveVersions, key: str,
-                  level: str) -> tuple[LayerData, dict[str, dict]]:
-    data = area_layer(session, active, key)
-    cached_key = (*cache_key("figures.levels", data.definition, NO_FILTERS,
+def _level_values(session: Session, active: ActiveVersions, key: str, level: str,
+                  filters: Filters) -> tuple[LayerData, dict[str, dict]]:
+    data = area_layer(session, active, key, filters)
+    cached_key = (*cache_key("figures.levels", data.definition, filters,
                              active.infos(session)), level)
     values = active.cached(cached_key, lambda: _values(data.frame, data.definition, level))
     return data, values
@@ -105,12 +105,14 @@ def _units(level: str, parents: tuple[str, ...], wilayah: str, shapes: bool) -> 
 
 
 def level_figures(session: Session, active: ActiveVersions, key: str, level: str,
-                  parents: tuple[str, ...], wilayah: str, *, shapes: bool = True) -> LevelFigures:
+                  parents: tuple[str, ...], wilayah: str, *, shapes: bool = True,
+                  filters: Filters = NO_FILTERS) -> LevelFigures:
     """Layer ``key``'s figures for the ``level`` units under each of ``parents`` ("" = the
     whole working area ``wilayah``); the level, parents and layer must have been checked
     (``geoapp.maps.levels.check_parents``, the available layers). ``shapes=False``: no
-    geometry (empty), from the cached map layers."""
-    data, values = _level_values(session, active, key, level)
+    geometry (empty), from the cached map layers. ``filters``: the desa values' filters
+    (the national map uses only the year; NO_FILTERS sums every stored year)."""
+    data, values = _level_values(session, active, key, level, filters)
     units = _units(level, parents, wilayah, shapes)
     codes = units["kode"].astype(str)
     definition = data.definition

@@ -5,10 +5,13 @@ hierarchy (provinsi, kabupaten, kecamatan, desa) under one parent code, so the n
 map never loads every desa at once. The layers are built and cached in
 :mod:`geoapp.maps.levels`; this view only checks the arguments and sends the bytes.
 
-``GET /api/levels/<level>/figures.json?parent=<kode,kode>&layer=<key>&scheme=&k=`` answers
-one layer's figures for the units shown (desa values summed or re-rated upwards by
+``GET /api/levels/<level>/figures.json?parent=<kode,kode>&layer=<key>&scheme=&k=&year=``
+answers one layer's figures for the units shown (desa values summed or re-rated upwards by
 :mod:`geoapp.figures.level_figures`), classified like the city map (the same
 ``choropleth_payload``); ``/api/levels/<level>/export.<geojson|csv>`` downloads them.
+``year`` (as on the city map's endpoints): one year of the layer's program, checked
+against the years its active data holds (else a 400 naming them); absent or empty, every
+stored year is summed, and the payload's ``year_label`` says which years are shown.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from geoapp import figures
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
 from geoapp.core.programs import PROGRAMS
+from geoapp.figures import Filters
 from geoapp.figures.level_figures import LevelFigures, level_figures
 from geoapp.io.boundaries.national import COUNTRY, names_by_kode, normalise_wilayah
 from geoapp.io.export import geojson_bytes, layer_bytes
@@ -41,12 +45,12 @@ from geoapp.web.map_view import (
     choropleth_spec,
     parse_map_args,
 )
-from geoapp.web.params import check_params
+from geoapp.web.params import BAD_VALUE, check_params
 
 bp = Blueprint("map_levels", __name__)
 MAX_AGE = 24 * 3600
 EXPORTS = {"geojson": "application/geo+json", "csv": "text/csv; charset=utf-8"}
-FIGURE_PARAMS = ("parent", "layer", "scheme", "k")
+FIGURE_PARAMS = ("parent", "layer", "scheme", "k", "year")
 
 NO_FIGURES = Msg(
     "map_levels.no_figures",
@@ -60,6 +64,8 @@ NO_DATASETS = Msg(
     "Import a file: geoapp import FILE --program KEY --wilayah {wilayah} "
     "(or the upload page for small files); the figures then appear on every level.",
 )
+YEAR_ONE = Msg("map_levels.year", "Year {year}")
+YEAR_ALL = Msg("map_levels.all_years", "All years ({years})")
 BAD_FORMAT = Msg(
     "map_levels.bad_format",
     "Format '{fmt}' is not available for the national map. Choose one of: {allowed}.",
@@ -110,17 +116,52 @@ def _layer_key(params: dict[str, str]) -> str:
     return key
 
 
+def layer_years(key: str) -> list[str]:
+    """The years the active data of layer ``key``'s program holds (oldest first)."""
+    options = figures.filter_options(get_db(), get_active())
+    program = figures.get_layer_def(key).program
+    return list(options["years_by_program"].get(program, []))
+
+
+def _year(value: str, years: list[str]) -> str:
+    """The stored year equal to ``value`` ("" = every year), else a 400 naming the years."""
+    wanted = value.strip()
+    if not wanted:
+        return ""
+    for year in years:
+        if len(wanted) <= 20 and year.casefold() == wanted.casefold():
+            return year
+    raise GeoappError(BAD_VALUE, 400, name="year", value=value[:40],
+                      allowed=", ".join(years) or "-")
+
+
 def _request(level: str, extra: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...], dict]:
-    """The checked layer key, parent codes and parameters of a figures/export request."""
+    """The checked layer key, parent codes and parameters of a figures/export request
+    (``year``: a year of the layer's data, "" = all years)."""
     params = check_params(FIGURE_PARAMS + extra)
     parents = check_parents(level[:40], params.get("parent", "")[:2000], _wilayah())
     req = parse_map_args({n: params[n] for n in ("scheme", "k") if n in params}, [], {})
     params.update(scheme=req.scheme, k=str(req.k))
-    return _layer_key(params), parents, params
+    key = _layer_key(params)
+    params["year"] = _year(params.get("year", ""), layer_years(key))
+    return key, parents, params
 
 
-def _figures(level: str, key: str, parents: tuple[str, ...], shapes: bool) -> LevelFigures:
-    figs = level_figures(get_db(), get_active(), key, level, parents, _wilayah(), shapes=shapes)
+def year_label(year: str, years: list[str], lang: str) -> str:
+    """What the map shows: "Year 2024", "All years (2023–2024)"; "" for a program
+    without years."""
+    if year:
+        return YEAR_ONE.text(lang, year=year)
+    if not years:
+        return ""
+    span = years[0] if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return YEAR_ALL.text(lang, years=span)
+
+
+def _figures(level: str, key: str, parents: tuple[str, ...], shapes: bool,
+             year: str = "") -> LevelFigures:
+    figs = level_figures(get_db(), get_active(), key, level, parents, _wilayah(), shapes=shapes,
+                         filters=Filters(year=year or None))
     label = figures.layer_source_text(get_db(), get_active(), figs.data, current_lang())
     return replace(figs, data=replace(figs.data, source_label=label))
 
@@ -140,11 +181,14 @@ def _payload(figs: LevelFigures, params: dict[str, str], lang: str) -> dict:
         empty = NO_FIGURES.text(lang, layer=d.title.text(lang), area=_area_text(figs),
                                 program=d.program, wilayah=_wilayah())
     query = {"parent": ",".join(figs.parents), "layer": d.key}
+    if params.get("year"):
+        query["year"] = params["year"]
     links = {fmt: url_for("map_levels.export", level=figs.level, fmt=fmt, **query)
              for fmt in EXPORTS}
     return {"level": figs.level, "parents": list(figs.parents), "layer": d.key,
             "kode": figs.frame["kode"].tolist(), "chor": chor, "sample": figs.data.sample,
-            "empty": empty, "links": links}
+            "empty": empty, "links": links, "year": params.get("year") or None,
+            "year_label": year_label(params.get("year", ""), layer_years(d.key), lang)}
 
 
 @bp.get("/levels/<level>/figures.json")
@@ -152,11 +196,12 @@ def level_figures_json(level: str):
     """One layer's classified figures for the units of ``level`` under ``parent``."""
     session, active, lang = get_db(), get_active(), current_lang()
     key, parents, params = _request(level)
-    cache_key = ("levels.figures", level, parents, key, params["scheme"], params["k"], lang,
+    cache_key = ("levels.figures", level, parents, key, params["scheme"], params["k"],
+                 params["year"], lang,
                  _wilayah(), figures.layer_identity(session, active, key))
 
     def build() -> tuple[bytes, str]:
-        figs = _figures(level, key, parents, shapes=False)
+        figs = _figures(level, key, parents, shapes=False, year=params["year"])
         body = current_app.json.dumps(_payload(figs, params, lang)).encode("utf-8")
         return body, hashlib.sha256(body).hexdigest()[:32]
 
@@ -164,12 +209,13 @@ def level_figures_json(level: str):
     return _send(body, etag, "application/json", "no-cache")
 
 
-def _filename(figs: LevelFigures, fmt: str) -> str:
+def _filename(figs: LevelFigures, fmt: str, year: str = "") -> str:
     shown = [p.replace(".", "") for p in figs.parents[:3]] or [_wilayah()]
     more = "-dll" if len(figs.parents) > 3 else ""
     sample = "_contoh" if figs.data.sample else ""
     parts = "-".join(p or _wilayah() for p in shown)
-    return f"geoapp_{figs.data.definition.key}_{figs.level}_{parts}{more}{sample}.{fmt}"
+    year = f"_{year}" if year.isdigit() and len(year) == 4 else ""
+    return f"geoapp_{figs.data.definition.key}_{figs.level}_{parts}{more}{year}{sample}.{fmt}"
 
 
 @bp.get("/levels/<level>/export.<fmt>")
@@ -178,14 +224,14 @@ def export(level: str, fmt: str):
     if fmt not in EXPORTS:
         raise GeoappError(BAD_FORMAT, 404, fmt=fmt[:20], allowed=", ".join(EXPORTS))
     key, parents, params = _request(level, ("csv",))
-    figs = _figures(level, key, parents, shapes=True)
+    figs = _figures(level, key, parents, shapes=True, year=params["year"])
     frame = figures.export_frame(replace(figs.data, frame=figs.frame))
     if fmt == "geojson":
         body = geojson_bytes(frame)
     else:
         body = layer_bytes(frame, "csv", csv_dialect=params.get("csv", current_lang()))
     return _send(body, hashlib.sha256(body).hexdigest()[:32], EXPORTS[fmt], "no-cache",
-                 _filename(figs, fmt))
+                 _filename(figs, fmt, params["year"]))
 
 
 def _area_name(wilayah: str) -> str:
@@ -204,8 +250,11 @@ def _level_names() -> dict[str, str]:
 
 
 def _layer_choices(lang: str) -> list[dict[str, str]]:
+    """The layer select's options; ``years``: the years of the layer's program ("," list)."""
+    by_program = figures.filter_options(get_db(), get_active())["years_by_program"]
     return [{"key": d.key, "title": d.title.text(lang),
-             "program": PROGRAMS[d.program].title.text(lang)} for d in map_keys()]
+             "program": PROGRAMS[d.program].title.text(lang),
+             "years": ",".join(by_program.get(d.program, []))} for d in map_keys()]
 
 
 def national_page() -> str | None:
@@ -220,10 +269,11 @@ def national_page() -> str | None:
     name, lang = _area_name(wilayah), current_lang()
     start = ("provinsi", "") if wilayah == COUNTRY else ("kabupaten", wilayah)
     layers = _layer_choices(lang)
+    years = sorted({y for layer in layers for y in layer["years"].split(",") if y})
     empty = None if layers else NO_DATASETS.text(lang, area=name, wilayah=wilayah)
     return render_template(
         "national_map.html", title=_("Map of %(area)s", area=name),
-        start_level=start[0], start_parent=start[1], layers=layers, empty=empty,
+        start_level=start[0], start_parent=start[1], layers=layers, empty=empty, years=years,
         schemes=scheme_labels(), default_scheme=DEFAULT_SCHEME, k_range=range(K_MIN, K_MAX + 1),
         default_k=DEFAULT_K, level_names=_level_names(),
         tile_url=current_app.config.get("TILE_URL") or "",

@@ -168,9 +168,24 @@ def subprogram_choices(options: Mapping[str, object]) -> list[tuple[str, str, st
     return out
 
 
+def _layer_key_args(args: Mapping[str, str], available: list[LayerDef]) -> Mapping[str, str]:
+    """``layer`` given as a layer key (the national map's ``layer=umkm-nilai``) read as
+    ``layer=umkm`` with that variant (``v_umkm=umkm-nilai``, unless one is given)."""
+    key = (args.get("layer") or "").strip()
+    for program, defs in area_variants(available).items():
+        if key in [d.key for d in defs] and key != program:
+            out = {name: args.get(name) or "" for name in args}
+            out["layer"] = program
+            out[f"v_{program}"] = out.get(f"v_{program}") or key
+            return out
+    return args
+
+
 def parse_map_args(args: Mapping[str, str], available: list[LayerDef],
                    options: Mapping[str, object]) -> MapRequest:
-    """Validate the map page's GET arguments; GeoappError 400 naming what is allowed."""
+    """Validate the map page's GET arguments; GeoappError 400 naming what is allowed.
+    ``layer`` is a program, or one of its layer keys (the national map's links)."""
+    args = _layer_key_args(args, available)
     scheme = _choice(args, "scheme", list(SCHEMES)) or DEFAULT_SCHEME
     variants = []
     for program, defs in area_variants(available).items():

@@ -455,3 +455,128 @@ def test_back_to_a_hostile_url_falls_back_to_defaults(page, records, banten_url)
     assert page.locator("img[src=x]").count() == 0
     _no_reload(page)
     assert not records.page_errors and not records.console_errors
+
+
+# --------------------------------------------------------------------------- years
+# A second Banten instance with UMKM rows of 2023 and 2024 (a Tahun column).
+
+UMKM_YEARS = (
+    "Kode Kelurahan,Kelurahan,Kecamatan,Tahun,Jumlah Kelompok,Nilai Bantuan\n"
+    "36.74.01.1001,Ciater,Serpong,2023,1,1000000\n"
+    "36.74.01.1001,Ciater,Serpong,2024,2,2000000\n"
+    "36.01.25.1001,Kadumerak,Karang Tanjung,2024,4,4000000\n"
+)
+
+
+@pytest.fixture(scope="module")
+def banten_years(tmp_path_factory):
+    """(url, app): the app stays reachable so a test can import while the page is open."""
+    from werkzeug.serving import make_server
+
+    from geoapp.imports.staging import ImportRequest, import_file
+    from geoapp.web import create_app
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path_factory.mktemp("years") / "instance"),
+                      "WILAYAH": "36", "CREATE_DEFAULT_PLANNER": False})
+    with app.app_context():
+        from geoapp.web.db import get_db
+
+        import_file(get_db(), ImportRequest(program="umkm", data=UMKM_YEARS.encode(),
+                                            filename="umkm.csv", title="UMKM"))
+    server = make_server(LOCAL_HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://{LOCAL_HOST}:{server.server_port}", app
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    app.extensions["geoapp_db"]["engine"].dispose()
+
+
+def _year_shown(page, year: str) -> None:
+    page.wait_for_function("(y) => document.querySelector('[data-testid=levels-canvas]')"
+                           ".dataset.year === y && (document.documentElement.dataset.fetching"
+                           " || '0') === '0'", arg=year)
+
+
+def _tip(page, kode: str) -> str:
+    page.locator(f"path[data-kode='{kode}']").dispatch_event("mouseover")
+    return page.locator(".leaflet-tooltip").last.inner_text()
+
+
+def test_choosing_a_year(page, records, banten_years):
+    url = banten_years[0]
+    page.goto(url + "/?lang=id&layer=umkm-nilai")
+    _shown(page, "kabupaten", "umkm-nilai")
+    year = page.locator("[data-testid=levels-year]")
+    assert year.input_value() == ""                                  # all years by default
+    assert "Semua tahun (2023–2024)" in _legend(page)
+    assert "Rp 3.000.000" in _tip(page, "36.74")                     # 2023 + 2024
+    assert "year=" not in page.url
+
+    _activate(page)
+    page.select_option("[data-testid=levels-year]", "2024")
+    _year_shown(page, "2024")
+    assert "Tahun 2024" in _legend(page) and "Semua tahun" not in _legend(page)
+    assert "Rp 2.000.000" in _tip(page, "36.74")
+    assert _query(page)["year"] == "2024"
+    href = page.locator("[data-testid=levels-export-csv]").get_attribute("href")
+    assert "year=2024" in href
+    # another layer keeps the year: every layer shows the same rows
+    page.select_option("[data-testid=levels-layer]", "umkm-kelompok")
+    _shown(page, "kabupaten", "umkm-kelompok")
+    assert "Tahun 2024" in _legend(page) and _tip(page, "36.74").strip().endswith(": 2")
+
+    page.reload()                                                    # the URL holds the year
+    _shown(page, "kabupaten", "umkm-kelompok")
+    assert year.input_value() == "2024" and "Tahun 2024" in _legend(page)
+    page.go_back()                                                   # the choice was a step
+    page.wait_for_function("() => location.search.includes('layer=umkm-nilai')")
+    _shown(page, "kabupaten", "umkm-nilai")
+    page.go_back()
+    _year_shown(page, "")
+    assert year.input_value() == "" and "Semua tahun (2023–2024)" in _legend(page)
+    assert not records.page_errors and not records.console_errors
+
+
+@pytest.mark.parametrize("value", ["2019", "%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E", "20%2024"])
+def test_a_year_not_held_falls_back_to_all_years(page, records, banten_years, value):
+    page.goto(banten_years[0] + f"/?lang=id&layer=umkm-nilai&year={value}")
+    _shown(page, "kabupaten", "umkm-nilai")
+    assert page.locator("[data-testid=levels-year]").input_value() == ""
+    assert "Semua tahun (2023–2024)" in _legend(page)
+    page.wait_for_function("() => !location.search.includes('year=')")
+    assert page.evaluate("() => window.__xss") is None
+    assert not records.page_errors and not records.console_errors
+
+
+def test_a_layer_seen_before_shows_data_imported_since(page, records, banten_years):
+    """Figures are asked for again when a layer is chosen again (no stale page cache): a
+    layer seen before an import shows the new rows, as one seen for the first time does."""
+    from geoapp.imports.staging import ImportRequest, import_file
+
+    url, app = banten_years
+    page.goto(url + "/?lang=id&layer=umkm-nilai")
+    _shown(page, "kabupaten", "umkm-nilai")
+    assert "Rp 3.000.000" in _tip(page, "36.74")
+    newer = ("Kode Kelurahan,Kelurahan,Kecamatan,Tahun,Jumlah Kelompok,Nilai Bantuan\n"
+             "36.74.01.1001,Ciater,Serpong,2023,7,7000000\n")          # replaces 2023 only
+    with app.app_context():
+        from geoapp.web.db import get_db
+
+        import_file(get_db(), ImportRequest(program="umkm", data=newer.encode(),
+                                            filename="umkm_2023.csv", title="UMKM 2023"))
+    try:
+        page.select_option("[data-testid=levels-layer]", "umkm-kelompok")
+        _shown(page, "kabupaten", "umkm-kelompok")
+        assert _tip(page, "36.74").strip().endswith(": 9")             # 7 (2023) + 2 (2024)
+        page.select_option("[data-testid=levels-layer]", "umkm-nilai")
+        _shown(page, "kabupaten", "umkm-nilai")
+        assert "Rp 9.000.000" in _tip(page, "36.74")
+    finally:                                                         # the module's data again
+        with app.app_context():
+            from geoapp.web.db import get_db
+
+            import_file(get_db(), ImportRequest(program="umkm", data=UMKM_YEARS.encode(),
+                                                filename="umkm.csv", title="UMKM"))
+    assert not records.page_errors and not records.console_errors

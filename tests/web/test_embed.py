@@ -53,3 +53,18 @@ def test_frame_ancestors_values_are_checked(tmp_path, monkeypatch):
     assert "FRAME_ANCESTORS" in info.value.text("en")
     monkeypatch.setenv("GEOAPP_FRAME_ANCESTORS", "https://a.example.org, 'self'")
     assert load_settings(tmp_path, {})["FRAME_ANCESTORS"] == ["https://a.example.org", "'self'"]
+
+
+def test_embed_takes_a_layer_key_as_the_national_map_writes_it(shared_sample_client):
+    """``layer=umkm-nilai`` (a national map link) is the UMKM layer with that variant."""
+    response = shared_sample_client.get("/embed?layer=umkm-nilai&lang=id")
+    assert response.status_code == 200, response.get_data(as_text=True)[-400:]
+    assert '"umkm": "umkm-nilai"' in response.get_data(as_text=True)
+
+
+def test_embed_bad_layer_says_what_was_sent_and_what_is_valid(shared_sample_client):
+    response = shared_sample_client.get("/embed?layer=nope&lang=id")
+    text = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 400
+    assert "nilai yang dikirim 'nope'; pilihan yang sah: umkm" in text
+    assert "diterima" not in text

@@ -8,14 +8,19 @@
  *   parents visible in the view (never below the level's minimum zoom, MIN_ZOOM, unless an
  *   area was clicked); zooming out goes back up.
  * Only the children of visible parents are loaded, one request per parent (cached).
- * The URL holds the state: layer, scheme, k, the level shown, the clicked area and the view
+ * The URL holds the state: layer, year, scheme, k, the level shown, the clicked area and the view
  * (z, c = "lat,lng"); ``lang`` is kept. As on the city map (map-page.js), a person's choices
  * (layer, scheme, classes, a click into an area, a step up the path above the map) add a
  * history entry (history.pushState); panning and zooming, and the levels they show, only
  * replace the current one (replaceState). After "Share", the next move starts a new entry,
  * so Back returns to the view that was shared. Opening a link and the Back/Forward buttons
  * (popstate) restore the state without a reload and without adding entries; values that do
- * not fit (unknown layer, bad numbers, foreign codes) fall back to the page's defaults.
+ * not fit (unknown layer, bad numbers, foreign codes, a year the layer's program does not
+ * hold) fall back to the page's defaults. The year select offers "all years" (the default,
+ * as on the city map) and the years of the chosen layer's program (its option's data-years).
+ * Figures are asked for again each time they are drawn (the server answers 304 when they
+ * did not change): a layer seen earlier in the page shows data imported since, as a layer
+ * seen for the first time does. Shapes (boundaries) stay cached for the page's life.
  * Requests in flight are counted on <html data-fetching> (tests wait for "0"). */
 (function (window, document) {
   "use strict";
@@ -48,10 +53,12 @@
   function pending(change) {
     root.dataset.fetching = String((parseInt(root.dataset.fetching || "0", 10) || 0) + change);
   }
-  function getJSON(url) {
+  function getJSON(url, fresh) {
+    if (fresh) { delete cache[url]; }
     if (!cache[url]) {
       pending(1);
-      cache[url] = window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      cache[url] = window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" },
+                                       cache: fresh ? "no-cache" : "default" })
         .then(function (r) {
           if (!r.ok) { delete cache[url]; throw new Error(String(r.status)); }
           return r.json();
@@ -67,12 +74,13 @@
   function figuresUrl(level, parents) {
     var q = new URLSearchParams({ parent: parents.join(","), layer: control("levels-layer"),
                                   scheme: control("levels-scheme"), k: control("levels-k") });
+    if (control("levels-year")) { q.set("year", control("levels-year")); }
     if (root.lang) { q.set("lang", root.lang); }          /* the page's own: always valid */
     return data.figuresUrl.replace("LEVEL", encodeURIComponent(level)) + "?" + q.toString();
   }
   function figures(level, parents) {
     if (!$("levels-layer")) { return Promise.resolve(null); }      /* no data yet: outlines */
-    return getJSON(figuresUrl(level, parents)).catch(function (err) {
+    return getJSON(figuresUrl(level, parents), true).catch(function (err) {
       state.error = String(err);                  /* the outlines are still drawn */
       return null;
     });
@@ -178,6 +186,12 @@
     lvl.className = "geoapp-legend-label";
     lvl.textContent = names[level] || level;
     box.insertBefore(lvl, box.children[1] || null);
+    if (figs.year_label) {                      /* "Tahun 2024" / "Semua tahun (2023–2024)" */
+      var yr = document.createElement("div");
+      yr.className = "geoapp-legend-label"; yr.setAttribute("data-testid", "levels-legend-year");
+      yr.textContent = figs.year_label;
+      box.insertBefore(yr, lvl.nextSibling);
+    }
     if (figs.sample) {
       var note = document.createElement("div");
       note.className = "geoapp-legend-note"; note.textContent = data.sampleText;
@@ -207,6 +221,7 @@
     node.setAttribute("data-level", level);
     node.setAttribute("data-parent", parents.join(","));
     node.setAttribute("data-layer", figs ? figs.layer : "");
+    node.setAttribute("data-year", figs && figs.year ? figs.year : "");
     showLegend(level, figs);
     showPanel(figs);
     drawPath(parents);
@@ -215,7 +230,19 @@
     state.error = "";
   }
   /* ---- the state in the URL ---- */
-  var CONTROLS = { layer: "levels-layer", scheme: "levels-scheme", k: "levels-k" };
+  var CONTROLS = { layer: "levels-layer", year: "levels-year", scheme: "levels-scheme", k: "levels-k" };
+  /* The year select offers only the years of the chosen layer's program (else "all"). */
+  function syncYears() {
+    var layer = $("levels-layer"), year = $("levels-year");
+    if (!layer || !year) { return; }
+    var opt = layer.options[layer.selectedIndex];
+    var years = ((opt && opt.getAttribute("data-years")) || "").split(",");
+    Array.prototype.forEach.call(year.options, function (o) {
+      var off = o.value !== "" && years.indexOf(o.value) < 0;
+      o.disabled = off; o.hidden = off;
+    });
+    if (year.selectedIndex < 0 || year.options[year.selectedIndex].disabled) { year.value = ""; }
+  }
   var defaults = {};                                  /* the page's own choices, before any URL */
   Object.keys(CONTROLS).forEach(function (n) { if ($(CONTROLS[n])) { defaults[n] = control(CONTROLS[n]); } });
   /* ``push``: a person's choice, a new history entry; else the current entry is replaced. */
@@ -223,7 +250,7 @@
     if (state.restoring) { return; }
     var old = new URLSearchParams(window.location.search), q = new URLSearchParams();
     if (old.get("lang") && old.get("lang") === root.lang) { q.set("lang", root.lang); }
-    Object.keys(CONTROLS).forEach(function (n) { if ($(CONTROLS[n])) { q.set(n, control(CONTROLS[n])); } });
+    Object.keys(CONTROLS).forEach(function (n) { if (control(CONTROLS[n])) { q.set(n, control(CONTROLS[n])); } });
     var centre = map.getCenter();
     q.set("level", ORDER[levelIndex(map.getZoom())]);
     if (state.focus) { q.set("area", state.focus.parent); }
@@ -245,6 +272,8 @@
       if (!el) { return; }
       el.value = value === null ? defaults[n] : value;
       if (el.selectedIndex < 0 || el.value !== value) { el.value = defaults[n]; }   /* missing or not an option */
+      if (n === "layer") { syncYears(); }          /* the year is checked against its layer */
+      else if (el.selectedIndex >= 0 && el.options[el.selectedIndex].disabled) { el.value = defaults[n]; }
     });
   }
   function readView(q) {
@@ -300,7 +329,8 @@
     var level = ORDER[idx];
     writeUrl(push === true);
     return parentsFor(idx).then(function (parents) {
-      var key = [level, parents.join(","), control("levels-layer"), control("levels-scheme"), control("levels-k")].join("|");
+      var key = [level, parents.join(","), control("levels-layer"), control("levels-year"),
+                 control("levels-scheme"), control("levels-k")].join("|");
       if (!parents.length || key === state.drawn) { return null; }
       return Promise.all([layers(level, parents), figures(level, parents)]).then(function (res) {
         if (token !== state.token) { return; }               /* a newer view came first */
@@ -374,9 +404,9 @@
   }
   function levelOf(kode) { return ORDER[Math.min(kode.split(".").length, ORDER.length) - 1]; }
 
-  ["levels-layer", "levels-scheme", "levels-k"].forEach(function (id) {
+  ["levels-layer", "levels-year", "levels-scheme", "levels-k"].forEach(function (id) {
     var el = $(id);
-    if (el) { el.addEventListener("change", function () { update(true); }); }
+    if (el) { el.addEventListener("change", function () { if (id === "levels-layer") { syncYears(); } update(true); }); }
   });
   var form = document.querySelector("[data-testid=levels-controls]");
   if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); update(true); }); }
