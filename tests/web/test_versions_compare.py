@@ -57,3 +57,51 @@ def test_compare_needs_login_and_valid_ids(sample_app, token):
     assert client.get("/data/versions/compare?a=1&b=99999").status_code == 404
     english = client.get("/data/versions/compare?a=1&b=2&lang=en").get_data(as_text=True)
     assert "Compare versions" in english
+
+
+def _legend_items(html: str, testid: str) -> list[str]:
+    import re
+    block = re.search(rf'data-testid="{testid}".*?</ul>', html, re.S)
+    assert block, testid
+    return [re.sub(r"<[^>]+>", "", li).strip()
+            for li in re.findall(r"<li>(.*?)</li>", block.group(0), re.S)]
+
+
+def test_change_legend_of_a_measure_without_data_is_one_entry(sample_app, token):
+    old, new = second_umkm_version(sample_app)     # B has no aid amount (nilai) at all
+    client = login(sample_app, token)
+    html = client.get(f"/data/versions/compare?a={old}&b={new}&measure=nilai"
+                      ).get_data(as_text=True)
+    items = _legend_items(html, "legend-change")
+    assert len(items) == 1 and items[0].startswith("Tidak ada data (")
+    assert not any("Tidak berubah" in t for t in items)
+
+
+def test_change_legend_without_any_change_has_one_no_change_entry():
+    import numpy as np
+
+    from geoapp.maps.diverging import diverging_classes, legend_texts
+    rows = legend_texts(diverging_classes(np.array([0.0, 0.0, np.nan])), str, "id")
+    assert [t for t, _ in rows] == ["Tidak berubah (0) (2)"]
+    assert legend_texts(diverging_classes(np.array([np.nan])), str, "id") == []
+
+
+def test_version_table_numbers_are_formatted_and_kelurahan_named(sample_app, token):
+    import re
+    old, new = second_umkm_version(sample_app)
+    client = login(sample_app, token)
+    html = client.get(f"/data/versions/compare?a={old}&b={new}").get_data(as_text=True)
+    summary = re.search(r'data-testid="compare-summary".*?</table>', html, re.S).group(0)
+    assert ",00<" not in summary and ",00 " not in summary
+    sums = re.findall(r'<tr data-testid="compare-measure"><th>(.*?)</th>(.*?)</tr>',
+                      summary, re.S)
+    money = [cells for name, cells in sums if re.search(r"nilai|rp|rupiah", name, re.I)]
+    assert money and "Rp " in money[0]
+    assert any(">2.510<" in cells for name, cells in sums)    # whole, no ",00"
+    changed = re.search(r'data-testid="compare-kelurahan".*?</table>', html, re.S).group(0)
+    assert ",00<" not in changed
+    row = re.search(r"<tr><td>36\.71\.05\.1001</td><td>(.*?)</td><td>(.*?)</td>", changed)
+    assert row and row.group(1) == "Cipondoh" and row.group(2) == "Cipondoh"
+    english = client.get(f"/data/versions/compare?a={old}&b={new}&lang=en"
+                         ).get_data(as_text=True)
+    assert ">2,510<" in english
