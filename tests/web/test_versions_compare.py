@@ -105,3 +105,38 @@ def test_version_table_numbers_are_formatted_and_kelurahan_named(sample_app, tok
     english = client.get(f"/data/versions/compare?a={old}&b={new}&lang=en"
                          ).get_data(as_text=True)
     assert ">2,510<" in english
+
+
+def test_versions_table_counts_add_up_with_excluded_rows_and_times_show_the_zone(sample_app,
+                                                                                  token):
+    import re
+    with sample_app.app_context():
+        session = get_db()
+        request = ImportRequest(program="umkm", data=(CSV + "JUMLAH;;2.510\n").encode(),
+                                filename="umkm.csv", title="Dengan jumlah", user="perencana")
+        import_file(session, request)
+    client = login(sample_app, token)
+    html = client.get("/data/versions?program=umkm").get_data(as_text=True)
+    assert "<th>Versi</th>" in html and "<th>versi</th>" not in html
+    assert "<th>Dikecualikan (baris jumlah)</th>" in html
+    rows = re.findall(r'<tr data-testid="version-row".*?</tr>', html, re.S)
+    assert rows
+    for row in rows:
+        cells = [int(c.replace(".", "")) for c in re.findall(r"<td[^>]*>([\d.]+)</td>", row)]
+        version, total, matched, review, unmatched, excluded = cells[:6]
+        assert total == matched + review + unmatched + excluded
+        assert re.search(r"\d{2}\.\d{2} WIB</td>", row)
+    ours = next(r for r in rows if "Dengan jumlah" in r)
+    assert re.search(r'data-testid="version-excluded">1</td>', ours)
+    english = client.get("/data/versions?program=umkm&lang=en").get_data(as_text=True)
+    assert re.search(r"\d{2}:\d{2} WIB</td>", english) and "<th>Version</th>" in english
+
+
+def test_format_datetime_with_zone():
+    from datetime import UTC, datetime
+
+    from geoapp.values.dates import format_datetime
+    when = datetime(2026, 11, 27, 16, 45, tzinfo=UTC)
+    assert format_datetime(when, "id", zone=True) == "27 November 2026 23.45 WIB"
+    assert format_datetime(when, "en", "Asia/Makassar", zone=True) == "28 November 2026 00:45 WITA"
+    assert format_datetime(when, "en", "UTC", zone=True) == "27 November 2026 16:45 UTC"
