@@ -146,3 +146,31 @@ def test_hostile_text_in_a_png_download_is_text():
     data = _layer("umkm-nilai", [1, 2, 3], source=hostile)
     assert render_layer_png(data, title=hostile)[:4] == b"\x89PNG"
     assert render_layer_png(_points(["$x^_$", "Kampung $^$"]), outline=_frame([1]))[:4] == b"\x89PNG"
+
+
+# a quantile interpolated between these rupiah sums is 52528999.99999999 (52.529.000)
+NOISY_QUANTILE = [7811000, 74812000, 40548000, 45326000, 9610000, 62634000, 57331000]
+
+
+def test_printed_legend_shows_the_screen_breaks_without_an_off_by_one():
+    from geoapp.maps.choropleth import choropleth_payload
+    from geoapp.maps.specs import ChoroplethSpec
+
+    data = _layer("umkm-nilai", NOISY_QUANTILE)
+    cls = classify(np.array(NOISY_QUANTILE, dtype=float), "quantiles", 5)
+    assert any(0 < round(b) - b < 1e-6 for b in cls.bins)      # the float noise is there
+    printed = [item.label for item in layer_print(data, lang="id").legend]
+    assert any("Rp 52.529.000" in label for label in printed), printed
+    assert not any("Rp 52.528.999" in label for label in printed), printed
+    spec = ChoroplethSpec(key="umkm-nilai", title="Nilai", column="value", kind="rupiah",
+                          palette=program_palette("umkm"), scheme="quantiles", k=5)
+    screen = choropleth_payload(data.frame, spec, "id")["legend"]["entries"]
+    assert printed == [f"{e['text']} ({e['n']})" for e in screen]
+
+
+def test_whole_bounds_floor_real_fractions_and_round_float_noise():
+    from geoapp.maps.legend import whole_bound
+    assert whole_bound(52528999.99999999) == 52529000
+    assert whole_bound(30517499.999999996) == 30517500
+    assert whole_bound(30517499.5) == 30517499          # holds the same whole numbers
+    assert whole_bound(58.4) == 58 and whole_bound(-2.5) == -3 and whole_bound(7.0) == 7

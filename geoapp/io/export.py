@@ -247,7 +247,8 @@ def csv_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 # CSV flavours: "id" opens in a spreadsheet set to Indonesian (";" between fields, ","
 # decimals), "en" in one set to English; both round (coordinates 6 decimals, areas 3,
-# other figures 2; whole numbers without decimals). "machine": "," and "." with full
+# other figures 2; whole numbers without decimals) and write yes/no as "ya"/"tidak"
+# ("yes"/"no"). "machine": "," and "." with full
 # precision, for programs (pandas, R, GIS).
 CSV_DIALECTS = ("id", "en", "machine")
 _COORDINATE_COLUMNS = ("lon", "lat", "lon_centroid", "lat_centroid")
@@ -259,12 +260,20 @@ def _decimals(name: object) -> int:
     return 3 if str(name).startswith("luas") else 2
 
 
-def rounded_frame(frame: pd.DataFrame) -> pd.DataFrame:
+# yes/no cells of the people's flavours (``machine`` keeps True/False)
+YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
+
+
+def rounded_frame(frame: pd.DataFrame, dialect: str = "id") -> pd.DataFrame:
     """Float columns rounded for people (see ``CSV_DIALECTS``); whole-number columns as
-    integers (empty cells stay empty)."""
+    integers (empty cells stay empty); yes/no columns in words (``ya``/``tidak``)."""
     out = frame.copy()
+    yes, no = YES_NO.get(dialect, YES_NO["en"])
     for i, name in enumerate(out.columns):
         column = out.iloc[:, i]
+        if pd.api.types.is_bool_dtype(column):
+            out.isetitem(i, column.map(lambda v: "" if pd.isna(v) else (yes if v else no)))
+            continue
         if not pd.api.types.is_float_dtype(column):
             continue
         values = column.round(_decimals(name))
@@ -292,7 +301,7 @@ def table_csv_bytes(frame: pd.DataFrame, *, dialect: str = "machine") -> bytes:
         text = frame.to_csv(index=False, lineterminator="\r\n")
     elif dialect in ("id", "en"):
         sep, decimal = (";", ",") if dialect == "id" else (",", ".")
-        text = rounded_frame(frame).to_csv(index=False, sep=sep, decimal=decimal,
+        text = rounded_frame(frame, dialect).to_csv(index=False, sep=sep, decimal=decimal,
                                            lineterminator="\r\n")
     else:
         raise GeoappError(_ERR_DIALECT, 400, got=str(dialect)[:20],

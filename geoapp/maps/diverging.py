@@ -30,7 +30,8 @@ class DivergingClasses:
 
 
 def diverging_classes(values: np.ndarray, n_side: int = N_SIDE) -> DivergingClasses:
-    """Class every finite value; NaN gets no fill."""
+    """Class every finite value; NaN gets no fill. Without any change (every value zero)
+    the legend has the zero row only; without any value it has no row."""
     values = np.asarray(values, dtype="float64")
     finite = np.isfinite(values)
     top = float(np.max(np.abs(values[finite]))) if finite.any() else 0.0
@@ -46,6 +47,10 @@ def diverging_classes(values: np.ndarray, n_side: int = N_SIDE) -> DivergingClas
             i = min(int(np.searchsorted(edges, abs(v), side="left")) - 1, n_side - 1)
             fills.append(up[max(i, 0)] if v > 0 else down[n_side - 1 - max(i, 0)])
     counts = {c: sum(1 for f in fills if f == c) for c in [*down, ZERO_FILL, *up]}
+    if top == 0:  # no change anywhere (one row) or no value at all (no row: the caller's
+        # "no data" entry is the whole legend), never seven identical "no change" rows
+        zero = [(0.0, 0.0, ZERO_FILL, counts[ZERO_FILL])] if finite.any() else []
+        return DivergingClasses(fills, zero)
     rows = [(-edges[n_side - i], -edges[n_side - i - 1], down[i], counts[down[i]])
             for i in range(n_side)]
     rows.append((0.0, 0.0, ZERO_FILL, counts[ZERO_FILL]))

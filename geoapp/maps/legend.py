@@ -17,8 +17,16 @@ RANGE_NEXT = Msg("map_range_next", "> {low} – {high}")
 
 def whole_bound(x: float) -> float:
     """A class bound for whole-number values: a class ``low < v <= high`` holds the same
-    whole numbers as ``floor(low) < v <= floor(high)``, so the floor is shown."""
-    return float(math.floor(x + 1e-9))
+    whole numbers as ``floor(low) < v <= floor(high)``, so the floor is shown.
+
+    A quantile interpolated between whole numbers can miss a whole number by float noise
+    (30517499.999999996 for 30517500); within a relative 1e-9 of a whole number it is that
+    number (an absolute tolerance is below the float spacing of large rupiah sums, and
+    the legend showed Rp 30.517.499)."""
+    nearest = round(x)
+    if abs(x - nearest) <= 1e-9 * max(1.0, abs(x)):
+        return float(nearest)
+    return float(math.floor(x))
 
 
 def legend_entries(cls: Classification, kind: str, lang: str) -> list[dict[str, object]]:

@@ -7,6 +7,7 @@ month names (``5 Maret 2026`` / ``5 March 2026``); Indonesian writes the time ``
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
@@ -35,9 +36,18 @@ def format_date(value: date | datetime | None, lang: str, tz: str = DISPLAY_TIME
     return babel_format_date(value, DATE_PATTERN, locale=_lang(lang))
 
 
-def format_datetime(value: datetime | None, lang: str, tz: str = DISPLAY_TIMEZONE) -> str:
-    """``27 November 2026 23.45`` (English ``27 November 2026 23:45``) in ``tz``; '' for None."""
+def zone_abbreviation(value: datetime, tz: str = DISPLAY_TIMEZONE) -> str:
+    """The zone's abbreviation at that moment: ``WIB`` (Asia/Jakarta), ``WITA``, ``WIT``,
+    ``UTC``, ``CET``; the same in every language."""
+    return _aware(value).astimezone(ZoneInfo(tz)).tzname() or tz
+
+
+def format_datetime(value: datetime | None, lang: str, tz: str = DISPLAY_TIMEZONE,
+                    *, zone: bool = False) -> str:
+    """``27 November 2026 23.45`` (English ``27 November 2026 23:45``) in ``tz``; '' for None.
+    ``zone``: append the zone's abbreviation (``27 November 2026 23.45 WIB``)."""
     if value is None:
         return ""
     lang = _lang(lang)
-    return babel_format_datetime(_aware(value), DATETIME_PATTERNS[lang], tzinfo=tz, locale=lang)
+    text = babel_format_datetime(_aware(value), DATETIME_PATTERNS[lang], tzinfo=tz, locale=lang)
+    return f"{text} {zone_abbreviation(value, tz)}" if zone else text

@@ -21,7 +21,8 @@ from geoapp.figures.change import Side, default_sides, kelurahan_change, side_in
 from geoapp.figures.change_payload import compare_payload
 from geoapp.figures.printing import SHOWS, change_print, check_show, parse_bbox
 from geoapp.figures.printmap import check_format, render_print
-from geoapp.io.boundaries import load_kecamatan
+from geoapp.imports.money_columns import format_value, is_rupiah
+from geoapp.io.boundaries import load_boundaries, load_kecamatan
 from geoapp.maps.safejson import script_json
 from geoapp.store import compare, list_datasets
 from geoapp.values.integers import parse_int
@@ -87,6 +88,26 @@ def _query(program: str, a: Side, b: Side, measure: str, show: str, view: str) -
     return {k: v for k, v in q.items() if v}
 
 
+def _version_table(result: dict, program: str, lang: str) -> dict:
+    """The version table's texts: sums in the interface's number format (``Rp`` for money
+    columns, whole numbers without decimals) and every changed kelurahan's name."""
+    def cells(name: str, d: dict) -> dict:
+        rupiah = is_rupiah(name, program)
+        return {k: format_value(d[k], rupiah, lang) for k in ("a", "b", "diff")}
+
+    places = load_boundaries().frame
+    names = {str(k): (str(n), str(c)) for k, n, c in
+             zip(places["kode"], places["nama"], places["nama_kecamatan"], strict=True)}
+    return {
+        "measures": {name: cells(name, d) for name, d in result["measures"].items()},
+        "kelurahan": [{"kode": item["kode"], "nama": names.get(str(item["kode"]), ("", ""))[0],
+                       "kecamatan": names.get(str(item["kode"]), ("", ""))[1],
+                       "measures": {name: cells(name, d)
+                                    for name, d in item["measures"].items()}}
+                      for item in result["kelurahan"]],
+    }
+
+
 def _form(session: Session, program: str, a: Side, b: Side) -> dict:
     versions = list_datasets(session, program)
     years = {side.dataset_id: years_of(session, side_info(session, side.dataset_id))
@@ -112,14 +133,15 @@ def page():
     program, a, b = sides
     result = compare(session, a.dataset_id, b.dataset_id) \
         if a.dataset_id != b.dataset_id else None
+    table = None if result is None else _version_table(result, program, lang)
     if result is not None and not result["same_program"]:
-        return render_template("compare.html", change=None, result=result,
+        return render_template("compare.html", change=None, result=result, table=table,
                                programs=_program_choices(session))
     change = kelurahan_change(session, a, b, measure=args.get("measure") or None, lang=lang)
     query = _query(program, a, b, change.measure, show, view)
     payload = compare_payload(change, show, lang)
     return render_template(
-        "compare.html", change=change, result=result, program=program, a=a, b=b,
+        "compare.html", change=change, result=result, table=table, program=program, a=a, b=b,
         show=show, view=view, form=_form(session, program, a, b),
         programs=_program_choices(session), payload=script_json(payload),
         legend_sides=payload["legend_sides"], legend_change=payload["legend_change"],

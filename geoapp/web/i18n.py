@@ -73,9 +73,15 @@ def display_timezone() -> str:
     return str(_setting("TIMEZONE"))
 
 
-def format_dt(value: datetime | None) -> str:
-    """A stored (UTC) timestamp in the TIMEZONE setting, e.g. ``27 November 2026 23.45``."""
-    return format_datetime(value, current_lang(), display_timezone())
+def format_dt(value: datetime | None, zone: bool = False) -> str:
+    """A stored (UTC) timestamp in the TIMEZONE setting, e.g. ``27 November 2026 23.45``;
+    ``zone``: with the zone's abbreviation (``27 November 2026 23.45 WIB``)."""
+    return format_datetime(value, current_lang(), display_timezone(), zone=zone)
+
+
+def format_dt_zone(value: datetime | None) -> str:
+    """The pages' ``datetime`` filter: a timestamp with its zone (``... 23.45 WIB``)."""
+    return format_dt(value, zone=True)
 
 
 def init_app(app: Flask) -> None:
@@ -85,7 +91,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_lang)
     app.before_request(remember_lang_choice)
     app.jinja_env.globals.update(tr=tr, current_lang=current_lang, languages=languages)
-    app.jinja_env.filters["datetime"] = format_dt
+    app.jinja_env.filters["datetime"] = format_dt_zone
     app.jinja_env.filters["number"] = format_number_here
 
 

@@ -230,3 +230,24 @@ def test_map_state_parameters_are_refused_by_the_figures_api(banten, extra):
     body = response.get_data(as_text=True)
     assert f"'{extra.split('=')[0]}'" in body
     assert response.mimetype == "application/json"          # an echoed value is never HTML
+
+
+def test_level_csv_writes_yes_no_in_words_and_areas_are_rounded(banten):
+    def rows(url, delimiter):
+        text = banten.get(url).data.decode("utf-8-sig")
+        return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+    base = "/api/levels/kecamatan/export.csv?parent=36.01&layer=umkm-nilai"
+    assert {r["sample"] for r in rows(base + "&csv=id", ";")} == {"tidak"}
+    assert {r["sample"] for r in rows(base + "&csv=en", ",")} == {"no"}
+    assert {r["sample"] for r in rows(base + "&csv=machine", ",")} == {"False"}
+    city = rows("/api/layers/umkm-nilai.csv?csv=id", ";")     # the city export: same words
+    assert city and {r["sample"] for r in city} == {"tidak"}
+    for level, parent in (("kecamatan", "36.01"), ("kabupaten", "36"), ("provinsi", ""),
+                          ("desa", "36.01")):
+        geo = banten.get(f"/api/levels/{level}/export.geojson?parent={parent}&layer=umkm-nilai")
+        assert geo.status_code == 200, (level, geo.get_data(as_text=True)[:200])
+        areas = [f["properties"]["luas_km2"] for f in json.loads(geo.data)["features"]]
+        assert areas and all(a is None or a == round(a, 3) for a in areas), (level, areas[:5])
+        raw = geo.get_data(as_text=True)
+        assert not __import__("re").search(r'"luas_km2": ?-?\d+\.\d{4,}', raw), level

@@ -189,11 +189,13 @@ def _cached_dissolved(key: FileKey, by: str | None) -> gpd.GeoDataFrame:
     frame = _cached_boundaries(key, ()).frame
     if by is None:
         return gpd.GeoDataFrame(
-            {"kode": [frame["kode"].str[:5].iloc[0]], "luas_km2": [frame["luas_km2"].sum()]},
+            {"kode": [frame["kode"].str[:5].iloc[0]],
+             "luas_km2": [round(float(frame["luas_km2"].sum()), 3)]},
             geometry=[frame.geometry.union_all()], crs=frame.crs)
     groups = frame.dissolve(by=by, aggfunc={"nama_kecamatan": "first", "luas_km2": "sum",
                                             "kode": "count"})
     groups = groups.rename(columns={"nama_kecamatan": "nama", "kode": "jumlah_kelurahan"})
+    groups["luas_km2"] = groups["luas_km2"].astype(float).round(3)   # no float noise of the sum
     return groups.reset_index().rename(columns={by: "kode"})
 
 

@@ -100,6 +100,8 @@ def _read(name: str, filters: list[tuple] | None) -> gpd.GeoDataFrame:
         frame = gpd.read_parquet(path, filters=filters)
     except (OSError, ValueError) as exc:
         raise GeoappError(ERR_NATIONAL_MISSING, 500, path=str(path)) from exc
+    if "luas_km2" in frame.columns:   # 3 decimals, as the city's boundaries (no float noise)
+        frame["luas_km2"] = frame["luas_km2"].astype(float).round(3)
     return frame.reset_index(drop=True)
 
 
