@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from geoapp import figures
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
-from geoapp.core.programs import PROGRAMS
+from geoapp.core.programs import PROGRAMS, get_program
 from geoapp.figures import Filters
 from geoapp.figures.level_figures import LevelFigures, level_figures
 from geoapp.io.boundaries.national import COUNTRY, names_by_kode, normalise_wilayah
@@ -35,6 +35,7 @@ from geoapp.maps.choropleth import choropleth_payload
 from geoapp.maps.classify import K_MAX, K_MIN
 from geoapp.maps.levels import check_parents, level_layer
 from geoapp.maps.safejson import script_json
+from geoapp.values.numbers import format_number
 from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang
 from geoapp.web.map_view import (
@@ -57,6 +58,12 @@ NO_FIGURES = Msg(
     "No figures of '{layer}' for {area}: none of its desa/kelurahan has matched rows in "
     "the active dataset. Import a file that covers this area: geoapp import FILE "
     "--program {program} --wilayah {wilayah} (or the upload page for small files).",
+)
+NO_MEASURE = Msg(
+    "map_levels.no_measure",
+    "'{layer}' is empty for {area}: the active {program} data has {matched} matched rows, "
+    "but none of its columns was read as '{measure}'. Choose another layer, or give that "
+    "column a header that names it and import the file again.",
 )
 NO_DATASETS = Msg(
     "map_levels.no_datasets",
@@ -172,14 +179,27 @@ def _area_text(figs: LevelFigures) -> str:
     return ", ".join(shown) + (" …" if len(figs.parents) > 3 else "")
 
 
+def _empty_text(figs: LevelFigures, lang: str) -> str:
+    """Why a layer has no figures: no matched rows in the area, or (rows matched) no
+    column of the active data was read as the layer's measure."""
+    d, ledger = figs.data.definition, figs.data.ledger or {}
+    if d.measure and ledger.get("matched") and "sum_matched" not in ledger:
+        measure = next((m for m in get_program(d.program).measures if m.key == d.measure), None)
+        return NO_MEASURE.text(lang, layer=d.title.text(lang), area=_area_text(figs),
+                               program=get_program(d.program).title.text(lang),
+                               matched=format_number(ledger["matched"], lang),
+                               measure=measure.title.text(lang) if measure else d.measure)
+    return NO_FIGURES.text(lang, layer=d.title.text(lang), area=_area_text(figs),
+                           program=d.program, wilayah=_wilayah())
+
+
 def _payload(figs: LevelFigures, params: dict[str, str], lang: str) -> dict:
     req = parse_map_args({"scheme": params["scheme"], "k": params["k"]}, [], {})
     chor = choropleth_payload(figs.frame, choropleth_spec(figs.data, "value", req, lang), lang)
     d = figs.data.definition
     empty = None
     if chor["n"] == 0:
-        empty = NO_FIGURES.text(lang, layer=d.title.text(lang), area=_area_text(figs),
-                                program=d.program, wilayah=_wilayah())
+        empty = _empty_text(figs, lang)
     query = {"parent": ",".join(figs.parents), "layer": d.key}
     if params.get("year"):
         query["year"] = params["year"]

@@ -251,3 +251,28 @@ def test_level_csv_writes_yes_no_in_words_and_areas_are_rounded(banten):
         assert areas and all(a is None or a == round(a, 3) for a in areas), (level, areas[:5])
         raw = geo.get_data(as_text=True)
         assert not __import__("re").search(r'"luas_km2": ?-?\d+\.\d{4,}', raw), level
+
+
+def test_a_layer_whose_measure_column_is_missing_says_so(tmp_path):
+    """Rows matched, but no column was read as 'kelompok' (header 'Jumlah Penerima'): the
+    empty state names the missing column, not 'no matched rows'."""
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
+                      "WILAYAH": "36", "CREATE_DEFAULT_PLANNER": False})
+    text = ("Kode Kelurahan,Kelurahan,Kecamatan,Jumlah Penerima,Nilai Bantuan\n"
+            "36.01.25.1001,Kadumerak,Karang Tanjung,2,1000000\n"
+            "36.74.01.1001,Ciater,Serpong,3,500000\n")
+    with app.app_context():
+        from geoapp.web.db import get_db
+
+        import_file(get_db(), ImportRequest(program="umkm", data=text.encode(),
+                                            filename="umkm.csv", title="UMKM"))
+    client = app.test_client()
+    body, _ = _figures(client, "provinsi", "", "umkm-kelompok-km2", lang="en")
+    assert body["chor"]["n"] == 0
+    assert "2 matched rows" in body["empty"] and "'Groups aided'" in body["empty"]
+    assert "none of its desa" not in body["empty"]
+    body, _ = _figures(client, "provinsi", "", "umkm-kelompok-km2", lang="id")
+    assert "2 baris cocok" in body["empty"] and "tidak ada kolomnya" in body["empty"]
+    body, values = _figures(client, "provinsi", "", "umkm-nilai", lang="en")
+    assert body["empty"] is None and values["36"] == "Rp 1,500,000"
+    app.extensions["geoapp_db"]["engine"].dispose()
