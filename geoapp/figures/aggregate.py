@@ -15,6 +15,7 @@ import pandas as pd
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.core.objects import factorize
 
 BASE_COLUMNS = ["kode", "nama", "kode_kecamatan", "nama_kecamatan", "luas_km2"]
 COUNT = "jumlah_baris"
@@ -43,7 +44,7 @@ def _positions(kode: Sequence[str | None] | np.ndarray, index: pd.Index) -> np.n
 
     The codes are factorized once, so the lookup runs on distinct codes only.
     """
-    codes, uniques = pd.factorize(np.asarray(kode, dtype=object), use_na_sentinel=True)
+    codes, uniques = factorize(np.asarray(kode, dtype=object))
     uniques = np.asarray(uniques, dtype=object)
     found = index.get_indexer(uniques) if len(uniques) else np.zeros(0, dtype=np.int64)
     empty = (uniques == "") if len(uniques) else np.zeros(0, bool)
