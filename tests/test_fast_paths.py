@@ -84,6 +84,25 @@ def test_invalid_utf8_falls_back_to_cp1252():
     assert t.info.encoding == "cp1252" and t.cells[1].tolist() == ["Café"]
 
 
+def test_ascii_files_skip_the_utf8_check_and_others_keep_it():
+    assert arrow_csv._ascii(b"") and arrow_csv._ascii(b"a;b\n")
+    assert arrow_csv._ascii(memoryview(b"\xef\xbb\xbfa;b\n")[3:])
+    assert not arrow_csv._ascii("Café".encode())
+    t = read_records("Kelurahan;Usaha\nSukasari;Café\n".encode(), "t.csv")   # valid UTF-8
+    assert t.info.encoding == "utf-8" and t.cells[1].tolist() == ["Café"]
+
+
+def test_blank_rows_mixing_categorical_and_text_columns():
+    from geoapp.io.records.grid import blank_rows
+
+    a = ["", "x", "", " ", "", "\u00a0"]
+    b = ["", "", "y", "", "\t", ""]
+    c = ["", "", "", "z", "", " "]
+    grid = pd.DataFrame({0: pd.Series(a, dtype=object), 1: pd.Series(b, dtype="category"),
+                         2: pd.Series(c, dtype=pd.StringDtype("pyarrow", na_value=np.nan))})
+    assert blank_rows(grid).tolist() == [True, False, False, False, True, True]
+
+
 def test_column_helpers_agree_across_column_kinds():
     texts = ["a", " ", "", "\u00a0", "b", "a", "\t"]
     expected = [False, True, True, True, False, False, True]
