@@ -178,6 +178,24 @@ def test_status_codes_and_group_sums_are_exact():
     assert sums[0] == exact_sum(tenths) == 1 and sums[1] == 0 and not whole
 
 
+@pytest.mark.parametrize("values", [[1.0, 2.0, np.nan, -4.0], [0.1, 0.2, 0.3, np.nan],
+                                    [2.0**52, 2.0**52, 1.0, 1.0], [np.nan] * 4, [-0.0, 0.0, 3.0, 1e15]])
+def test_ledger_total_without_total_rows_is_exact_sum(values):
+    from geoapp.io.records.types import ColumnMapping, ReadInfo, RecordTable
+    values = np.array(values)
+    table = RecordTable(headers=["Jumlah"], cells=pd.DataFrame({0: ["a"] * 4}),
+                        source_rows=np.arange(2, 6), is_total=np.zeros(4, bool),
+                        numeric={0: values}, number_formats={0: "int"}, unparsed_numbers={0: 0},
+                        mapping=ColumnMapping(), info=ReadInfo(filename="t", file_format="csv"))
+    status = np.array(["matched", "review", "unmatched", "excluded"], dtype=object)
+    result = MatchResult(kode=np.array([None] * 4, dtype=object), status=status,
+                         method=np.array([""] * 4, dtype=object), score=np.full(4, np.nan),
+                         note=np.array([""] * 4, dtype=object), suggestions=[[]] * 4)
+    total = build_ledger(table, result)["sums"]["Jumlah"]["total"]
+    want = exact_sum(values)
+    assert total == want and type(total) is type(want)
+
+
 def test_ledger_counts_other_statuses_in_the_total():
     cells = pd.DataFrame({0: ["a", "b", "c"]})
     from geoapp.io.records.types import ColumnMapping, ReadInfo, RecordTable

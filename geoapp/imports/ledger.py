@@ -97,8 +97,14 @@ def _codes_per_row(codes: np.ndarray, table_rows: int) -> np.ndarray:
 def _column_sums(values: np.ndarray, is_total: np.ndarray, codes: np.ndarray) -> dict[str, Any]:
     """One numeric column: its total as read (the reader's total rows left out) against
     the sums of the rows matching put in each group."""
-    sums, _, _ = group_sums(values, codes, len(STATUSES) + 1)
-    out: dict[str, Any] = {"total": exact_sum(values[~is_total] if is_total.any() else values)}
+    sums, _, whole = group_sums(values, codes, len(STATUSES) + 1)
+    if whole and not is_total.any():
+        # every row is in one group and the group sums are exact integers: their sum is
+        # exact_sum(values), without another pass over the column
+        total = sum(sums)
+    else:
+        total = exact_sum(values[~is_total] if is_total.any() else values)
+    out: dict[str, Any] = {"total": total}
     for group in SUM_GROUPS:
         out[group] = sums[STATUSES.index(group)]
     reconciled = math.fsum(out[g] for g in SUM_GROUPS)

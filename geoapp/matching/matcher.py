@@ -209,6 +209,7 @@ def _assemble(decisions: list[Decision], dec_of: np.ndarray, notes: np.ndarray,
     idx = situation.copy()
     if exclude is not None:
         idx[np.asarray(exclude, dtype=bool)] = len(dec_of)
-    return MatchResult(kode=kode[idx], status=status[idx], method=method[idx], score=score[idx],
-                       note=note[idx], suggestions=sugg[idx].tolist())
+    return MatchResult(kode=kode.take(idx), status=status.take(idx), method=method.take(idx),
+                       score=score.take(idx), note=note.take(idx),
+                       suggestions=sugg.take(idx).tolist())
 
