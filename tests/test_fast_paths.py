@@ -322,3 +322,13 @@ def test_record_count_reads_only_quoted_lines_and_agrees_with_the_csv_module():
         except csv.Error:
             want = None
         assert count_records(data, "utf-8", ",") == want, repr(text)
+
+
+def test_absurd_numbers_are_dropped_and_counted():
+    from geoapp.io.records.limits import drop_absurd_numbers
+
+    values = np.array([1.0, np.nan, np.inf, -np.inf, 1e15, -1e15 + 1, 2e30])
+    unparsed = {0: 1}
+    notes = drop_absurd_numbers({0: values}, unparsed, ["Nilai"], np.arange(2, 9))
+    np.testing.assert_array_equal(values, [1.0, np.nan, np.nan, np.nan, np.nan, -1e15 + 1, np.nan])
+    assert unparsed == {0: 5} and len(notes) == 1 and dict(notes[0].params)["row"] == 4

@@ -88,7 +88,7 @@ def _codes(column: Sequence[str] | None, n: int) -> tuple[np.ndarray, list[str |
         codes, uniques = pd.factorize(series.reset_index(drop=True), use_na_sentinel=True)
         uniques = np.asarray(uniques, dtype=object)
     values = [None, *(None if pd.isna(u) else str(u) for u in uniques)]
-    return codes.astype("int64") + 1, values
+    return np.add(codes, 1, dtype="int64"), values
 
 
 def _combinations(columns: list, n: int) -> tuple[np.ndarray, np.ndarray, ComboTexts]:
