@@ -332,3 +332,14 @@ def test_absurd_numbers_are_dropped_and_counted():
     notes = drop_absurd_numbers({0: values}, unparsed, ["Nilai"], np.arange(2, 9))
     np.testing.assert_array_equal(values, [1.0, np.nan, np.nan, np.nan, np.nan, -1e15 + 1, np.nan])
     assert unparsed == {0: 5} and len(notes) == 1 and dict(notes[0].params)["row"] == 4
+
+
+def test_total_rows_found_with_and_without_blank_kelurahan():
+    from geoapp.io.records.totals import detect_total_rows
+    from geoapp.io.records.types import ColumnMapping
+
+    mapping = ColumnMapping(kelurahan=1)
+    cells = pd.DataFrame({0: ["1", "Jumlah", "3"], 1: pd.Series(["Sukasari", "", "Babakan"], dtype="category")})
+    assert detect_total_rows(cells, mapping).tolist() == [False, True, False]
+    cells = pd.DataFrame({0: ["1", "Jumlah", "3"], 1: pd.Series(["Sukasari", "Cikokol", "Babakan"], dtype="category")})
+    assert detect_total_rows(cells, mapping).tolist() == [False, False, False]
