@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -280,3 +281,20 @@ def test_combination_counts_match_a_dataframe_count():
     expected = pd.DataFrame({i: c for i, (c, _) in enumerate(parts)}).value_counts()
     got = dict(_combinations(parts))
     assert got == {tuple(int(i) for i in k): int(v) for k, v in expected.items()}
+
+
+def test_code_combinations_are_counted_in_value_counts_order():
+    """Most rows first, ties in order of first appearance, cut at SAMPLE_COMBOS."""
+    from geoapp.matching import code_check
+
+    rng = np.random.default_rng(0)
+    for _ in range(60):
+        n = int(rng.integers(0, 20000))
+        sizes = [int(rng.integers(1, 80)) for _ in range(3)]
+        parts = [(rng.integers(0, k, n).astype(np.int64), np.array([""] * k, dtype=object))
+                 for k in sizes]
+        key = parts[0][0] * (sizes[1] * sizes[2]) + parts[1][0] * sizes[2] + parts[2][0]
+        counts = pd.Series(key, copy=False).value_counts(sort=True).head(code_check.SAMPLE_COMBOS)
+        want = [((int(v) // (sizes[1] * sizes[2]), int(v) // sizes[2] % sizes[1], int(v) % sizes[2]),
+                 int(w)) for v, w in counts.items()]
+        assert code_check._combinations(parts) == want

@@ -44,3 +44,18 @@ def test_first_seen_ids_numbers_by_first_appearance() -> None:
     ids, first = first_seen_ids(np.array([9, 4, 9, 7, 4], dtype=np.int64))
     assert ids.tolist() == [0, 1, 0, 2, 1]
     assert first.tolist() == [0, 1, 3]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_widths_relabelled_or_not_agree_with_factorize(seed: int, monkeypatch) -> None:
+    """Intermediate keys are compacted only when the next column would make them too
+    wide; any mix of widths gives pd.factorize's numbering."""
+    rng = np.random.default_rng(seed)
+    monkeypatch.setattr(combo_ids, "DENSE_FLOOR", int(rng.integers(1, 5000)))
+    for _ in range(30):
+        rows = int(rng.integers(0, 3000))
+        sizes = [int(rng.integers(1, 300)) for _ in range(int(rng.integers(1, 5)))]
+        columns = [(rng.integers(size, size=rows).astype(np.int64), size) for size in sizes]
+        ids, first = combination_ids(columns)
+        want_ids, want_first = _expected(columns)
+        assert ids.tolist() == want_ids.tolist() and first.tolist() == want_first.tolist()

@@ -84,6 +84,25 @@ def test_invalid_utf8_falls_back_to_cp1252():
     assert t.info.encoding == "cp1252" and t.cells[1].tolist() == ["Café"]
 
 
+def test_ascii_files_skip_the_utf8_check_and_others_keep_it():
+    assert arrow_csv._ascii(b"") and arrow_csv._ascii(b"a;b\n")
+    assert arrow_csv._ascii(memoryview(b"\xef\xbb\xbfa;b\n")[3:])
+    assert not arrow_csv._ascii("Café".encode())
+    t = read_records("Kelurahan;Usaha\nSukasari;Café\n".encode(), "t.csv")   # valid UTF-8
+    assert t.info.encoding == "utf-8" and t.cells[1].tolist() == ["Café"]
+
+
+def test_blank_rows_mixing_categorical_and_text_columns():
+    from geoapp.io.records.grid import blank_rows
+
+    a = ["", "x", "", " ", "", "\u00a0"]
+    b = ["", "", "y", "", "\t", ""]
+    c = ["", "", "", "z", "", " "]
+    grid = pd.DataFrame({0: pd.Series(a, dtype=object), 1: pd.Series(b, dtype="category"),
+                         2: pd.Series(c, dtype=pd.StringDtype("pyarrow", na_value=np.nan))})
+    assert blank_rows(grid).tolist() == [True, False, False, False, True, True]
+
+
 def test_column_helpers_agree_across_column_kinds():
     texts = ["a", " ", "", "\u00a0", "b", "a", "\t"]
     expected = [False, True, True, True, False, False, True]
@@ -157,6 +176,24 @@ def test_status_codes_and_group_sums_are_exact():
     tenths = np.array([0.1] * 10)
     sums, _, whole = group_sums(tenths, np.zeros(10, dtype=np.intp), 2)
     assert sums[0] == exact_sum(tenths) == 1 and sums[1] == 0 and not whole
+
+
+@pytest.mark.parametrize("values", [[1.0, 2.0, np.nan, -4.0], [0.1, 0.2, 0.3, np.nan],
+                                    [2.0**52, 2.0**52, 1.0, 1.0], [np.nan] * 4, [-0.0, 0.0, 3.0, 1e15]])
+def test_ledger_total_without_total_rows_is_exact_sum(values):
+    from geoapp.io.records.types import ColumnMapping, ReadInfo, RecordTable
+    values = np.array(values)
+    table = RecordTable(headers=["Jumlah"], cells=pd.DataFrame({0: ["a"] * 4}),
+                        source_rows=np.arange(2, 6), is_total=np.zeros(4, bool),
+                        numeric={0: values}, number_formats={0: "int"}, unparsed_numbers={0: 0},
+                        mapping=ColumnMapping(), info=ReadInfo(filename="t", file_format="csv"))
+    status = np.array(["matched", "review", "unmatched", "excluded"], dtype=object)
+    result = MatchResult(kode=np.array([None] * 4, dtype=object), status=status,
+                         method=np.array([""] * 4, dtype=object), score=np.full(4, np.nan),
+                         note=np.array([""] * 4, dtype=object), suggestions=[[]] * 4)
+    total = build_ledger(table, result)["sums"]["Jumlah"]["total"]
+    want = exact_sum(values)
+    assert total == want and type(total) is type(want)
 
 
 def test_ledger_counts_other_statuses_in_the_total():
@@ -285,3 +322,24 @@ def test_record_count_reads_only_quoted_lines_and_agrees_with_the_csv_module():
         except csv.Error:
             want = None
         assert count_records(data, "utf-8", ",") == want, repr(text)
+
+
+def test_absurd_numbers_are_dropped_and_counted():
+    from geoapp.io.records.limits import drop_absurd_numbers
+
+    values = np.array([1.0, np.nan, np.inf, -np.inf, 1e15, -1e15 + 1, 2e30])
+    unparsed = {0: 1}
+    notes = drop_absurd_numbers({0: values}, unparsed, ["Nilai"], np.arange(2, 9))
+    np.testing.assert_array_equal(values, [1.0, np.nan, np.nan, np.nan, np.nan, -1e15 + 1, np.nan])
+    assert unparsed == {0: 5} and len(notes) == 1 and dict(notes[0].params)["row"] == 4
+
+
+def test_total_rows_found_with_and_without_blank_kelurahan():
+    from geoapp.io.records.totals import detect_total_rows
+    from geoapp.io.records.types import ColumnMapping
+
+    mapping = ColumnMapping(kelurahan=1)
+    cells = pd.DataFrame({0: ["1", "Jumlah", "3"], 1: pd.Series(["Sukasari", "", "Babakan"], dtype="category")})
+    assert detect_total_rows(cells, mapping).tolist() == [False, True, False]
+    cells = pd.DataFrame({0: ["1", "Jumlah", "3"], 1: pd.Series(["Sukasari", "Cikokol", "Babakan"], dtype="category")})
+    assert detect_total_rows(cells, mapping).tolist() == [False, False, False]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.core.objects import factorize
 
 BASE_COLUMNS = ["kode", "nama", "kode_kecamatan", "nama_kecamatan", "luas_km2"]
 COUNT = "jumlah_baris"
@@ -43,7 +44,7 @@ def _positions(kode: Sequence[str | None] | np.ndarray, index: pd.Index) -> np.n
 
     The codes are factorized once, so the lookup runs on distinct codes only.
     """
-    codes, uniques = pd.factorize(np.asarray(kode, dtype=object), use_na_sentinel=True)
+    codes, uniques = factorize(np.asarray(kode, dtype=object))
     uniques = np.asarray(uniques, dtype=object)
     found = index.get_indexer(uniques) if len(uniques) else np.zeros(0, dtype=np.int64)
     empty = (uniques == "") if len(uniques) else np.zeros(0, bool)
@@ -56,13 +57,18 @@ def _positions(kode: Sequence[str | None] | np.ndarray, index: pd.Index) -> np.n
     return np.append(found, -1).astype(np.int64)[codes]
 
 
-def _group_sum(bins: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+def _group_sum(bins: np.ndarray, values: np.ndarray, n: int,
+               counts: np.ndarray | None = None) -> np.ndarray:
     """Sum per group skipping empty cells; NaN when a group has no non-empty cell.
 
-    ``bins`` is the boundary position + 1 per row (0 = no kelurahan, dropped).
+    ``bins`` is the boundary position + 1 per row (0 = no kelurahan, dropped);
+    ``counts``, the rows per group, stands for the filled cells when every cell is filled.
     """
     vals = np.asarray(values, dtype=float)
     finite = np.isfinite(vals)
+    if counts is not None and finite.all():
+        sums = np.bincount(bins, weights=vals, minlength=n + 1)[1:]
+        return np.where(counts > 0, sums, np.nan)
     sums = np.bincount(bins, weights=np.where(finite, vals, 0.0), minlength=n + 1)[1:]
     filled = np.bincount(bins, weights=finite, minlength=n + 1)[1:]
     return np.where(filled > 0, sums, np.nan)
@@ -123,12 +129,12 @@ def aggregate_kelurahan(
     n = len(base)
     pos = _positions(kode, index)
     area = base["luas_km2"].to_numpy(dtype=float)
-    counts = np.bincount(pos + 1, minlength=n + 1)[1:]
+    bins = pos + 1
+    counts = np.bincount(bins, minlength=n + 1)[1:]
     cols: dict[str, object] = {c: base[c].to_numpy() for c in BASE_COLUMNS}
     cols[COUNT] = counts.astype(np.int64)
     cols[COUNT + PER_KM2] = _rate(counts, area)
-    bins = pos + 1
-    sums = {m: _group_sum(bins, v, n) for m, v in measures.items()}
+    sums = {m: _group_sum(bins, v, n, counts) for m, v in measures.items()}
     for m, s in sums.items():
         cols[m] = s
         cols[m + PER_KM2] = _rate(s, area)

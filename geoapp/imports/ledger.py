@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from geoapp.core.objects import object_codes
 from geoapp.io.records.types import RecordTable
 from geoapp.matching.types import STATUSES, MatchResult
 
@@ -46,26 +47,18 @@ def exact_sum(values: np.ndarray) -> float:
     return _as_number(total)
 
 
+def _status_position(status: object) -> int:
+    return next((i for i, name in enumerate(STATUSES) if bool(status == name)), len(STATUSES))
+
+
 def status_codes(status: np.ndarray) -> np.ndarray:
     """Per row the position of its status in STATUSES (len(STATUSES) for anything else).
 
-    Statuses are compared in turn on the rows still undecided, so a mostly matched
-    table costs about one comparison per row.
+    Each distinct status object is compared once (``geoapp.core.objects``).
     """
-    codes = np.full(len(status), len(STATUSES), dtype=np.intp)
-    rest: np.ndarray | None = None
-    for i, name in enumerate(STATUSES):
-        sub = status if rest is None else status[rest]
-        if not len(sub):
-            break
-        hit = np.asarray(sub == name, dtype=bool)
-        if rest is None:
-            codes[hit] = i
-            rest = np.flatnonzero(~hit)
-        else:
-            codes[rest[hit]] = i
-            rest = rest[~hit]
-    return codes
+    codes, objects = object_codes(status)
+    per_object = np.array([_status_position(s) for s in objects.tolist()], dtype=np.intp)
+    return per_object[codes] if len(per_object) else np.zeros(0, dtype=np.intp)
 
 
 def group_sums(values: np.ndarray, codes: np.ndarray,
@@ -104,8 +97,14 @@ def _codes_per_row(codes: np.ndarray, table_rows: int) -> np.ndarray:
 def _column_sums(values: np.ndarray, is_total: np.ndarray, codes: np.ndarray) -> dict[str, Any]:
     """One numeric column: its total as read (the reader's total rows left out) against
     the sums of the rows matching put in each group."""
-    sums, _, _ = group_sums(values, codes, len(STATUSES) + 1)
-    out: dict[str, Any] = {"total": exact_sum(values[~is_total] if is_total.any() else values)}
+    sums, _, whole = group_sums(values, codes, len(STATUSES) + 1)
+    if whole and not is_total.any():
+        # every row is in one group and the group sums are exact integers: their sum is
+        # exact_sum(values), without another pass over the column
+        total = sum(sums)
+    else:
+        total = exact_sum(values[~is_total] if is_total.any() else values)
+    out: dict[str, Any] = {"total": total}
     for group in SUM_GROUPS:
         out[group] = sums[STATUSES.index(group)]
     reconciled = math.fsum(out[g] for g in SUM_GROUPS)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geoapp.core.i18n import Msg
+from geoapp.core.objects import object_mask
 from geoapp.io.boundaries.national import hierarchy
 from geoapp.matching.gazetteer import Gazetteer
 from geoapp.matching.types import MatchResult
@@ -45,7 +46,7 @@ def outside_notes(result: MatchResult, kode_texts: pd.Series | None, gaz: Gazett
     """
     if kode_texts is None or len(kode_texts) == 0:
         return {}
-    open_rows = np.flatnonzero(result.status != "matched")
+    open_rows = np.flatnonzero(object_mask(result.status, lambda s: s != "matched"))
     if len(open_rows) == 0:
         return {}
     texts = _open_texts(kode_texts, open_rows)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg, Note
+from geoapp.core.objects import equal_mask, object_codes
 from geoapp.imports.footer import footer_note, footer_rows, non_data_rows
 from geoapp.imports.ledger import build_ledger
 from geoapp.imports.outside import outside_notes
@@ -285,13 +286,26 @@ def nothing_matched_error(table: RecordTable) -> GeoappError:
     return GeoappError(NOTHING_MATCHED, 422, rows=len(table), filename=table.info.filename, columns=columns)
 
 
+def _matched_methods(result: MatchResult) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of the methods of the matched rows, computed per distinct object."""
+    codes, objects = object_codes(np.asarray(result.method, dtype=object))
+    sel = codes[equal_mask(np.asarray(result.status, dtype=object), "matched")]
+    first = np.full(len(objects), len(sel), dtype=np.intp)
+    first[sel[::-1]] = np.arange(len(sel) - 1, -1, -1, dtype=np.intp)
+    present = np.flatnonzero(first < len(sel))
+    order = present[np.argsort(first[present], kind="stable")]
+    value_codes, names = pd.factorize(objects[order], use_na_sentinel=True)
+    value_of = np.full(len(objects), -1, dtype=np.intp)
+    value_of[order] = value_codes
+    return value_of[sel], np.asarray(names, dtype=object)
+
+
 def build_report(
     table: RecordTable, result: MatchResult, ledger: dict[str, Any], lang: str
 ) -> dict[str, Any]:
     """The JSON-able report of one run (what `geoapp match --report` writes)."""
     info = table.info
-    matched = np.asarray(result.method, dtype=object)[np.asarray(result.status, dtype=object) == "matched"]
-    codes, names = pd.factorize(matched)
+    codes, names = _matched_methods(result)
     methods = dict(zip(map(str, names), np.bincount(codes, minlength=len(names)).tolist(), strict=True))
     return {
         "input": info.filename,

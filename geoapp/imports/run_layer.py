@@ -10,6 +10,7 @@ import pandas as pd
 
 from geoapp.core.errors import GeoappError
 from geoapp.core.i18n import Msg
+from geoapp.core.objects import object_mask
 from geoapp.imports.ledger import numeric_labels
 from geoapp.imports.pipeline import MatchRun
 
@@ -50,7 +51,7 @@ def _available(labels: dict[int, str]) -> str:
 def matched_kode(run: MatchRun) -> np.ndarray:
     """The kode of matched rows; None for review, unmatched and excluded rows."""
     kode = np.asarray(run.result.kode, dtype=object).copy()
-    kode[np.asarray(run.result.status, dtype=object) != "matched"] = None
+    kode[object_mask(np.asarray(run.result.status, dtype=object), lambda s: s != "matched")] = None
     return kode
 
 

@@ -85,7 +85,10 @@ def _is_code(text: str) -> bool:
     return kode is not None and kode.count(".") == 3
 
 
-def _shares(gaz: Gazetteer, counts: pd.Series) -> dict[str, float]:
+def _shares(gaz: Gazetteer, counts: pd.Series, names: bool = True) -> dict[str, float]:
+    """Share of the rows whose text reads as a code, and (``names``) as a name of each level."""
+    if not names:
+        return {"kode": _share(counts, _is_code), **dict.fromkeys(NAME_ROLES, 0.0)}
     return {
         "kode": _share(counts, _is_code),
         "kelurahan": _share(counts, lambda v: gaz.lookup_keys(name_keys(v))),
@@ -115,10 +118,9 @@ def detect_by_content(table: RecordTable, gaz: Gazetteer,
     free = _free_columns(table)
     if not free:
         return notes
-    shares = {p: _shares(gaz, _distinct(table.cells[p])) for p in free}
-    for p in free:      # an identifier column (No, NIK, ID_...) is never a name column
-        if identifier_header(table.headers[p]):
-            shares[p].update(dict.fromkeys(NAME_ROLES, 0.0))
+    # an identifier column (No, NIK, ID_...) is never a name column: no name lookups
+    shares = {p: _shares(gaz, _distinct(table.cells[p]), names=not identifier_header(table.headers[p]))
+              for p in free}
     for role, minimum in (("kode", MIN_CODE_SHARE),
                           *((r, MIN_NAME_SHARE) for r in NAME_ROLES)):
         if getattr(table.mapping, role) is not None or role in fixed:

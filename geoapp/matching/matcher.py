@@ -88,7 +88,7 @@ def _codes(column: Sequence[str] | None, n: int) -> tuple[np.ndarray, list[str |
         codes, uniques = pd.factorize(series.reset_index(drop=True), use_na_sentinel=True)
         uniques = np.asarray(uniques, dtype=object)
     values = [None, *(None if pd.isna(u) else str(u) for u in uniques)]
-    return codes.astype("int64") + 1, values
+    return np.add(codes, 1, dtype="int64"), values
 
 
 def _combinations(columns: list, n: int) -> tuple[np.ndarray, np.ndarray, ComboTexts]:
@@ -209,6 +209,7 @@ def _assemble(decisions: list[Decision], dec_of: np.ndarray, notes: np.ndarray,
     idx = situation.copy()
     if exclude is not None:
         idx[np.asarray(exclude, dtype=bool)] = len(dec_of)
-    return MatchResult(kode=kode[idx], status=status[idx], method=method[idx], score=score[idx],
-                       note=note[idx], suggestions=sugg[idx].tolist())
+    return MatchResult(kode=kode.take(idx), status=status.take(idx), method=method.take(idx),
+                       score=score.take(idx), note=note.take(idx),
+                       suggestions=sugg.take(idx).tolist())
 

@@ -67,7 +67,10 @@ def _sample_looks_numeric(texts: pd.Series, locale_hint: str | None) -> bool:
     """Cheap early rejection of text columns: parse up to SAMPLE_SIZE non-empty cells."""
     if is_categorical(texts):
         codes, uniques = column_codes(texts)
-        filled = np.flatnonzero((uniques != "")[codes]) if len(uniques) else np.zeros(0, int)
+        if len(uniques) and not (uniques == "").any():
+            filled = np.arange(len(codes))      # no empty text: every row is filled
+        else:
+            filled = np.flatnonzero((uniques != "")[codes]) if len(uniques) else np.zeros(0, int)
     else:
         filled = np.flatnonzero((texts.fillna("") != "").to_numpy(bool))
     if len(filled) <= SAMPLE_SIZE:

@@ -89,8 +89,11 @@ def blank_rows(grid: pd.DataFrame) -> np.ndarray:
         if not len(idx):
             break
         col = grid.iloc[:, i]
-        if is_categorical(col) or len(idx) == len(col):
-            candidate[idx] = blank_column(col)[idx]
+        if len(idx) == len(col):
+            candidate = np.array(blank_column(col), dtype=bool)
+        elif is_categorical(col):
+            codes, uniques = column_codes(col)
+            candidate[idx] = blank_cells(uniques)[codes[idx]]
         else:
             candidate[idx] = blank_column(col.iloc[idx])
     return candidate

@@ -27,7 +27,7 @@ def drop_absurd_numbers(numeric: dict[int, np.ndarray], unparsed: dict[int, int]
     """Set non-finite or absurdly large values to NaN (in place); count them as unparsed."""
     notes: list[Note] = []
     for pos, values in numeric.items():
-        bad = ~np.isnan(values) & ~(np.abs(values) < MAX_MAGNITUDE)
+        bad = np.abs(values) >= MAX_MAGNITUDE     # NaN compares False: empty cells stay
         count = int(np.count_nonzero(bad))
         if not count:
             continue

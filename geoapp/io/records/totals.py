@@ -53,7 +53,8 @@ def detect_total_rows(cells: pd.DataFrame, mapping: ColumnMapping) -> np.ndarray
         if label.any():   # per-row work only when some distinct text is a label
             is_total |= label[codes]
         if pos == mapping.kelurahan:
-            kel_blank = (blank | label)[codes]
+            open_u = blank | label     # per-row work only when some distinct text is open
+            kel_blank = open_u[codes] if open_u.any() else np.zeros(n, bool)
     leading = [p for p in list(cells.columns)[:LEADING_COLUMNS] if p not in role_cols]
     if not leading:
         return is_total
