@@ -17,6 +17,7 @@ stored year is summed, and the payload's ``year_label`` says which years are sho
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -234,7 +235,7 @@ def _filename(figs: LevelFigures, fmt: str, year: str = "") -> str:
     more = "-dll" if len(figs.parents) > 3 else ""
     sample = "_contoh" if figs.data.sample else ""
     parts = "-".join(p or _wilayah() for p in shown)
-    year = f"_{year}" if year.isdigit() and len(year) == 4 else ""
+    year = f"_{year}" if re.fullmatch(r"[0-9]{4}", year) else ""      # ASCII digits only
     return f"geoapp_{figs.data.definition.key}_{figs.level}_{parts}{more}{year}{sample}.{fmt}"
 
 
