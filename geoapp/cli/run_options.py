@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -126,7 +127,7 @@ def area_label(code: str) -> str:
     from geoapp.io.boundaries.wilayah import area_name
 
     name = area_name(code)
-    if len(code) == 2 and code.isdigit():
+    if re.fullmatch(r"[0-9]{2}", code):
         return T.AREA_PROVINCE.text(current_lang(), name=name)
     return name
 

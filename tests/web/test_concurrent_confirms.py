@@ -78,8 +78,8 @@ def test_three_confirms_at_once_newest_wins_and_the_superseded_planner_is_told(
         pages[user] = client.get(response.headers["Location"]).get_data(as_text=True)
 
     def staged_hook(real):
-        def stage(session, version):
-            dataset = real(session, version)
+        def stage(session, version, progress=None):
+            dataset = real(session, version, progress)
             with order:
                 staged_users.append(version.user)
                 order.notify_all()
