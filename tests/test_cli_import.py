@@ -251,6 +251,32 @@ def test_serve_records_the_working_area_and_says_its_banner_in_the_language(env,
     app.extensions["geoapp_db"]["engine"].dispose()
 
 
+def test_a_later_serve_without_wilayah_keeps_the_recorded_area(env, tmp_path, monkeypatch):
+    import socket
+
+    from geoapp.web import serve as serve_module
+    from geoapp.web.boundary_set import boundary_files
+
+    served = []
+    monkeypatch.setattr(serve_module, "serve_app", lambda app, **kw: served.append(app))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    instance = str(tmp_path / "instance")
+    serve = ["serve", "--instance", instance, "--port", port]
+    assert CliRunner().invoke(main, [*serve, "--wilayah", "36.74"]).exit_code == 0
+    again = CliRunner().invoke(main, serve, catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert "Wilayah kerja: Kota Tangerang Selatan (36.74), seperti saat instance" in again.output
+    assert boundary_files(served[-1]).area == "36.74" and served[-1].config["WILAYAH"] == "36.74"
+    monkeypatch.setenv("GEOAPP_WILAYAH", "36.71")            # a written setting wins
+    told = CliRunner().invoke(main, serve, catch_exceptions=False)
+    assert told.exit_code == 0 and "Wilayah kerja" not in told.output
+    assert boundary_files(served[-1]).area != "36.74"
+    for app in served:
+        app.extensions["geoapp_db"]["engine"].dispose()
+
+
 def test_the_help_names_any_region(env):
     text = CliRunner().invoke(main, ["--lang", "en", "--help"]).output
     assert "Kota Tangerang program records" not in text and "any Indonesian region" in text

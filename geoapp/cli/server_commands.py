@@ -17,7 +17,7 @@ from geoapp.cli.help_text import HelpCommand
 @click.option("--threads", default=8, show_default=True, type=IntParam(1, 256), help="Threads per worker process.")
 @click.option("--workers", default=1, show_default=True, type=IntParam(1, 64), help="Worker processes; more than 1 runs gunicorn (POSIX only) instead of waitress.")
 @click.option("--instance", type=click.Path(file_okay=False), help="Instance folder (database, secret key, uploads, aliases). Default: ./instance or $GEOAPP_INSTANCE.")
-@click.option("--wilayah", metavar="KODE", help="Working area from the shipped national data: a kabupaten/kota (36.74), a province (36) or ID; overrides the WILAYAH setting. Default: 36.71, Kota Tangerang.")
+@click.option("--wilayah", metavar="KODE", help="Working area from the shipped national data: a kabupaten/kota (36.74), a province (36) or ID; overrides the WILAYAH setting. Default: the area this instance was last served with, else 36.71, Kota Tangerang.")
 @domain_errors
 def serve(host: str, port: int, threads: int, workers: int, instance: str | None, wilayah: str | None) -> None:
     """Run the planners' map with a production WSGI server (waitress, or gunicorn with --workers).
@@ -25,7 +25,7 @@ def serve(host: str, port: int, threads: int, workers: int, instance: str | None
     On first start it creates the SQLite database in the instance folder, imports the
     labelled sample data and prints the planner account's password once. The instance
     records the working area it is served with: 'geoapp import' on it then matches
-    against that area. For development only, `flask --app geoapp.web run --debug` runs
+    against that area, and a later start without --wilayah serves it again. For development only, `flask --app geoapp.web run --debug` runs
     Flask's own server instead.
     """
     from geoapp.web.serve import serve as run_server
@@ -34,12 +34,18 @@ def serve(host: str, port: int, threads: int, workers: int, instance: str | None
                wilayah=wilayah, announce=announce)
 
 
-def announce(planner: tuple[str, str] | None, url: str, instance: str) -> None:
-    """The start-up banner in the user's language: the new planner account (once), the address."""
+def announce(planner: tuple[str, str] | None, url: str, instance: str,
+             recorded_area: str | None = None) -> None:
+    """The start-up banner in the user's language: the new planner account (once), the
+    working area when it was kept from the instance's last start, the address."""
     if planner:
         click.echo("")
         say(T.SERVE_PLANNER, username=planner[0], password=planner[1])
         click.echo("")
+    if recorded_area:
+        from geoapp.cli.run_options import area_label
+
+        say(T.SERVE_RECORDED_AREA, name=area_label(recorded_area), code=recorded_area)
     say(T.SERVE_URL, url=url, instance=instance)
 
 

@@ -127,4 +127,8 @@ SERVE_PLANNER = Msg(
     "    username: {username}\n    password: {password}\n"
     "    Change it with the CLI (set-password).",
 )
+SERVE_RECORDED_AREA = Msg(
+    "cli.serve_recorded_area",
+    "Working area: {name} ({code}), as this instance was last served. "
+    "Start with --wilayah KODE for another area.")
 SERVE_URL = Msg("cli.serve_url", "geoapp: {url}  (instance {instance})")

@@ -6,6 +6,7 @@ import errno
 import os
 import socket
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -93,7 +94,6 @@ def sample_area(app: Flask) -> bool:
 
 def load_sample_data(app: Flask, session) -> dict[str, Any]:
     """Import the labelled sample data once, when no dataset exists yet."""
-    from pathlib import Path
 
     from geoapp.imports.staging import import_sample_data
     from geoapp.sample import write_sample_data
@@ -128,6 +128,25 @@ def serve_app(app: Flask, *, host: str, port: int, threads: int = 8, workers: in
     waitress.serve(app, host=host, port=port, threads=threads)
 
 
+def keep_recorded_area(app: Flask) -> str | None:
+    """Serve the working area this instance recorded on its last start (``geoapp serve
+    --wilayah 36.74`` once, then plain ``geoapp serve``) rather than the default, unless a
+    WILAYAH or BOUNDARIES setting is written (config.toml, environment). Returns the code
+    when it switched to it."""
+    from geoapp.core.settings import environment_value, read_config_file
+    from geoapp.store.app_settings import recorded_wilayah
+    from geoapp.web.boundary_set import boundary_files, use_wilayah
+
+    if app.config.get("BOUNDARIES") or environment_value("WILAYAH") is not None \
+            or "WILAYAH" in read_config_file(Path(app.instance_path)):
+        return None
+    recorded = recorded_wilayah(app.extensions["geoapp_db"]["engine"])
+    if not recorded or recorded == boundary_files(app).area:
+        return None
+    use_wilayah(app, recorded)
+    return recorded
+
+
 def serve(
     host: str = "127.0.0.1", port: int = 5000, threads: int = 8, instance: str | None = None,
     workers: int = 1, wilayah: str | None = None, announce: Callable[..., None] | None = None,
@@ -135,10 +154,11 @@ def serve(
     """Create the app (instance folder, database), bootstrap, then serve it.
 
     ``wilayah`` overrides the WILAYAH setting for this run (a working area code or ``ID``);
-    the instance records it as its working area (``geoapp import`` uses it). ``announce``
+    the instance records it as its working area (``geoapp import`` uses it; a later start
+    without it serves it again: ``keep_recorded_area``). ``announce``
     (the CLI's, in the user's language) prints the start-up banner: called with
-    ``planner`` ((username, password) when just created, else None), ``url`` and
-    ``instance``; without it the banner is printed in English.
+    ``planner`` ((username, password) when just created, else None), ``url``, ``instance``
+    and ``recorded_area`` (the code kept from the last start, else None); without it the banner is printed in English.
     """
     from geoapp.store.backup import hold_instance_lock
     from geoapp.web import create_app
@@ -148,16 +168,20 @@ def serve(
     if wilayah:
         config["WILAYAH"] = wilayah
     app = create_app(config or None)
+    kept = None if wilayah else keep_recorded_area(app)
     check_boundaries(app.config, default=True)
     check_address(host, port)
     app.extensions["geoapp_lock"] = hold_instance_lock(app.instance_path)  # see geoapp.store.backup
     record_working_area(app)              # 'geoapp import' on this instance matches against it
     info = bootstrap(app)
     if announce is not None:
-        announce(planner=info["planner"], url=f"http://{host}:{port}/", instance=app.instance_path)
+        announce(planner=info["planner"], url=f"http://{host}:{port}/", instance=app.instance_path,
+                 recorded_area=kept)
     else:
         if info["planner"]:
             print(credentials_banner(info["planner"]), flush=True)
+        if kept:
+            print(f"geoapp: working area {kept}, recorded by this instance", flush=True)
         print(f"geoapp: http://{host}:{port}/  (instance {app.instance_path})", flush=True)
     try:
         serve_app(app, host=host, port=port, threads=threads, workers=workers)
