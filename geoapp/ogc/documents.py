@@ -26,7 +26,7 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 )
 
-TITLE = Msg("ogc.title", "geoapp: program data of the city as OGC API - Features")
+TITLE = Msg("ogc.title", "geoapp: program data as OGC API - Features")
 DESCRIPTION = Msg("ogc.description",
                   "Per-kelurahan figures, program places and boundaries of the active data "
                   "versions, readable by QGIS, ArcGIS, GDAL and other OGC API - Features "
