@@ -92,6 +92,8 @@ def _register(app: Flask) -> None:
     app.register_blueprint(figures_bp, url_prefix="/api")
     from geoapp.web.map_levels import bp as levels_bp
     app.register_blueprint(levels_bp, url_prefix="/api")
+    from geoapp.web.map_level_points import bp as level_points_bp
+    app.register_blueprint(level_points_bp, url_prefix="/api")
     from geoapp.web.upload import bp as upload_bp
     app.register_blueprint(upload_bp, url_prefix="/data")
     from geoapp.web.compare_view import bp as compare_bp

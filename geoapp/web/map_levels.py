@@ -9,6 +9,7 @@ map never loads every desa at once. The layers are built and cached in
 answers one layer's figures for the units shown (desa values summed or re-rated upwards by
 :mod:`geoapp.figures.level_figures`), classified like the city map (the same
 ``choropleth_payload``); ``/api/levels/<level>/export.<geojson|csv>`` downloads them.
+Point layers (KWT, ecofarm, kampung tematik) come from :mod:`geoapp.web.map_level_points`.
 ``year`` (as on the city map's endpoints): one year of the layer's program, checked
 against the years its active data holds (else a 400 naming them); absent or empty, every
 stored year is summed, and the payload's ``year_label`` says which years are shown.
@@ -39,6 +40,7 @@ from geoapp.maps.safejson import script_json
 from geoapp.values.numbers import format_number
 from geoapp.web.db import get_active, get_db
 from geoapp.web.i18n import current_lang
+from geoapp.web.map_level_points import point_layers
 from geoapp.web.map_view import (
     BAD_CHOICE,
     DEFAULT_K,
@@ -290,11 +292,13 @@ def national_page() -> str | None:
     name, lang = _area_name(wilayah), current_lang()
     start = ("provinsi", "") if wilayah == COUNTRY else ("kabupaten", wilayah)
     layers = _layer_choices(lang)
+    points = [{"key": d.key, "title": d.title.text(lang)} for d in point_layers()]
     years = sorted({y for layer in layers for y in layer["years"].split(",") if y})
-    empty = None if layers else NO_DATASETS.text(lang, area=name, wilayah=wilayah)
+    empty = None if layers or points else NO_DATASETS.text(lang, area=name, wilayah=wilayah)
     return render_template(
         "national_map.html", title=_("Map of %(area)s", area=name),
-        start_level=start[0], start_parent=start[1], layers=layers, empty=empty, years=years,
+        start_level=start[0], start_parent=start[1], layers=layers, points=points, empty=empty,
+        years=years,
         schemes=scheme_labels(), default_scheme=DEFAULT_SCHEME, k_range=range(K_MIN, K_MAX + 1),
         default_k=DEFAULT_K, level_names=_level_names(),
         tile_url=current_app.config.get("TILE_URL") or "",

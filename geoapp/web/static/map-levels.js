@@ -21,7 +21,11 @@
  * Figures are asked for again each time they are drawn (the server answers 304 when they
  * did not change): a layer seen earlier in the page shows data imported since, as a layer
  * seen for the first time does. Shapes (boundaries) stay cached for the page's life.
- * Requests in flight are counted on <html data-fetching> (tests wait for "0"). */
+ * Requests in flight are counted on <html data-fetching> (tests wait for "0").
+ * Point layers (KWT, ecofarm, kampung tematik; the "Places" checkboxes) show the places under
+ * the area drawn (the common code of the areas shown, at most a kecamatan) from
+ * /api/levels/points/<key>.json, with map.js's icons, popups and legends; switched-off
+ * layers are in the URL as on the city map (hide=key,key). */
 (function (window, document) {
   "use strict";
   var ORDER = ["provinsi", "kabupaten", "kecamatan", "desa"];
@@ -156,17 +160,22 @@
     return function (feature, lyr) {
       var p = feature.properties;
       lyr.bindTooltip(tooltip(p, level, figs, index[p.kode]), { sticky: true });
+      function open() {
+        if (idx < ORDER.length - 1) { drill(p.kode, idx + 1); }
+        else { window.location.href = data.profileUrl + encodeURIComponent(p.kode); }
+      }
       lyr.on("add", function () {          /* SVG paths named for keyboards, tests and axe */
         var el = lyr.getElement && lyr.getElement();
         if (el) {
           el.setAttribute("data-kode", p.kode); el.setAttribute("aria-label", p.nama);
+          el.setAttribute("role", "button"); el.setAttribute("tabindex", "0");
+          el.addEventListener("keydown", function (ev) {      /* Enter/Space: as a click */
+            if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); open(); }
+          });
           if (figs && index[p.kode] !== undefined) { el.setAttribute("data-class", String(figs.chor.c[index[p.kode]])); }
         }
       });
-      lyr.on("click", function () {
-        if (idx < ORDER.length - 1) { drill(p.kode, idx + 1); }
-        else { window.location.href = data.profileUrl + encodeURIComponent(p.kode); }
-      });
+      lyr.on("click", open);
     };
   }
   function styleFor(figs, index) {
@@ -178,8 +187,15 @@
     };
   }
   function showLegend(level, figs) {
+    state.legendOf = { level: level, figs: figs };
+    renderLegend();
+  }
+  function renderLegend() {
+    var level = state.legendOf ? state.legendOf.level : "", figs = state.legendOf ? state.legendOf.figs : null;
     legend.body.textContent = "";
-    legend.box.hidden = !figs;
+    var shown = pointBoxes().filter(function (b) { return points.data[b.value]; });
+    legend.box.hidden = !figs && !shown.length;
+    shown.forEach(function (b) { legend.body.appendChild(gm.pointLegend(points.data[b.value])); });
     if (!figs) { return; }
     var box = gm.choroplethLegend(figs.chor);
     var lvl = document.createElement("div");
@@ -197,7 +213,48 @@
       note.className = "geoapp-legend-note"; note.textContent = data.sampleText;
       box.appendChild(note);
     }
-    legend.body.appendChild(box);
+    legend.body.insertBefore(box, legend.body.firstChild);
+  }
+
+  /* ---- point layers: the places under the area drawn ---- */
+  var points = { data: {}, shown: {}, parent: null, drawn: "", token: 0 };
+  function pointBoxes() { return Array.prototype.slice.call(document.querySelectorAll("input[name=points]")); }
+  function pointsUrl(key, parent) {
+    var q = new URLSearchParams();
+    if (parent) { q.set("parent", parent); }
+    if (root.lang) { q.set("lang", root.lang); }
+    return data.pointsUrl.replace("KEY", encodeURIComponent(key)) + "?" + q.toString();
+  }
+  /* ``parents`` drawn (none: the same area again, after a checkbox change) */
+  function drawPoints(parents) {
+    if (!data.pointsUrl || !pointBoxes().length) { return Promise.resolve(); }
+    if (parents) {
+      var parts = parents[0] ? common(parents) : [];
+      points.parent = parts.slice(0, 3).join(".") || data.startParent || "";
+    }
+    if (points.parent === null) { return Promise.resolve(); }
+    var on = pointBoxes().filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    var drawn = points.parent + "|" + on.join(","), mine = ++points.token;
+    if (drawn === points.drawn) { return Promise.resolve(); }
+    return Promise.all(on.map(function (key) {
+      return getJSON(pointsUrl(key, points.parent), true).catch(function () { return null; });
+    })).then(function (list) {
+      if (mine !== points.token) { return; }
+      Object.keys(points.shown).forEach(function (k) { map.removeLayer(points.shown[k]); });
+      points.shown = {}; points.data = {}; points.drawn = drawn;
+      var notes = [];
+      list.forEach(function (layer, i) {
+        if (!layer) { points.drawn = ""; return; }              /* failed: asked again next time */
+        points.data[on[i]] = layer;
+        points.shown[on[i]] = gm.pointLayer(layer).addTo(map);
+        if (layer.note) { notes.push(layer.title + ": " + layer.note); }
+      });
+      var box = $("levels-points-note");
+      if (box) { box.textContent = notes.join(" "); }
+      node.setAttribute("data-points", Object.keys(points.data).map(function (k) {
+        return k + ":" + points.data[k].p.length; }).join(","));
+      renderLegend();
+    });
   }
   function showPanel(figs) {
     var sample = document.querySelector("[data-testid=levels-sample]"), empty = $("levels-empty-area");
@@ -225,6 +282,7 @@
     showLegend(level, figs);
     showPanel(figs);
     drawPath(parents);
+    drawPoints(parents);
     $("levels-status").textContent = all.length + " × " + (names[level] || level) +
       (state.error ? " (" + state.error + ")" : "");
     state.error = "";
@@ -251,6 +309,8 @@
     var old = new URLSearchParams(window.location.search), q = new URLSearchParams();
     if (old.get("lang") && old.get("lang") === root.lang) { q.set("lang", root.lang); }
     Object.keys(CONTROLS).forEach(function (n) { if (control(CONTROLS[n])) { q.set(n, control(CONTROLS[n])); } });
+    var off = pointBoxes().filter(function (b) { return !b.checked; }).map(function (b) { return b.value; });
+    if (off.length) { q.set("hide", off.join(",")); }
     var centre = map.getCenter();
     q.set("level", ORDER[levelIndex(map.getZoom())]);
     if (state.focus) { q.set("area", state.focus.parent); }
@@ -267,6 +327,8 @@
     });
   }
   function restoreControls(q) {
+    var hide = (q.get("hide") || "").split(",");
+    pointBoxes().forEach(function (b) { b.checked = hide.indexOf(b.value) < 0; });
     Object.keys(CONTROLS).forEach(function (n) {
       var el = $(CONTROLS[n]), value = q.get(n);
       if (!el) { return; }
@@ -318,7 +380,7 @@
         map.fitBounds(bounds, { animate: false });
       }
       state.restoring = false;
-      return update();
+      return update().then(function () { return drawPoints(null); });
     });
   }
 
@@ -407,6 +469,9 @@
   ["levels-layer", "levels-year", "levels-scheme", "levels-k"].forEach(function (id) {
     var el = $(id);
     if (el) { el.addEventListener("change", function () { if (id === "levels-layer") { syncYears(); } update(true); }); }
+  });
+  pointBoxes().forEach(function (b) {
+    b.addEventListener("change", function () { writeUrl(true); drawPoints(null); });
   });
   var form = document.querySelector("[data-testid=levels-controls]");
   if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); update(true); }); }

@@ -462,5 +462,6 @@
 
   /* the national map (map-levels.js) draws its levels with the same styles and legends */
   window.geoappMap = { init: init, decodeRing: decodeRing, escapeHtml: esc, pathStyle: pathStyle,
-    ensureHatch: ensureHatch, legendBox: legendBox, choroplethLegend: choroplethLegend };
+    ensureHatch: ensureHatch, legendBox: legendBox, choroplethLegend: choroplethLegend,
+    pointLayer: pointLayer, pointLegend: pointLegend };
 }(window, document));
