@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -33,13 +34,23 @@ UNKNOWN_FEATURE = Msg("ogc.unknown_feature",
                       "Feature '{id}' is not in collection '{collection}'.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FeatureSet:
-    """Every feature of a collection (filters applied), ready to be paged."""
+    """Every feature of a collection (filters applied), ready to be paged. A feature's
+    GeoJSON text is written when a page first asks for it (83,253 national desa are not
+    all written for a page of ten), then kept."""
 
     ids: tuple[str, ...]
-    texts: tuple[str, ...]          # one GeoJSON Feature per id, in the output CRS
     geometries: np.ndarray          # lon/lat geometries, for bbox selection
+    render: Callable[[list[int]], list[str]]     # positions -> GeoJSON Feature texts
+    written: dict[int, str] = field(default_factory=dict)
+
+    def texts(self, positions: Sequence[int]) -> list[str]:
+        """The Feature texts at ``positions`` (in the output CRS)."""
+        missing = [int(i) for i in positions if int(i) not in self.written]
+        if missing:
+            self.written.update(zip(missing, self.render(missing), strict=True))
+        return [self.written[int(i)] for i in positions]
 
 
 def _point_ids(frame: GeoDataFrame) -> list[str]:
@@ -60,17 +71,30 @@ def feature_ids(collection: Collection, frame: GeoDataFrame) -> list[str]:
     return [str(k) for k in frame["kode"]]
 
 
-def _geometry_texts(session: Session, frame: GeoDataFrame, crs: str) -> list[str]:
-    """Each feature's geometry text: from PostGIS when the database has it, else Python."""
-    engine = session.get_bind()
-    if postgis.enabled(engine):
-        from geoapp.store.postgis.layers import geometry_texts
-
-        return geometry_texts(engine, frame, PRECISION, flip=crs == EPSG4326)
+def _python_geometries(frame: GeoDataFrame, crs: str) -> list[str]:
     geoms = shapely.orient_polygons(frame.geometry.values, exterior_cw=False)
     if crs == EPSG4326:
         geoms = swap_axes(geoms)
     return [geometry_json(geom, PRECISION) for geom in geoms]
+
+
+def _renderer(session: Session, frame: GeoDataFrame, ids: list[str],
+              crs: str) -> Callable[[list[int]], list[str]]:
+    """How the Feature texts at some positions are written: with PostGIS when the database
+    has it (all at once, ``ST_AsGeoJSON`` is fast), else in Python, a page at a time."""
+    engine = session.get_bind()
+    if postgis.enabled(engine):
+        from geoapp.store.postgis.layers import geometry_texts
+
+        every = _texts(frame, ids, geometry_texts(engine, frame, PRECISION,
+                                                  flip=crs == EPSG4326))
+        return lambda positions: [every[i] for i in positions]
+
+    def render(positions: list[int]) -> list[str]:
+        part = frame.iloc[positions]
+        return _texts(part, [ids[i] for i in positions], _python_geometries(part, crs))
+
+    return render
 
 
 def _texts(frame: GeoDataFrame, ids: list[str], geometries: list[str]) -> list[str]:
@@ -94,9 +118,8 @@ def feature_set(session: Session, active: ActiveVersions, collection: Collection
     def build() -> FeatureSet:
         frame = collection_frame(session, active, collection, filters)
         ids = feature_ids(collection, frame)
-        texts = _texts(frame, ids, _geometry_texts(session, frame, crs))
-        return FeatureSet(tuple(ids), tuple(texts),
-                          np.asarray(frame.geometry.values))
+        return FeatureSet(tuple(ids), np.asarray(frame.geometry.values),
+                          _renderer(session, frame, ids, crs))
 
     return active.cached(key, build)
 
@@ -108,13 +131,13 @@ def select(features: FeatureSet, query: ItemQuery) -> tuple[list[str], int]:
         hits = shapely.intersects(features.geometries, shapely.box(*query.bbox))
         positions = positions[np.asarray(hits, dtype=bool)]
     page = positions[query.offset:query.offset + query.limit]
-    return [features.texts[i] for i in page], int(len(positions))
+    return features.texts(page.tolist()), int(len(positions))
 
 
 def one_feature(features: FeatureSet, collection: Collection, fid: str) -> str:
     """The feature text with id ``fid``; a 404 otherwise."""
     try:
-        return features.texts[features.ids.index(fid)]
+        return features.texts([features.ids.index(fid)])[0]
     except ValueError:
         raise GeoappError(UNKNOWN_FEATURE, 404, id=str(fid)[:80],
                           collection=collection.id) from None

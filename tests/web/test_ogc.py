@@ -269,3 +269,24 @@ def test_hostile_integers_are_a_400_naming_the_parameter(shared_sample_client, n
     assert response.status_code == 400
     error = response.get_json()
     assert name in error["description"] and value[:20] in error["description"]
+
+
+def test_a_page_writes_only_its_own_features(shared_sample_app):
+    """Feature texts are written when a page asks for them (83,253 national desa are not
+    all written for a first page of ten), and a later page reuses what was written."""
+    from geoapp import figures
+    from geoapp.ogc.features import feature_set
+    from geoapp.ogc.service import get_collection
+    from geoapp.web.db import get_active, get_db
+
+    client = shared_sample_app.test_client()
+    first = get_json(client, "/ogc/collections/kelurahan/items?f=json&limit=3&offset=7")
+    with shared_sample_app.test_request_context():
+        session, active = get_db(), get_active()
+        found = get_collection(session, active, "kelurahan", "en")
+        features = feature_set(session, active, found, figures.Filters(), CRS84)
+        assert sorted(features.written) == [7, 8, 9] and len(features.ids) == 104
+        assert [json.loads(t)["id"] for t in features.texts([7, 8, 9])] == \
+            [f["id"] for f in first["features"]]
+    whole = get_json(client, "/ogc/collections/kelurahan/items?f=json&limit=200")
+    assert len(whole["features"]) == 104 and whole["features"][7:10] == first["features"]
