@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 
 import postgres
 import pytest
@@ -16,7 +17,9 @@ def pytest_configure(config):
     PostgreSQL URL is moved to GEOAPP_TEST_POSTGRES_URL for the tests marked ``postgres``, so
     apps, templates and subprocesses made by other tests never write to it); with
     GEOAPP_TEST_DATABASE=postgres every test gets a fresh database on that server instead
-    (tests/postgres.py)."""
+    (tests/postgres.py). Large matcher indexes are cached in a fresh folder."""
+    if not os.environ.get("GEOAPP_CACHE_DIR"):      # the matcher index cache: not ~/.cache
+        os.environ["GEOAPP_CACHE_DIR"] = tempfile.mkdtemp(prefix="geoapp-test-cache-")
     url = os.environ.pop("GEOAPP_DATABASE_URL", None)
     if url is not None:
         os.environ["GEOAPP_TEST_POSTGRES_URL"] = url

@@ -20,6 +20,7 @@ REPO_ROOT = PACKAGE_DIR.parent
 BUNDLED = "_bundled"
 INSTANCE_ENV = "GEOAPP_INSTANCE"
 INSTANCE_DIR = "instance"
+CACHE_ENV = "GEOAPP_CACHE_DIR"
 
 
 def bundled_dir(name: str, checkout: Path) -> Path:
@@ -49,3 +50,13 @@ def instance_dir(config: Mapping[str, Any] | None = None) -> Path:
     """INSTANCE_PATH of ``config``, else $GEOAPP_INSTANCE, else ``./instance`` of the working directory."""
     chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get(INSTANCE_ENV)
     return Path(chosen or INSTANCE_DIR).resolve()
+
+
+def cache_dir() -> Path:
+    """Where geoapp keeps what it can rebuild (the national matcher index): $GEOAPP_CACHE_DIR,
+    else ``$XDG_CACHE_HOME/geoapp``, else ``~/.cache/geoapp``."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "geoapp"

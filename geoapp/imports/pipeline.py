@@ -99,10 +99,15 @@ def _gazetteer_for_default() -> Gazetteer:
 
 
 @lru_cache(maxsize=4)
-def _gazetteer_for_file(_identity: tuple) -> Gazetteer:
+def _gazetteer_for_file(identity: tuple) -> Gazetteer:
+    """Built once per process; a large set's index is also kept on disk between runs."""
     from geoapp.io.boundaries import load_boundaries
+    from geoapp.matching.index_cache import cached_gazetteer
 
-    return Gazetteer.from_boundaries(load_boundaries().frame)
+    frame = load_boundaries().frame
+    if getattr(frame, "crs", None) is not None and frame.crs.to_epsg() != 4326:
+        return Gazetteer.from_boundaries(frame)
+    return cached_gazetteer(identity, frame, Gazetteer.from_boundaries)
 
 
 def gazetteer_for(boundaries: gpd.GeoDataFrame | Gazetteer | None) -> Gazetteer:

@@ -49,6 +49,7 @@ class Gazetteer:
     _by_region: dict[str, list[int]] | None = None
     _row_keys: tuple | None = None
     parts: dict = field(default_factory=dict)     # region codes -> sub-gazetteer (hierarchy)
+    source_order: np.ndarray | None = None        # built rows -> rows of the source frame
 
     def rows_in_regions(self, codes: frozenset[str] | set[str]) -> list[int]:
         """Rows (ascending) inside any of the province (``36``) or kabupaten (``36.01``) codes."""
@@ -94,6 +95,7 @@ class Gazetteer:
             kode_kecamatan=[kec[i] for i in pick],
             nama_kecamatan=[nama_kec[i] for i in pick],
             geometry=None if geometry is None else geometry[order],
+            source_order=order,
         )
         gaz._index()
         return gaz
