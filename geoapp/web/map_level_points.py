@@ -3,8 +3,9 @@
 ``GET /api/levels/points/<key>.json?parent=<kode>`` answers one point layer's places under
 one area (a provinsi, kabupaten/kota or kecamatan code; empty: the whole working area) in
 the city map's point format, so map.js draws them with the same icons, popups and legend.
-At most ``MAX_POINTS`` places are sent (the first by kode); the note then says how many
-there are and to click into an area to see them all. Every year of the data is shown.
+At most ``MAX_POINTS`` places are sent, an even sample by kode (so every part of a large
+area keeps some of its places); the note then says how many there are and to click into an
+area to see them all. Every year of the data is shown.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
+import numpy as np
 from flask import Blueprint, Response, current_app, request
 
 from geoapp import figures
@@ -36,7 +38,8 @@ BAD_AREA = Msg(
 )
 MORE_POINTS = Msg(
     "map_levels.more_points",
-    "{shown} of {total} places shown: click or zoom into an area to see all of its places.",
+    "{shown} of {total} places shown (an even sample): click or zoom into an area to see "
+    "all of its places.",
 )
 
 
@@ -83,7 +86,9 @@ def level_points_payload(key: str, parent: str, lang: str) -> dict:
         frame = frame[frame["kode"].astype(str).str.startswith(parent + ".")]
     frame = frame.sort_values("kode", kind="stable")
     total = len(frame)
-    spec = point_spec(replace(data, frame=frame.iloc[:MAX_POINTS]), data.theme_order, lang)
+    if total > MAX_POINTS:                       # an even sample across the area
+        frame = frame.iloc[np.linspace(0, total - 1, MAX_POINTS).round().astype(int)]
+    spec = point_spec(replace(data, frame=frame), data.theme_order, lang)
     payload, _notes = point_payload(spec, lang)
     if total > MAX_POINTS:
         more = MORE_POINTS.text(lang, shown=format_number(MAX_POINTS, lang),

@@ -88,7 +88,8 @@ def test_more_places_than_sent_are_counted_and_said(banten, monkeypatch):
     monkeypatch.setattr(map_level_points, "MAX_POINTS", 2)
     body = _points(banten, "?lang=en")
     assert body["total"] == 3 and body["shown"] == 2 and len(body["p"]) == 2
-    assert "2 of 3 places shown" in body["note"]
+    assert [p[3][0] for p in body["p"]] == [HOSTILE, "KWT Melati"]    # first and last
+    assert "2 of 3 places shown (an even sample)" in body["note"]
     assert "2 dari 3 tempat" in _points(banten, "?parent=36&lang=id")["note"]
 
 
