@@ -27,8 +27,8 @@ def init_app(app: Flask) -> None:
     app.context_processor(_area_context)
 
 
-def _area_context() -> dict[str, str]:
-    """``area_name`` in every template: the name of the app's working area."""
+def area_name() -> str:
+    """The name of the current app's working area (``Kota Tangerang Selatan``), kept."""
     from flask import current_app
 
     files = current_app.extensions[EXT]
@@ -36,7 +36,12 @@ def _area_context() -> dict[str, str]:
     if name is None:
         name = files.area_name()
         current_app.extensions.setdefault(_AREA_NAME, {})[files] = name
-    return {"area_name": name}
+    return name
+
+
+def _area_context() -> dict[str, str]:
+    """``area_name`` in every template: the name of the app's working area."""
+    return {"area_name": area_name()}
 
 
 def boundary_files(app: Flask) -> BoundaryFiles:

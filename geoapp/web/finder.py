@@ -144,6 +144,7 @@ def _page_texts() -> dict[str, str]:
         "tap_map": _("Tap the map where you are."),
         "count": _("{n} places"),
         "none": _("No place matches. Check the spelling or clear the filters."),
+        "empty": empty_text(),
         "copy": _("Copy"),
         "copied": _("Copied"),
         "copy_failed": _("Copy failed: select the coordinates and copy them by hand."),
@@ -182,6 +183,15 @@ def _page_texts() -> dict[str, str]:
                         "(nearest first once a location is chosen); search or filter to "
                         "see the others."),
     }
+
+
+def empty_text() -> str:
+    """What the finder says when the working area has no place at all yet."""
+    from geoapp.web.boundary_set import area_name
+
+    return _("No places in %(area)s yet: no kampung tematik, KWT or ecofarm data has been "
+             "imported. Planners can upload it on the Data page after signing in.",
+             area=area_name())
 
 
 @bp.get(SCOPE)
@@ -223,13 +233,15 @@ def print_page():
 
 @bp.get(f"{SCOPE}/daftar")
 def list_page():
-    values = documents.list_values(_place_set(), request.args, current_lang(), format_dt)
+    place_set = _place_set()
+    values = documents.list_values(place_set, request.args, current_lang(), format_dt)
     kept = {k: v for k, v in request.args.items() if k != "page" and v}
 
     def page_url(number: int) -> str:
         return url_for("finder.list_page", **kept, page=number)
 
-    return render_template("finder_list.html", page_url=page_url, **values)
+    return render_template("finder_list.html", page_url=page_url,
+                           empty=None if place_set.places else empty_text(), **values)
 
 
 # --------------------------------------------------------------------------- PWA

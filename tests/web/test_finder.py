@@ -412,4 +412,14 @@ def test_whole_country_without_places_sends_no_outline_and_the_country_bounds(
     west, south, east, north = data["bounds"]
     assert 94 < west < 96 and 140 < east < 142 and south < -10 and north > 5
     listed = national_client.get("/kampung/daftar?lang=en").get_data(as_text=True)
-    assert 'data-testid="list-item"' not in listed and "No place matches" in listed
+    assert 'data-testid="list-item"' not in listed and "No place matches" not in listed
+    assert "No places in Indonesia yet: no kampung tematik, KWT or ecofarm data" in listed
+    page = national_client.get("/kampung?lang=id").get_data(as_text=True)
+    assert "Belum ada tempat di Indonesia" in page          # finder.js's empty text
+
+
+def test_a_filter_without_matches_still_says_so(shared_sample_client, client):
+    listed = shared_sample_client.get("/kampung/daftar?lang=en&q=zzzz-nothing").get_data(as_text=True)
+    assert "No place matches" in listed and "No places in" not in listed
+    fresh = client.get("/kampung/daftar?lang=en").get_data(as_text=True)   # no data at all
+    assert "No places in Kota Tangerang yet" in fresh and "No place matches" not in fresh

@@ -352,7 +352,8 @@
     more.hidden = shown.length >= list.length || list.length > SHOW_ALL_MAX;
     more.textContent = fmt(T.show_all, { n: list.length });
     var unlocated = list.filter(function (p) { return !located(p); }).length;
-    $("finder-count").textContent = !list.length ? T.none : unlocated
+    var none = state.data && !state.data.places.length && T.empty ? T.empty : T.none;
+    $("finder-count").textContent = !list.length ? none : unlocated
       ? fmt(T.count_unlocated, { n: list.length, m: unlocated }) : fmt(T.count, { n: list.length });
   }
 
