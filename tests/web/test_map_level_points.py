@@ -9,8 +9,7 @@ import json
 import pytest
 
 from geoapp.imports.staging import ImportRequest, import_file
-from geoapp.web import create_app
-from geoapp.web import map_level_points
+from geoapp.web import create_app, map_level_points
 
 HOSTILE = '</script><img src=x onerror=alert(1)>"\''
 # representative points of the shipped desa shapes (inside each desa)
