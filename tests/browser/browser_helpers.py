@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -220,3 +223,21 @@ def legend(page, title: str):
 def legend_rows(page, title: str) -> list[str]:
     """The row texts of one legend (classes, then the no-data row)."""
     return [t.strip() for t in legend(page, title).locator("li").all_inner_texts()]
+
+
+@contextmanager
+def served(app) -> Iterator[str]:
+    """``app`` served on a free local port in a thread: its URL; stopped (and its database
+    engine disposed) afterwards."""
+    from werkzeug.serving import make_server
+
+    server = make_server(LOCAL_HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        app.extensions["geoapp_db"]["engine"].dispose()

@@ -6,12 +6,11 @@ of Back/Forward, panning and zooming are not)."""
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import parse_qsl, urlsplit
 
 import postgres
 import pytest
-from browser_helpers import LOCAL_HOST
+from browser_helpers import LOCAL_HOST, served
 
 pytestmark = pytest.mark.browser
 
@@ -20,22 +19,14 @@ BUDGET = 1_500_000
 
 @pytest.fixture(scope="module")
 def national_url(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     from geoapp.web import create_app
 
     app = create_app({"INSTANCE_PATH": str(tmp_path_factory.mktemp("nat") / "instance"),
                       "WILAYAH": "ID", "CREATE_DEFAULT_PLANNER": False,
                       "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                       **postgres.shared_database()})
-    server = make_server(LOCAL_HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{LOCAL_HOST}:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    app.extensions["geoapp_db"]["engine"].dispose()
+    with served(app) as url:
+        yield url
 
 
 def _count_own_bytes(page) -> list[int]:
@@ -101,8 +92,6 @@ UMKM = (
 
 @pytest.fixture(scope="module")
 def banten_url(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     from geoapp.imports.staging import ImportRequest, import_file
     from geoapp.web import create_app
 
@@ -113,14 +102,8 @@ def banten_url(tmp_path_factory):
 
         import_file(get_db(), ImportRequest(program="umkm", data=UMKM.encode(),
                                             filename="umkm.csv", title=HOSTILE))
-    server = make_server(LOCAL_HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{LOCAL_HOST}:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    app.extensions["geoapp_db"]["engine"].dispose()
+    with served(app) as url:
+        yield url
 
 
 def _shown(page, level: str, layer: str | None = None) -> None:
@@ -471,8 +454,6 @@ UMKM_YEARS = (
 @pytest.fixture(scope="module")
 def banten_years(tmp_path_factory):
     """(url, app): the app stays reachable so a test can import while the page is open."""
-    from werkzeug.serving import make_server
-
     from geoapp.imports.staging import ImportRequest, import_file
     from geoapp.web import create_app
 
@@ -483,14 +464,8 @@ def banten_years(tmp_path_factory):
 
         import_file(get_db(), ImportRequest(program="umkm", data=UMKM_YEARS.encode(),
                                             filename="umkm.csv", title="UMKM"))
-    server = make_server(LOCAL_HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{LOCAL_HOST}:{server.server_port}", app
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    app.extensions["geoapp_db"]["engine"].dispose()
+    with served(app) as url:
+        yield url, app
 
 
 def _year_shown(page, year: str) -> None:

@@ -1,35 +1,28 @@
 """Point layers on the province map (WILAYAH=36) in real Chromium: the places of the area
 drawn appear with the city map's icons, legend and popups (a hostile name stays text), the
 "Places" checkbox switches a layer off and the URL keeps it off (hide=), drilling into a
-kabupaten/kota (by keyboard: areas are buttons) shows only its places, and axe-core finds nothing serious in either language."""
+kabupaten/kota (by keyboard: areas are buttons) shows only its places, and axe-core finds
+nothing serious in either language."""
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from axe_helpers import blocking, report, run_axe
-from browser_helpers import LOCAL_HOST, local_only
+from browser_helpers import REPO_ROOT, local_only, served
 
 pytestmark = pytest.mark.browser
+DATA_RECORDS = REPO_ROOT / "tests" / "data" / "records"
 
-HOSTILE = '</script><img src=x onerror="window.__xss=1">'
-KWT = (
-    "Nama KWT,Kode Kelurahan,Kelurahan,Kecamatan,Bibit Diterima,Latitude,Longitude\n"
-    f"\"{HOSTILE.replace(chr(34), chr(34) * 2)}\",36.01.25.1001,Kadumerak,Karang Tanjung,100,"
-    "-6.29615,106.12057\n"
-    "KWT Juhut,36.01.25.1014,Juhut,Karang Tanjung,40,-6.28075,106.08336\n"
-    "KWT Melati,36.74.01.1001,Ciater,Serpong,50,-6.31995,106.69549\n"
-)
+HOSTILE = '</script><img src=x onerror="window.__xss=1">'     # the first KWT's name
+KWT = (DATA_RECORDS / "kwt_banten_points.csv").read_text(encoding="utf-8")
 UMKM = ("Kode Kelurahan,Kelurahan,Kecamatan,Jumlah Kelompok\n"
         "36.74.01.1001,Ciater,Serpong,3\n")
 
 
 @pytest.fixture(scope="module")
 def banten_url(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     from geoapp.imports.staging import ImportRequest, import_file
     from geoapp.web import create_app
 
@@ -41,14 +34,8 @@ def banten_url(tmp_path_factory):
         for program, text in (("kwt", KWT), ("umkm", UMKM)):
             import_file(get_db(), ImportRequest(program=program, data=text.encode(),
                                                 filename=f"{program}.csv", title=program))
-    server = make_server(LOCAL_HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{LOCAL_HOST}:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    app.extensions["geoapp_db"]["engine"].dispose()
+    with served(app) as url:
+        yield url
 
 
 def _settled(page, level: str, points: str) -> None:

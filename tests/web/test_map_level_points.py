@@ -5,21 +5,17 @@ the cap with its note and the page's checkboxes."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from geoapp.imports.staging import ImportRequest, import_file
 from geoapp.web import create_app, map_level_points
 
-HOSTILE = '</script><img src=x onerror=alert(1)>"\''
-# representative points of the shipped desa shapes (inside each desa)
-KWT = (
-    "Nama KWT,Kode Kelurahan,Kelurahan,Kecamatan,Bibit Diterima,Latitude,Longitude\n"
-    f"\"{HOSTILE.replace(chr(34), chr(34) * 2)}\",36.01.25.1001,Kadumerak,Karang Tanjung,100,"
-    "-6.29615,106.12057\n"
-    "KWT Juhut,36.01.25.1014,Juhut,Karang Tanjung,40,-6.28075,106.08336\n"
-    "KWT Melati,36.74.01.1001,Ciater,Serpong,50,-6.31995,106.69549\n"
-)
+HOSTILE = '</script><img src=x onerror="window.__xss=1">'     # the first KWT's name
+# three KWT at the representative points of their shipped desa shapes (see the README there)
+KWT = (Path(__file__).resolve().parents[1] / "data" / "records" / "kwt_banten_points.csv"
+       ).read_text(encoding="utf-8")
 
 
 def _app(tmp_path, wilayah="36", kwt=True):
